@@ -1,0 +1,81 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule, JwtAuthGuard, RolesGuard } from '@campus/auth';
+import { CatalogModule } from '@campus/catalog';
+import { AppConfig, APP_CONFIG, Clock, CoreModule } from '@campus/core';
+import { DatabaseModule } from '@campus/database';
+import { IntakeModule } from '@campus/intake';
+import { NetworkModule } from '@campus/network';
+import { NotificationsModule } from '@campus/notifications';
+import { OrdersModule } from '@campus/orders';
+import { QueueModule } from '@campus/queue';
+import { ALL_MIGRATIONS } from '../../../migrations';
+import { AuthController } from './auth/auth.controller';
+import { SignInThrottlerGuard } from './auth/login-throttler.guard';
+import { OtpSignInService } from './auth/otp-sign-in.service';
+import { ProductsController } from './catalog/products.controller';
+import { pinoOptions } from './common/logging';
+import { ProblemDetailsFilter } from './common/problem.filter';
+import { ResilientThrottlerStorage } from './common/throttler-storage';
+import { HealthController } from './health/health.controller';
+import { NotificationsController } from './notifications/notifications.controller';
+import { OrdersController } from './orders/orders.controller';
+import { REDIS, RedisModule } from './redis.provider';
+import { NetworkController } from './setup/network.controller';
+import { StaffController } from './setup/staff.controller';
+import { StaffService } from './setup/staff.service';
+import type Redis from 'ioredis';
+
+/** The HTTP entry: every context's controllers, guarded by JWT + roles (deny by default). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config, clock),
+        LoggerModule.forRoot(pinoOptions(config)),
+        DatabaseModule.forRoot(config, ALL_MIGRATIONS),
+        QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
+        ThrottlerModule.forRootAsync({
+          imports: [RedisModule],
+          inject: [APP_CONFIG, REDIS],
+          useFactory: (cfg: AppConfig, redis: Redis) => ({
+            throttlers: [{ name: 'default', ttl: 60_000, limit: 60 }],
+            storage: new ResilientThrottlerStorage(new ThrottlerStorageRedisService(redis)),
+            skipIf: () => !cfg.rateLimits,
+          }),
+        }),
+        RedisModule,
+        TerminusModule.forRoot({ logger: false }),
+        AuthModule,
+        CatalogModule,
+        NetworkModule,
+        OrdersModule,
+        IntakeModule,
+        NotificationsModule,
+      ],
+      controllers: [
+        AuthController,
+        NetworkController,
+        StaffController,
+        ProductsController,
+        OrdersController,
+        NotificationsController,
+        HealthController,
+      ],
+      providers: [
+        OtpSignInService,
+        StaffService,
+        SignInThrottlerGuard,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '@campus/auth';
+import { Page, RequestContext } from '@campus/core';
+import { IntakeService, PlaceOrderDto } from '@campus/intake';
+import { OrderEventView, OrderQueryDto, OrderService, OrderView, ReasonDto } from '@campus/orders';
+import type { FastifyReply } from 'fastify';
+import { IdempotencyKey } from '../common/idempotency-key.decorator';
+import { UuidParam } from '../common/validation';
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly orders: OrderService,
+  ) {}
+
+  @Post()
+  @Roles('customer', 'call_center', 'agent', 'pickup_staff')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '1–255 characters; replays return the same order',
+  })
+  @ApiCreatedResponse({ description: 'The order (the original one when the key was used before)' })
+  async place(
+    @Ctx() ctx: RequestContext,
+    @IdempotencyKey() key: string,
+    @Body() dto: PlaceOrderDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderView> {
+    const { order, replayed } = await this.intake.placeFromHttp(ctx, dto, key);
+    if (replayed) void reply.header('Idempotent-Replayed', 'true');
+    return order;
+  }
+
+  @Get()
+  @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff', 'customer')
+  list(@Ctx() ctx: RequestContext, @Query() q: OrderQueryDto): Promise<Page<OrderView>> {
+    return this.orders.list(ctx, q);
+  }
+
+  @Get(':id')
+  @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff', 'customer')
+  get(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderView> {
+    return this.orders.get(ctx, id);
+  }
+
+  @Get(':id/events')
+  @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff', 'customer')
+  events(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderEventView[]> {
+    return this.orders.events(ctx, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('customer', 'call_center', 'regional_manager', 'admin')
+  cancel(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: ReasonDto,
+  ): Promise<OrderView> {
+    return this.orders.cancel(ctx, id, dto.reason);
+  }
+}

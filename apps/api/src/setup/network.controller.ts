@@ -1,0 +1,91 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '@campus/auth';
+import { RequestContext, ROLES } from '@campus/core';
+import {
+  Campus,
+  CreateCampusDto,
+  CreateLockerDto,
+  CreatePickupPointDto,
+  CreateRegionDto,
+  Locker,
+  LockerView,
+  NetworkService,
+  PickupPoint,
+  Region,
+} from '@campus/network';
+import { UuidParam } from '../common/validation';
+import { OptionalUuidQuery } from '../common/optional-uuid-query.pipe';
+
+@ApiTags('setup')
+@ApiBearerAuth()
+@Controller()
+export class NetworkController {
+  constructor(private readonly network: NetworkService) {}
+
+  @Post('regions')
+  @Roles('admin')
+  createRegion(@Ctx() ctx: RequestContext, @Body() dto: CreateRegionDto): Promise<Region> {
+    return this.network.createRegion(ctx, dto);
+  }
+
+  @Get('regions')
+  @Roles('admin', 'regional_manager', 'call_center')
+  listRegions(@Ctx() ctx: RequestContext): Promise<Region[]> {
+    return this.network.listRegions(ctx);
+  }
+
+  @Post('campuses')
+  @Roles('admin', 'regional_manager')
+  createCampus(@Ctx() ctx: RequestContext, @Body() dto: CreateCampusDto): Promise<Campus> {
+    return this.network.createCampus(ctx, dto);
+  }
+
+  @Get('campuses')
+  @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff')
+  @ApiQuery({ name: 'regionId', required: false })
+  listCampuses(
+    @Ctx() ctx: RequestContext,
+    @Query('regionId', OptionalUuidQuery) regionId?: string,
+  ): Promise<Campus[]> {
+    return this.network.listCampuses(ctx, regionId);
+  }
+
+  @Post('pickup-points')
+  @Roles('admin', 'regional_manager')
+  createPickupPoint(@Ctx() ctx: RequestContext, @Body() dto: CreatePickupPointDto): Promise<PickupPoint> {
+    return this.network.createPickupPoint(ctx, dto);
+  }
+
+  @Get('pickup-points')
+  @Roles(...ROLES)
+  @ApiQuery({ name: 'campusId', required: false })
+  listPickupPoints(
+    @Ctx() ctx: RequestContext,
+    @Query('campusId', OptionalUuidQuery) campusId?: string,
+  ): Promise<PickupPoint[]> {
+    return this.network.listPickupPoints(ctx, campusId);
+  }
+
+  @Post('lockers')
+  @Roles('admin', 'regional_manager')
+  createLocker(@Ctx() ctx: RequestContext, @Body() dto: CreateLockerDto): Promise<LockerView> {
+    return this.network.createLocker(ctx, dto);
+  }
+
+  @Get('lockers')
+  @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff')
+  @ApiQuery({ name: 'pickupPointId', required: false })
+  listLockers(
+    @Ctx() ctx: RequestContext,
+    @Query('pickupPointId', OptionalUuidQuery) pickupPointId?: string,
+  ): Promise<Locker[]> {
+    return this.network.listLockers(ctx, pickupPointId);
+  }
+
+  @Get('lockers/:id')
+  @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff')
+  getLocker(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<LockerView> {
+    return this.network.getLocker(ctx, id);
+  }
+}

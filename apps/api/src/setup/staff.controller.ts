@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '@campus/auth';
+import { Page, RequestContext } from '@campus/core';
+import { AgentQueryDto, AgentsService, AgentView, CreateAgentDto, UpdateAgentDto } from '@campus/network';
+import { UuidParam } from '../common/validation';
+import { CreateUserDto } from './staff.dto';
+import { StaffService, UserView } from './staff.service';
+
+@ApiTags('setup')
+@ApiBearerAuth()
+@Controller()
+export class StaffController {
+  constructor(
+    private readonly staff: StaffService,
+    private readonly agents: AgentsService,
+  ) {}
+
+  @Post('users')
+  @Roles('admin', 'regional_manager')
+  createUser(@Ctx() ctx: RequestContext, @Body() dto: CreateUserDto): Promise<UserView> {
+    return this.staff.createUser(ctx, dto);
+  }
+
+  @Post('agents')
+  @Roles('admin', 'regional_manager')
+  createAgent(@Ctx() ctx: RequestContext, @Body() dto: CreateAgentDto): Promise<AgentView> {
+    return this.staff.createAgent(ctx, dto);
+  }
+
+  @Patch('agents/:id')
+  @Roles('admin', 'regional_manager')
+  updateAgent(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateAgentDto,
+  ): Promise<AgentView> {
+    return this.staff.updateAgent(ctx, id, dto);
+  }
+
+  @Get('agents')
+  @Roles('admin', 'regional_manager', 'call_center')
+  listAgents(@Ctx() ctx: RequestContext, @Query() q: AgentQueryDto): Promise<Page<AgentView>> {
+    return this.agents.list(ctx, q);
+  }
+
+  @Get('agents/:id')
+  @Roles('admin', 'regional_manager', 'call_center', 'agent')
+  getAgent(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<AgentView> {
+    return this.agents.get(ctx, id);
+  }
+}

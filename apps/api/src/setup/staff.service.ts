@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { AuthService, UsersService } from '@campus/auth';
+import { ForbiddenError, NotFoundError, RequestContext, ValidationError } from '@campus/core';
+import { Db } from '@campus/database';
+import { AgentsService, AgentView, CreateAgentDto, NetworkService, UpdateAgentDto } from '@campus/network';
+import { CreateUserDto } from './staff.dto';
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: string;
+  displayName: string | null;
+  phone: string | null;
+  regionId: string | null;
+  campusId: string | null;
+  pickupPointId: string | null;
+  active: boolean;
+  createdAt: Date;
+  agent?: AgentView;
+}
+
+/** Roles a regional manager may create, within their region. */
+const MANAGER_MAY_CREATE = new Set(['agent', 'pickup_staff']);
+
+/**
+ * Staff accounts span two contexts: the account (auth) and, for agents, the agent record (network).
+ * This application service checks scope with network and writes both in one transaction.
+ */
+@Injectable()
+export class StaffService {
+  constructor(
+    private readonly db: Db,
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+    private readonly network: NetworkService,
+    private readonly agents: AgentsService,
+  ) {}
+
+  async createUser(ctx: RequestContext, dto: CreateUserDto): Promise<UserView> {
+    if (ctx.is('regional_manager') && !MANAGER_MAY_CREATE.has(dto.role)) {
+      throw new ForbiddenError(`A regional manager may not create ${dto.role} accounts`);
+    }
+    const scope = await this.scopeFor(ctx, dto);
+    return this.db.transaction(ctx, async (tx) => {
+      const user = await this.users.create(tx, {
+        username: dto.username,
+        password: dto.password,
+        role: dto.role,
+        displayName: dto.displayName ?? null,
+        phone: dto.phone ?? null,
+        ...scope,
+      });
+      const view: UserView = {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        displayName: user.displayName,
+        phone: user.phone,
+        regionId: user.regionId,
+        campusId: user.campusId,
+        pickupPointId: user.pickupPointId,
+        active: user.active,
+        createdAt: user.createdAt,
+      };
+      if (dto.role === 'agent') {
+        view.agent = await this.agents.create(tx, {
+          userId: user.id,
+          campusId: scope.campusId!,
+          displayName: dto.displayName!,
+          phone: dto.phone!,
+        });
+      }
+      return view;
+    });
+  }
+
+  async createAgent(ctx: RequestContext, dto: CreateAgentDto): Promise<AgentView> {
+    const created = await this.createUser(ctx, { ...dto, role: 'agent' });
+    return created.agent!;
+  }
+
+  /** Suspends, reactivates or moves an agent; the account's campus follows the agent's. */
+  async updateAgent(ctx: RequestContext, id: string, dto: UpdateAgentDto): Promise<AgentView> {
+    return this.db.transaction(ctx, async (tx) => {
+      const { before, after } = await this.agents.update(tx, id, dto);
+      if (after.campusId !== before.campusId) {
+        await this.users.setCampus(tx, id, after.campusId);
+        this.auth.forget(id);
+      }
+      return after;
+    });
+  }
+
+  /** The region/campus/point a new account is tied to, checked against the caller's scope (404). */
+  private async scopeFor(
+    ctx: RequestContext,
+    dto: CreateUserDto,
+  ): Promise<{ regionId: string | null; campusId: string | null; pickupPointId: string | null }> {
+    const need = (field: keyof CreateUserDto, value: unknown) => {
+      if (!value) throw ValidationError.field(field, `is required for ${dto.role} accounts`);
+    };
+    switch (dto.role) {
+      case 'regional_manager':
+        need('regionId', dto.regionId);
+        await this.network.regionInScope(ctx, dto.regionId!);
+        return { regionId: dto.regionId!, campusId: null, pickupPointId: null };
+      case 'agent': {
+        need('campusId', dto.campusId);
+        need('displayName', dto.displayName);
+        need('phone', dto.phone);
+        const campus = await this.network.campusInScope(ctx, dto.campusId!);
+        return { regionId: campus.regionId, campusId: campus.id, pickupPointId: null };
+      }
+      case 'pickup_staff': {
+        need('pickupPointId', dto.pickupPointId);
+        const point = await this.network.pickupPointInScope(ctx, dto.pickupPointId!);
+        return { regionId: point.regionId, campusId: point.campusId, pickupPointId: point.id };
+      }
+      default:
+        if (!ctx.is('admin', 'system')) throw new NotFoundError('region');
+        return { regionId: null, campusId: null, pickupPointId: null };
+    }
+  }
+}

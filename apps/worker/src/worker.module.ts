@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, Clock, CoreModule, maskPhonesInText } from '@campus/core';
+import { DatabaseModule } from '@campus/database';
+import { NotificationsJobsModule } from '@campus/notifications';
+import { OrdersJobsModule } from '@campus/orders';
+import { QueueModule, QueueWorkerModule } from '@campus/queue';
+import { ALL_MIGRATIONS } from '../../../migrations';
+
+/** The worker: the outbox relay and every context's queue consumers. No HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(
+    config: AppConfig,
+    clock?: Clock,
+    queueOpts: { backoffMs?: number; attempts?: number } = {},
+  ): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        CoreModule.forRoot(config, clock),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            hooks: {
+              logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+                method.apply(
+                  this,
+                  args.map((a) => (typeof a === 'string' ? maskPhonesInText(a) : a)),
+                );
+              },
+            },
+          },
+        }),
+        DatabaseModule.forRoot(config, ALL_MIGRATIONS),
+        QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix, ...queueOpts }),
+        QueueWorkerModule,
+        NotificationsJobsModule,
+        OrdersJobsModule,
+      ],
+    };
+  }
+}

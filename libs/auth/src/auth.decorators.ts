@@ -1,0 +1,23 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ANONYMOUS_PRINCIPAL, Principal, RequestContext, Role } from '@campus/core';
+
+export const ROLES_KEY = 'campus:roles';
+export const PUBLIC_KEY = 'campus:public';
+
+/** The roles that may call a route. Routes without @Roles or @Public are refused (deny by default). */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
+
+/** A route anyone may call without a token (sign-in, webhooks that verify their own signatures, health). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+interface RequestLike {
+  user?: Principal;
+  id?: string;
+  ip?: string;
+}
+
+/** The request context of the caller: principal, request id. */
+export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => {
+  const req = host.switchToHttp().getRequest<RequestLike>();
+  return new RequestContext(req.user ?? ANONYMOUS_PRINCIPAL, String(req.id ?? ''), undefined, req.ip);
+});

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig, APP_CONFIG } from '@campus/core';
+import { AuthService } from './auth.service';
+import { Customer } from './customer.entity';
+import { CustomersService } from './customers.service';
+import { JwtStrategy } from './jwt.strategy';
+import { PasswordHasher } from './password-hasher';
+import { User } from './user.entity';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, Customer]),
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { expiresIn: config.jwtTtlSeconds, algorithm: 'HS256' },
+      }),
+    }),
+  ],
+  providers: [AuthService, UsersService, CustomersService, PasswordHasher, JwtStrategy],
+  exports: [AuthService, UsersService, CustomersService, PasswordHasher],
+})
+export class AuthModule {}

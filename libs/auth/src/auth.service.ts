@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  AppConfig,
+  InjectConfig,
+  numericCode,
+  Principal,
+  RateLimitedError,
+  RequestContext,
+} from '@campus/core';
+import { Db } from '@campus/database';
+import { BadCredentialsError, OtpRejectedError } from './auth.errors';
+import { CustomerRef, CustomersService } from './customers.service';
+import { PasswordHasher } from './password-hasher';
+import { UsersService } from './users.service';
+import type { StaffRole } from './user.entity';
+
+export const OTP_TTL_SECONDS = 5 * 60;
+export const OTP_MAX_TRIES = 5;
+/** A phone may ask for this many codes per OTP_WINDOW_MINUTES, and not more often than every resend interval. */
+export const OTP_PER_WINDOW = 3;
+export const OTP_WINDOW_MINUTES = 15;
+export const OTP_RESEND_SECONDS = 30;
+
+/** What the token carries; the rest of the principal is loaded (and briefly cached) per request. */
+export interface TokenClaims {
+  sub: string;
+  kind: 'user' | 'customer';
+  role: StaffRole | 'customer';
+}
+
+export interface StaffSession {
+  accessToken: string;
+  user: { id: string; role: StaffRole; username: string; displayName: string | null };
+}
+
+export interface CustomerSession {
+  accessToken: string;
+  customer: { id: string; phone: string };
+}
+
+const PRINCIPAL_TTL_MS = 5_000;
+
+@Injectable()
+export class AuthService {
+  private readonly cache = new Map<string, { at: number; principal: Principal | null }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly users: UsersService,
+    private readonly customers: CustomersService,
+    private readonly hasher: PasswordHasher,
+    private readonly jwt: JwtService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async login(ctx: RequestContext, username: string, password: string): Promise<StaffSession> {
+    const user = await this.users.findForLogin(ctx, username);
+    // Verify against a dummy hash when the user does not exist, so timing does not reveal usernames.
+    const ok = await this.hasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
+    if (!user || !ok || !user.active) throw new BadCredentialsError();
+    const accessToken = await this.jwt.signAsync({
+      sub: user.id,
+      kind: 'user',
+      role: user.role,
+    } satisfies TokenClaims);
+    return {
+      accessToken,
+      user: { id: user.id, role: user.role, username: user.username, displayName: user.displayName },
+    };
+  }
+
+  /**
+   * Creates a one-time code for `phone` (stored as an HMAC, never in clear) and returns it so the
+   * caller can text it in the same transaction. Per-phone limits are enforced here, in the database,
+   * so they hold across API replicas.
+   */
+  async createOtp(ctx: RequestContext, phone: string): Promise<string> {
+    const recent = await this.db.query<{ n: number; last_age: number | null }>(
+      ctx,
+      `SELECT count(*)::int AS n, extract(epoch FROM now() - max(created_at))::float8 AS last_age
+         FROM otp_codes WHERE phone = $1 AND created_at > now() - make_interval(mins => $2)`,
+      [phone, OTP_WINDOW_MINUTES],
+    );
+    const { n, last_age } = recent[0];
+    if (last_age !== null && last_age < OTP_RESEND_SECONDS) {
+      throw new RateLimitedError(
+        'A code was sent to this number moments ago; wait before asking again',
+        Math.ceil(OTP_RESEND_SECONDS - last_age),
+        'otp_too_soon',
+      );
+    }
+    if (n >= OTP_PER_WINDOW) {
+      throw new RateLimitedError(
+        `At most ${OTP_PER_WINDOW} codes per ${OTP_WINDOW_MINUTES} minutes per number`,
+        OTP_WINDOW_MINUTES * 60,
+        'otp_rate_limited',
+      );
+    }
+    const code = numericCode(6);
+    await this.db.query(
+      ctx,
+      `UPDATE otp_codes SET consumed_at = now() WHERE phone = $1 AND consumed_at IS NULL`,
+      [phone],
+    );
+    await this.db.query(
+      ctx,
+      `INSERT INTO otp_codes (phone, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+      [phone, this.otpHash(phone, code), OTP_TTL_SECONDS],
+    );
+    return code;
+  }
+
+  /** Checks the latest code of `phone`; five wrong tries use it up. Signs the customer in (creating them). */
+  async verifyOtp(ctx: RequestContext, phone: string, code: string): Promise<CustomerSession> {
+    type Outcome = { error: 'otp_wrong' | 'otp_expired' | 'otp_exhausted' } | { customer: CustomerRef };
+    const outcome = await this.db.transaction(ctx, async (tx): Promise<Outcome> => {
+      const rows = await this.db.query<{ id: string; code_hash: string; attempts: number; expired: boolean }>(
+        tx,
+        `SELECT id, code_hash, attempts, expires_at <= now() AS expired FROM otp_codes
+          WHERE phone = $1 AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
+        [phone],
+      );
+      const otp = rows[0];
+      if (!otp || otp.expired) return { error: 'otp_expired' as const };
+      if (otp.attempts >= OTP_MAX_TRIES) return { error: 'otp_exhausted' as const };
+      if (!safeEqual(otp.code_hash, this.otpHash(phone, code))) {
+        await this.db.query(tx, `UPDATE otp_codes SET attempts = attempts + 1 WHERE id = $1`, [otp.id]);
+        return {
+          error: otp.attempts + 1 >= OTP_MAX_TRIES ? ('otp_exhausted' as const) : ('otp_wrong' as const),
+        };
+      }
+      await this.db.query(tx, `UPDATE otp_codes SET consumed_at = now() WHERE id = $1`, [otp.id]);
+      return { customer: await this.customers.findOrCreate(tx, phone) };
+    });
+    // The wrong-try counter must be committed, so the error is thrown after the transaction.
+    if ('error' in outcome) throw new OtpRejectedError(outcome.error);
+    return this.customerSession(outcome.customer);
+  }
+
+  async customerSession(customer: CustomerRef): Promise<CustomerSession> {
+    const accessToken = await this.jwt.signAsync({
+      sub: customer.id,
+      kind: 'customer',
+      role: 'customer',
+    } satisfies TokenClaims);
+    return { accessToken, customer: { id: customer.id, phone: customer.phone } };
+  }
+
+  /**
+   * The principal behind a valid token, or null when the account is gone or disabled. Cached for a
+   * few seconds per process: a disabled account loses access within that time on every replica.
+   */
+  async principalFor(claims: TokenClaims): Promise<Principal | null> {
+    const key = `${claims.kind}:${claims.sub}`;
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < PRINCIPAL_TTL_MS) return hit.principal;
+    const principal = await this.loadPrincipal(claims);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, { at: Date.now(), principal });
+    return principal;
+  }
+
+  private async loadPrincipal(claims: TokenClaims): Promise<Principal | null> {
+    const ctx = RequestContext.system();
+    if (claims.kind === 'customer') {
+      const rows = await this.db.query<{ id: string; phone: string }>(
+        ctx,
+        `SELECT id, phone FROM customers WHERE id = $1`,
+        [claims.sub],
+      );
+      return rows[0] ? { kind: 'customer', id: rows[0].id, role: 'customer', phone: rows[0].phone } : null;
+    }
+    const rows = await this.db.query<{
+      id: string;
+      username: string;
+      role: StaffRole;
+      region_id: string | null;
+      campus_id: string | null;
+      pickup_point_id: string | null;
+      active: boolean;
+    }>(
+      ctx,
+      `SELECT id, username, role, region_id, campus_id, pickup_point_id, active FROM users WHERE id = $1`,
+      [claims.sub],
+    );
+    const u = rows[0];
+    if (!u || !u.active) return null;
+    return {
+      kind: 'user',
+      id: u.id,
+      role: u.role,
+      username: u.username,
+      regionId: u.region_id,
+      campusId: u.campus_id,
+      pickupPointId: u.pickup_point_id,
+      // An agent's record shares its user's id.
+      agentId: u.role === 'agent' ? u.id : null,
+    };
+  }
+
+  /** Drops cached principals (tests and account changes on this replica). */
+  forget(id?: string): void {
+    if (!id) return this.cache.clear();
+    this.cache.delete(`user:${id}`);
+    this.cache.delete(`customer:${id}`);
+  }
+
+  private otpHash(phone: string, code: string): string {
+    return createHmac('sha256', this.config.jwtSecret).update(`otp:${phone}:${code}`).digest('hex');
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Ztm3CZNh0Qj1yfN0vPzNQ3X7kYzK8l9yN8k1d7cG9w';

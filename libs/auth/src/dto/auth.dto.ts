@@ -1,0 +1,38 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsPhone, IsText } from '@campus/core';
+
+export class LoginDto {
+  @IsText({ max: 64, example: 'admin' })
+  username: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  password: string;
+}
+
+export class OtpRequestDto {
+  @IsPhone()
+  phone: string;
+
+  @ApiProperty({
+    required: false,
+    enum: ['zh-CN', 'en'],
+    description: 'Language of the text (default zh-CN)',
+  })
+  @IsOptional()
+  @IsIn(['zh-CN', 'en'])
+  language?: 'zh-CN' | 'en';
+}
+
+export class OtpVerifyDto {
+  @IsPhone()
+  phone: string;
+
+  @ApiProperty({ example: '123456' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'must be the 6-digit code from the text' })
+  code: string;
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import * as argon2 from 'argon2';
+
+/** argon2id with OWASP's minimum recommended parameters (19 MiB, 2 passes). */
+@Injectable()
+export class PasswordHasher {
+  hash(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  }
+
+  async verify(hash: string, password: string): Promise<boolean> {
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    }
+  }
+}

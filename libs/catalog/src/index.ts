@@ -1,0 +1,6 @@
+export * from './catalog.entities';
+export * from './catalog.errors';
+export * from './stock.service';
+export * from './products.service';
+export * from './catalog.module';
+export * from './dto/product.dto';

@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, NotFoundError, Page, RequestContext, toPage } from '@campus/core';
+import { Db, pgErrorCode } from '@campus/database';
+import { SkuTakenError, StockBelowReservedError } from './catalog.errors';
+import { CreateProductDto, ProductQueryDto, StockAdjustmentDto, UpdateProductDto } from './dto/product.dto';
+import { StockService } from './stock.service';
+
+export interface ProductView {
+  id: string;
+  sku: string;
+  name: string;
+  category: string;
+  priceCents: number;
+  requiresInstallation: boolean;
+  installFeeCents: number;
+  active: boolean;
+  stock: { onHand: number; reserved: number; available: number; lowStockThreshold: number };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  category: string;
+  price_cents: number;
+  requires_installation: boolean;
+  install_fee_cents: number;
+  active: boolean;
+  on_hand: number;
+  reserved: number;
+  low_stock_threshold: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SELECT_PRODUCT = `SELECT p.id, p.sku, p.name, p.category, p.price_cents, p.requires_installation,
+  p.install_fee_cents, p.active, s.on_hand, s.reserved, s.low_stock_threshold, p.created_at, p.updated_at
+  FROM products p JOIN stock s ON s.product_id = p.id`;
+
+function view(r: ProductRow): ProductView {
+  return {
+    id: r.id,
+    sku: r.sku,
+    name: r.name,
+    category: r.category,
+    priceCents: r.price_cents,
+    requiresInstallation: r.requires_installation,
+    installFeeCents: r.install_fee_cents,
+    active: r.active,
+    stock: {
+      onHand: r.on_hand,
+      reserved: r.reserved,
+      available: r.on_hand - r.reserved,
+      lowStockThreshold: r.low_stock_threshold,
+    },
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** The catalogue: products, their prices and their stock levels. */
+@Injectable()
+export class ProductsService {
+  constructor(
+    private readonly db: Db,
+    private readonly stock: StockService,
+  ) {}
+
+  async create(ctx: RequestContext, dto: CreateProductDto): Promise<ProductView> {
+    return this.db.transaction(ctx, async (tx) => {
+      try {
+        const rows = await this.db.query<{ id: string }>(
+          tx,
+          `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          [
+            dto.sku,
+            dto.name,
+            dto.category.toLowerCase(),
+            dto.priceCents,
+            dto.requiresInstallation ?? false,
+            dto.installFeeCents ?? 0,
+          ],
+        );
+        const id = rows[0].id;
+        await this.db.query(
+          tx,
+          `INSERT INTO stock (product_id, on_hand, low_stock_threshold, low_alert_open) VALUES ($1, $2::int, $3::int, $2::int < $3::int)`,
+          [id, dto.stock ?? 0, dto.lowStockThreshold ?? 0],
+        );
+        if (dto.stock) {
+          await this.db.query(
+            tx,
+            `INSERT INTO stock_movements (product_id, on_hand_delta, reason, actor_id) VALUES ($1, $2, 'initial stock', $3)`,
+            [id, dto.stock, ctx.actorId],
+          );
+        }
+        return this.get(tx, dto.sku);
+      } catch (err) {
+        if (pgErrorCode(err) === '23505') throw new SkuTakenError(dto.sku);
+        throw err;
+      }
+    });
+  }
+
+  async update(ctx: RequestContext, sku: string, dto: UpdateProductDto): Promise<ProductView> {
+    return this.db.transaction(ctx, async (tx) => {
+      const p = await this.get(tx, sku);
+      await this.db.query(
+        tx,
+        `UPDATE products SET name = COALESCE($2, name), category = COALESCE($3, category),
+           price_cents = COALESCE($4, price_cents), requires_installation = COALESCE($5, requires_installation),
+           install_fee_cents = COALESCE($6, install_fee_cents), active = COALESCE($7, active), updated_at = now()
+         WHERE id = $1`,
+        [
+          p.id,
+          dto.name ?? null,
+          dto.category?.toLowerCase() ?? null,
+          dto.priceCents ?? null,
+          dto.requiresInstallation ?? null,
+          dto.installFeeCents ?? null,
+          dto.active ?? null,
+        ],
+      );
+      if (dto.lowStockThreshold !== undefined) {
+        await this.db.query(
+          tx,
+          `UPDATE stock SET low_stock_threshold = $2, low_alert_open = (on_hand - reserved) < $2, updated_at = now()
+            WHERE product_id = $1`,
+          [p.id, dto.lowStockThreshold],
+        );
+      }
+      return this.get(tx, sku);
+    });
+  }
+
+  async get(ctx: RequestContext, sku: string): Promise<ProductView> {
+    const rows = await this.db.query<ProductRow>(ctx, `${SELECT_PRODUCT} WHERE p.sku = $1`, [
+      sku.toUpperCase(),
+    ]);
+    if (!rows[0]) throw new NotFoundError('product', sku);
+    return view(rows[0]);
+  }
+
+  async list(ctx: RequestContext, q: ProductQueryDto): Promise<Page<ProductView>> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    // Customers and order-taking staff see only what can be ordered.
+    if (!ctx.is('admin', 'regional_manager')) where.push('p.active');
+    if (q.category) {
+      params.push(q.category.toLowerCase());
+      where.push(`p.category = $${params.length}`);
+    }
+    if (q.q) {
+      params.push(`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(p.sku ILIKE $${params.length} OR p.name ILIKE $${params.length})`);
+    }
+    if (q.cursor) {
+      const [sku] = decodeCursor(q.cursor, ['string']);
+      params.push(sku);
+      where.push(`p.sku > $${params.length}`);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<ProductRow>(
+      ctx,
+      `${SELECT_PRODUCT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.sku LIMIT ${limit + 1}`,
+      params,
+    );
+    return toPage(rows.map(view), limit, (p) => [p.sku]);
+  }
+
+  /** Adds or removes units on hand; on hand may never drop below what orders have reserved. */
+  async adjustStock(ctx: RequestContext, sku: string, dto: StockAdjustmentDto): Promise<ProductView> {
+    return this.db.transaction(ctx, async (tx) => {
+      const rows = await this.db.query<{ id: string; on_hand: number; reserved: number }>(
+        tx,
+        `SELECT p.id, s.on_hand, s.reserved FROM products p JOIN stock s ON s.product_id = p.id
+          WHERE p.sku = $1 FOR UPDATE OF s`,
+        [sku.toUpperCase()],
+      );
+      const row = rows[0];
+      if (!row) throw new NotFoundError('product', sku);
+      if (row.on_hand + dto.delta < row.reserved) {
+        throw new StockBelowReservedError(sku.toUpperCase(), row.on_hand, row.reserved, dto.delta);
+      }
+      await this.stock.move(tx, [{ productId: row.id, onHand: dto.delta, reserved: 0 }]);
+      await this.db.query(
+        tx,
+        `INSERT INTO stock_movements (product_id, on_hand_delta, reason, actor_id) VALUES ($1, $2, $3, $4)`,
+        [row.id, dto.delta, dto.reason, ctx.actorId],
+      );
+      return this.get(tx, sku);
+    });
+  }
+}

@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { OutOfStockError, RequestContext } from '@campus/core';
+import { Db, pgErrorCode } from '@campus/database';
+import { event, OutboxService } from '@campus/queue';
+import { UnknownSkuError } from './catalog.errors';
+
+export interface StockRequest {
+  sku: string;
+  quantity: number;
+  /** Where the SKU appears in the request, for error messages (e.g. "lines[1].sku"). */
+  field: string;
+}
+
+/** A product as it was priced when its stock was reserved. */
+export interface ReservedProduct {
+  productId: string;
+  sku: string;
+  name: string;
+  priceCents: number;
+  requiresInstallation: boolean;
+  installFeeCents: number;
+  quantity: number;
+}
+
+export interface StockDelta {
+  productId: string;
+  onHand: number;
+  reserved: number;
+}
+
+interface ChangedRow {
+  product_id: string;
+  sku: string;
+  name: string;
+  available: number;
+  threshold: number;
+  was_open: boolean;
+  now_open: boolean;
+}
+
+/**
+ * Stock moves. Every statement locks the stock rows it touches in product-id order (no deadlocks
+ * between orders of the same SKUs) and rechecks availability on the locked row, so concurrent
+ * orders can never reserve more than is on hand; the table's CHECKs are the last line of defence.
+ * Crossing below the low-stock threshold publishes one `stock.low` event per crossing.
+ */
+@Injectable()
+export class StockService {
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * Reserves `quantity` of each SKU (SKUs must be distinct: add up duplicate lines first) and returns
+   * the products with their current prices. Unknown SKUs → 400; not enough stock → 409.
+   * One statement on the happy path.
+   */
+  async reserve(ctx: RequestContext, requests: readonly StockRequest[]): Promise<ReservedProduct[]> {
+    const rows = await this.db.query<ChangedRow & ReservedProductRow>(
+      ctx,
+      `WITH req AS (
+         SELECT * FROM unnest($1::text[], $2::int[]) AS r(sku, qty)
+       ), locked AS (
+         SELECT s.product_id, p.sku, p.name, p.price_cents, p.requires_installation, p.install_fee_cents,
+                r.qty, s.low_alert_open AS was_open
+           FROM req r JOIN products p ON p.sku = r.sku AND p.active
+           JOIN stock s ON s.product_id = p.id
+          ORDER BY s.product_id
+            FOR UPDATE OF s
+       )
+       UPDATE stock s
+          SET reserved = s.reserved + l.qty,
+              low_alert_open = (s.on_hand - s.reserved - l.qty) < s.low_stock_threshold,
+              updated_at = now()
+         FROM locked l
+        WHERE s.product_id = l.product_id AND s.on_hand - s.reserved >= l.qty
+       RETURNING s.product_id, l.sku, l.name, l.price_cents, l.requires_installation, l.install_fee_cents, l.qty,
+                 s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
+                 l.was_open, s.low_alert_open AS now_open`,
+      [requests.map((r) => r.sku), requests.map((r) => r.quantity)],
+    );
+    if (rows.length < requests.length) await this.explainShortfall(ctx, requests, rows);
+    await this.publishCrossings(ctx, rows);
+    return rows.map((r) => ({
+      productId: r.product_id,
+      sku: r.sku,
+      name: r.name,
+      priceCents: r.price_cents,
+      requiresInstallation: r.requires_installation,
+      installFeeCents: r.install_fee_cents,
+      quantity: r.qty,
+    }));
+  }
+
+  /**
+   * Applies signed deltas to on hand and reserved (release: reserved −q; leave for good on delivery:
+   * both −q; return of delivered goods: on hand +q). Throws if a row would break its invariants.
+   */
+  async move(ctx: RequestContext, deltas: readonly StockDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    let rows: ChangedRow[];
+    try {
+      rows = await this.db.query<ChangedRow>(
+        ctx,
+        `WITH req AS (
+           SELECT product_id, sum(dh)::int AS dh, sum(dr)::int AS dr
+             FROM unnest($1::uuid[], $2::int[], $3::int[]) AS r(product_id, dh, dr) GROUP BY product_id
+         ), locked AS (
+           SELECT s.product_id, s.low_alert_open AS was_open, r.dh, r.dr
+             FROM stock s JOIN req r ON r.product_id = s.product_id
+            ORDER BY s.product_id
+              FOR UPDATE OF s
+         )
+         UPDATE stock s
+            SET on_hand = s.on_hand + l.dh, reserved = s.reserved + l.dr,
+                low_alert_open = (s.on_hand + l.dh - s.reserved - l.dr) < s.low_stock_threshold,
+                updated_at = now()
+           FROM locked l
+          WHERE s.product_id = l.product_id
+         RETURNING s.product_id, (SELECT sku FROM products WHERE id = s.product_id) AS sku,
+                   (SELECT name FROM products WHERE id = s.product_id) AS name,
+                   s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
+                   l.was_open, s.low_alert_open AS now_open`,
+        [deltas.map((d) => d.productId), deltas.map((d) => d.onHand), deltas.map((d) => d.reserved)],
+      );
+    } catch (err) {
+      if (pgErrorCode(err) === '23514') {
+        throw new Error(`stock invariant would break applying ${JSON.stringify(deltas)}`, { cause: err });
+      }
+      throw err;
+    }
+    await this.publishCrossings(ctx, rows);
+  }
+
+  private async explainShortfall(
+    ctx: RequestContext,
+    requests: readonly StockRequest[],
+    reserved: readonly { sku: string }[],
+  ): Promise<never> {
+    const got = new Set(reserved.map((r) => r.sku));
+    const missing = requests.filter((r) => !got.has(r.sku));
+    const known = await this.db.query<{ sku: string; available: number }>(
+      ctx,
+      `SELECT p.sku, s.on_hand - s.reserved AS available FROM products p JOIN stock s ON s.product_id = p.id
+        WHERE p.sku = ANY($1::text[]) AND p.active`,
+      [missing.map((m) => m.sku)],
+    );
+    const availability = new Map(known.map((k) => [k.sku, k.available]));
+    const unknown = missing.filter((m) => !availability.has(m.sku));
+    if (unknown.length) throw new UnknownSkuError(unknown);
+    const first = missing[0];
+    throw new OutOfStockError(first.sku, Math.max(0, availability.get(first.sku) ?? 0), first.quantity);
+  }
+
+  private async publishCrossings(ctx: RequestContext, rows: readonly ChangedRow[]): Promise<void> {
+    const crossed = rows.filter((r) => r.now_open && !r.was_open);
+    if (crossed.length === 0) return;
+    await this.outbox.append(
+      ctx,
+      crossed.map((r) =>
+        event(
+          'stock.low',
+          {
+            productId: r.product_id,
+            sku: r.sku,
+            name: r.name,
+            available: r.available,
+            threshold: r.threshold,
+          },
+          { aggregateId: r.product_id },
+        ),
+      ),
+    );
+  }
+}
+
+interface ReservedProductRow {
+  product_id: string;
+  sku: string;
+  name: string;
+  price_cents: number;
+  requires_installation: boolean;
+  install_fee_cents: number;
+  qty: number;
+}

@@ -1,0 +1,27 @@
+/** The time source; tests replace it to move time without sleeping. */
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+/** Calendar month (YYYY-MM) of an instant in Asia/Shanghai, the settlement time zone. */
+export function shanghaiPeriod(at: Date): string {
+  const shifted = new Date(at.getTime() + 8 * 3600_000);
+  return `${shifted.getUTCFullYear()}-${String(shifted.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** [start, end) of a YYYY-MM period in Asia/Shanghai, as UTC instants. */
+export function periodBounds(period: string): { start: Date; end: Date } {
+  if (!PERIOD_PATTERN.test(period)) throw new RangeError(`bad period ${period}`);
+  const [y, m] = period.split('-').map(Number);
+  const start = new Date(Date.UTC(y, m - 1, 1) - 8 * 3600_000);
+  const end = new Date(Date.UTC(y, m, 1) - 8 * 3600_000);
+  return { start, end };
+}

@@ -1,0 +1,59 @@
+import { ConfigError, loadConfig, twilioConfigured } from './config';
+
+const valid = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  JWT_SECRET: 'a-very-long-secret-value',
+  ADMIN_USERNAME: 'admin',
+  ADMIN_PASSWORD: 'admin-password',
+  PUBLIC_BASE_URL: 'http://localhost:3000/',
+  PAYMENT_WEBHOOK_SECRET: 'another-long-secret',
+};
+
+describe('loadConfig', () => {
+  it('reads a valid environment with defaults', () => {
+    const c = loadConfig(valid);
+    expect(c.port).toBe(3000);
+    expect(c.publicBaseUrl).toBe('http://localhost:3000');
+    expect(c.demoData).toBe(true);
+    expect(c.paymentWindowMinutes).toBe(30);
+    expect(c.lockerHoldHours).toBe(72);
+    expect(twilioConfigured(c)).toBe(false);
+  });
+
+  it('names every bad or missing variable', () => {
+    const env: Record<string, string> = {
+      ...valid,
+      PORT: 'eighty',
+      REDIS_URL: 'http://x',
+      DEMO_DATA: 'maybe',
+    };
+    delete env.DATABASE_URL;
+    try {
+      loadConfig(env);
+      throw new Error('should have failed');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toContain('DATABASE_URL is required');
+      expect(msg).toContain('PORT must be an integer');
+      expect(msg).toContain('REDIS_URL must be a redis: or rediss: URL');
+      expect(msg).toContain('DEMO_DATA must be true or false');
+    }
+  });
+
+  it('refuses a short JWT secret and a malformed Twilio SID', () => {
+    expect(() => loadConfig({ ...valid, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 16/);
+    expect(() => loadConfig({ ...valid, TWILIO_ACCOUNT_SID: 'nope' })).toThrow(/TWILIO_ACCOUNT_SID/);
+  });
+
+  it('uses Twilio only when all three variables are set', () => {
+    const c = loadConfig({
+      ...valid,
+      TWILIO_ACCOUNT_SID: 'AC' + 'a'.repeat(32),
+      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_FROM: '+15005550006',
+    });
+    expect(twilioConfigured(c)).toBe(true);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Configuration is read once from the environment and validated before anything starts.
+ * A bad or missing variable stops boot with a message naming it.
+ */
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  databaseUrl: string;
+  dbPoolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  adminUsername: string;
+  adminPassword: string;
+  publicBaseUrl: string;
+  twilio: { accountSid?: string; authToken?: string; from?: string; apiBaseUrl?: string };
+  paymentWebhookSecret: string;
+  demoData: boolean;
+  paymentWindowMinutes: number;
+  lockerHoldHours: number;
+  installSlaHours: number;
+  /** Delivered orders without tasks complete after this many hours (0 = at once). */
+  returnWindowHours: number;
+  smsQuoteTtlMinutes: number;
+  logLevel: string;
+  bodyLimitBytes: number;
+  /** Outbox relay poll interval when idle. */
+  relayIntervalMs: number;
+  /** Whether rate limits are enforced (off only for benchmarks). */
+  rateLimits: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  string(name: string, opts: { required?: boolean; default?: string; minLength?: number } = {}): string {
+    const v = this.raw(name) ?? opts.default;
+    if (v === undefined) {
+      if (opts.required !== false) this.problems.push(`${name} is required`);
+      return '';
+    }
+    if (opts.minLength && v.length < opts.minLength) {
+      this.problems.push(`${name} must be at least ${opts.minLength} characters`);
+    }
+    return v;
+  }
+
+  optional(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  int(name: string, def: number, min: number, max: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max}, got "${v}"`);
+      return def;
+    }
+    return n;
+  }
+
+  bool(name: string, def: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined) return def;
+    if (/^(true|1|yes)$/i.test(v)) return true;
+    if (/^(false|0|no)$/i.test(v)) return false;
+    this.problems.push(`${name} must be true or false, got "${v}"`);
+    return def;
+  }
+
+  url(name: string, protocols: string[], opts: { required?: boolean; default?: string } = {}): string {
+    const v = this.string(name, opts);
+    if (!v) return v;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) {
+        this.problems.push(`${name} must be a ${protocols.join(' or ')} URL, got "${u.protocol}"`);
+      }
+    } catch {
+      this.problems.push(`${name} must be a URL`);
+    }
+    return v;
+  }
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new Reader(env);
+  const twilioSid = r.optional('TWILIO_ACCOUNT_SID');
+  if (twilioSid && !/^AC[0-9a-fA-F]{32}$/.test(twilioSid)) {
+    r.problems.push('TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits');
+  }
+  const twilioFrom = r.optional('TWILIO_FROM');
+  const config: AppConfig = {
+    nodeEnv: r.string('NODE_ENV', { default: 'development' }),
+    port: r.int('PORT', 3000, 0, 65535),
+    databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dbPoolSize: r.int('DB_POOL_SIZE', 20, 1, 500),
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    queuePrefix: r.string('QUEUE_PREFIX', { default: 'campus' }),
+    jwtSecret: r.string('JWT_SECRET', { minLength: 16 }),
+    jwtTtlSeconds: r.int('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
+    adminUsername: r.string('ADMIN_USERNAME'),
+    adminPassword: r.string('ADMIN_PASSWORD', { minLength: 8 }),
+    publicBaseUrl: r.url('PUBLIC_BASE_URL', ['http:', 'https:']).replace(/\/+$/, ''),
+    twilio: {
+      accountSid: twilioSid,
+      authToken: r.optional('TWILIO_AUTH_TOKEN'),
+      from: twilioFrom,
+      apiBaseUrl: r.optional('TWILIO_API_BASE_URL'),
+    },
+    paymentWebhookSecret: r.string('PAYMENT_WEBHOOK_SECRET', { minLength: 16 }),
+    demoData: r.bool('DEMO_DATA', true),
+    paymentWindowMinutes: r.int('PAYMENT_WINDOW_MINUTES', 30, 1, 7 * 24 * 60),
+    lockerHoldHours: r.int('LOCKER_HOLD_HOURS', 72, 1, 30 * 24),
+    installSlaHours: r.int('INSTALL_SLA_HOURS', 48, 1, 30 * 24),
+    returnWindowHours: r.int('RETURN_WINDOW_HOURS', 0, 0, 90 * 24),
+    smsQuoteTtlMinutes: r.int('SMS_QUOTE_TTL_MINUTES', 10, 1, 24 * 60),
+    logLevel: r.string('LOG_LEVEL', { default: 'info' }),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    relayIntervalMs: r.int('RELAY_INTERVAL_MS', 200, 10, 60_000),
+    rateLimits: r.bool('RATE_LIMITS', true),
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    r.problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  if (twilioFrom && !/^\+\d{6,15}$/.test(twilioFrom) && !/^MG[0-9a-fA-F]{32}$/.test(twilioFrom)) {
+    r.problems.push('TWILIO_FROM must be an E.164 number or a Messaging Service SID');
+  }
+  if (r.problems.length) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** Whether outbound SMS goes to Twilio (all three set) or to the log transport. */
+export function twilioConfigured(config: AppConfig): boolean {
+  return Boolean(config.twilio.accountSid && config.twilio.authToken && config.twilio.from);
+}

@@ -1,0 +1,32 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js';
+
+/** Numbers without a country prefix are read as Chinese numbers (the campuses are in China). */
+export const DEFAULT_PHONE_REGION: CountryCode = 'CN';
+
+/**
+ * E.164 for any common way of writing a phone number ("138 0013 8000", "+86-138-0013-8000",
+ * "008613800138000"), or null when it is not a valid number.
+ */
+export function toE164(input: unknown, region: CountryCode = DEFAULT_PHONE_REGION): string | null {
+  if (typeof input !== 'string') return null;
+  let text = input.normalize('NFKC').trim();
+  if (text.length === 0 || text.length > 32) return null;
+  if (text.startsWith('00')) text = `+${text.slice(2)}`;
+  const parsed = parsePhoneNumberFromString(text, region);
+  if (!parsed || !parsed.isValid()) return null;
+  return parsed.number;
+}
+
+/** +8613800138000 → +86138****8000; keeps enough to tell numbers apart in logs. */
+export function maskPhone(e164: string): string {
+  if (e164.length < 8) return '****';
+  return `${e164.slice(0, e164.length - 8)}****${e164.slice(-4)}`;
+}
+
+const PHONE_IN_TEXT = /\+\d{7,15}|(?<!\d)1[3-9]\d{9}(?!\d)/g;
+
+/** Masks every phone-looking number inside free text (log messages, URLs). */
+export function maskPhonesInText(text: string): string {
+  return text.replace(PHONE_IN_TEXT, (m) => maskPhone(m));
+}

@@ -1,0 +1,4 @@
+export * from './naming.strategy';
+export * from './data-source.options';
+export * from './db.service';
+export * from './database.module';

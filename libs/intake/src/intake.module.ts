@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@campus/auth';
+import { CatalogModule } from '@campus/catalog';
+import { NetworkModule } from '@campus/network';
+import { OrdersModule } from '@campus/orders';
+import { IntakeService } from './intake.service';
+
+@Module({
+  imports: [OrdersModule, CatalogModule, NetworkModule, AuthModule],
+  providers: [IntakeService],
+  exports: [IntakeService],
+})
+export class IntakeModule {}

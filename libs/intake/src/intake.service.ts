@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { Channel, NotFoundError, RequestContext, ValidationError } from '@campus/core';
+import { CustomersService } from '@campus/auth';
+import { Db } from '@campus/database';
+import { AgentsService, NetworkService, Placement } from '@campus/network';
+import { OrderService, PaymentMethod, PlaceOrderCommand, PlaceResult } from '@campus/orders';
+import { PlaceOrderDto } from './dto/place-order.dto';
+import {
+  ChannelNotAllowedError,
+  FulfilmentNotAllowedError,
+  PaymentMethodNotAllowedError,
+  UnknownAgentCodeError,
+} from './intake.errors';
+import { requestHash } from './request-hash';
+
+/** Per role: the channels it may declare (the first is the default) and the payment methods it may use. */
+const CHANNEL_RULES: Record<string, { channels: Channel[]; payments: PaymentMethod[] }> = {
+  customer: { channels: ['web', 'wap'], payments: ['online', 'cod'] },
+  call_center: { channels: ['phone'], payments: ['online', 'cod'] },
+  agent: { channels: ['agent'], payments: ['online', 'cod'] },
+  pickup_staff: { channels: ['pickup_point'], payments: ['counter', 'cod'] },
+};
+
+/**
+ * The staffed channels and the web/WAP storefront. Each adapter only translates its caller and input
+ * into a PlaceOrderCommand; the one OrderService does the rest.
+ */
+@Injectable()
+export class IntakeService {
+  constructor(
+    private readonly db: Db,
+    private readonly orders: OrderService,
+    private readonly customers: CustomersService,
+    private readonly network: NetworkService,
+    private readonly agents: AgentsService,
+  ) {}
+
+  async placeFromHttp(ctx: RequestContext, dto: PlaceOrderDto, idempotencyKey: string): Promise<PlaceResult> {
+    const role = ctx.role;
+    const rules = CHANNEL_RULES[role];
+    if (!rules) throw new ChannelNotAllowedError(role, dto.channel ?? 'any');
+    const channel = dto.channel ?? rules.channels[0];
+    if (!rules.channels.includes(channel)) throw new ChannelNotAllowedError(role, channel);
+    if (!rules.payments.includes(dto.paymentMethod))
+      throw new PaymentMethodNotAllowedError(channel, dto.paymentMethod);
+
+    const placement = await this.placement(ctx, dto);
+    const agentId = await this.attribution(ctx, dto);
+    const hash = requestHash(dto);
+
+    return this.db.transaction(ctx, async (tx) => {
+      const customer =
+        role === 'customer'
+          ? { id: ctx.principal.id, phone: ctx.principal.phone! }
+          : await this.staffCustomer(tx, dto);
+      const command: PlaceOrderCommand = {
+        channel,
+        customer: { id: customer.id, phone: customer.phone },
+        lines: dto.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+        fulfilment: {
+          type: dto.fulfillment.type,
+          regionId: placement.regionId,
+          campusId: placement.campusId,
+          pickupPointId: placement.pickupPointId,
+          address: dto.fulfillment.type === 'delivery' ? dto.fulfillment.address! : null,
+        },
+        paymentMethod: dto.paymentMethod,
+        agentId,
+        note: dto.note ?? null,
+        idempotency: { key: idempotencyKey, requestHash: hash },
+      };
+      return this.orders.place(tx, command);
+    });
+  }
+
+  private async staffCustomer(ctx: RequestContext, dto: PlaceOrderDto) {
+    if (!dto.customer)
+      throw ValidationError.field('customer', 'staff orders need the customer (phone, name)');
+    return this.customers.findOrCreate(ctx, dto.customer.phone, dto.customer.name);
+  }
+
+  /**
+   * Where the order goes, checked against the caller's scope: an agent only for their own campus,
+   * pickup staff only at their own point. Ids out of scope answer 404 like missing ones.
+   */
+  private async placement(ctx: RequestContext, dto: PlaceOrderDto): Promise<Placement> {
+    const f = dto.fulfillment;
+    let placement: Placement;
+    if (f.type === 'delivery') {
+      const missing = [
+        ...(f.campusId ? [] : [{ field: 'fulfillment.campusId', message: 'is required for delivery' }]),
+        ...(f.address ? [] : [{ field: 'fulfillment.address', message: 'is required for delivery' }]),
+      ];
+      if (missing.length) throw new ValidationError(missing);
+      placement = await this.network.placementOfCampus(ctx, f.campusId!);
+    } else {
+      if (!f.pickupPointId) {
+        throw ValidationError.field('fulfillment.pickupPointId', `is required for ${f.type} orders`);
+      }
+      placement = await this.network.placementOfPickupPoint(ctx, f.pickupPointId);
+    }
+    const p = ctx.principal;
+    if (p.role === 'agent' && placement.campusId !== p.campusId) {
+      await this.network.campusInScope(ctx, placement.campusId); // throws 404
+    }
+    if (p.role === 'pickup_staff') {
+      if (f.type === 'delivery') throw new FulfilmentNotAllowedError('pickup_point', f.type);
+      if (placement.pickupPointId !== p.pickupPointId)
+        throw new NotFoundError('pickup point', f.pickupPointId);
+    }
+    return placement;
+  }
+
+  /** The agent who earns on this order: the calling agent, or the owner of the referral code. */
+  private async attribution(ctx: RequestContext, dto: PlaceOrderDto): Promise<string | null> {
+    if (ctx.role === 'agent') return ctx.principal.agentId ?? null;
+    if (!dto.agentCode) return null;
+    const agent = await this.agents.findActiveByCode(ctx, dto.agentCode);
+    if (!agent) throw new UnknownAgentCodeError(dto.agentCode);
+    return agent.id;
+  }
+}

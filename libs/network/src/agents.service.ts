@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, NotFoundError, Page, readableCode, RequestContext, toPage } from '@campus/core';
+import { Db, pgConstraint, pgErrorCode } from '@campus/database';
+import { AgentQueryDto } from './dto/network.dto';
+import { networkScopeSql } from './network-scope';
+import { Agent, AgentStatus } from './network.entities';
+import { NetworkService } from './network.service';
+
+export interface AgentView {
+  id: string;
+  userId: string;
+  campusId: string;
+  regionId: string;
+  referralCode: string;
+  displayName: string;
+  phone: string;
+  status: AgentStatus;
+  createdAt: Date;
+}
+
+const AGENT_COLUMNS = `a.id, a.user_id AS "userId", a.campus_id AS "campusId", c.region_id AS "regionId",
+  a.referral_code AS "referralCode", a.display_name AS "displayName", a.phone, a.status, a.created_at AS "createdAt"`;
+
+/** Campus agents: their campus, referral code and status. */
+@Injectable()
+export class AgentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly network: NetworkService,
+  ) {}
+
+  /** Creates the agent record of an (already created) agent user. The referral code is unique. */
+  async create(
+    ctx: RequestContext,
+    input: { userId: string; campusId: string; displayName: string; phone: string },
+  ): Promise<AgentView> {
+    await this.network.campusInScope(ctx, input.campusId);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.query(
+          ctx,
+          `INSERT INTO agents (id, user_id, campus_id, referral_code, display_name, phone) VALUES ($1, $1, $2, $3, $4, $5)`,
+          [input.userId, input.campusId, readableCode(6), input.displayName, input.phone],
+        );
+        return this.get(ctx, input.userId);
+      } catch (err) {
+        if (attempt < 5 && pgErrorCode(err) === '23505' && pgConstraint(err) === 'agents_referral_code_key')
+          continue;
+        throw err;
+      }
+    }
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<AgentView> {
+    const params: unknown[] = [id];
+    const scope = this.scope(ctx, params);
+    const rows = await this.db.query<AgentView>(
+      ctx,
+      `SELECT ${AGENT_COLUMNS} FROM agents a JOIN campuses c ON c.id = a.campus_id WHERE a.id = $1 AND ${scope}`,
+      params,
+    );
+    if (!rows[0]) throw new NotFoundError('agent', id);
+    return rows[0];
+  }
+
+  async list(ctx: RequestContext, q: AgentQueryDto): Promise<Page<AgentView>> {
+    const params: unknown[] = [];
+    const where = [this.scope(ctx, params)];
+    if (q.campusId) {
+      params.push(q.campusId);
+      where.push(`a.campus_id = $${params.length}`);
+    }
+    if (q.status) {
+      params.push(q.status);
+      where.push(`a.status = $${params.length}`);
+    }
+    if (q.cursor) {
+      const [createdAt, id] = decodeCursor(q.cursor, ['string', 'string']);
+      params.push(createdAt, id);
+      where.push(`(a.created_at, a.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<AgentView>(
+      ctx,
+      `SELECT ${AGENT_COLUMNS} FROM agents a JOIN campuses c ON c.id = a.campus_id
+        WHERE ${where.join(' AND ')} ORDER BY a.created_at, a.id LIMIT ${limit + 1}`,
+      params,
+    );
+    return toPage(rows, limit, (a) => [new Date(a.createdAt).toISOString(), a.id]);
+  }
+
+  /**
+   * Changes status and/or campus. Locks the agent row so a concurrent assignment sees the new status.
+   * Returns the agent before and after, so the caller can react to a suspension.
+   */
+  async update(
+    ctx: RequestContext,
+    id: string,
+    patch: { status?: AgentStatus; campusId?: string },
+  ): Promise<{ before: AgentView; after: AgentView }> {
+    return this.db.transaction(ctx, async (tx) => {
+      const before = await this.get(tx, id);
+      await this.db.query(tx, `SELECT 1 FROM agents WHERE id = $1 FOR UPDATE`, [id]);
+      if (patch.campusId && patch.campusId !== before.campusId)
+        await this.network.campusInScope(tx, patch.campusId);
+      await this.db.query(
+        tx,
+        `UPDATE agents SET status = COALESCE($2, status), campus_id = COALESCE($3, campus_id), updated_at = now() WHERE id = $1`,
+        [id, patch.status ?? null, patch.campusId ?? null],
+      );
+      return { before, after: await this.get(tx, id) };
+    });
+  }
+
+  /** The active agent owning a referral code, or null (unknown codes never fail an order). */
+  async findActiveByCode(
+    ctx: RequestContext,
+    code: string,
+  ): Promise<{ id: string; campusId: string } | null> {
+    const rows = await this.db.query<{ id: string; campus_id: string }>(
+      ctx,
+      `SELECT id, campus_id FROM agents WHERE referral_code = $1 AND status = 'active'`,
+      [code.trim().toUpperCase()],
+    );
+    return rows[0] ? { id: rows[0].id, campusId: rows[0].campus_id } : null;
+  }
+
+  async status(ctx: RequestContext, id: string): Promise<{ status: AgentStatus; campusId: string } | null> {
+    const a = await this.db.repo(ctx, Agent).findOne({ where: { id } });
+    return a ? { status: a.status, campusId: a.campusId } : null;
+  }
+
+  private scope(ctx: RequestContext, params: unknown[]): string {
+    if (ctx.principal.role === 'agent') {
+      params.push(ctx.principal.agentId);
+      return `a.id = $${params.length}`;
+    }
+    return networkScopeSql(ctx, { regionCol: 'c.region_id', campusCol: 'a.campus_id' }, params);
+  }
+}

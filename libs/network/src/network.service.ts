@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, RequestContext, ValidationError } from '@campus/core';
+import { Db, pgConstraint, pgErrorCode } from '@campus/database';
+import { CreateCampusDto, CreateLockerDto, CreatePickupPointDto, CreateRegionDto } from './dto/network.dto';
+import { CodeTakenError } from './network.errors';
+import { networkScopeSql } from './network-scope';
+import { Campus, Compartment, COMPARTMENT_SIZES, Locker, PickupPoint, Region } from './network.entities';
+
+/** Where a pickup point or campus sits; never changes once created, so it is cached per process. */
+export interface Placement {
+  regionId: string;
+  campusId: string;
+  pickupPointId: string | null;
+}
+
+export interface LockerView {
+  id: string;
+  code: string;
+  pickupPointId: string;
+  campusId: string;
+  compartments: { id: string; label: string; size: string; state: string; orderId: string | null }[];
+}
+
+@Injectable()
+export class NetworkService {
+  private readonly pointPlacements = new Map<string, Placement>();
+  private readonly campusRegions = new Map<string, string>();
+
+  constructor(private readonly db: Db) {}
+
+  async createRegion(ctx: RequestContext, dto: CreateRegionDto): Promise<Region> {
+    return this.insertUnique('region', dto.code, () =>
+      this.db.repo(ctx, Region).save(this.db.repo(ctx, Region).create(dto)),
+    );
+  }
+
+  async listRegions(ctx: RequestContext): Promise<Region[]> {
+    const params: unknown[] = [];
+    const scope = networkScopeSql(ctx, { regionCol: 'r.id' }, params);
+    return this.db.query<Region>(
+      ctx,
+      `SELECT id, code, name, created_at AS "createdAt" FROM regions r WHERE ${scope} ORDER BY code`,
+      params,
+    );
+  }
+
+  async createCampus(ctx: RequestContext, dto: CreateCampusDto): Promise<Campus> {
+    await this.regionInScope(ctx, dto.regionId);
+    return this.insertUnique('campus', dto.code, () =>
+      this.db.repo(ctx, Campus).save(this.db.repo(ctx, Campus).create(dto)),
+    );
+  }
+
+  async listCampuses(ctx: RequestContext, regionId?: string): Promise<Campus[]> {
+    const params: unknown[] = [];
+    const scope = networkScopeSql(ctx, { regionCol: 'c.region_id', campusCol: 'c.id' }, params);
+    let sql = `SELECT id, code, name, region_id AS "regionId", created_at AS "createdAt" FROM campuses c WHERE ${scope}`;
+    if (regionId) {
+      params.push(regionId);
+      sql += ` AND c.region_id = $${params.length}`;
+    }
+    return this.db.query<Campus>(ctx, `${sql} ORDER BY code`, params);
+  }
+
+  /** The campus if the caller may see it, else 404. */
+  async campusInScope(ctx: RequestContext, campusId: string): Promise<Campus> {
+    const params: unknown[] = [campusId];
+    const scope = networkScopeSql(ctx, { regionCol: 'c.region_id', campusCol: 'c.id' }, params);
+    const rows = await this.db.query<Campus>(
+      ctx,
+      `SELECT id, code, name, region_id AS "regionId", created_at AS "createdAt" FROM campuses c WHERE c.id = $1 AND ${scope}`,
+      params,
+    );
+    if (!rows[0]) throw new NotFoundError('campus', campusId);
+    return rows[0];
+  }
+
+  async regionInScope(ctx: RequestContext, regionId: string): Promise<Region> {
+    const params: unknown[] = [regionId];
+    const scope = networkScopeSql(ctx, { regionCol: 'r.id' }, params);
+    const rows = await this.db.query<Region>(
+      ctx,
+      `SELECT id, code, name FROM regions r WHERE r.id = $1 AND ${scope}`,
+      params,
+    );
+    if (!rows[0]) throw new NotFoundError('region', regionId);
+    return rows[0];
+  }
+
+  async createPickupPoint(ctx: RequestContext, dto: CreatePickupPointDto): Promise<PickupPoint> {
+    await this.campusInScope(ctx, dto.campusId);
+    return this.insertUnique('pickup point', dto.code, () =>
+      this.db
+        .repo(ctx, PickupPoint)
+        .save(this.db.repo(ctx, PickupPoint).create({ ...dto, address: dto.address ?? null })),
+    );
+  }
+
+  /** Pickup points are public knowledge (customers choose one); filter by campus. */
+  async listPickupPoints(ctx: RequestContext, campusId?: string): Promise<PickupPoint[]> {
+    const repo = this.db.repo(ctx, PickupPoint);
+    return campusId
+      ? repo.find({ where: { campusId }, order: { code: 'ASC' } })
+      : repo.find({ order: { code: 'ASC' } });
+  }
+
+  async pickupPointInScope(ctx: RequestContext, id: string): Promise<PickupPoint & { regionId: string }> {
+    const params: unknown[] = [id];
+    const scope = networkScopeSql(
+      ctx,
+      { regionCol: 'c.region_id', campusCol: 'p.campus_id', pointCol: 'p.id' },
+      params,
+    );
+    const rows = await this.db.query<PickupPoint & { regionId: string }>(
+      ctx,
+      `SELECT p.id, p.code, p.name, p.campus_id AS "campusId", p.address, c.region_id AS "regionId"
+         FROM pickup_points p JOIN campuses c ON c.id = p.campus_id WHERE p.id = $1 AND ${scope}`,
+      params,
+    );
+    if (!rows[0]) throw new NotFoundError('pickup point', id);
+    return rows[0];
+  }
+
+  async findPickupPointByCode(ctx: RequestContext, code: string): Promise<PickupPoint | null> {
+    return this.db.repo(ctx, PickupPoint).findOne({ where: { code: code.toUpperCase() } });
+  }
+
+  /** Region and campus of a pickup point (cached: a point never moves). 404 when unknown. */
+  async placementOfPickupPoint(ctx: RequestContext, pickupPointId: string): Promise<Placement> {
+    const hit = this.pointPlacements.get(pickupPointId);
+    if (hit) return hit;
+    const rows = await this.db.query<{ campus_id: string; region_id: string }>(
+      ctx,
+      `SELECT p.campus_id, c.region_id FROM pickup_points p JOIN campuses c ON c.id = p.campus_id WHERE p.id = $1`,
+      [pickupPointId],
+    );
+    if (!rows[0]) throw new NotFoundError('pickup point', pickupPointId);
+    const placement = { regionId: rows[0].region_id, campusId: rows[0].campus_id, pickupPointId };
+    this.pointPlacements.set(pickupPointId, placement);
+    return placement;
+  }
+
+  /** Region of a campus (cached: a campus never changes region). 404 when unknown. */
+  async placementOfCampus(ctx: RequestContext, campusId: string): Promise<Placement> {
+    let regionId = this.campusRegions.get(campusId);
+    if (!regionId) {
+      const rows = await this.db.query<{ region_id: string }>(
+        ctx,
+        `SELECT region_id FROM campuses WHERE id = $1`,
+        [campusId],
+      );
+      if (!rows[0]) throw new NotFoundError('campus', campusId);
+      regionId = rows[0].region_id;
+      this.campusRegions.set(campusId, regionId);
+    }
+    return { regionId, campusId, pickupPointId: null };
+  }
+
+  async createLocker(ctx: RequestContext, dto: CreateLockerDto): Promise<LockerView> {
+    await this.pickupPointInScope(ctx, dto.pickupPointId);
+    const counts = dto.compartments ?? {};
+    const total = COMPARTMENT_SIZES.reduce((n, s) => n + (counts[s] ?? 0), 0);
+    if (total === 0) throw ValidationError.field('compartments', 'a locker needs at least one compartment');
+    return this.db.transaction(ctx, async (tx) => {
+      const locker = await this.insertUnique('locker', dto.code, () =>
+        this.db
+          .repo(tx, Locker)
+          .save(this.db.repo(tx, Locker).create({ code: dto.code, pickupPointId: dto.pickupPointId })),
+      );
+      const labels: string[] = [];
+      const sizes: string[] = [];
+      for (const size of COMPARTMENT_SIZES) {
+        for (let i = 1; i <= (counts[size] ?? 0); i++) {
+          labels.push(`${size}${String(i).padStart(2, '0')}`);
+          sizes.push(size);
+        }
+      }
+      await this.db.query(
+        tx,
+        `INSERT INTO compartments (locker_id, label, size) SELECT $1, l, s FROM unnest($2::text[], $3::text[]) AS x(l, s)`,
+        [locker.id, labels, sizes],
+      );
+      return this.getLocker(tx, locker.id);
+    });
+  }
+
+  async getLocker(ctx: RequestContext, id: string): Promise<LockerView> {
+    const params: unknown[] = [id];
+    const scope = networkScopeSql(
+      ctx,
+      { regionCol: 'c.region_id', campusCol: 'p.campus_id', pointCol: 'p.id' },
+      params,
+    );
+    const rows = await this.db.query<{
+      id: string;
+      code: string;
+      pickup_point_id: string;
+      campus_id: string;
+    }>(
+      ctx,
+      `SELECT l.id, l.code, l.pickup_point_id, p.campus_id FROM lockers l
+         JOIN pickup_points p ON p.id = l.pickup_point_id JOIN campuses c ON c.id = p.campus_id
+        WHERE l.id = $1 AND ${scope}`,
+      params,
+    );
+    if (!rows[0]) throw new NotFoundError('locker', id);
+    const compartments = await this.db.repo(ctx, Compartment).find({
+      where: { lockerId: id },
+      order: { size: 'DESC', label: 'ASC' },
+    });
+    return {
+      id: rows[0].id,
+      code: rows[0].code,
+      pickupPointId: rows[0].pickup_point_id,
+      campusId: rows[0].campus_id,
+      compartments: compartments
+        .sort((a, b) => a.label.localeCompare(b.label))
+        .map((c) => ({ id: c.id, label: c.label, size: c.size, state: c.state, orderId: c.orderId })),
+    };
+  }
+
+  async listLockers(ctx: RequestContext, pickupPointId?: string): Promise<Locker[]> {
+    const params: unknown[] = [];
+    const scope = networkScopeSql(
+      ctx,
+      { regionCol: 'c.region_id', campusCol: 'p.campus_id', pointCol: 'p.id' },
+      params,
+    );
+    let sql = `SELECT l.id, l.code, l.pickup_point_id AS "pickupPointId", l.created_at AS "createdAt" FROM lockers l
+      JOIN pickup_points p ON p.id = l.pickup_point_id JOIN campuses c ON c.id = p.campus_id WHERE ${scope}`;
+    if (pickupPointId) {
+      params.push(pickupPointId);
+      sql += ` AND l.pickup_point_id = $${params.length}`;
+    }
+    return this.db.query<Locker>(ctx, `${sql} ORDER BY l.code`, params);
+  }
+
+  private async insertUnique<T>(what: string, code: string, insert: () => Promise<T>): Promise<T> {
+    try {
+      return await insert();
+    } catch (err) {
+      if (pgErrorCode(err) === '23505' && pgConstraint(err)?.endsWith('code_key'))
+        throw new CodeTakenError(what, code);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig, InjectConfig, RequestContext } from '@campus/core';
+import { ConsumesEvent, JobEnvelope, JobHandler, QueueName } from '@campus/queue';
+import { NotificationsService } from '../notifications.service';
+
+/** Tells the customer their order was taken (with the payment deadline for online orders). */
+@Injectable()
+@ConsumesEvent(QueueName.Notifications, 'order.placed')
+export class OrderPlacedTextProcessor implements JobHandler<'order.placed'> {
+  constructor(
+    private readonly notifications: NotificationsService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async handle(ctx: RequestContext, job: JobEnvelope<'order.placed'>): Promise<void> {
+    const o = job.payload;
+    await this.notifications.send(ctx, {
+      to: o.customerPhone,
+      template: 'order_placed',
+      params: {
+        number: o.number,
+        totalCents: o.totalCents,
+        paymentMethod: o.paymentMethod,
+        minutes: this.config.paymentWindowMinutes,
+      },
+      orderId: o.orderId,
+      customerId: o.customerId,
+      dedupeKey: `order.placed:${job.outboxId}`,
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { RequestContext } from '@campus/core';
+import { ConsumesEvent, JobEnvelope, JobHandler, QueueName } from '@campus/queue';
+import { NotificationsService } from '../notifications.service';
+import { TemplateName } from '../templates';
+
+/** Which order moves the customer hears about, and with which text. */
+const TEXT_FOR_ACTION: Record<string, TemplateName | undefined> = {
+  cancel: 'order_cancelled',
+  dispatch: 'out_for_delivery',
+  deliver: 'delivered',
+  pickup: 'delivered',
+  hand_over: 'delivered',
+};
+
+/** Keeps the customer informed at each step ("opaque delivery" is a conversion killer). */
+@Injectable()
+@ConsumesEvent(QueueName.Notifications, 'order.status_changed')
+export class OrderStatusTextProcessor implements JobHandler<'order.status_changed'> {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  async handle(ctx: RequestContext, job: JobEnvelope<'order.status_changed'>): Promise<void> {
+    const o = job.payload;
+    const template = TEXT_FOR_ACTION[o.action];
+    if (!template) return;
+    // Counter sales handed over at the desk need no "delivered" text.
+    if (o.action === 'hand_over') return;
+    await this.notifications.send(ctx, {
+      to: o.customerPhone,
+      template,
+      params: {
+        number: o.number,
+        totalCents: o.totalCents,
+        paymentMethod: o.paymentMethod,
+        reason: o.reason,
+      },
+      orderId: o.orderId,
+      customerId: o.customerId,
+      dedupeKey: `order.status_changed:${job.outboxId}`,
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LowStockAlertProcessor } from './jobs/low-stock-alert.processor';
+import { OrderPlacedTextProcessor } from './jobs/order-placed-text.processor';
+import { PaymentReminderTextProcessor } from './jobs/payment-reminder-text.processor';
+import { OrderStatusTextProcessor } from './jobs/order-status-text.processor';
+import { SendNotificationProcessor } from './jobs/send-notification.processor';
+import { SmsPreferenceProcessor } from './jobs/sms-preference.processor';
+import { Notification, SmsPreference } from './notification.entity';
+import { NotificationsService } from './notifications.service';
+import { LogSmsSender } from './senders/log-sms.sender';
+import { SmsSender } from './senders/sms-sender';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Notification, SmsPreference])],
+  providers: [NotificationsService],
+  exports: [NotificationsService],
+})
+export class NotificationsModule {}
+
+/** The worker side: the sender and the consumers of this context's queue. */
+@Module({
+  imports: [NotificationsModule],
+  providers: [
+    { provide: SmsSender, useClass: LogSmsSender },
+    SendNotificationProcessor,
+    OrderPlacedTextProcessor,
+    OrderStatusTextProcessor,
+    LowStockAlertProcessor,
+    SmsPreferenceProcessor,
+    PaymentReminderTextProcessor,
+  ],
+})
+export class NotificationsJobsModule {}

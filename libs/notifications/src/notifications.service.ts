@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, Page, RequestContext, toPage } from '@campus/core';
+import { Db } from '@campus/database';
+import { event, OutboxService } from '@campus/queue';
+import { Language, MessageKind, render, TemplateName, templateKind } from './templates';
+import type { NotificationStatus } from './notification.entity';
+
+export interface OutboundMessage {
+  to: string;
+  template: TemplateName;
+  params: Record<string, string | number | null | undefined>;
+  /** Overrides the recipient's stored language (e.g. the language of the request). */
+  language?: Language;
+  orderId?: string | null;
+  customerId?: string | null;
+  /** Same key → the same message, written once (consumers pass their job key). */
+  dedupeKey?: string;
+}
+
+export interface NotificationView {
+  id: string;
+  to: string;
+  template: string;
+  language: string;
+  body: string;
+  status: NotificationStatus;
+  transport: string | null;
+  providerId: string | null;
+  error: string | null;
+  attempts: number;
+  orderId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Internal recipients (role inboxes) are recorded in the log and never texted. */
+export const ADMIN_INBOX = 'role:admin';
+
+/**
+ * The message log and the way into it. `send` writes the message (rendered in the recipient's
+ * language) and its outbox event in the caller's transaction: the text goes out only if the change
+ * that caused it commits. Opted-out numbers get only one-time codes; the rest is logged as suppressed.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async send(ctx: RequestContext, msg: OutboundMessage): Promise<{ id: string; status: NotificationStatus }> {
+    return this.db.transaction(ctx, async (tx) => {
+      const internal = msg.to.startsWith('role:');
+      const pref = internal ? undefined : await this.preference(tx, msg.to);
+      const language = msg.language ?? pref?.language ?? 'zh-CN';
+      const kind: MessageKind = templateKind(msg.template);
+      const suppressed = pref?.optedOut === true && kind !== 'code';
+      const status: NotificationStatus = internal ? 'sent' : suppressed ? 'suppressed' : 'queued';
+      const body = render(msg.template, language, msg.params);
+      const rows = await this.db.query<{ id: string; status: NotificationStatus; inserted: boolean }>(
+        tx,
+        `INSERT INTO notifications (to_phone, template, language, body, status, transport, error, order_id, customer_id, dedupe_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, true AS inserted`,
+        [
+          msg.to,
+          msg.template,
+          language,
+          body,
+          status,
+          internal ? 'internal' : null,
+          suppressed ? 'recipient opted out' : null,
+          msg.orderId ?? null,
+          msg.customerId ?? null,
+          msg.dedupeKey ?? null,
+        ],
+      );
+      if (!rows[0]) {
+        const existing = await this.db.query<{ id: string; status: NotificationStatus }>(
+          tx,
+          `SELECT id, status FROM notifications WHERE dedupe_key = $1`,
+          [msg.dedupeKey],
+        );
+        return existing[0];
+      }
+      if (status === 'queued') {
+        await this.outbox.append(tx, [event('notification.requested', { notificationId: rows[0].id })]);
+      }
+      return { id: rows[0].id, status };
+    });
+  }
+
+  async preference(
+    ctx: RequestContext,
+    phone: string,
+  ): Promise<{ optedOut: boolean; language: Language } | undefined> {
+    const rows = await this.db.query<{ opted_out: boolean; language: Language }>(
+      ctx,
+      `SELECT opted_out, language FROM sms_preferences WHERE phone = $1`,
+      [phone],
+    );
+    return rows[0] ? { optedOut: rows[0].opted_out, language: rows[0].language } : undefined;
+  }
+
+  /** Records STOP/START and the language a number writes in. */
+  async setPreference(
+    ctx: RequestContext,
+    phone: string,
+    change: { optedOut?: boolean; language?: Language },
+  ): Promise<void> {
+    await this.db.query(
+      ctx,
+      `INSERT INTO sms_preferences (phone, opted_out, language) VALUES ($1, COALESCE($2::boolean, false), COALESCE($3::text, 'zh-CN'))
+       ON CONFLICT (phone) DO UPDATE SET opted_out = COALESCE($2, sms_preferences.opted_out),
+         language = COALESCE($3, sms_preferences.language), updated_at = now()`,
+      [phone, change.optedOut ?? null, change.language ?? null],
+    );
+  }
+
+  async list(
+    ctx: RequestContext,
+    q: { to?: string; type?: string; orderId?: string; limit?: number; cursor?: string },
+  ): Promise<Page<NotificationView>> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (q.to) {
+      params.push(q.to);
+      where.push(`to_phone = $${params.length}`);
+    }
+    if (q.type) {
+      params.push(q.type);
+      where.push(`template = $${params.length}`);
+    }
+    if (q.orderId) {
+      params.push(q.orderId);
+      where.push(`order_id = $${params.length}`);
+    }
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+      params.push(at, id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<NotificationView>(
+      ctx,
+      `SELECT id, to_phone AS "to", template, language, body, status, transport, provider_id AS "providerId", error,
+              attempts, order_id AS "orderId", created_at AS "createdAt", updated_at AS "updatedAt"
+         FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    return toPage(rows, limit, (n) => [new Date(n.createdAt).toISOString(), n.id]);
+  }
+}

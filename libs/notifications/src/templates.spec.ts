@@ -1,0 +1,29 @@
+import { LANGUAGES, render, TEMPLATES, TemplateName } from './templates';
+
+describe('templates', () => {
+  const params = {
+    code: '123456',
+    number: '261125000001',
+    totalCents: 7800,
+    paymentMethod: 'cod',
+    minutes: 15,
+    reason: 'changed mind',
+    sku: 'USB-32G',
+    name: 'USB stick',
+    available: 3,
+    threshold: 5,
+  };
+
+  it.each(Object.keys(TEMPLATES) as TemplateName[])('%s renders in every language with no gaps', (name) => {
+    for (const lang of LANGUAGES) {
+      const body = render(name, lang, params);
+      expect(body.length).toBeGreaterThan(10);
+      expect(body).not.toMatch(/undefined|NaN|\[object/);
+    }
+  });
+
+  it('shows money from cents', () => {
+    expect(render('order_placed', 'en', params)).toContain('¥78.00');
+    expect(render('order_placed', 'zh-CN', params)).toContain('货到付款');
+  });
+});

@@ -1,0 +1,82 @@
+import { formatYuan } from '@campus/core';
+
+export type Language = 'zh-CN' | 'en';
+export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
+
+/**
+ * Why a text is sent decides whether an opted-out number still gets it: only one-time codes the
+ * customer needs (sign-in, pickup, installation confirmation) are sent after STOP.
+ */
+export type MessageKind = 'code' | 'transactional' | 'reminder' | 'marketing' | 'alert';
+
+type Params = Record<string, string | number | null | undefined>;
+type Render = (p: Params) => string;
+
+interface TemplateDef {
+  kind: MessageKind;
+  'zh-CN': Render;
+  en: Render;
+}
+
+const yuan = (v: unknown) => formatYuan(Number(v ?? 0));
+
+/** Every outbound text, in Chinese and English. Kept short: one SMS segment where possible. */
+export const TEMPLATES = {
+  otp: {
+    kind: 'code',
+    'zh-CN': (p) => `【校园订单】验证码 ${p.code}，5分钟内有效。请勿告诉他人。`,
+    en: (p) => `[Campus Orders] Your code is ${p.code}. It expires in 5 minutes. Never share it.`,
+  },
+  order_placed: {
+    kind: 'transactional',
+    'zh-CN': (p) =>
+      p.paymentMethod === 'online'
+        ? `【校园订单】订单${p.number}已创建，金额${yuan(p.totalCents)}，请在${p.minutes}分钟内付款。`
+        : `【校园订单】订单${p.number}已确认，金额${yuan(p.totalCents)}${p.paymentMethod === 'cod' ? '，货到付款' : ''}。`,
+    en: (p) =>
+      p.paymentMethod === 'online'
+        ? `[Campus Orders] Order ${p.number} placed, ${yuan(p.totalCents)}. Please pay within ${p.minutes} minutes.`
+        : `[Campus Orders] Order ${p.number} confirmed, ${yuan(p.totalCents)}${p.paymentMethod === 'cod' ? ', cash on delivery' : ''}.`,
+  },
+  payment_reminder: {
+    kind: 'reminder',
+    'zh-CN': (p) =>
+      `【校园订单】订单${p.number}尚未付款（${yuan(p.totalCents)}），${p.minutes}分钟后将自动取消。`,
+    en: (p) =>
+      `[Campus Orders] Order ${p.number} (${yuan(p.totalCents)}) is unpaid and will be cancelled in ${p.minutes} min.`,
+  },
+  order_cancelled: {
+    kind: 'transactional',
+    'zh-CN': (p) => `【校园订单】订单${p.number}已取消${p.reason ? `：${p.reason}` : ''}。`,
+    en: (p) => `[Campus Orders] Order ${p.number} was cancelled${p.reason ? `: ${p.reason}` : ''}.`,
+  },
+  out_for_delivery: {
+    kind: 'transactional',
+    'zh-CN': (p) =>
+      `【校园订单】订单${p.number}正在配送${p.paymentMethod === 'cod' ? `，请备好${yuan(p.totalCents)}现金` : ''}。`,
+    en: (p) =>
+      `[Campus Orders] Order ${p.number} is on its way${p.paymentMethod === 'cod' ? `; please have ${yuan(p.totalCents)} in cash` : ''}.`,
+  },
+  delivered: {
+    kind: 'transactional',
+    'zh-CN': (p) => `【校园订单】订单${p.number}已送达，感谢您的购买！`,
+    en: (p) => `[Campus Orders] Order ${p.number} was delivered. Thank you!`,
+  },
+  low_stock: {
+    kind: 'alert',
+    'zh-CN': (p) => `库存预警：${p.sku}（${p.name}）可用库存${p.available}，低于阈值${p.threshold}。`,
+    en: (p) =>
+      `Low stock: ${p.sku} (${p.name}) has ${p.available} available, below the threshold of ${p.threshold}.`,
+  },
+} satisfies Record<string, TemplateDef>;
+
+export type TemplateName = keyof typeof TEMPLATES;
+
+export function templateKind(name: TemplateName): MessageKind {
+  return TEMPLATES[name].kind as MessageKind;
+}
+
+export function render(name: TemplateName, language: Language, params: Params): string {
+  const t = TEMPLATES[name] as TemplateDef;
+  return t[language](params);
+}

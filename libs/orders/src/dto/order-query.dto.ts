@@ -1,0 +1,52 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsOptional, Matches } from 'class-validator';
+import { CHANNELS, Channel, IsId, IsOneOf, IsPhone, IsText, PageQueryDto, ToBool } from '@campus/core';
+import { IsBoolean } from 'class-validator';
+import { ORDER_STATUSES, OrderStatus } from '../order-state-machine';
+
+const AGENT_FILTER = /^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+export class OrderQueryDto extends PageQueryDto {
+  @IsOneOf(ORDER_STATUSES, { optional: true })
+  status?: OrderStatus;
+
+  @IsOneOf(CHANNELS, { optional: true })
+  channel?: Channel;
+
+  @IsId({ optional: true })
+  campusId?: string;
+
+  @ApiPropertyOptional({ description: 'attributed agent id, or "me"' })
+  @IsOptional()
+  @Matches(AGENT_FILTER, { message: 'must be an agent id or "me"' })
+  agentId?: string;
+
+  @ApiPropertyOptional({ description: 'delivering agent id, or "me"' })
+  @IsOptional()
+  @Matches(AGENT_FILTER, { message: 'must be an agent id or "me"' })
+  assignedAgentId?: string;
+
+  @ApiPropertyOptional({ description: 'only orders no agent delivers yet' })
+  @IsOptional()
+  @ToBool()
+  @IsBoolean()
+  unassigned?: boolean;
+
+  @IsPhone({ optional: true, description: "the customer's phone number" })
+  phone?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'created at or after' })
+  @IsOptional()
+  @IsDateString({}, { message: 'must be an ISO 8601 date or date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'created before' })
+  @IsOptional()
+  @IsDateString({}, { message: 'must be an ISO 8601 date or date-time' })
+  to?: string;
+}
+
+export class ReasonDto {
+  @IsText({ max: 500, example: 'customer changed their mind' })
+  reason: string;
+}

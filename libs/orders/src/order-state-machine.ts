@@ -1,0 +1,71 @@
+import { StateMachine } from '@campus/core';
+
+export const ORDER_STATUSES = [
+  'pending_payment',
+  'confirmed',
+  'assigned',
+  'out_for_delivery',
+  'awaiting_pickup',
+  'delivered',
+  'completed',
+  'cancelled',
+  'returned',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export type OrderAction =
+  | 'pay'
+  | 'assign'
+  | 'unassign'
+  | 'dispatch'
+  | 'deliver'
+  | 'deposit'
+  | 'pickup'
+  | 'hand_over'
+  | 'expire'
+  | 'complete'
+  | 'cancel'
+  | 'return';
+
+/**
+ * The order lifecycle, in one table (DESIGN.md §5). Nothing else decides whether a move is allowed.
+ * `assign` from `assigned` is a reassignment; `unassign` returns an undispatched order to the pool.
+ * `hand_over` is a counter sale whose goods are on the shelf, handed over at once.
+ */
+export const ORDER_TRANSITIONS = {
+  pay: { from: ['pending_payment'], to: 'confirmed' },
+  assign: { from: ['confirmed', 'assigned'], to: 'assigned' },
+  unassign: { from: ['assigned'], to: 'confirmed' },
+  dispatch: { from: ['assigned'], to: 'out_for_delivery' },
+  deliver: { from: ['out_for_delivery'], to: 'delivered' },
+  deposit: { from: ['out_for_delivery'], to: 'awaiting_pickup' },
+  pickup: { from: ['awaiting_pickup'], to: 'delivered' },
+  hand_over: { from: ['confirmed'], to: 'delivered' },
+  expire: { from: ['awaiting_pickup'], to: 'returned' },
+  complete: { from: ['delivered'], to: 'completed' },
+  cancel: { from: ['pending_payment', 'confirmed', 'assigned'], to: 'cancelled' },
+  return: { from: ['delivered', 'completed'], to: 'returned' },
+} as const satisfies Record<OrderAction, { from: readonly OrderStatus[]; to: OrderStatus }>;
+
+export const orderStateMachine = new StateMachine<OrderStatus, OrderAction>('order', ORDER_TRANSITIONS);
+
+/** What each move does to stock: reserved at placement, then released, consumed or put back. */
+export const STOCK_EFFECTS: Partial<Record<OrderAction, 'release' | 'consume' | 'restock'>> = {
+  cancel: 'release',
+  expire: 'release',
+  deliver: 'consume',
+  pickup: 'consume',
+  hand_over: 'consume',
+  return: 'restock',
+};
+
+/** The timestamp column stamped when an order enters a status. */
+export const STATUS_TIMESTAMPS: Partial<Record<OrderStatus, string>> = {
+  confirmed: 'paid_at',
+  assigned: 'assigned_at',
+  out_for_delivery: 'dispatched_at',
+  delivered: 'delivered_at',
+  completed: 'completed_at',
+  cancelled: 'cancelled_at',
+  returned: 'returned_at',
+};

@@ -1,0 +1,616 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AppConfig,
+  Clock,
+  decodeCursor,
+  InjectConfig,
+  newId,
+  NotFoundError,
+  Page,
+  RequestContext,
+  toPage,
+  ValidationError,
+} from '@campus/core';
+import { StockDelta, StockService } from '@campus/catalog';
+import { Db } from '@campus/database';
+import { event, OrderFacts, OutboxEvent, OutboxService } from '@campus/queue';
+import { OrderQueryDto } from './dto/order-query.dto';
+import { IdempotencyKeyReusedError } from './order.errors';
+import { orderScopeSql } from './order-scope';
+import {
+  OrderAction,
+  orderStateMachine,
+  OrderStatus,
+  STATUS_TIMESTAMPS,
+  STOCK_EFFECTS,
+} from './order-state-machine';
+import { OrderEventView, OrderLineView, OrderView, PlaceOrderCommand } from './order.types';
+
+export interface PlaceResult {
+  order: OrderView;
+  /** True when the idempotency key had already produced this order. */
+  replayed: boolean;
+}
+
+/** Columns other contexts may set on an order while moving it. */
+export interface TransitionChanges {
+  assignedAgentId?: string | null;
+  codCollectedCents?: number | null;
+}
+
+export interface TransitionOptions {
+  reason?: string | null;
+  data?: Record<string, unknown>;
+  set?: TransitionChanges;
+  /** Extra checks on the locked order before the move (e.g. "only its assigned agent"). */
+  guard?: (order: OrderView) => void;
+  /** Further events to publish in the same transaction. */
+  events?: (order: OrderView) => OutboxEvent[];
+}
+
+const ORDER_COLUMNS = `o.id, o.number, o.channel, o.status, o.customer_id, o.customer_phone, o.agent_id,
+  o.assigned_agent_id, o.region_id, o.campus_id, o.fulfilment_type, o.pickup_point_id, o.address,
+  o.payment_method, o.total_cents, o.note, o.cod_collected_cents, o.created_by_id, o.created_at, o.updated_at,
+  o.paid_at, o.assigned_at, o.dispatched_at, o.delivered_at, o.completed_at, o.cancelled_at, o.returned_at`;
+
+interface OrderRow {
+  id: string;
+  number: string;
+  channel: OrderView['channel'];
+  status: OrderStatus;
+  customer_id: string;
+  customer_phone: string;
+  agent_id: string | null;
+  assigned_agent_id: string | null;
+  region_id: string;
+  campus_id: string;
+  fulfilment_type: OrderView['fulfillment']['type'];
+  pickup_point_id: string | null;
+  address: string | null;
+  payment_method: OrderView['paymentMethod'];
+  total_cents: string;
+  note: string | null;
+  cod_collected_cents: string | null;
+  created_by_id: string;
+  created_at: Date;
+  updated_at: Date;
+  paid_at: Date | null;
+  assigned_at: Date | null;
+  dispatched_at: Date | null;
+  delivered_at: Date | null;
+  completed_at: Date | null;
+  cancelled_at: Date | null;
+  returned_at: Date | null;
+}
+
+interface LineRow {
+  order_id: string;
+  product_id: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price_cents: number;
+  line_total_cents: string;
+  requires_installation: boolean;
+  install_fee_cents: number;
+}
+
+function lineView(l: LineRow): OrderLineView {
+  return {
+    sku: l.sku,
+    name: l.name,
+    quantity: l.quantity,
+    unitPriceCents: l.unit_price_cents,
+    lineTotalCents: Number(l.line_total_cents),
+    requiresInstallation: l.requires_installation,
+    installFeeCents: l.install_fee_cents,
+  };
+}
+
+function orderView(r: OrderRow, lines: OrderLineView[]): OrderView {
+  return {
+    id: r.id,
+    number: r.number,
+    channel: r.channel,
+    status: r.status,
+    customer: { id: r.customer_id, phone: r.customer_phone },
+    agentId: r.agent_id,
+    assignedAgentId: r.assigned_agent_id,
+    regionId: r.region_id,
+    campusId: r.campus_id,
+    lines,
+    totalCents: Number(r.total_cents),
+    paymentMethod: r.payment_method,
+    fulfillment: {
+      type: r.fulfilment_type,
+      pickupPointId: r.pickup_point_id,
+      campusId: r.campus_id,
+      address: r.address,
+    },
+    note: r.note,
+    codCollectedCents: r.cod_collected_cents === null ? null : Number(r.cod_collected_cents),
+    createdById: r.created_by_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    paidAt: r.paid_at,
+    assignedAt: r.assigned_at,
+    dispatchedAt: r.dispatched_at,
+    deliveredAt: r.delivered_at,
+    completedAt: r.completed_at,
+    cancelledAt: r.cancelled_at,
+    returnedAt: r.returned_at,
+  };
+}
+
+/** The scalar facts of an order that travel in its events. */
+export function orderFacts(o: OrderView): OrderFacts {
+  return {
+    orderId: o.id,
+    number: o.number,
+    channel: o.channel,
+    status: o.status,
+    customerId: o.customer.id,
+    customerPhone: o.customer.phone,
+    totalCents: o.totalCents,
+    paymentMethod: o.paymentMethod,
+    fulfilmentType: o.fulfillment.type,
+    regionId: o.regionId,
+    campusId: o.campusId,
+    pickupPointId: o.fulfillment.pickupPointId,
+    agentId: o.agentId,
+    assignedAgentId: o.assignedAgentId,
+  };
+}
+
+/**
+ * The order aggregate. Every channel places orders through `place`; every later move goes through
+ * `transition`, which consults the one transition table and writes the state change, its OrderEvent,
+ * its stock effect and its outbox event in one transaction.
+ */
+@Injectable()
+export class OrderService {
+  constructor(
+    private readonly db: Db,
+    private readonly stock: StockService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Places an order. In one transaction: claims the idempotency key (a concurrent duplicate waits on
+   * the key's unique index, then replays), reserves stock for all lines at once, writes the order,
+   * its lines and its "placed" event, and the outbox rows (payment timers for online orders).
+   * A failed attempt rolls back its key, so the same key can be retried once the cause is fixed.
+   */
+  async place(ctx: RequestContext, cmd: PlaceOrderCommand): Promise<PlaceResult> {
+    if (cmd.lines.length === 0) throw ValidationError.field('lines', 'an order needs at least one line');
+    const orderId = newId();
+    const outcome = await this.db.transaction(ctx, async (tx): Promise<PlaceResult> => {
+      const claimed = await this.db.query<{ order_id: string; request_hash: string; mine: boolean }>(
+        tx,
+        `WITH ins AS (
+           INSERT INTO idempotency_keys (scope_id, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (scope_id, key) DO NOTHING RETURNING order_id, request_hash, true AS mine
+         )
+         SELECT * FROM ins
+         UNION ALL
+         SELECT order_id, request_hash, false FROM idempotency_keys
+          WHERE scope_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
+        [ctx.actorId, cmd.idempotency.key, cmd.idempotency.requestHash, orderId],
+      );
+      // The fallback SELECT shares the INSERT's snapshot: if a duplicate committed while we waited on
+      // the key, read it again with a fresh one.
+      const claim =
+        claimed[0] ??
+        (
+          await this.db.query<{ order_id: string; request_hash: string; mine: boolean }>(
+            tx,
+            `SELECT order_id, request_hash, false AS mine FROM idempotency_keys WHERE scope_id = $1 AND key = $2`,
+            [ctx.actorId, cmd.idempotency.key],
+          )
+        )[0];
+      if (!claim.mine) {
+        if (claim.request_hash !== cmd.idempotency.requestHash) throw new IdempotencyKeyReusedError();
+        // Read the original inside this transaction: asking the pool for a second connection while
+        // holding one could starve it when many duplicates arrive at once.
+        const original = await this.get(
+          RequestContext.system(ctx.requestId).withManager(tx.manager!),
+          claim.order_id,
+        );
+        return { order: original, replayed: true };
+      }
+
+      // Lines of the same SKU are checked against stock together.
+      const wanted = new Map<string, { sku: string; quantity: number; field: string }>();
+      cmd.lines.forEach((l, i) => {
+        const w = wanted.get(l.sku);
+        if (w) w.quantity += l.quantity;
+        else wanted.set(l.sku, { sku: l.sku, quantity: l.quantity, field: `lines[${i}].sku` });
+      });
+      const products = new Map((await this.stock.reserve(tx, [...wanted.values()])).map((p) => [p.sku, p]));
+
+      const lines = cmd.lines.map((l) => {
+        const p = products.get(l.sku)!;
+        return {
+          productId: p.productId,
+          sku: p.sku,
+          name: p.name,
+          quantity: l.quantity,
+          unitPriceCents: p.priceCents,
+          lineTotalCents: l.quantity * p.priceCents,
+          requiresInstallation: p.requiresInstallation,
+          installFeeCents: p.installFeeCents,
+        };
+      });
+      const totalCents = lines.reduce((sum, l) => sum + l.lineTotalCents, 0);
+      const status: OrderStatus = cmd.paymentMethod === 'online' ? 'pending_payment' : 'confirmed';
+      const paidNow = cmd.paymentMethod === 'counter';
+
+      const inserted = await this.db.query<{ number: string; created_at: Date }>(
+        tx,
+        `WITH o AS (
+           INSERT INTO orders (id, number, channel, status, customer_id, customer_phone, agent_id, region_id, campus_id,
+             fulfilment_type, pickup_point_id, address, payment_method, total_cents, note, created_by_id, created_by_role,
+             paid_at)
+           VALUES ($1, to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('order_number_seq')::text, 6, '0'),
+             $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $17::boolean THEN now() END)
+           RETURNING number, created_at
+         ), l AS (
+           INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, unit_price_cents,
+             line_total_cents, requires_installation, install_fee_cents)
+           SELECT $1, n, p, s, nm, q, u, t, ri, f
+             FROM unnest($18::int[], $19::uuid[], $20::text[], $21::text[], $22::int[], $23::int[], $24::bigint[],
+                         $25::boolean[], $26::int[]) AS x(n, p, s, nm, q, u, t, ri, f)
+         ), e AS (
+           INSERT INTO order_events (order_id, type, from_status, to_status, actor_id, actor_role, channel, data)
+           VALUES ($1, 'placed', NULL, $3, $15, $16, $2, $27::jsonb)
+         )
+         SELECT number, created_at FROM o`,
+        [
+          orderId,
+          cmd.channel,
+          status,
+          cmd.customer.id,
+          cmd.customer.phone,
+          cmd.agentId,
+          cmd.fulfilment.regionId,
+          cmd.fulfilment.campusId,
+          cmd.fulfilment.type,
+          cmd.fulfilment.pickupPointId,
+          cmd.fulfilment.address,
+          cmd.paymentMethod,
+          totalCents,
+          cmd.note,
+          ctx.actorId,
+          ctx.role,
+          paidNow,
+          lines.map((_, i) => i + 1),
+          lines.map((l) => l.productId),
+          lines.map((l) => l.sku),
+          lines.map((l) => l.name),
+          lines.map((l) => l.quantity),
+          lines.map((l) => l.unitPriceCents),
+          lines.map((l) => l.lineTotalCents),
+          lines.map((l) => l.requiresInstallation),
+          lines.map((l) => l.installFeeCents),
+          JSON.stringify({
+            totalCents,
+            paymentMethod: cmd.paymentMethod,
+            fulfilment: cmd.fulfilment.type,
+            ...cmd.eventData,
+          }),
+        ],
+      );
+      const now = inserted[0].created_at;
+      const order: OrderView = {
+        id: orderId,
+        number: inserted[0].number,
+        channel: cmd.channel,
+        status,
+        customer: { id: cmd.customer.id, phone: cmd.customer.phone },
+        agentId: cmd.agentId,
+        assignedAgentId: null,
+        regionId: cmd.fulfilment.regionId,
+        campusId: cmd.fulfilment.campusId,
+        lines: lines.map(({ productId: _p, ...l }) => l),
+        totalCents,
+        paymentMethod: cmd.paymentMethod,
+        fulfillment: {
+          type: cmd.fulfilment.type,
+          pickupPointId: cmd.fulfilment.pickupPointId,
+          campusId: cmd.fulfilment.campusId,
+          address: cmd.fulfilment.address,
+        },
+        note: cmd.note,
+        codCollectedCents: null,
+        createdById: ctx.actorId,
+        createdAt: now,
+        updatedAt: now,
+        paidAt: paidNow ? now : null,
+        assignedAt: null,
+        dispatchedAt: null,
+        deliveredAt: null,
+        completedAt: null,
+        cancelledAt: null,
+        returnedAt: null,
+      };
+
+      const events: OutboxEvent[] = [event('order.placed', orderFacts(order), { aggregateId: orderId })];
+      if (status === 'pending_payment') {
+        const windowMs = this.config.paymentWindowMinutes * 60_000;
+        const start = this.clock.now().getTime();
+        events.push(
+          event(
+            'order.payment_timer',
+            { orderId, kind: 'reminder' },
+            {
+              aggregateId: orderId,
+              availableAt: new Date(start + windowMs / 2),
+            },
+          ),
+          event(
+            'order.payment_timer',
+            { orderId, kind: 'expiry' },
+            {
+              aggregateId: orderId,
+              availableAt: new Date(start + windowMs),
+            },
+          ),
+        );
+      }
+      await this.outbox.append(tx, events);
+      return { order, replayed: false };
+    });
+    return outcome;
+  }
+
+  /** The order if the caller may see it, else 404. */
+  async get(ctx: RequestContext, id: string): Promise<OrderView> {
+    const order = await this.find(ctx, id);
+    if (!order) throw new NotFoundError('order', id);
+    return order;
+  }
+
+  async find(ctx: RequestContext, id: string, opts: { lock?: boolean } = {}): Promise<OrderView | null> {
+    const params: unknown[] = [id];
+    const scope = orderScopeSql(ctx, params);
+    const rows = await this.db.query<OrderRow>(
+      ctx,
+      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 AND ${scope}${opts.lock ? ' FOR UPDATE' : ''}`,
+      params,
+    );
+    if (!rows[0]) return null;
+    return orderView(rows[0], (await this.linesOf(ctx, [id])).get(id) ?? []);
+  }
+
+  /** Finds an order by its number (as read out on the phone or texted back), within scope. */
+  async findByNumber(ctx: RequestContext, number: string): Promise<OrderView | null> {
+    const params: unknown[] = [number.trim()];
+    const scope = orderScopeSql(ctx, params);
+    const rows = await this.db.query<{ id: string }>(
+      ctx,
+      `SELECT o.id FROM orders o WHERE o.number = $1 AND ${scope}`,
+      params,
+    );
+    return rows[0] ? this.find(ctx, rows[0].id) : null;
+  }
+
+  async list(ctx: RequestContext, q: OrderQueryDto): Promise<Page<OrderView>> {
+    const params: unknown[] = [];
+    const add = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = [orderScopeSql(ctx, params)];
+    const agentRef = (v: string, field: string) => {
+      if (v !== 'me') return v;
+      if (!ctx.principal.agentId) throw ValidationError.field(field, '"me" is only for agents');
+      return ctx.principal.agentId;
+    };
+    if (q.status) where.push(`o.status = ${add(q.status)}`);
+    if (q.channel) where.push(`o.channel = ${add(q.channel)}`);
+    if (q.campusId) where.push(`o.campus_id = ${add(q.campusId)}`);
+    if (q.agentId) where.push(`o.agent_id = ${add(agentRef(q.agentId, 'agentId'))}`);
+    if (q.assignedAgentId)
+      where.push(`o.assigned_agent_id = ${add(agentRef(q.assignedAgentId, 'assignedAgentId'))}`);
+    if (q.unassigned === true) where.push(`o.assigned_agent_id IS NULL`);
+    if (q.phone) where.push(`o.customer_phone = ${add(q.phone)}`);
+    if (q.from) where.push(`o.created_at >= ${add(q.from)}::timestamptz`);
+    if (q.to) where.push(`o.created_at < ${add(q.to)}::timestamptz`);
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+      where.push(`(o.created_at, o.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<OrderRow>(
+      ctx,
+      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE ${where.join(' AND ')}
+        ORDER BY o.created_at DESC, o.id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    const lines = await this.linesOf(
+      ctx,
+      rows.slice(0, limit).map((r) => r.id),
+    );
+    return toPage(
+      rows.map((r) => orderView(r, lines.get(r.id) ?? [])),
+      limit,
+      (o) => [new Date(o.createdAt).toISOString(), o.id],
+    );
+  }
+
+  async events(ctx: RequestContext, id: string): Promise<OrderEventView[]> {
+    await this.get(ctx, id);
+    const rows = await this.db.query<{
+      id: string;
+      type: string;
+      from_status: OrderStatus | null;
+      to_status: OrderStatus | null;
+      actor_id: string | null;
+      actor_role: string | null;
+      channel: string | null;
+      reason: string | null;
+      data: Record<string, unknown>;
+      created_at: Date;
+    }>(ctx, `SELECT * FROM order_events WHERE order_id = $1 ORDER BY id`, [id]);
+    return rows.map((r) => ({
+      id: String(r.id),
+      type: r.type,
+      fromStatus: r.from_status,
+      toStatus: r.to_status,
+      actor: { id: r.actor_id, role: r.actor_role },
+      channel: r.channel,
+      reason: r.reason,
+      at: r.created_at,
+      data: r.data,
+    }));
+  }
+
+  /** Cancels an order that has not left for delivery; its stock goes back on the shelf. */
+  cancel(ctx: RequestContext, id: string, reason: string): Promise<OrderView> {
+    return this.transition(ctx, id, 'cancel', { reason });
+  }
+
+  /**
+   * Moves an order one step through its lifecycle. Locks the order (within the caller's scope: else
+   * 404), asks the state machine (illegal → 409 with the current status), applies the move's stock
+   * effect, and writes the OrderEvent and the outbox event, all in one transaction.
+   */
+  async transition(
+    ctx: RequestContext,
+    id: string,
+    action: OrderAction,
+    opts: TransitionOptions = {},
+  ): Promise<OrderView> {
+    return this.db.transaction(ctx, async (tx) => {
+      const before = await this.find(tx, id, { lock: true });
+      if (!before) throw new NotFoundError('order', id);
+      const to = orderStateMachine.next(before.status, action);
+      opts.guard?.(before);
+
+      const sets = [`status = $2`, `updated_at = now()`];
+      const params: unknown[] = [id, to];
+      const stamp = STATUS_TIMESTAMPS[to];
+      if (stamp && !(to === 'confirmed' && before.paidAt)) sets.push(`${stamp} = now()`);
+      if (opts.set && 'assignedAgentId' in opts.set) {
+        params.push(opts.set.assignedAgentId);
+        sets.push(`assigned_agent_id = $${params.length}`);
+      }
+      if (opts.set && 'codCollectedCents' in opts.set) {
+        params.push(opts.set.codCollectedCents);
+        sets.push(`cod_collected_cents = $${params.length}`);
+      }
+      await this.db.query(tx, `UPDATE orders SET ${sets.join(', ')} WHERE id = $1`, params);
+
+      const effect = STOCK_EFFECTS[action];
+      if (effect) await this.stock.move(tx, await this.stockDeltas(tx, id, effect));
+
+      const after = (await this.find(tx, id))!;
+      await this.recordEvent(tx, after, {
+        type: action,
+        fromStatus: before.status,
+        toStatus: to,
+        reason: opts.reason ?? null,
+        data: opts.data ?? {},
+      });
+      await this.outbox.append(tx, [
+        event(
+          'order.status_changed',
+          {
+            ...orderFacts(after),
+            action,
+            fromStatus: before.status,
+            toStatus: to,
+            actorId: ctx.actorId,
+            actorRole: ctx.role,
+            reason: opts.reason ?? null,
+            data: opts.data ?? {},
+          },
+          { aggregateId: id },
+        ),
+        ...(opts.events?.(after) ?? []),
+      ]);
+      return after;
+    });
+  }
+
+  /** Appends a non-status entry to an order's timeline (texts in and out, notes). */
+  async note(
+    ctx: RequestContext,
+    orderId: string,
+    type: string,
+    data: Record<string, unknown>,
+    channel: string | null = null,
+  ): Promise<void> {
+    await this.db.query(
+      ctx,
+      `INSERT INTO order_events (order_id, type, actor_id, actor_role, channel, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [orderId, type, ctx.actorId, ctx.role, channel, JSON.stringify(data)],
+    );
+  }
+
+  private async recordEvent(
+    ctx: RequestContext,
+    order: OrderView,
+    e: {
+      type: string;
+      fromStatus: OrderStatus;
+      toStatus: OrderStatus;
+      reason: string | null;
+      data: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    await this.db.query(
+      ctx,
+      `INSERT INTO order_events (order_id, type, from_status, to_status, actor_id, actor_role, channel, reason, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        order.id,
+        e.type,
+        e.fromStatus,
+        e.toStatus,
+        ctx.actorId,
+        ctx.role,
+        order.channel,
+        e.reason,
+        JSON.stringify(e.data),
+      ],
+    );
+  }
+
+  private async stockDeltas(
+    ctx: RequestContext,
+    orderId: string,
+    effect: 'release' | 'consume' | 'restock',
+  ): Promise<StockDelta[]> {
+    const lines = await this.db.query<{ product_id: string; quantity: number }>(
+      ctx,
+      `SELECT product_id, quantity FROM order_lines WHERE order_id = $1`,
+      [orderId],
+    );
+    return lines.map((l) => ({
+      productId: l.product_id,
+      onHand: effect === 'consume' ? -l.quantity : effect === 'restock' ? l.quantity : 0,
+      reserved: effect === 'restock' ? 0 : -l.quantity,
+    }));
+  }
+
+  private async linesOf(ctx: RequestContext, orderIds: string[]): Promise<Map<string, OrderLineView[]>> {
+    const out = new Map<string, OrderLineView[]>();
+    if (orderIds.length === 0) return out;
+    const rows = await this.db.query<LineRow>(
+      ctx,
+      `SELECT order_id, product_id, sku, name, quantity, unit_price_cents, line_total_cents, requires_installation,
+              install_fee_cents
+         FROM order_lines WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line_no`,
+      [orderIds],
+    );
+    for (const r of rows) {
+      const list = out.get(r.order_id) ?? [];
+      list.push(lineView(r));
+      out.set(r.order_id, list);
+    }
+    return out;
+  }
+}

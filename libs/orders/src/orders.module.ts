@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '@campus/catalog';
+import { OrderEvent } from './order-event.entity';
+import { OrderLine } from './order-line.entity';
+import { Order } from './order.entity';
+import { OrderService } from './order.service';
+import { PaymentTimerProcessor } from './jobs/payment-timer.processor';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Order, OrderLine, OrderEvent]), CatalogModule],
+  providers: [OrderService],
+  exports: [OrderService],
+})
+export class OrdersModule {}
+
+/** The worker side: this context's timers. */
+@Module({
+  imports: [OrdersModule],
+  providers: [PaymentTimerProcessor],
+})
+export class OrdersJobsModule {}

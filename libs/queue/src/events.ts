@@ -1,0 +1,64 @@
+/**
+ * The events contexts publish to each other through the outbox, with one payload type each.
+ * Payloads carry ids and the few scalar facts a consumer needs to act without reading another
+ * context's tables; never entities.
+ */
+export interface OrderFacts {
+  orderId: string;
+  number: string;
+  channel: string;
+  status: string;
+  customerId: string;
+  customerPhone: string;
+  totalCents: number;
+  paymentMethod: string;
+  fulfilmentType: string;
+  regionId: string;
+  campusId: string;
+  pickupPointId: string | null;
+  agentId: string | null;
+  assignedAgentId: string | null;
+}
+
+export interface EventPayloads {
+  /** An order was accepted (any channel). */
+  'order.placed': OrderFacts;
+  /** An order moved through its lifecycle (`action` is the state-machine action). */
+  'order.status_changed': OrderFacts & {
+    action: string;
+    fromStatus: string;
+    toStatus: string;
+    actorId: string;
+    actorRole: string;
+    reason: string | null;
+    data: Record<string, unknown>;
+  };
+  /** Timer: the unpaid-order reminder or the payment deadline of an online order is due. */
+  'order.payment_timer': { orderId: string; kind: 'reminder' | 'expiry' };
+  /** An online order is still unpaid halfway through its payment window. */
+  'order.payment_reminder': OrderFacts & { minutesLeft: number };
+  /** A text was written to the message log and waits to be sent. */
+  'notification.requested': { notificationId: string };
+  /** Available stock of a SKU fell below its threshold (once per crossing). */
+  'stock.low': { productId: string; sku: string; name: string; available: number; threshold: number };
+  /** A customer changed how they want to be texted (STOP/START, the language they write in). */
+  'sms.preference_changed': { phone: string; optedOut?: boolean; language?: 'zh-CN' | 'en' };
+}
+
+export type EventType = keyof EventPayloads;
+
+/** An event to append to the outbox. `availableAt` in the future makes it a timer. */
+export interface OutboxEvent<E extends EventType = EventType> {
+  type: E;
+  aggregateId?: string | null;
+  payload: EventPayloads[E];
+  availableAt?: Date;
+}
+
+export function event<E extends EventType>(
+  type: E,
+  payload: EventPayloads[E],
+  opts: { aggregateId?: string | null; availableAt?: Date } = {},
+): OutboxEvent<E> {
+  return { type, payload, aggregateId: opts.aggregateId ?? null, availableAt: opts.availableAt };
+}

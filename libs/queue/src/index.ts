@@ -1,0 +1,11 @@
+export * from './events';
+export * from './queue-names';
+export * from './outbox.entity';
+export * from './outbox.service';
+export * from './processed-jobs.service';
+export * from './job-handler';
+export * from './queue.registry';
+export * from './queue.module';
+export { OutboxRelay } from './outbox-relay.service';
+export { JobDispatcher } from './job-dispatcher.service';
+export type { JobData } from './job-dispatcher.service';

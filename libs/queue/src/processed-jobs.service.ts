@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '@campus/core';
+import { Db } from '@campus/database';
+
+/**
+ * The consumer idempotency helper: `once` runs `effect` only if (consumer, key) was never recorded,
+ * and records it in the same transaction as the effect. A job delivered twice has one effect.
+ */
+@Injectable()
+export class ProcessedJobs {
+  constructor(private readonly db: Db) {}
+
+  /** Returns true when the effect ran now, false when it had already run. */
+  async once(
+    ctx: RequestContext,
+    consumer: string,
+    key: string,
+    effect: (ctx: RequestContext) => Promise<void>,
+  ): Promise<boolean> {
+    return this.db.transaction(ctx, async (tx) => {
+      const claimed = await this.db.query(
+        tx,
+        `INSERT INTO processed_jobs (consumer, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key`,
+        [consumer, key],
+      );
+      if (claimed.length === 0) return false;
+      await effect(tx);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import type { EventType } from './events';
+
+/** One Bull queue per consuming context. */
+export enum QueueName {
+  Notifications = 'notifications',
+  Orders = 'orders',
+}
+
+/**
+ * Who consumes which event. The relay publishes each outbox row once to every queue listed for its
+ * type, with the outbox id as the job id; each (queue, event) pair has exactly one handler, checked
+ * at start-up.
+ */
+export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = {
+  'order.placed': [QueueName.Notifications],
+  'order.status_changed': [QueueName.Notifications],
+  'order.payment_timer': [QueueName.Orders],
+  'order.payment_reminder': [QueueName.Notifications],
+  'notification.requested': [QueueName.Notifications],
+  'stock.low': [QueueName.Notifications],
+  'sms.preference_changed': [QueueName.Notifications],
+};
+
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -1,0 +1,67 @@
+import { BullModule, getQueueToken } from '@nestjs/bull';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { JobDispatcher } from './job-dispatcher.service';
+import { OutboxRelay } from './outbox-relay.service';
+import { OutboxService } from './outbox.service';
+import { ProcessedJobs } from './processed-jobs.service';
+import { ALL_QUEUES } from './queue-names';
+import { QueueRegistry, QUEUE_DEFAULTS, QueueDefaults } from './queue.registry';
+
+export interface QueueSettings {
+  redisUrl: string;
+  prefix: string;
+  attempts?: number;
+  backoffMs?: number;
+}
+
+/**
+ * Every use of Bull lives in this lib: queue registration, the only producer (the outbox relay) and
+ * the dispatcher that runs handlers. Other libs see only OutboxService, ConsumesEvent and JobHandler.
+ */
+@Global()
+@Module({})
+export class QueueModule {
+  static forRoot(settings: QueueSettings): DynamicModule {
+    const defaults: QueueDefaults = {
+      attempts: settings.attempts ?? 6,
+      backoffMs: settings.backoffMs ?? 2000,
+    };
+    return {
+      module: QueueModule,
+      imports: [
+        BullModule.forRoot({
+          redis: settings.redisUrl,
+          prefix: settings.prefix,
+          defaultJobOptions: {
+            attempts: defaults.attempts,
+            backoff: { type: 'exponential', delay: defaults.backoffMs },
+            removeOnComplete: 1000,
+            removeOnFail: false,
+          },
+        }),
+        ...ALL_QUEUES.map((name) => BullModule.registerQueue({ name })),
+      ],
+      providers: [
+        OutboxService,
+        ProcessedJobs,
+        { provide: QUEUE_DEFAULTS, useValue: defaults },
+        {
+          provide: QueueRegistry,
+          useFactory: (...queues: ConstructorParameters<typeof QueueRegistry>[0]) =>
+            new QueueRegistry(queues),
+          inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+        },
+      ],
+      exports: [OutboxService, ProcessedJobs, QueueRegistry, QUEUE_DEFAULTS],
+    };
+  }
+}
+
+/** The worker side: the outbox relay and the job dispatcher. Import once, in apps/worker. */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [OutboxRelay, JobDispatcher],
+  exports: [OutboxRelay, JobDispatcher],
+})
+export class QueueWorkerModule {}

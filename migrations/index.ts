@@ -1,0 +1,4 @@
+import { InitialSchema1764086400000 } from './1764086400000-initial-schema';
+
+/** Every migration, oldest first. The app, the CLI and the tests all run this list. */
+export const ALL_MIGRATIONS = [InitialSchema1764086400000];
