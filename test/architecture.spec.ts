@@ -1,0 +1,156 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/**
+ * DESIGN.md §3: who may import whom. Every lib may also use core, database and queue.
+ * This test reads every import in libs/ and apps/ and fails on an arrow that is not here,
+ * on a lib reaching into an app, on a relative path into another lib, and on import cycles.
+ */
+const ALLOWED: Record<string, string[]> = {
+  core: [],
+  database: ['core'],
+  queue: ['core', 'database'],
+  auth: [],
+  catalog: [],
+  network: [],
+  notifications: [],
+  orders: ['catalog'],
+  intake: ['orders', 'catalog', 'network', 'auth'],
+  fulfilment: ['orders', 'network', 'notifications'],
+  tasks: ['orders', 'network', 'notifications'],
+  commissions: ['orders', 'tasks', 'network'],
+  reports: [],
+  testing: ['*'],
+};
+const EVERYONE_MAY_USE = ['core', 'database', 'queue'];
+
+const ROOT = resolve(__dirname, '..');
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name === 'dist') continue;
+    if (statSync(p).isDirectory()) out.push(...files(p));
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+function importsOf(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  for (const m of src.matchAll(
+    /(?:import|export)\s[^;]*?from\s+'([^']+)'|import\s+'([^']+)'|require\('([^']+)'\)/g,
+  )) {
+    specs.push(m[1] ?? m[2] ?? m[3]);
+  }
+  return specs;
+}
+
+function libOf(file: string): string | null {
+  const m = relative(ROOT, file).match(/^libs\/([^/]+)\//);
+  return m ? m[1] : null;
+}
+
+const libFiles = files(join(ROOT, 'libs')).filter((f) => !f.endsWith('.spec.ts'));
+const appFiles = files(join(ROOT, 'apps')).filter((f) => !f.includes('/apps/console/'));
+
+describe('architecture (DESIGN.md §3)', () => {
+  it('knows every lib', () => {
+    const libs = readdirSync(join(ROOT, 'libs'));
+    for (const lib of libs) expect(Object.keys(ALLOWED)).toContain(lib);
+  });
+
+  it('libs import only the libs they are allowed to, through their alias', () => {
+    const violations: string[] = [];
+    for (const file of libFiles) {
+      const lib = libOf(file)!;
+      for (const spec of importsOf(file)) {
+        const alias = spec.match(/^@campus\/([^/]+)(\/.*)?$/);
+        if (alias) {
+          const target = alias[1];
+          if (alias[2]) violations.push(`${relative(ROOT, file)} reaches inside @campus/${target}`);
+          const ok =
+            target === lib ||
+            ALLOWED[lib].includes('*') ||
+            ALLOWED[lib].includes(target) ||
+            EVERYONE_MAY_USE.includes(target);
+          if (!ok)
+            violations.push(
+              `${relative(ROOT, file)} imports @campus/${target} (${lib} → ${target} is not allowed)`,
+            );
+        } else if (spec.startsWith('.')) {
+          const target = resolve(dirname(file), spec);
+          const rel = relative(ROOT, target);
+          if (rel.startsWith('apps/')) violations.push(`${relative(ROOT, file)} imports an app (${spec})`);
+          else if (!rel.startsWith(`libs/${lib}/`))
+            violations.push(`${relative(ROOT, file)} leaves its lib (${spec})`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('apps import libs only through their public surface', () => {
+    const violations: string[] = [];
+    for (const file of appFiles) {
+      for (const spec of importsOf(file)) {
+        if (/^@campus\/[^/]+\//.test(spec)) violations.push(`${relative(ROOT, file)} reaches inside ${spec}`);
+        if (spec.startsWith('.') && relative(ROOT, resolve(dirname(file), spec)).startsWith('libs/')) {
+          violations.push(`${relative(ROOT, file)} imports a lib by path (${spec})`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('has no import cycles between files', () => {
+    const all = [...libFiles, ...appFiles];
+    const resolveSpec = (from: string, spec: string): string | null => {
+      let base: string;
+      const alias = spec.match(/^@campus\/([^/]+)$/);
+      if (alias) base = join(ROOT, 'libs', alias[1], 'src', 'index');
+      else if (spec.startsWith('.')) base = resolve(dirname(from), spec);
+      else return null;
+      for (const cand of [`${base}.ts`, join(base, 'index.ts')]) {
+        try {
+          if (statSync(cand).isFile()) return cand;
+        } catch {
+          /* not this one */
+        }
+      }
+      return null;
+    };
+    const graph = new Map(
+      all.map((f) => [
+        f,
+        importsOf(f)
+          .map((s) => resolveSpec(f, s))
+          .filter((x): x is string => !!x),
+      ]),
+    );
+    // Cycles through a lib's own index.ts re-exports are how a lib exposes itself, so only cycles
+    // between different libs (or apps) count; within a lib, cycles between concrete files count.
+    const state = new Map<string, 0 | 1 | 2>();
+    const stack: string[] = [];
+    const cycles: string[] = [];
+    const visit = (f: string) => {
+      state.set(f, 1);
+      stack.push(f);
+      for (const g of graph.get(f) ?? []) {
+        if (!graph.has(g)) continue;
+        if (state.get(g) === 1) {
+          const cycle = stack.slice(stack.indexOf(g)).concat(g);
+          const libs = new Set(cycle.map((c) => libOf(c) ?? 'app'));
+          const throughIndex = cycle.some((c) => c.endsWith('/src/index.ts'));
+          if (libs.size > 1 || !throughIndex) cycles.push(cycle.map((c) => relative(ROOT, c)).join(' → '));
+        } else if (!state.get(g)) visit(g);
+      }
+      stack.pop();
+      state.set(f, 2);
+    };
+    for (const f of all) if (!state.get(f)) visit(f);
+    expect(cycles).toEqual([]);
+  });
+});
