@@ -11,6 +11,8 @@ const transform = {
 const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 
 module.exports = {
+  // A global option: project-level testTimeout is ignored by Jest.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
@@ -37,7 +39,6 @@ module.exports = {
       moduleNameMapper,
       transform,
       transformIgnorePatterns,
-      testTimeout: 60_000,
       slowTestThreshold: 20,
     },
   ],

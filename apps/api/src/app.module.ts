@@ -24,6 +24,8 @@ import { ResilientThrottlerStorage } from './common/throttler-storage';
 import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrdersController } from './orders/orders.controller';
+import { PaymentsController } from './payments/payments.controller';
+import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
@@ -66,6 +68,8 @@ export class AppModule {
         ProductsController,
         OrdersController,
         NotificationsController,
+        PaymentsController,
+        TwilioStatusController,
         HealthController,
       ],
       providers: [

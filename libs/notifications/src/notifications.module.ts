@@ -10,6 +10,8 @@ import { Notification, SmsPreference } from './notification.entity';
 import { NotificationsService } from './notifications.service';
 import { LogSmsSender } from './senders/log-sms.sender';
 import { SmsSender } from './senders/sms-sender';
+import { TwilioSmsSender } from './senders/twilio-sms.sender';
+import { APP_CONFIG, AppConfig, twilioConfigured } from '@campus/core';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Notification, SmsPreference])],
@@ -22,7 +24,12 @@ export class NotificationsModule {}
 @Module({
   imports: [NotificationsModule],
   providers: [
-    { provide: SmsSender, useClass: LogSmsSender },
+    {
+      provide: SmsSender,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): SmsSender =>
+        twilioConfigured(config) ? new TwilioSmsSender(config) : new LogSmsSender(),
+    },
     SendNotificationProcessor,
     OrderPlacedTextProcessor,
     OrderStatusTextProcessor,

@@ -33,6 +33,27 @@ export interface NotificationView {
   updatedAt: Date;
 }
 
+/** Twilio's message statuses in our terms; earlier ones ("queued", "sending") are already implied. */
+const PROVIDER_STATUS: Record<string, NotificationStatus | undefined> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'delivered',
+  undelivered: 'undelivered',
+  failed: 'failed',
+  canceled: 'failed',
+};
+
+/** How far along a message is; a report may only move it forward. */
+const STATUS_RANK: Record<NotificationStatus, number> = {
+  suppressed: 0,
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+};
+
 /** Internal recipients (role inboxes) are recorded in the log and never texted. */
 export const ADMIN_INBOX = 'role:admin';
 
@@ -87,6 +108,41 @@ export class NotificationsService {
         await this.outbox.append(tx, [event('notification.requested', { notificationId: rows[0].id })]);
       }
       return { id: rows[0].id, status };
+    });
+  }
+
+  /**
+   * Applies a provider delivery report. Reports are de-duplicated on (message, status) and a status
+   * never moves backwards (a late "sent" after "delivered" changes nothing). Returns whether it applied.
+   */
+  async applyDeliveryReport(
+    ctx: RequestContext,
+    report: { providerId: string; status: string; errorCode?: string | null },
+  ): Promise<{ applied: boolean; status: NotificationStatus | null }> {
+    const mapped = PROVIDER_STATUS[report.status.toLowerCase()];
+    return this.db.transaction(ctx, async (tx) => {
+      const current = await this.db.query<{ status: NotificationStatus }>(
+        tx,
+        `SELECT status FROM notifications WHERE provider_id = $1 FOR UPDATE`,
+        [report.providerId],
+      );
+      const now = current[0]?.status ?? null;
+      // Unknown message (or not stored yet): record nothing, so a repeat of this report still counts.
+      if (!now) return { applied: false, status: null };
+      const fresh = await this.db.query(
+        tx,
+        `INSERT INTO sms_delivery_reports (message_sid, status, error_code) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING message_sid`,
+        [report.providerId, report.status.toLowerCase(), report.errorCode ?? null],
+      );
+      if (!fresh.length || !mapped || STATUS_RANK[mapped] <= STATUS_RANK[now])
+        return { applied: false, status: now };
+      await this.db.query(
+        tx,
+        `UPDATE notifications SET status = $2, error = COALESCE($3, error), updated_at = now() WHERE provider_id = $1`,
+        [report.providerId, mapped, report.errorCode ? `Twilio ${report.errorCode}` : null],
+      );
+      return { applied: true, status: mapped };
     });
   }
 

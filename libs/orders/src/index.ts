@@ -8,3 +8,5 @@ export * from './order-event.entity';
 export * from './order.service';
 export * from './orders.module';
 export * from './dto/order-query.dto';
+export * from './payments.service';
+export * from './dto/payment-notice.dto';

@@ -5,12 +5,13 @@ import { OrderEvent } from './order-event.entity';
 import { OrderLine } from './order-line.entity';
 import { Order } from './order.entity';
 import { OrderService } from './order.service';
+import { PaymentsService } from './payments.service';
 import { PaymentTimerProcessor } from './jobs/payment-timer.processor';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderLine, OrderEvent]), CatalogModule],
-  providers: [OrderService],
-  exports: [OrderService],
+  providers: [OrderService, PaymentsService],
+  exports: [OrderService, PaymentsService],
 })
 export class OrdersModule {}
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, RequestContext } from '@campus/core';
+import { APP_CONFIG, Clock, RequestContext } from '@campus/core';
 import type { AppConfig } from '@campus/core';
 import { Db } from '@campus/database';
 import type { EventType } from './events';
@@ -8,7 +8,7 @@ import { QueueRegistry } from './queue.registry';
 import { SUBSCRIPTIONS } from './queue-names';
 
 const BATCH = 200;
-const MAX_BACKOFF_MS = 10_000;
+const MAX_BACKOFF_MS = 5_000;
 const PUBLISH_TIMEOUT_MS = 5_000;
 
 interface PendingRow {
@@ -21,7 +21,8 @@ interface PendingRow {
  * Moves committed outbox rows to their Bull queues. Rows are claimed with FOR UPDATE SKIP LOCKED, so
  * any number of workers relay in parallel without publishing a row twice; a row is marked published
  * only after Redis accepted its jobs, in the same transaction that claimed it. While Redis is down the
- * relay backs off and the rows simply wait.
+ * relay backs off and the rows simply wait. Timers are rows whose `available_at` lies ahead; "due" is
+ * decided by the app's Clock, so tests can move time instead of sleeping.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,6 +35,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly db: Db,
     private readonly queues: QueueRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -83,9 +85,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const rows = await this.db.query<PendingRow>(
         ctx,
         `SELECT id, event_type, payload FROM outbox
-          WHERE published_at IS NULL AND available_at <= now()
+          WHERE published_at IS NULL AND available_at <= $1
           ORDER BY id LIMIT ${BATCH}
           FOR UPDATE SKIP LOCKED`,
+        [this.clock.now()],
       );
       if (rows.length === 0) return 0;
       const byQueue = new Map<string, { name: string; data: JobData; opts: { jobId: string } }[]>();

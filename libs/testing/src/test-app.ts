@@ -29,12 +29,15 @@ export interface TestAppOptions {
 export interface TestApp {
   config: AppConfig;
   api: INestApplication;
+  /** The first running worker, if any. */
   worker?: INestApplicationContext;
   /** Supertest against the running API. */
   http: () => TestAgent;
   /** Direct SQL for assertions (never for arranging what the API can arrange). */
   sql: <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+  /** Starts one more worker (several may run at once, as replicas would). */
   startWorker: (overrides?: Partial<AppConfig>) => Promise<INestApplicationContext>;
+  /** Stops every running worker. */
   stopWorker: () => Promise<void>;
   close: () => Promise<void>;
 }
@@ -69,29 +72,29 @@ export async function bootTestApp(factories: AppFactories, opts: TestAppOptions 
   const fastify = api.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> };
   await fastify.ready?.();
   const pool = new Pool({ connectionString: url, max: 4 });
-  let worker: INestApplicationContext | undefined;
+  const workers: INestApplicationContext[] = [];
 
   const app: TestApp = {
     config,
     api,
     get worker() {
-      return worker;
+      return workers[0];
     },
     http: () => request(api.getHttpServer()),
     sql: async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[],
     startWorker: async (overrides = {}) => {
-      worker = await factories.worker(
+      const worker = await factories.worker(
         { ...config, ...overrides },
         { clock: opts.clock, backoffMs: opts.workerBackoffMs ?? 200, attempts: opts.workerAttempts },
       );
+      workers.push(worker);
       return worker;
     },
     stopWorker: async () => {
-      await worker?.close();
-      worker = undefined;
+      while (workers.length) await workers.pop()!.close();
     },
     close: async () => {
-      await worker?.close();
+      while (workers.length) await workers.pop()!.close();
       await api.close();
       await pool.end();
       await dropDatabase(name);
