@@ -48,7 +48,7 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
   return {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
-    DB_POOL_SIZE: '20',
+    DB_POOL_SIZE: '6',
     REDIS_URL: process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `t${process.env.CAMPUS_TEST_RUN ?? 'x'}${process.pid}${++fileCounter}`,
     JWT_SECRET: 'test-jwt-secret-0123456789',
@@ -71,7 +71,7 @@ export async function bootTestApp(factories: AppFactories, opts: TestAppOptions 
   const api = await factories.api(config, { clock: opts.clock, quiet: true });
   const fastify = api.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> };
   await fastify.ready?.();
-  const pool = new Pool({ connectionString: url, max: 4 });
+  const pool = new Pool({ connectionString: url, max: 2 });
   const workers: INestApplicationContext[] = [];
 
   const app: TestApp = {

@@ -19,6 +19,8 @@ export class OtpSignInService {
   async request(ctx: RequestContext, phone: string, language?: 'zh-CN' | 'en'): Promise<void> {
     await this.db.transaction(ctx, async (tx) => {
       const code = await this.auth.createOtp(tx, phone);
+      // The language asked for here becomes the number's language for later texts too.
+      if (language) await this.notifications.setPreference(tx, phone, { language });
       await this.notifications.send(tx, { to: phone, template: 'otp', params: { code }, language });
     });
   }
