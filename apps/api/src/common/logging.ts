@@ -50,7 +50,11 @@ export function pinoOptions(config: AppConfig): Params {
           method: req.method,
           url: maskPhonesInText(req.url ?? ''),
         }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // pino's own response serializer reports null under Fastify (headersSent is read too early);
+        // the raw response knows the status that was sent.
+        res: (res: { statusCode: number | null; raw?: { statusCode?: number } }) => ({
+          statusCode: res.raw?.statusCode ?? res.statusCode,
+        }),
       },
       formatters: {
         log: (obj: Record<string, unknown>) => maskDeep(obj) as Record<string, unknown>,
