@@ -18,6 +18,7 @@ import { AuthController } from './auth/auth.controller';
 import { SignInThrottlerGuard } from './auth/login-throttler.guard';
 import { OtpSignInService } from './auth/otp-sign-in.service';
 import { ProductsController } from './catalog/products.controller';
+import { SmsInboundController } from './channels/sms-inbound.controller';
 import { pinoOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
@@ -67,6 +68,7 @@ export class AppModule {
         OrdersController,
         NotificationsController,
         HealthController,
+        SmsInboundController,
       ],
       providers: [
         OtpSignInService,
