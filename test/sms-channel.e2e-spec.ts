@@ -259,7 +259,11 @@ describe('SMS ordering channel over Twilio (e2e)', () => {
 
     it('HELP and anything else get an answer in the language they were written in', async () => {
       const phone = '+8613600000103';
-      expect(await text(phone, 'help')).toMatch(/^Campus Orders: BUY <code> <qty>/);
+      const help = twilioRequest(phone, 'help');
+      const raw = (await post(help.params, help.signature)).res.text;
+      expect(raw).toMatch(
+        /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>Campus Orders: BUY &lt;code&gt; &lt;qty&gt;.*<\/Message><\/Response>$/,
+      );
       expect(await text(phone, '帮助')).toMatch(/^发送“买 商品代码 数量 @自提点”获取报价/);
       expect(await text(phone, 'hello there')).toMatch(/^Sorry, we did not understand\. Send BUY/);
       expect(await text(phone, '你好')).toMatch(/^抱歉，没看懂/);
