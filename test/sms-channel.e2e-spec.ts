@@ -362,6 +362,25 @@ describe('SMS ordering channel over Twilio (e2e)', () => {
       expect(await text(phone, 'YES')).toMatch(/^Order \d+ confirmed/);
     });
 
+    it('a price change between quote and YES gets a new quote instead of a surprise total', async () => {
+      const phone = '+8613600000409';
+      const sku = await fx.product(`PRICE-${randomUUID().slice(0, 6)}`, { priceCents: 1000, stock: 10 });
+      expect(await text(phone, `BUY ${sku} 2 @${w.pointA1.code}`)).toContain('total ¥20.00');
+      await app
+        .http()
+        .patch(`/api/products/${sku}`)
+        .set(auth(w.tokens.admin))
+        .send({ priceCents: 1200 })
+        .expect(200);
+      expect(await text(phone, 'YES')).toMatch(
+        /^Price changed\. New quote: 2 x .*total ¥24\.00.*Reply YES within 10/,
+      );
+      expect(await ordersOf(phone)).toHaveLength(0);
+      expect((await stockOf(sku)).reserved).toBe(0);
+      expect(await text(phone, 'YES')).toMatch(/^Order \d+ confirmed: ¥24\.00/);
+      expect((await ordersOf(phone))[0].totalCents).toBe(2400);
+    });
+
     it('an unknown SKU gets a helpful reply and no quote', async () => {
       const phone = '+8613600000402';
       expect(await text(phone, `BUY NOPE-${w.suffix} 1 @${w.pointA1.code}`)).toBe(
