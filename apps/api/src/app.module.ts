@@ -18,6 +18,7 @@ import { AuthController } from './auth/auth.controller';
 import { SignInThrottlerGuard } from './auth/login-throttler.guard';
 import { OtpSignInService } from './auth/otp-sign-in.service';
 import { ProductsController } from './catalog/products.controller';
+import { SmsInboundController } from './channels/sms-inbound.controller';
 import { pinoOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
@@ -71,6 +72,7 @@ export class AppModule {
         PaymentsController,
         TwilioStatusController,
         HealthController,
+        SmsInboundController,
       ],
       providers: [
         OtpSignInService,

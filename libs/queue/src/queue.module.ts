@@ -36,7 +36,9 @@ export class QueueModule {
           defaultJobOptions: {
             attempts: defaults.attempts,
             backoff: { type: 'exponential', delay: defaults.backoffMs },
-            removeOnComplete: 1000,
+            // Completed jobs leave Redis at once: the job id (the outbox id) guards against publishing a
+            // row twice while it waits, and consumers keep their own records of what they did.
+            removeOnComplete: true,
             removeOnFail: false,
           },
         }),

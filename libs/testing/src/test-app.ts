@@ -1,4 +1,5 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -50,7 +51,8 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
     DATABASE_URL: databaseUrl,
     DB_POOL_SIZE: '6',
     REDIS_URL: process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `t${process.env.CAMPUS_TEST_RUN ?? 'x'}${process.pid}${++fileCounter}`,
+    // Unique per app: Jest reloads this module for every test file, so a counter alone would repeat.
+    QUEUE_PREFIX: `t${process.env.CAMPUS_TEST_RUN ?? 'x'}${process.pid}${++fileCounter}${randomBytes(3).toString('hex')}`,
     JWT_SECRET: 'test-jwt-secret-0123456789',
     ADMIN_USERNAME: TEST_ADMIN.username,
     ADMIN_PASSWORD: TEST_ADMIN.password,
@@ -72,6 +74,7 @@ export async function bootTestApp(factories: AppFactories, opts: TestAppOptions 
   const fastify = api.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> };
   await fastify.ready?.();
   const pool = new Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined); // the database is dropped with FORCE at close
   const workers: INestApplicationContext[] = [];
 
   const app: TestApp = {

@@ -60,7 +60,8 @@ export async function createTestDatabase(): Promise<{ url: string; name: string 
   const runId = process.env.CAMPUS_TEST_RUN;
   if (!template || !runId)
     throw new Error('the e2e global setup did not run (CAMPUS_TEST_TEMPLATE is unset)');
-  const name = `${baseName(url)}_${runId}_${process.pid}_${++counter}`;
+  // Random too: Jest reloads this module for every test file, so the counter repeats within a worker.
+  const name = `${baseName(url)}_${runId}_${process.pid}_${++counter}${randomBytes(2).toString('hex')}`;
   await adminQuery(url, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   return { url: withDatabase(url, name), name };
 }

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import twilio from 'twilio';
-import { AppConfig, ForbiddenError, InjectConfig } from '@campus/core';
+import { AppConfig, InjectConfig } from '@campus/core';
+import { verifyTwilioSignature } from '@campus/intake';
 
 interface TwilioRequest {
   url: string;
@@ -10,7 +10,7 @@ interface TwilioRequest {
 
 /**
  * Twilio webhooks prove their origin with X-Twilio-Signature over the public URL and the posted
- * form fields; checked with the twilio library's own validator. Bad or missing → 403, nothing stored.
+ * form fields (the same check the inbound SMS channel runs). Bad or missing → 403, nothing stored.
  */
 @Injectable()
 export class TwilioSignatureGuard implements CanActivate {
@@ -19,13 +19,13 @@ export class TwilioSignatureGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<TwilioRequest>();
     const header = req.headers['x-twilio-signature'];
-    const signature = Array.isArray(header) ? header[0] : header;
-    const token = this.config.twilio.authToken;
-    const params = req.body && typeof req.body === 'object' ? (req.body as Record<string, string>) : {};
-    const url = `${this.config.publicBaseUrl}${req.url}`;
-    if (!signature || !token || !twilio.validateRequest(token, signature, url, params)) {
-      throw new ForbiddenError('The Twilio signature does not match this request', 'bad_signature');
-    }
+    const params = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    verifyTwilioSignature(
+      this.config.twilio.authToken,
+      `${this.config.publicBaseUrl}${req.url}`,
+      Array.isArray(header) ? header[0] : header,
+      params,
+    );
     return true;
   }
 }

@@ -14,6 +14,8 @@ export class OrderPlacedTextProcessor implements JobHandler<'order.placed'> {
 
   async handle(ctx: RequestContext, job: JobEnvelope<'order.placed'>): Promise<void> {
     const o = job.payload;
+    // An SMS order was just confirmed in the reply to the customer's own text.
+    if (o.channel === 'sms') return;
     await this.notifications.send(ctx, {
       to: o.customerPhone,
       template: 'order_placed',

@@ -25,6 +25,8 @@ export class OrderStatusTextProcessor implements JobHandler<'order.status_change
     if (!template) return;
     // Counter sales handed over at the desk need no "delivered" text.
     if (o.action === 'hand_over') return;
+    // A customer who cancelled by text already got the answer in the SMS reply.
+    if (o.action === 'cancel' && o.channel === 'sms' && o.actorRole === 'customer') return;
     await this.notifications.send(ctx, {
       to: o.customerPhone,
       template,
