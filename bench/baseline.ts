@@ -11,8 +11,8 @@ export interface BaselineResult {
 
 /**
  * The practical ceiling: pg alone doing exactly the writes of one order in one transaction
- * (stock reservation with the availability check for both SKUs, the order row, its 2 lines, its
- * event and its outbox row), `concurrency` clients in a loop for `seconds`.
+ * (the order row, its 2 lines, its event, its outbox row and, last, the stock reservation with the
+ * availability check for both SKUs), `concurrency` clients in a loop for `seconds`.
  */
 export async function runBaseline(
   databaseUrl: string,
@@ -27,6 +27,7 @@ export async function runBaseline(
   seconds: number,
 ): Promise<BaselineResult> {
   const pool = new Pool({ connectionString: databaseUrl, max: concurrency });
+  pool.on('error', () => undefined);
   const deadline = Date.now() + seconds * 1000;
   let transactions = 0;
   let errors = 0;
@@ -37,12 +38,6 @@ export async function runBaseline(
         const id = randomUUID();
         try {
           await client.query('BEGIN');
-          const r = await client.query(
-            `UPDATE stock SET reserved = reserved + 1, updated_at = now()
-              WHERE product_id = ANY($1::uuid[]) AND on_hand - reserved >= 1 RETURNING product_id`,
-            [fixture.productIds],
-          );
-          if (r.rowCount !== 2) throw new Error('out of stock');
           await client.query(
             `INSERT INTO orders (id, number, channel, status, customer_id, customer_phone, region_id, campus_id,
                fulfilment_type, pickup_point_id, payment_method, total_cents, created_by_id, created_by_role)
@@ -64,6 +59,17 @@ export async function runBaseline(
             `INSERT INTO outbox (event_type, aggregate_id, payload) VALUES ('order.placed', $1, $2)`,
             [id, JSON.stringify({ orderId: id, totalCents: 4400 })],
           );
+          // Same strategy as the app: the hot stock rows are locked last, in product-id order.
+          const r = await client.query(
+            `WITH locked AS (
+               SELECT product_id FROM stock WHERE product_id = ANY($1::uuid[]) ORDER BY product_id FOR UPDATE
+             )
+             UPDATE stock s SET reserved = s.reserved + 1, updated_at = now()
+               FROM locked l WHERE s.product_id = l.product_id AND s.on_hand - s.reserved >= 1
+             RETURNING s.product_id`,
+            [fixture.productIds],
+          );
+          if (r.rowCount !== 2) throw new Error('out of stock');
           await client.query('COMMIT');
           transactions++;
         } catch {

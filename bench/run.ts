@@ -51,6 +51,7 @@ interface IntakeResult {
   errors: number;
   non2xx: number;
   apiRssMb: number;
+  apiCpuMsPerOrder: number;
 }
 
 class Api {
@@ -63,7 +64,14 @@ class Api {
   async start(): Promise<void> {
     this.child = spawn(
       process.execPath,
-      ['-r', join(DIST, 'bench/count-queries.js'), join(DIST, 'apps/api/src/main.js')],
+      [
+        // As `npm start` runs it (scripts/start.ts), plus any profiling flags.
+        `--max-old-space-size=${process.env.HEAP_MB ?? 160}`,
+        ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        '-r',
+        join(DIST, 'bench/count-queries.js'),
+        join(DIST, 'apps/api/src/main.js'),
+      ],
       { env: { ...process.env, ...this.env }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     for (let i = 0; i < 100; i++) {
@@ -80,6 +88,12 @@ class Api {
 
   get pid(): number {
     return this.child!.pid!;
+  }
+
+  /** User + system CPU seconds the API process has used so far. */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   }
 
   rssMb(): number {
@@ -292,7 +306,9 @@ async function main(): Promise<void> {
       log(`order intake over HTTP at concurrency ${c}`);
       let rss = api.rssMb();
       const sampler = setInterval(() => (rss = Math.max(rss, api.rssMb())), 250);
+      const cpuBefore = api.cpuSeconds();
       const r = await cannon(c, DURATION);
+      const cpu = api.cpuSeconds() - cpuBefore;
       clearInterval(sampler);
       intake.push({
         concurrency: c,
@@ -303,6 +319,7 @@ async function main(): Promise<void> {
         errors: r.errors + r.timeouts,
         non2xx: r.non2xx,
         apiRssMb: rss,
+        apiCpuMsPerOrder: r['2xx'] ? (cpu * 1000) / r['2xx'] : 0,
       });
     }
 
@@ -375,8 +392,18 @@ function printTable(r: {
     `${i.latencyMs.p50} / ${i.latencyMs.p99}`,
     String(i.errors + i.non2xx),
     `${i.apiRssMb}`,
+    i.apiCpuMsPerOrder.toFixed(2),
   ]);
-  const head = ['conc.', 'baseline tx/s', 'intake orders/s', 'ratio', 'p50 / p99 ms', 'errors', 'API RSS MB'];
+  const head = [
+    'conc.',
+    'baseline tx/s',
+    'intake orders/s',
+    'ratio',
+    'p50 / p99 ms',
+    'errors',
+    'API RSS MB',
+    'API CPU ms/order',
+  ];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
   log(`${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}`);

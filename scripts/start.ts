@@ -63,7 +63,9 @@ async function main(): Promise<void> {
     ['api', join(__dirname, '../apps/api/src/main.js')],
     ['worker', join(__dirname, '../apps/worker/src/main.js')],
   ] as const) {
-    const child = spawn(process.execPath, [entry], { stdio: 'inherit', env: process.env });
+    // A bounded heap keeps each process's memory predictable (V8 otherwise grows it lazily under load).
+    const heap = `--max-old-space-size=${process.env.HEAP_MB ?? 160}`;
+    const child = spawn(process.execPath, [heap, entry], { stdio: 'inherit', env: process.env });
     child.once('exit', (code, signal) => {
       if (!stopping) {
         process.stderr.write(`campus-orders: ${name} exited (${signal ?? code}); stopping\n`);

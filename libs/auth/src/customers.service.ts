@@ -26,9 +26,11 @@ export class CustomersService {
       SELECT id, phone, name FROM ins
       UNION ALL
       SELECT id, phone, name FROM customers WHERE phone = $1 AND NOT EXISTS (SELECT 1 FROM ins)`;
-    let rows = await this.db.query<CustomerRef>(ctx, sql, [phone, name ?? null]);
+    const run = () =>
+      this.db.query<CustomerRef>(ctx, sql, [phone, name ?? null], { prepare: 'customer_find_or_create_v1' });
+    let rows = await run();
     // A concurrent insert that committed while we waited is invisible to this statement's snapshot.
-    if (!rows[0]) rows = await this.db.query<CustomerRef>(ctx, sql, [phone, name ?? null]);
+    if (!rows[0]) rows = await run();
     const customer = rows[0];
     if (name && !customer.name) {
       await this.db.query(

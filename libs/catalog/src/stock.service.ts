@@ -52,6 +52,35 @@ export class StockService {
   ) {}
 
   /**
+   * Current prices of active products for these SKUs (no locks: prices are read, not reserved).
+   * Unknown or inactive SKUs → 400 naming the line.
+   */
+  async price(ctx: RequestContext, requests: readonly StockRequest[]): Promise<ReservedProduct[]> {
+    const rows = await this.db.query<ReservedProductRow>(
+      ctx,
+      `SELECT p.id AS product_id, p.sku, p.name, p.price_cents, p.requires_installation, p.install_fee_cents
+         FROM products p WHERE p.sku = ANY($1::text[]) AND p.active`,
+      [requests.map((r) => r.sku)],
+      { prepare: 'stock_price_v1' },
+    );
+    const bySku = new Map(rows.map((r) => [r.sku, r]));
+    const unknown = requests.filter((r) => !bySku.has(r.sku));
+    if (unknown.length) throw new UnknownSkuError(unknown);
+    return requests.map((r) => {
+      const p = bySku.get(r.sku)!;
+      return {
+        productId: p.product_id,
+        sku: p.sku,
+        name: p.name,
+        priceCents: p.price_cents,
+        requiresInstallation: p.requires_installation,
+        installFeeCents: p.install_fee_cents,
+        quantity: r.quantity,
+      };
+    });
+  }
+
+  /**
    * Reserves `quantity` of each SKU (SKUs must be distinct: add up duplicate lines first) and returns
    * the products with their current prices. Unknown SKUs → 400; not enough stock → 409.
    * One statement on the happy path.
@@ -79,6 +108,7 @@ export class StockService {
                  s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
                  l.was_open, s.low_alert_open AS now_open`,
       [requests.map((r) => r.sku), requests.map((r) => r.quantity)],
+      { prepare: 'stock_reserve_v1' },
     );
     if (rows.length < requests.length) await this.explainShortfall(ctx, requests, rows);
     await this.publishCrossings(ctx, rows);
@@ -89,7 +119,7 @@ export class StockService {
       priceCents: r.price_cents,
       requiresInstallation: r.requires_installation,
       installFeeCents: r.install_fee_cents,
-      quantity: r.qty,
+      quantity: r.qty!,
     }));
   }
 
@@ -182,5 +212,5 @@ interface ReservedProductRow {
   price_cents: number;
   requires_installation: boolean;
   install_fee_cents: number;
-  qty: number;
+  qty?: number;
 }

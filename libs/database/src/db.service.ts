@@ -3,6 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { RequestContext } from '@campus/core';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 
+interface PgQueryable {
+  query(
+    sql: string | { name: string; text: string; values: unknown[] },
+    params?: unknown[],
+  ): Promise<{ rows: unknown[] }>;
+}
+
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
 
 /**
@@ -23,22 +30,25 @@ export class Db {
   }
 
   /**
-   * Raw SQL on the caller's transaction (or the pool); always the returned rows, whatever the command
-   * (TypeORM's plain `query` answers `[rows, count]` for UPDATE and DELETE).
+   * Raw SQL on the caller's transaction (or the pool); always the returned rows. Goes straight to the
+   * pg driver (the hot paths are raw SQL, and TypeORM's query wrapper costs CPU on every statement).
    */
   async query<T = Record<string, unknown>>(
     ctx: RequestContext,
     sql: string,
     params: unknown[] = [],
+    opts: { prepare?: string } = {},
   ): Promise<T[]> {
     const runner = ctx.manager?.queryRunner;
-    if (runner) return (await runner.query(sql, params, true)).records as T[];
-    const own = this.dataSource.createQueryRunner();
-    try {
-      return (await own.query(sql, params, true)).records as T[];
-    } finally {
-      await own.release();
-    }
+    const client: PgQueryable = runner
+      ? ((await runner.connect()) as PgQueryable)
+      : (this.dataSource.driver as unknown as { master: PgQueryable }).master;
+    // A named statement is parsed and planned once per connection (hot paths only; the text must
+    // never change for a given name).
+    const result = opts.prepare
+      ? await client.query({ name: opts.prepare, text: sql, values: params })
+      : await client.query(sql, params);
+    return result.rows as T[];
   }
 
   /**
@@ -51,7 +61,7 @@ export class Db {
       try {
         return await this.dataSource.transaction((manager) => fn(ctx.withManager(manager)));
       } catch (err) {
-        const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code;
+        const code = pgErrorCode(err);
         if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw err;
       }
     }
