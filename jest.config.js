@@ -11,6 +11,8 @@ const transform = {
 const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 
 module.exports = {
+  // A global option: Jest ignores testTimeout inside a project entry.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
@@ -37,7 +39,6 @@ module.exports = {
       moduleNameMapper,
       transform,
       transformIgnorePatterns,
-      testTimeout: 60_000,
       slowTestThreshold: 20,
     },
   ],

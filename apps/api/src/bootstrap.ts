@@ -23,7 +23,8 @@ export async function createApiApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    // Only trusted proxies may name the client: a spoofed X-Forwarded-For would dodge per-address limits.
+    trustProxy: config.trustProxy,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
