@@ -51,15 +51,15 @@ function problemType(code: string): string {
 /** Maps anything thrown while serving a request to RFC 9457 problem+json, in one place. */
 export function toProblem(err: unknown): { problem: Problem; unexpected: boolean; retryAfter?: number } {
   if (err instanceof DomainError) {
-    const extra = { ...err.extra };
     return {
       problem: {
+        // Extras come first: they may add members, never replace the standard ones.
+        ...err.extra,
         type: problemType(err.code),
         title: err.title,
         status: err.status,
         detail: err.detail,
         code: err.code,
-        ...extra,
       },
       unexpected: false,
       retryAfter: err instanceof RateLimitedError ? err.retryAfterSeconds : undefined,
