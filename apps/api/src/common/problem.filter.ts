@@ -37,6 +37,8 @@ const PG_AS_HTTP: Record<string, [number, string]> = {
   '22001': [400, 'value_too_long'],
   '22007': [400, 'invalid_datetime'],
   '22008': [400, 'invalid_datetime'],
+  '22021': [400, 'invalid_text'],
+  '22P05': [400, 'invalid_text'],
   '23505': [409, 'already_exists'],
   '23503': [404, 'referenced_not_found'],
   '23514': [409, 'constraint_violated'],
@@ -136,7 +138,12 @@ export function toProblem(err: unknown): { problem: Problem; unexpected: boolean
         type: problemType(code),
         title: TITLES[status],
         status,
-        detail: 'The request conflicts with stored data',
+        detail:
+          status === 400
+            ? 'The request holds a value that cannot be stored'
+            : status === 404
+              ? 'The request refers to something that does not exist'
+              : 'The request conflicts with stored data',
         code,
       },
       unexpected: status >= 500,
