@@ -5,7 +5,7 @@ import passport from 'passport';
 import type { Strategy } from 'passport';
 import type { AppConfig } from '@campus/core';
 import { bootTestApp, Fixtures, TestApp, TestAppOptions } from '@campus/testing';
-import { createApiApp } from '../../apps/api/src/bootstrap';
+import { ApiOptions, createApiApp } from '../../apps/api/src/bootstrap';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
 
 /** The real API (and worker) on a private database, plus fixtures to arrange data through the API. */
@@ -24,10 +24,11 @@ export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 export async function withAnotherApi<T>(
   config: AppConfig,
   fn: (api: INestApplication) => Promise<T>,
+  opts: ApiOptions = {},
 ): Promise<T> {
   const registry = passport as unknown as { _strategy(name: string): Strategy | undefined };
   const saved = registry._strategy('jwt');
-  const api = await createApiApp(config, { quiet: true });
+  const api = await createApiApp(config, { quiet: true, ...opts });
   try {
     await (api.getHttpAdapter().getInstance() as FastifyInstance).ready();
     return await fn(api);
