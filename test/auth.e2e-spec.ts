@@ -353,6 +353,7 @@ describe('Auth (e2e)', () => {
       const blocked = await login({ username: TEST_ADMIN.username, password: TEST_ADMIN.password }, ip);
       expectProblem(blocked, 429, 'rate_limited');
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
       // The right password does not get through while blocked, and other accounts are unaffected.
       expect(blocked.body).not.toHaveProperty('accessToken');
       expect((await login({ username: TEST_ADMIN.username, password: TEST_ADMIN.password })).status).toBe(

@@ -172,7 +172,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (unexpected) {
       this.log.error({ err, reqId: req?.id, url: req?.url }, 'unexpected error');
     }
-    if (retryAfter) void reply.header('Retry-After', String(retryAfter));
+    // The throttler already set the exact wait; keep it rather than the generic one.
+    if (retryAfter && !reply.getHeader('Retry-After')) void reply.header('Retry-After', String(retryAfter));
     void reply
       .status(problem.status)
       .header('Content-Type', 'application/problem+json; charset=utf-8')
