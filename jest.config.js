@@ -11,7 +11,7 @@ const transform = {
 const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 
 module.exports = {
-  // A global option: project-level testTimeout is ignored by Jest.
+  // A global option: Jest ignores testTimeout inside a project entry.
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [

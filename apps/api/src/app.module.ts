@@ -32,16 +32,17 @@ import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
 import type Redis from 'ioredis';
+import type { DestinationStream } from 'pino';
 
 /** The HTTP entry: every context's controllers, guarded by JWT + roles (deny by default). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock, logDestination?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config, clock),
-        LoggerModule.forRoot(pinoOptions(config)),
+        LoggerModule.forRoot(pinoOptions(config, logDestination)),
         DatabaseModule.forRoot(config, ALL_MIGRATIONS),
         QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
         ThrottlerModule.forRootAsync({

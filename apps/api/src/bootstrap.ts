@@ -1,5 +1,6 @@
 import fastifyHelmet from '@fastify/helmet';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,6 +15,8 @@ export interface ApiOptions {
   clock?: Clock;
   /** Keep Nest's own bootstrap logs quiet (tests). */
   quiet?: boolean;
+  /** Where log lines go (default stdout); tests read them from here. */
+  logDestination?: DestinationStream;
 }
 
 /** Builds the API application (not yet listening): Fastify, security headers, validation, docs. */
@@ -23,13 +26,14 @@ export async function createApiApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    // Only trusted proxies may name the client: a spoofed X-Forwarded-For would dodge per-address limits.
+    trustProxy: config.trustProxy,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, opts.clock),
+    AppModule.forRoot(config, opts.clock, opts.logDestination),
     adapter,
     {
       rawBody: true,
@@ -38,6 +42,9 @@ export async function createApiApp(
     },
   );
   app.useLogger(app.get(Logger));
+  // Nest flushes buffered logs only in listen(); an app that is not listening (tests, the demo seed)
+  // would otherwise keep every log line in memory and never write it.
+  app.flushLogs();
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -38,9 +38,12 @@ export class RolesGuard {
       ctx.getHandler(),
       ctx.getClass(),
     ]);
-    if (!roles || roles.length === 0) throw new ForbiddenError('This route has no role policy');
+    if (!roles || roles.length === 0)
+      throw new ForbiddenError('This route has no role policy', 'no_role_policy');
     const user = ctx.switchToHttp().getRequest<{ user?: Principal }>().user;
-    if (!user || !roles.includes(user.role as Role)) throw new ForbiddenError();
+    if (!user || !roles.includes(user.role as Role)) {
+      throw new ForbiddenError('Your role may not use this route', 'role_not_allowed');
+    }
     return true;
   }
 }

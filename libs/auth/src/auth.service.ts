@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   AppConfig,
   InjectConfig,
+  isUuid,
   numericCode,
   Principal,
   RateLimitedError,
@@ -153,6 +154,8 @@ export class AuthService {
    * few seconds per process: a disabled account loses access within that time on every replica.
    */
   async principalFor(claims: TokenClaims): Promise<Principal | null> {
+    // A signed token with a malformed subject is refused without asking the database.
+    if (!isUuid(claims.sub)) return null;
     const key = `${claims.kind}:${claims.sub}`;
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < PRINCIPAL_TTL_MS) return hit.principal;

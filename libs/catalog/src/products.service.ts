@@ -137,7 +137,9 @@ export class ProductsService {
   }
 
   async get(ctx: RequestContext, sku: string): Promise<ProductView> {
-    const rows = await this.db.query<ProductRow>(ctx, `${SELECT_PRODUCT} WHERE p.sku = $1`, [
+    // Retired products exist only for the staff who manage the catalogue.
+    const activeOnly = ctx.is('admin', 'regional_manager', 'system') ? '' : ' AND p.active';
+    const rows = await this.db.query<ProductRow>(ctx, `${SELECT_PRODUCT} WHERE p.sku = $1${activeOnly}`, [
       sku.toUpperCase(),
     ]);
     if (!rows[0]) throw new NotFoundError('product', sku);

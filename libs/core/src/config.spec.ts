@@ -47,6 +47,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, TWILIO_ACCOUNT_SID: 'nope' })).toThrow(/TWILIO_ACCOUNT_SID/);
   });
 
+  it('trusts X-Forwarded-For only from loopback by default, and reads TRUST_PROXY', () => {
+    expect(loadConfig(valid).trustProxy).toBe('loopback');
+    expect(loadConfig({ ...valid, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...valid, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...valid, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...valid, TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8' }).trustProxy).toBe(
+      'loopback,10.0.0.0/8,fd00::/8',
+    );
+    expect(() => loadConfig({ ...valid, TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY must be/);
+  });
+
   it('uses Twilio only when all three variables are set', () => {
     const c = loadConfig({
       ...valid,

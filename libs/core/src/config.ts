@@ -29,6 +29,11 @@ export interface AppConfig {
   relayIntervalMs: number;
   /** Whether rate limits are enforced (off only for benchmarks). */
   rateLimits: boolean;
+  /**
+   * Which peers may set X-Forwarded-For (the client address behind rate limits and logs): false,
+   * true (anyone: only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +90,27 @@ class Reader {
     return def;
   }
 
+  /** TRUST_PROXY: true/false, a hop count, or a comma-separated list of addresses, CIDRs and keywords. */
+  trustProxy(name: string, def: string): boolean | number | string {
+    const v = this.raw(name) ?? def;
+    if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const items = v.split(',').map((s) => s.trim());
+    const ok = items.every(
+      (s) =>
+        /^(loopback|linklocal|uniquelocal)$/.test(s) ||
+        /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s) ||
+        /^[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/\d{1,3})?$/.test(s),
+    );
+    if (!ok) {
+      this.problems.push(
+        `${name} must be true, false, a hop count or addresses/CIDRs (loopback, 10.0.0.0/8, …), got "${v}"`,
+      );
+      return def;
+    }
+    return items.join(',');
+  }
+
   url(name: string, protocols: string[], opts: { required?: boolean; default?: string } = {}): string {
     const v = this.string(name, opts);
     if (!v) return v;
@@ -136,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     relayIntervalMs: r.int('RELAY_INTERVAL_MS', 200, 10, 60_000),
     rateLimits: r.bool('RATE_LIMITS', true),
+    trustProxy: r.trustProxy('TRUST_PROXY', 'loopback'),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     r.problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);

@@ -32,4 +32,17 @@ describe('maskPhone', () => {
     );
     expect(maskPhonesInText('phone=13800138000&x=1')).toBe('phone=138****8000&x=1');
   });
+
+  it('masks numbers written with a country code but no plus, and URL-encoded ones', () => {
+    for (const text of [
+      '/api/orders?phone=%2B8613800138000',
+      '/api/orders?phone=%2b8613800138000',
+      'from 8613800138000',
+      'from 008613800138000',
+    ]) {
+      const masked = maskPhonesInText(text);
+      expect(masked).not.toMatch(/13800138000/);
+      expect(masked).toContain('****8000');
+    }
+  });
 });

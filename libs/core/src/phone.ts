@@ -24,7 +24,11 @@ export function maskPhone(e164: string): string {
   return `${e164.slice(0, e164.length - 8)}****${e164.slice(-4)}`;
 }
 
-const PHONE_IN_TEXT = /\+\d{7,15}|(?<!\d)1[3-9]\d{9}(?!\d)/g;
+/**
+ * International numbers (a "+", also URL-encoded as "%2B") and Chinese mobiles with or without 86/0086
+ * in front. Order numbers (12+ digits starting with the date) do not look like either.
+ */
+const PHONE_IN_TEXT = /(?:\+|%2B)\d{7,15}|(?<!\d)(?:0086|86)?1[3-9]\d{9}(?!\d)/gi;
 
 /** Masks every phone-looking number inside free text (log messages, URLs). */
 export function maskPhonesInText(text: string): string {

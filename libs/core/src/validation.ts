@@ -77,7 +77,11 @@ export function IsId(opt: Opt = {}): PropertyDecorator {
   return applyDecorators(docs(opt, { type: String, format: 'uuid' }), ...optional(opt), IsUUID('all'));
 }
 
-/** A trimmed, non-empty string of bounded length. */
+/** Control characters other than tab and line breaks (terminal escapes, bells, NUL). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A trimmed, non-empty string of bounded length, without control characters. */
 export function IsText(opt: Opt & { max?: number; min?: number } = {}): PropertyDecorator {
   const max = opt.max ?? 200;
   const min = opt.min ?? 1;
@@ -88,6 +92,13 @@ export function IsText(opt: Opt & { max?: number; min?: number } = {}): Property
     IsString(),
     MinLength(min),
     MaxLength(max),
+    ValidateBy({
+      name: 'noControlChars',
+      validator: {
+        validate: (v: unknown) => typeof v !== 'string' || !CONTROL_CHARS.test(v),
+        defaultMessage: () => 'must not contain control characters',
+      },
+    }),
   );
 }
 

@@ -24,7 +24,9 @@ export function dataSourceOptions(settings: DatabaseSettings, migrations: Migrat
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     uuidExtension: 'pgcrypto',
-    logging: ['error'],
+    // Failed queries are thrown and logged once, masked, by whoever handles them; TypeORM's own console
+    // logger would print their parameters (phone numbers, password hashes) unmasked.
+    logging: false,
     extra: {
       max: settings.dbPoolSize,
       // A request that cannot get a connection within 10 s fails instead of hanging.

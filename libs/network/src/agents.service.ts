@@ -80,13 +80,15 @@ export class AgentsService {
       where.push(`(a.created_at, a.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     const limit = q.limit ?? 50;
-    const rows = await this.db.query<AgentView>(
+    // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and repeat rows.
+    const rows = await this.db.query<AgentView & { cursorAt: string }>(
       ctx,
-      `SELECT ${AGENT_COLUMNS} FROM agents a JOIN campuses c ON c.id = a.campus_id
+      `SELECT ${AGENT_COLUMNS}, a.created_at::text AS "cursorAt" FROM agents a JOIN campuses c ON c.id = a.campus_id
         WHERE ${where.join(' AND ')} ORDER BY a.created_at, a.id LIMIT ${limit + 1}`,
       params,
     );
-    return toPage(rows, limit, (a) => [new Date(a.createdAt).toISOString(), a.id]);
+    const page = toPage(rows, limit, (a) => [a.cursorAt, a.id]);
+    return { ...page, items: page.items.map(({ cursorAt: _, ...agent }) => agent) };
   }
 
   /**

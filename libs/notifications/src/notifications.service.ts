@@ -197,14 +197,17 @@ export class NotificationsService {
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     const limit = q.limit ?? 50;
-    const rows = await this.db.query<NotificationView>(
+    // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and skip rows.
+    const rows = await this.db.query<NotificationView & { cursorAt: string }>(
       ctx,
       `SELECT id, to_phone AS "to", template, language, body, status, transport, provider_id AS "providerId", error,
-              attempts, order_id AS "orderId", created_at AS "createdAt", updated_at AS "updatedAt"
+              attempts, order_id AS "orderId", created_at AS "createdAt", updated_at AS "updatedAt",
+              created_at::text AS "cursorAt"
          FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
       params,
     );
-    return toPage(rows, limit, (n) => [new Date(n.createdAt).toISOString(), n.id]);
+    const page = toPage(rows, limit, (n) => [n.cursorAt, n.id]);
+    return { ...page, items: page.items.map(({ cursorAt: _, ...n }) => n) };
   }
 }

@@ -445,21 +445,19 @@ export class OrderService {
       where.push(`(o.created_at, o.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
     }
     const limit = q.limit ?? 50;
-    const rows = await this.db.query<OrderRow>(
+    // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and skip rows.
+    const rows = await this.db.query<OrderRow & { cursor_at: string }>(
       ctx,
-      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE ${where.join(' AND ')}
+      `SELECT ${ORDER_COLUMNS}, o.created_at::text AS cursor_at FROM orders o WHERE ${where.join(' AND ')}
         ORDER BY o.created_at DESC, o.id DESC LIMIT ${limit + 1}`,
       params,
     );
+    const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
     const lines = await this.linesOf(
       ctx,
-      rows.slice(0, limit).map((r) => r.id),
+      page.items.map((r) => r.id),
     );
-    return toPage(
-      rows.map((r) => orderView(r, lines.get(r.id) ?? [])),
-      limit,
-      (o) => [new Date(o.createdAt).toISOString(), o.id],
-    );
+    return { ...page, items: page.items.map((r) => orderView(r, lines.get(r.id) ?? [])) };
   }
 
   async events(ctx: RequestContext, id: string): Promise<OrderEventView[]> {

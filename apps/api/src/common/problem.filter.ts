@@ -37,6 +37,8 @@ const PG_AS_HTTP: Record<string, [number, string]> = {
   '22001': [400, 'value_too_long'],
   '22007': [400, 'invalid_datetime'],
   '22008': [400, 'invalid_datetime'],
+  '22021': [400, 'invalid_text'],
+  '22P05': [400, 'invalid_text'],
   '23505': [409, 'already_exists'],
   '23503': [404, 'referenced_not_found'],
   '23514': [409, 'constraint_violated'],
@@ -51,15 +53,15 @@ function problemType(code: string): string {
 /** Maps anything thrown while serving a request to RFC 9457 problem+json, in one place. */
 export function toProblem(err: unknown): { problem: Problem; unexpected: boolean; retryAfter?: number } {
   if (err instanceof DomainError) {
-    const extra = { ...err.extra };
     return {
       problem: {
+        // Extras come first: they may add members, never replace the standard ones.
+        ...err.extra,
         type: problemType(err.code),
         title: err.title,
         status: err.status,
         detail: err.detail,
         code: err.code,
-        ...extra,
       },
       unexpected: false,
       retryAfter: err instanceof RateLimitedError ? err.retryAfterSeconds : undefined,
@@ -136,7 +138,12 @@ export function toProblem(err: unknown): { problem: Problem; unexpected: boolean
         type: problemType(code),
         title: TITLES[status],
         status,
-        detail: 'The request conflicts with stored data',
+        detail:
+          status === 400
+            ? 'The request holds a value that cannot be stored'
+            : status === 404
+              ? 'The request refers to something that does not exist'
+              : 'The request conflicts with stored data',
         code,
       },
       unexpected: status >= 500,
@@ -165,7 +172,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (unexpected) {
       this.log.error({ err, reqId: req?.id, url: req?.url }, 'unexpected error');
     }
-    if (retryAfter) void reply.header('Retry-After', String(retryAfter));
+    // The throttler already set the exact wait; keep it rather than the generic one.
+    if (retryAfter && !reply.getHeader('Retry-After')) void reply.header('Retry-After', String(retryAfter));
     void reply
       .status(problem.status)
       .header('Content-Type', 'application/problem+json; charset=utf-8')

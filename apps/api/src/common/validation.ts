@@ -2,9 +2,10 @@ import { ArgumentMetadata, Injectable, PipeTransform, ValidationPipe } from '@ne
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 import { FieldError, isUuid, ValidationError } from '@campus/core';
 
-/** lines.0.quantity → lines[0].quantity */
+/** lines.0.quantity → lines[0].quantity; an empty key is shown as "" so every error names a field. */
 function fieldPath(parent: string, property: string): string {
   if (/^\d+$/.test(property)) return `${parent}[${property}]`;
+  if (property === '') return parent ? `${parent}[""]` : '""';
   return parent ? `${parent}.${property}` : property;
 }
 
@@ -25,9 +26,52 @@ export function flattenErrors(errors: ClassValidatorError[], parent = ''): Field
   return out;
 }
 
+/** No DTO nests this deep; anything deeper is refused before it reaches the (recursive) transformer. */
+export const MAX_BODY_DEPTH = 16;
+
+/**
+ * The checks no DTO can express, on any body, query or parameter: nesting deeper than MAX_BODY_DEPTH
+ * (recursive transforms would overflow the stack) and NUL characters, which PostgreSQL cannot store in
+ * text or jsonb. Each problem names its field instead of failing deep inside a transaction.
+ */
+export function inputProblems(value: unknown, path = '', depth = 0, out: FieldError[] = []): FieldError[] {
+  if (out.length >= 20) return out;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      out.push({ field: path || 'body', message: 'must not contain NUL characters' });
+    return out;
+  }
+  if (value === null || typeof value !== 'object') return out;
+  if (depth >= MAX_BODY_DEPTH) {
+    out.push({ field: path || 'body', message: `is nested more than ${MAX_BODY_DEPTH} levels deep` });
+    return out;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => inputProblems(v, `${path}[${i}]`, depth + 1, out));
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const field = fieldPath(path, k.split('\u0000').join('\\0'));
+    if (k.includes('\u0000')) out.push({ field, message: 'must not contain NUL characters' });
+    else inputProblems(v, field, depth + 1, out);
+  }
+  return out;
+}
+
+/** Class-validator at the edge, after the checks no DTO can express. */
+class EdgeValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const problems = inputProblems(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (problems.length) throw new ValidationError(problems);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Validation at the edge: unknown fields refused, every error names its field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new EdgeValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

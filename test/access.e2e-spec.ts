@@ -1,0 +1,152 @@
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'supertest';
+import { RolesGuard } from '@campus/auth';
+import { ROLES, Role } from '@campus/core';
+import type { TestApp, World } from '@campus/testing';
+import { auth, startApp } from './support/app';
+import { concretePath, discoverRoutes, RouteInfo } from './support/routes';
+
+const ALL: Role[] = [...ROLES];
+const STAFF_READ: Role[] = ['admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff'];
+
+/**
+ * Who may call each foundation route (API.md). A route whose @Roles differ from this table fails, so
+ * a widened or narrowed policy is a deliberate, reviewed change. Routes added later are not listed
+ * here but are still checked by the generic rules below.
+ */
+const EXPECTED: Record<string, Role[] | 'public'> = {
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/otp/request': 'public',
+  'POST /api/auth/otp/verify': 'public',
+  'GET /api/auth/me': ALL,
+  'GET /api/health': 'public',
+  'POST /api/regions': ['admin'],
+  'GET /api/regions': ['admin', 'regional_manager', 'call_center'],
+  'POST /api/campuses': ['admin', 'regional_manager'],
+  'GET /api/campuses': STAFF_READ,
+  'POST /api/pickup-points': ['admin', 'regional_manager'],
+  'GET /api/pickup-points': ALL,
+  'POST /api/lockers': ['admin', 'regional_manager'],
+  'GET /api/lockers': STAFF_READ,
+  'GET /api/lockers/:id': STAFF_READ,
+  'POST /api/users': ['admin', 'regional_manager'],
+  'POST /api/agents': ['admin', 'regional_manager'],
+  'PATCH /api/agents/:id': ['admin', 'regional_manager'],
+  'GET /api/agents': ['admin', 'regional_manager', 'call_center'],
+  'GET /api/agents/:id': ['admin', 'regional_manager', 'call_center', 'agent'],
+  'POST /api/products': ['admin'],
+  'GET /api/products': ALL,
+  'GET /api/products/:sku': ALL,
+  'PATCH /api/products/:sku': ['admin'],
+  'POST /api/products/:sku/stock-adjustments': ['admin'],
+  'POST /api/orders': ['customer', 'call_center', 'agent', 'pickup_staff'],
+  'GET /api/orders': ALL,
+  'GET /api/orders/:id': ALL,
+  'GET /api/orders/:id/events': ALL,
+  'POST /api/orders/:id/cancel': ['customer', 'call_center', 'regional_manager', 'admin'],
+  'GET /api/notifications': ['admin'],
+};
+
+const key = (r: RouteInfo) => `${r.method} ${r.path}`;
+
+describe('Access matrix: every route, every role (e2e)', () => {
+  let app: TestApp;
+  let w: World;
+  let routes: RouteInfo[];
+  const tokens = {} as Record<Role, string>;
+
+  beforeAll(async () => {
+    let fx;
+    ({ app, fx } = await startApp());
+    w = await fx.world();
+    tokens.admin = w.tokens.admin;
+    tokens.regional_manager = w.tokens.managerA;
+    tokens.call_center = w.tokens.callCenter;
+    tokens.agent = w.agentA1.token;
+    tokens.pickup_staff = w.tokens.pickupA1;
+    tokens.customer = (await fx.customer('+8613755550000')).token;
+    routes = discoverRoutes(app.api);
+  });
+  afterAll(() => app?.close());
+
+  const call = (r: RouteInfo, token?: string): Promise<Response> => {
+    const method = r.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
+    let req = app.http()[method](concretePath(r.path, { sku: w.skus.usb }));
+    if (token) req = req.set(auth(token));
+    return method === 'get' || method === 'delete' ? req : req.send({});
+  };
+
+  it('discovers the routes the app really serves', async () => {
+    expect(routes.length).toBeGreaterThanOrEqual(Object.keys(EXPECTED).length);
+    const fastify = app.api.getHttpAdapter().getInstance() as {
+      hasRoute: (o: { method: string; url: string }) => boolean;
+    };
+    const unknown = routes.filter((r) => !fastify.hasRoute({ method: r.method, url: r.path }));
+    expect(unknown.map(key)).toEqual([]);
+    expect(new Set(routes.map(key)).size).toBe(routes.length);
+  });
+
+  it('every route has @Roles (with at least one role) or @Public, never both', () => {
+    const bad = routes
+      .filter((r) => r.isPublic === (r.roles !== undefined) || (r.roles && r.roles.length === 0))
+      .map((r) => `${key(r)} (${r.controller}.${r.handler})`);
+    expect(bad).toEqual([]);
+    const unknownRoles = routes.flatMap((r) => (r.roles ?? []).filter((role) => !ALL.includes(role)));
+    expect(unknownRoles).toEqual([]);
+  });
+
+  it('the foundation routes exist with the roles API.md gives them', () => {
+    const actual = Object.fromEntries(
+      routes
+        .filter((r) => key(r) in EXPECTED)
+        .map((r) => [key(r), r.isPublic ? 'public' : [...(r.roles ?? [])].sort()]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(EXPECTED).map(([k, v]) => [k, v === 'public' ? v : [...v].sort()]),
+    );
+    expect(actual).toEqual(expected);
+  });
+
+  it('anonymous callers get 401 problem+json on every route that is not @Public', async () => {
+    const wrong: string[] = [];
+    for (const r of routes.filter((x) => !x.isPublic)) {
+      const res = await call(r);
+      if (res.status !== 401 || !/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) {
+        wrong.push(`${key(r)} → ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('each role not named in @Roles gets 403 on every route; each role named gets past the guard', async () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const r of routes.filter((x) => !x.isPublic)) {
+      for (const role of ALL) {
+        const res = await call(r, tokens[role]);
+        checked++;
+        const allowed = r.roles!.includes(role);
+        const refusedByRole = res.status === 403 && res.body.code === 'role_not_allowed';
+        if (!allowed && !refusedByRole) wrong.push(`${key(r)} as ${role}: expected 403, got ${res.status}`);
+        if (allowed && (refusedByRole || res.status === 401)) {
+          wrong.push(`${key(r)} as ${role}: allowed by @Roles but got ${res.status}`);
+        }
+        if (res.status >= 500) wrong.push(`${key(r)} as ${role}: ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBe(routes.filter((x) => !x.isPublic).length * ALL.length);
+  });
+
+  it('a route without a policy would be refused to everyone (deny by default)', () => {
+    // The guard itself: a token-holding admin calling a route whose metadata was stripped.
+    const guard = new RolesGuard(new Reflector());
+    const ctx = {
+      getType: () => 'http',
+      getHandler: () => function noPolicy() {},
+      getClass: () => class NoPolicyController {},
+      switchToHttp: () => ({ getRequest: () => ({ user: { role: 'admin' } }) }),
+    };
+    expect(() => guard.canActivate(ctx as never)).toThrow(/no role policy/);
+  });
+});
