@@ -30,8 +30,4 @@ export class ResilientThrottlerStorage implements ThrottlerStorage {
       return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
     }
   }
-
-  onApplicationShutdown(): void {
-    this.memory.onApplicationShutdown();
-  }
 }

@@ -18,10 +18,11 @@ export interface HealthReport {
 const TIMEOUT_MS = 1_500;
 
 function within<T>(p: Promise<T>): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), TIMEOUT_MS)),
-  ]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), TIMEOUT_MS)),
+  );
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 @ApiTags('operations')
