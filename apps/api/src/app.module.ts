@@ -8,6 +8,7 @@ import { AuthModule, JwtAuthGuard, RolesGuard } from '@campus/auth';
 import { CatalogModule } from '@campus/catalog';
 import { AppConfig, APP_CONFIG, Clock, CoreModule } from '@campus/core';
 import { DatabaseModule } from '@campus/database';
+import { FulfilmentModule } from '@campus/fulfilment';
 import { IntakeModule } from '@campus/intake';
 import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
@@ -21,6 +22,8 @@ import { ProductsController } from './catalog/products.controller';
 import { pinoOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
+import { DeliveriesController } from './fulfilment/deliveries.controller';
+import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrdersController } from './orders/orders.controller';
@@ -58,6 +61,7 @@ export class AppModule {
         OrdersModule,
         IntakeModule,
         NotificationsModule,
+        FulfilmentModule,
       ],
       controllers: [
         AuthController,
@@ -66,6 +70,8 @@ export class AppModule {
         ProductsController,
         OrdersController,
         NotificationsController,
+        DeliveriesController,
+        LockersController,
         HealthController,
       ],
       providers: [

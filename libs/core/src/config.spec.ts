@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(c.demoData).toBe(true);
     expect(c.paymentWindowMinutes).toBe(30);
     expect(c.lockerHoldHours).toBe(72);
+    expect(c.lockerHourMs).toBe(3_600_000);
     expect(twilioConfigured(c)).toBe(false);
   });
 
@@ -45,6 +46,13 @@ describe('loadConfig', () => {
   it('refuses a short JWT secret and a malformed Twilio SID', () => {
     expect(() => loadConfig({ ...valid, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 16/);
     expect(() => loadConfig({ ...valid, TWILIO_ACCOUNT_SID: 'nope' })).toThrow(/TWILIO_ACCOUNT_SID/);
+  });
+
+  it('refuses a shortened locker hour in production', () => {
+    expect(loadConfig({ ...valid, LOCKER_HOUR_MS: '50' }).lockerHourMs).toBe(50);
+    expect(() => loadConfig({ ...valid, NODE_ENV: 'production', LOCKER_HOUR_MS: '50' })).toThrow(
+      /LOCKER_HOUR_MS is a test setting/,
+    );
   });
 
   it('uses Twilio only when all three variables are set', () => {
