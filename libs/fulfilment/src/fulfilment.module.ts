@@ -30,7 +30,7 @@ export class FulfilmentModule {}
 
 /** The worker side: auto-assignment, releases on suspension, and the parcel timers. */
 @Module({
-  imports: [FulfilmentModule],
+  imports: [FulfilmentModule, NetworkModule],
   providers: [
     AssignPlacedOrderProcessor,
     AssignConfirmedOrderProcessor,
