@@ -4,6 +4,9 @@ import { eventually } from '@campus/testing';
 import { auth, startApp } from './support/app';
 import { FulfilmentDriver, newPhone } from './support/fulfilment';
 
+// The e2e project's testTimeout is not applied per project; these tests wait on the worker.
+jest.setTimeout(60_000);
+
 describe('Fulfilment: assignment and door delivery with cash on delivery (e2e)', () => {
   let app: TestApp;
   let fx: Fixtures;

@@ -134,7 +134,7 @@ export class FulfilmentDriver {
   async pickupCode(phone: string, orderId: string): Promise<string> {
     const texts = await this.texts(phone, 'pickup_code');
     const text = texts.find((t) => t.orderId === orderId);
-    const code = text?.body.match(/\d{6}/)?.[0];
+    const code = text?.body.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
     if (!code) throw new Error(`no pickup code texted to ${phone} for ${orderId}`);
     return code;
   }
