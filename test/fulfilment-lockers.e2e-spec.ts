@@ -467,7 +467,8 @@ describe('Fulfilment: lockers and counters (e2e)', () => {
       const refused = await d.post(site.pickupStaff, `/api/orders/${lockerOrder.id}/deposit`, {
         lockerId: site.locker.id,
       });
-      expect(refused.status).toBe(403);
+      expect(refused.status).toBe(422);
+      expect(refused.body.code).toBe('wrong_fulfilment');
     });
 
     it('a counter sale keyed at the counter is not sent to an agent and is handed over at once', async () => {

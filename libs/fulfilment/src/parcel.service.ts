@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import {
   AppConfig,
   Clock,
-  ForbiddenError,
   InjectConfig,
   NotFoundError,
   numericCode,
@@ -111,7 +110,7 @@ export class ParcelService {
         throw new NotFoundError('order', orderId);
       }
       if (ctx.is('pickup_staff') && f.type !== 'counter') {
-        throw new ForbiddenError('Pickup staff receive counter parcels; agents fill the lockers');
+        throw new WrongFulfilmentError(f.type, 'be received by pickup staff; its agent fills the locker');
       }
       orderStateMachine.next(order.status, 'deposit');
       if (f.type === 'delivery' || !f.pickupPointId) {
