@@ -8,6 +8,7 @@ import { AuthModule, JwtAuthGuard, RolesGuard } from '@campus/auth';
 import { CatalogModule } from '@campus/catalog';
 import { AppConfig, APP_CONFIG, Clock, CoreModule } from '@campus/core';
 import { DatabaseModule } from '@campus/database';
+import { FulfilmentModule } from '@campus/fulfilment';
 import { IntakeModule } from '@campus/intake';
 import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
@@ -22,6 +23,8 @@ import { SmsInboundController } from './channels/sms-inbound.controller';
 import { pinoOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
+import { DeliveriesController } from './fulfilment/deliveries.controller';
+import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrdersController } from './orders/orders.controller';
@@ -62,6 +65,7 @@ export class AppModule {
         OrdersModule,
         IntakeModule,
         NotificationsModule,
+        FulfilmentModule,
       ],
       controllers: [
         AuthController,
@@ -72,6 +76,8 @@ export class AppModule {
         NotificationsController,
         PaymentsController,
         TwilioStatusController,
+        DeliveriesController,
+        LockersController,
         HealthController,
         SmsInboundController,
       ],

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, Clock, CoreModule, maskPhonesInText } from '@campus/core';
 import { DatabaseModule } from '@campus/database';
+import { FulfilmentJobsModule } from '@campus/fulfilment';
 import { NotificationsJobsModule } from '@campus/notifications';
 import { OrdersJobsModule } from '@campus/orders';
 import { QueueModule, QueueWorkerModule } from '@campus/queue';
@@ -37,6 +38,7 @@ export class WorkerModule {
         QueueWorkerModule,
         NotificationsJobsModule,
         OrdersJobsModule,
+        FulfilmentJobsModule,
       ],
     };
   }

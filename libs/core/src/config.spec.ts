@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(c.demoData).toBe(true);
     expect(c.paymentWindowMinutes).toBe(30);
     expect(c.lockerHoldHours).toBe(72);
+    expect(c.lockerHourMs).toBe(3_600_000);
     expect(twilioConfigured(c)).toBe(false);
   });
 
@@ -56,6 +57,13 @@ describe('loadConfig', () => {
       'loopback,10.0.0.0/8,fd00::/8',
     );
     expect(() => loadConfig({ ...valid, TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY must be/);
+  });
+
+  it('refuses a shortened locker hour in production', () => {
+    expect(loadConfig({ ...valid, LOCKER_HOUR_MS: '50' }).lockerHourMs).toBe(50);
+    expect(() => loadConfig({ ...valid, NODE_ENV: 'production', LOCKER_HOUR_MS: '50' })).toThrow(
+      /LOCKER_HOUR_MS is a test setting/,
+    );
   });
 
   it('uses Twilio only when all three variables are set', () => {

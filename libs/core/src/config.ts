@@ -19,6 +19,11 @@ export interface AppConfig {
   demoData: boolean;
   paymentWindowMinutes: number;
   lockerHoldHours: number;
+  /**
+   * How long one hour of the locker schedule lasts (reminders at 24/48 h, expiry at lockerHoldHours).
+   * Always 3 600 000 in production; tests shorten it so the real outbox timers fire in seconds.
+   */
+  lockerHourMs: number;
   installSlaHours: number;
   /** Delivered orders without tasks complete after this many hours (0 = at once). */
   returnWindowHours: number;
@@ -155,6 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData: r.bool('DEMO_DATA', true),
     paymentWindowMinutes: r.int('PAYMENT_WINDOW_MINUTES', 30, 1, 7 * 24 * 60),
     lockerHoldHours: r.int('LOCKER_HOLD_HOURS', 72, 1, 30 * 24),
+    lockerHourMs: r.int('LOCKER_HOUR_MS', 3_600_000, 10, 3_600_000),
     installSlaHours: r.int('INSTALL_SLA_HOURS', 48, 1, 30 * 24),
     returnWindowHours: r.int('RETURN_WINDOW_HOURS', 0, 0, 90 * 24),
     smsQuoteTtlMinutes: r.int('SMS_QUOTE_TTL_MINUTES', 10, 1, 24 * 60),
@@ -166,6 +172,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     r.problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  if (config.nodeEnv === 'production' && config.lockerHourMs !== 3_600_000) {
+    r.problems.push('LOCKER_HOUR_MS is a test setting and must not be set in production');
   }
   if (twilioFrom && !/^\+\d{6,15}$/.test(twilioFrom) && !/^MG[0-9a-fA-F]{32}$/.test(twilioFrom)) {
     r.problems.push('TWILIO_FROM must be an E.164 number or a Messaging Service SID');

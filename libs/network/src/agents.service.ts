@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, NotFoundError, Page, readableCode, RequestContext, toPage } from '@campus/core';
 import { Db, pgConstraint, pgErrorCode } from '@campus/database';
+import { event, OutboxEvent, OutboxService } from '@campus/queue';
 import { AgentQueryDto } from './dto/network.dto';
 import { networkScopeSql } from './network-scope';
 import { Agent, AgentStatus } from './network.entities';
@@ -27,6 +28,7 @@ export class AgentsService {
   constructor(
     private readonly db: Db,
     private readonly network: NetworkService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** Creates the agent record of an (already created) agent user. The referral code is unique. */
@@ -93,7 +95,8 @@ export class AgentsService {
 
   /**
    * Changes status and/or campus. Locks the agent row so a concurrent assignment sees the new status.
-   * Returns the agent before and after, so the caller can react to a suspension.
+   * A suspension or a move publishes `agent.suspended` / `agent.moved` in the same transaction, so the
+   * agent's undispatched orders go back to the pool. Returns the agent before and after.
    */
   async update(
     ctx: RequestContext,
@@ -110,7 +113,27 @@ export class AgentsService {
         `UPDATE agents SET status = COALESCE($2, status), campus_id = COALESCE($3, campus_id), updated_at = now() WHERE id = $1`,
         [id, patch.status ?? null, patch.campusId ?? null],
       );
-      return { before, after: await this.get(tx, id) };
+      const after = await this.get(tx, id);
+      const events: OutboxEvent[] = [];
+      if (before.status === 'active' && after.status === 'suspended') {
+        events.push(
+          event(
+            'agent.suspended',
+            { agentId: id, campusId: before.campusId, regionId: before.regionId },
+            { aggregateId: id },
+          ),
+        );
+      } else if (after.campusId !== before.campusId) {
+        events.push(
+          event(
+            'agent.moved',
+            { agentId: id, fromCampusId: before.campusId, toCampusId: after.campusId },
+            { aggregateId: id },
+          ),
+        );
+      }
+      await this.outbox.append(tx, events);
+      return { before, after };
     });
   }
 

@@ -12,6 +12,8 @@ describe('templates', () => {
     name: 'USB stick',
     available: 3,
     threshold: 5,
+    place: 'L1 S03',
+    until: '11-28 18:00',
   };
 
   it.each(Object.keys(TEMPLATES) as TemplateName[])('%s renders in every language with no gaps', (name) => {

@@ -62,6 +62,29 @@ export const TEMPLATES = {
     'zh-CN': (p) => `【校园订单】订单${p.number}已送达，感谢您的购买！`,
     en: (p) => `[Campus Orders] Order ${p.number} was delivered. Thank you!`,
   },
+  pickup_code: {
+    kind: 'code',
+    'zh-CN': (p) => `【校园订单】订单${p.number}已到${p.place}，取件码${p.code}，请于${p.until}前取件。`,
+    en: (p) =>
+      `[Campus Orders] Order ${p.number} is at ${p.place}. Pickup code ${p.code}; collect by ${p.until}.`,
+  },
+  pickup_reminder: {
+    kind: 'reminder',
+    'zh-CN': (p) => `【校园订单】订单${p.number}仍在${p.place}等您取件，请于${p.until}前凭取件码取件。`,
+    en: (p) =>
+      `[Campus Orders] Order ${p.number} is still waiting at ${p.place}. Collect it with your code by ${p.until}.`,
+  },
+  parcel_returned: {
+    kind: 'transactional',
+    'zh-CN': (p) => `【校园订单】订单${p.number}超时未取，已从${p.place}退回。`,
+    en: (p) =>
+      `[Campus Orders] Order ${p.number} was not collected in time and was returned from ${p.place}.`,
+  },
+  parcel_retrieve: {
+    kind: 'alert',
+    'zh-CN': (p) => `【校园订单】订单${p.number}超时未取，请到${p.place}取回包裹。`,
+    en: (p) => `[Campus Orders] Order ${p.number} expired uncollected; please retrieve it from ${p.place}.`,
+  },
   low_stock: {
     kind: 'alert',
     'zh-CN': (p) => `库存预警：${p.sku}（${p.name}）可用库存${p.available}，低于阈值${p.threshold}。`,

@@ -436,7 +436,8 @@ export class OrderService {
     if (q.agentId) where.push(`o.agent_id = ${add(agentRef(q.agentId, 'agentId'))}`);
     if (q.assignedAgentId)
       where.push(`o.assigned_agent_id = ${add(agentRef(q.assignedAgentId, 'assignedAgentId'))}`);
-    if (q.unassigned === true) where.push(`o.assigned_agent_id IS NULL`);
+    // "Unassigned" is the dispatch pool: confirmed orders that no agent delivers yet.
+    if (q.unassigned === true) where.push(`o.assigned_agent_id IS NULL AND o.status = 'confirmed'`);
     if (q.phone) where.push(`o.customer_phone = ${add(q.phone)}`);
     if (q.from) where.push(`o.created_at >= ${add(q.from)}::timestamptz`);
     if (q.to) where.push(`o.created_at < ${add(q.to)}::timestamptz`);

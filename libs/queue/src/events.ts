@@ -43,6 +43,12 @@ export interface EventPayloads {
   'stock.low': { productId: string; sku: string; name: string; available: number; threshold: number };
   /** A customer changed how they want to be texted (STOP/START, the language they write in). */
   'sms.preference_changed': { phone: string; optedOut?: boolean; language?: 'zh-CN' | 'en' };
+  /** An agent was suspended: their undispatched orders go back to the pool. */
+  'agent.suspended': { agentId: string; campusId: string; regionId: string };
+  /** An agent moved to another campus: their undispatched orders on the old one go back to the pool. */
+  'agent.moved': { agentId: string; fromCampusId: string; toCampusId: string };
+  /** Timer of a parcel waiting at a pickup point: a reminder (at `hour`) or its expiry. */
+  'parcel.timer': { parcelId: string; orderId: string; kind: 'reminder' | 'expiry'; hour: number };
 }
 
 export type EventType = keyof EventPayloads;

@@ -4,6 +4,7 @@ import type { EventType } from './events';
 export enum QueueName {
   Notifications = 'notifications',
   Orders = 'orders',
+  Fulfilment = 'fulfilment',
 }
 
 /**
@@ -12,13 +13,16 @@ export enum QueueName {
  * at start-up.
  */
 export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = {
-  'order.placed': [QueueName.Notifications],
-  'order.status_changed': [QueueName.Notifications],
+  'order.placed': [QueueName.Notifications, QueueName.Fulfilment],
+  'order.status_changed': [QueueName.Notifications, QueueName.Fulfilment],
   'order.payment_timer': [QueueName.Orders],
   'order.payment_reminder': [QueueName.Notifications],
   'notification.requested': [QueueName.Notifications],
   'stock.low': [QueueName.Notifications],
   'sms.preference_changed': [QueueName.Notifications],
+  'agent.suspended': [QueueName.Fulfilment],
+  'agent.moved': [QueueName.Fulfilment],
+  'parcel.timer': [QueueName.Fulfilment],
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

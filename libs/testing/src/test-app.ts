@@ -1,5 +1,5 @@
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Pool } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -51,7 +51,8 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
     DATABASE_URL: databaseUrl,
     DB_POOL_SIZE: '6',
     REDIS_URL: process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
-    // Unique per app: Jest reloads this module for every test file, so a counter alone would repeat.
+    // Jest re-evaluates this module per test file in the same process, so the counter alone repeats:
+    // two files sharing a prefix would share Bull job ids (outbox ids) and lose each other's jobs.
     QUEUE_PREFIX: `t${process.env.CAMPUS_TEST_RUN ?? 'x'}${process.pid}${++fileCounter}${randomBytes(3).toString('hex')}`,
     JWT_SECRET: 'test-jwt-secret-0123456789',
     ADMIN_USERNAME: TEST_ADMIN.username,

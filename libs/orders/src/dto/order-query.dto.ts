@@ -26,7 +26,7 @@ export class OrderQueryDto extends PageQueryDto {
   @Matches(AGENT_FILTER, { message: 'must be an agent id or "me"' })
   assignedAgentId?: string;
 
-  @ApiPropertyOptional({ description: 'only orders no agent delivers yet' })
+  @ApiPropertyOptional({ description: 'only confirmed orders no agent delivers yet (the dispatch pool)' })
   @IsOptional()
   @ToBool()
   @IsBoolean()

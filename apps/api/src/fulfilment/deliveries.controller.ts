@@ -1,0 +1,101 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '@campus/auth';
+import { PageQueryDto, RequestContext } from '@campus/core';
+import {
+  AssignmentService,
+  AssignOrderDto,
+  CodBalanceView,
+  CodLedgerService,
+  DeliverOrderDto,
+  DeliveryService,
+  DepositOrderDto,
+  HandOverDto,
+  ParcelService,
+  ParcelView,
+  WorkItem,
+} from '@campus/fulfilment';
+import { OrderView } from '@campus/orders';
+import { UuidParam } from '../common/validation';
+
+/** Assignment, door delivery, deposit at a pickup point, counter hand-over, and the agent's work list. */
+@ApiTags('fulfilment')
+@ApiBearerAuth()
+@Controller()
+export class DeliveriesController {
+  constructor(
+    private readonly assignment: AssignmentService,
+    private readonly delivery: DeliveryService,
+    private readonly parcels: ParcelService,
+    private readonly cod: CodLedgerService,
+  ) {}
+
+  @Post('orders/:id/assign')
+  @HttpCode(200)
+  @Roles('regional_manager', 'admin')
+  assign(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: AssignOrderDto,
+  ): Promise<OrderView> {
+    return this.assignment.assign(ctx, id, dto.agentId, dto.reason);
+  }
+
+  @Post('orders/:id/dispatch')
+  @HttpCode(200)
+  @Roles('agent')
+  dispatch(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderView> {
+    return this.delivery.dispatch(ctx, id);
+  }
+
+  @Post('orders/:id/deliver')
+  @HttpCode(200)
+  @Roles('agent', 'regional_manager', 'admin')
+  deliver(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: DeliverOrderDto,
+  ): Promise<OrderView> {
+    return this.delivery.deliver(ctx, id, dto);
+  }
+
+  @Post('orders/:id/deposit')
+  @HttpCode(200)
+  @Roles('agent', 'pickup_staff')
+  deposit(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: DepositOrderDto,
+  ): Promise<OrderView & { parcel: ParcelView }> {
+    return this.parcels.deposit(ctx, id, dto);
+  }
+
+  @Post('orders/:id/hand-over')
+  @HttpCode(200)
+  @Roles('pickup_staff')
+  handOver(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: HandOverDto,
+  ): Promise<OrderView> {
+    return this.delivery.handOver(ctx, id, dto);
+  }
+
+  @Get('fulfilment/work')
+  @Roles('agent')
+  @ApiOkResponse({ description: 'the calling agent’s open deliveries, oldest assignment first' })
+  work(@Ctx() ctx: RequestContext): Promise<{ items: WorkItem[] }> {
+    return this.delivery.workList(ctx);
+  }
+
+  @Get('agents/:id/cod')
+  @Roles('agent', 'regional_manager', 'admin')
+  @ApiOkResponse({ description: 'cash collected on delivery that the agent holds, with its entries' })
+  codBalance(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<CodBalanceView> {
+    return this.cod.balance(ctx, id, q);
+  }
+}

@@ -1,0 +1,70 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '@campus/auth';
+import { RequestContext } from '@campus/core';
+import {
+  CompartmentsService,
+  CompartmentView,
+  ParcelService,
+  ParcelView,
+  PickedUp,
+  PickupDto,
+  UpdateCompartmentDto,
+} from '@campus/fulfilment';
+import { UuidParam } from '../common/validation';
+
+/** Collecting parcels with their code, what waits where, and compartments out of service. */
+@ApiTags('fulfilment')
+@ApiBearerAuth()
+@Controller()
+export class LockersController {
+  constructor(
+    private readonly parcels: ParcelService,
+    private readonly compartments: CompartmentsService,
+  ) {}
+
+  @Post('lockers/:id/pickup')
+  @HttpCode(200)
+  @Roles('pickup_staff', 'customer')
+  pickupFromLocker(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: PickupDto,
+  ): Promise<PickedUp> {
+    return this.parcels.pickup(ctx, { kind: 'locker', lockerId: id }, dto);
+  }
+
+  @Post('pickup-points/:id/pickup')
+  @HttpCode(200)
+  @Roles('pickup_staff')
+  pickupAtCounter(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: PickupDto,
+  ): Promise<PickedUp> {
+    return this.parcels.pickup(ctx, { kind: 'counter', pickupPointId: id }, dto);
+  }
+
+  @Get('lockers/:id/parcels')
+  @Roles('admin', 'regional_manager', 'pickup_staff', 'agent')
+  lockerParcels(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<ParcelView[]> {
+    return this.parcels.listAtLocker(ctx, id);
+  }
+
+  @Get('pickup-points/:id/parcels')
+  @Roles('admin', 'regional_manager', 'pickup_staff')
+  counterParcels(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<ParcelView[]> {
+    return this.parcels.listAtCounter(ctx, id);
+  }
+
+  @Patch('lockers/:id/compartments/:compartmentId')
+  @Roles('regional_manager', 'admin')
+  setCompartmentState(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Param('compartmentId', UuidParam) compartmentId: string,
+    @Body() dto: UpdateCompartmentDto,
+  ): Promise<CompartmentView> {
+    return this.compartments.setState(ctx, id, compartmentId, dto.state);
+  }
+}

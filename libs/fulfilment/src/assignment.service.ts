@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, RequestContext } from '@campus/core';
+import { Db } from '@campus/database';
+import { AgentsService } from '@campus/network';
+import { OrderService, OrderView } from '@campus/orders';
+import { AgentLoad, chooseAgent, needsAgent, OPEN_DELIVERY_STATUSES } from './assignment-policy';
+import { AgentUnavailableError } from './fulfilment.errors';
+
+/**
+ * Who delivers an order. Every assignment locks the agent rows it reads before it locks the order
+ * (auto: all active agents of the campus; manual: the chosen agent), so two assignments on one
+ * campus run one after the other and each counts open deliveries that include the other's, and a
+ * suspension (which locks the agent row) is never raced by a stale read.
+ */
+@Injectable()
+export class AssignmentService {
+  constructor(
+    private readonly db: Db,
+    private readonly orders: OrderService,
+    private readonly agents: AgentsService,
+  ) {}
+
+  /**
+   * Gives a confirmed, unassigned order to the least-loaded active agent of its campus. Without an
+   * active agent the order stays confirmed and unassigned (the manager's pool) and its timeline says
+   * why. Does nothing to orders that were assigned, moved on or need no agent. Returns the agent id.
+   */
+  async autoAssign(ctx: RequestContext, orderId: string): Promise<string | null> {
+    return this.db.transaction(ctx, async (tx) => {
+      const peek = await this.orders.find(tx, orderId);
+      if (!peek || !this.waitsForAgent(peek)) return null;
+      const candidates = await this.lockCandidates(tx, peek.campusId);
+      const order = await this.orders.find(tx, orderId, { lock: true });
+      if (!order || !this.waitsForAgent(order)) return null;
+      const chosen = chooseAgent(candidates);
+      if (!chosen) {
+        await this.orders.note(tx, orderId, 'assignment_pending', {
+          campusId: order.campusId,
+          cause: 'no_active_agent',
+        });
+        return null;
+      }
+      await this.assignTo(tx, orderId, chosen.id, {
+        mode: 'auto',
+        openDeliveries: chosen.openDeliveries,
+        candidates: candidates.length,
+      });
+      return chosen.id;
+    });
+  }
+
+  /**
+   * A manager (or admin) assigns or reassigns an undispatched order to an active agent of its
+   * campus. The order and the agent must both be in the caller's scope (else 404).
+   */
+  async assign(ctx: RequestContext, orderId: string, agentId: string, reason?: string): Promise<OrderView> {
+    return this.db.transaction(ctx, async (tx) => {
+      const order = await this.orders.get(tx, orderId);
+      await this.agents.get(tx, agentId);
+      const [agent] = await this.db.query<{ status: string; campus_id: string }>(
+        tx,
+        `SELECT status, campus_id FROM agents WHERE id = $1 FOR UPDATE`,
+        [agentId],
+      );
+      if (agent.status !== 'active') throw new AgentUnavailableError(agentId, 'is suspended');
+      if (agent.campus_id !== order.campusId) {
+        throw new AgentUnavailableError(agentId, 'works on another campus than this order');
+      }
+      if (order.status === 'assigned' && order.assignedAgentId === agentId) return order;
+      return this.assignTo(
+        tx,
+        orderId,
+        agentId,
+        { mode: 'manual', previousAgentId: order.assignedAgentId },
+        reason,
+      );
+    });
+  }
+
+  /**
+   * Returns an agent's undispatched orders to the pool (`unassign`); each then gets a new agent
+   * through the `order.status_changed` event it publishes. With `campusId`, only orders of that
+   * campus (an agent who moved keeps nothing from the old one). Idempotent.
+   */
+  async releaseOrdersOf(
+    ctx: RequestContext,
+    agentId: string,
+    cause: 'suspended' | 'moved',
+    campusId?: string,
+  ): Promise<string[]> {
+    const params: unknown[] = [agentId];
+    let sql = `SELECT id FROM orders WHERE assigned_agent_id = $1 AND status = 'assigned'`;
+    if (campusId) {
+      params.push(campusId);
+      sql += ` AND campus_id = $2`;
+    }
+    const rows = await this.db.query<{ id: string }>(ctx, `${sql} ORDER BY assigned_at, id`, params);
+    const released: string[] = [];
+    for (const { id } of rows) {
+      const done = await this.db.transaction(ctx, async (tx) => {
+        const order = await this.orders.find(tx, id, { lock: true });
+        if (!order || order.status !== 'assigned' || order.assignedAgentId !== agentId) return false;
+        await this.orders.transition(tx, id, 'unassign', {
+          reason: cause === 'suspended' ? 'agent suspended' : 'agent moved to another campus',
+          set: { assignedAgentId: null },
+          data: { agentId, cause },
+        });
+        return true;
+      });
+      if (done) released.push(id);
+    }
+    return released;
+  }
+
+  private waitsForAgent(o: OrderView): boolean {
+    return (
+      o.status === 'confirmed' &&
+      o.assignedAgentId === null &&
+      needsAgent({ fulfilmentType: o.fulfillment.type, channel: o.channel })
+    );
+  }
+
+  /**
+   * Locks the campus's active agents (in id order, so concurrent assigners queue rather than
+   * deadlock), then counts their open deliveries in a separate statement: under READ COMMITTED that
+   * statement sees every assignment committed by whoever held the locks before us.
+   */
+  private async lockCandidates(ctx: RequestContext, campusId: string): Promise<AgentLoad[]> {
+    const agents = await this.db.query<{ id: string; last_assigned_at: Date | null }>(
+      ctx,
+      `SELECT id, last_assigned_at FROM agents WHERE campus_id = $1 AND status = 'active' ORDER BY id FOR UPDATE`,
+      [campusId],
+    );
+    if (agents.length === 0) return [];
+    const loads = await this.db.query<{ agent_id: string; n: number }>(
+      ctx,
+      `SELECT assigned_agent_id AS agent_id, count(*)::int AS n FROM orders
+        WHERE assigned_agent_id = ANY($1::uuid[]) AND status = ANY($2::text[]) GROUP BY assigned_agent_id`,
+      [agents.map((a) => a.id), OPEN_DELIVERY_STATUSES],
+    );
+    const open = new Map(loads.map((l) => [l.agent_id, l.n]));
+    return agents.map((a) => ({
+      id: a.id,
+      openDeliveries: open.get(a.id) ?? 0,
+      lastAssignedAt: a.last_assigned_at,
+    }));
+  }
+
+  private async assignTo(
+    tx: RequestContext,
+    orderId: string,
+    agentId: string,
+    data: Record<string, unknown>,
+    reason?: string,
+  ): Promise<OrderView> {
+    const order = await this.orders.transition(tx, orderId, 'assign', {
+      reason: reason ?? null,
+      set: { assignedAgentId: agentId },
+      data: { agentId, ...data },
+    });
+    const touched = await this.db.query(
+      tx,
+      `UPDATE agents SET last_assigned_at = now() WHERE id = $1 RETURNING id`,
+      [agentId],
+    );
+    if (touched.length === 0) throw new NotFoundError('agent', agentId);
+    return order;
+  }
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, Page, RequestContext, toPage, ValidationError } from '@campus/core';
+import { Db } from '@campus/database';
+import { AgentsService } from '@campus/network';
+
+export interface CodEntryView {
+  id: string;
+  orderId: string;
+  orderNumber: string;
+  amountCents: number;
+  expectedCents: number;
+  overrideReason: string | null;
+  recordedBy: { id: string; role: string };
+  recordedAt: Date;
+}
+
+export interface CodBalanceView extends Page<CodEntryView> {
+  agentId: string;
+  /** Cash collected on delivery that the agent still holds (settlement will draw it down). */
+  heldCents: number;
+  entryCount: number;
+}
+
+/**
+ * The cash collected on delivery: one append-only row per order (the table refuses updates and
+ * deletes), held by the delivering agent or, for parcels paid at a counter, by the pickup point.
+ * The commissions issue settles it; until then an agent's balance is the sum of their rows.
+ */
+@Injectable()
+export class CodLedgerService {
+  constructor(
+    private readonly db: Db,
+    private readonly agents: AgentsService,
+  ) {}
+
+  /** Records cash collected for an order, inside the caller's transaction. */
+  async record(
+    ctx: RequestContext,
+    entry: {
+      orderId: string;
+      holder: { agentId: string } | { pickupPointId: string };
+      amountCents: number;
+      expectedCents: number;
+      overrideReason: string | null;
+    },
+  ): Promise<void> {
+    await this.db.query(
+      ctx,
+      `INSERT INTO cod_ledger (order_id, agent_id, pickup_point_id, amount_cents, expected_cents, override_reason,
+         recorded_by_id, recorded_by_role)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        entry.orderId,
+        'agentId' in entry.holder ? entry.holder.agentId : null,
+        'pickupPointId' in entry.holder ? entry.holder.pickupPointId : null,
+        entry.amountCents,
+        entry.expectedCents,
+        entry.overrideReason,
+        ctx.actorId,
+        ctx.role,
+      ],
+    );
+  }
+
+  /** An agent's COD-held balance and its entries, newest first (agents see only their own: else 404). */
+  async balance(
+    ctx: RequestContext,
+    agentId: string,
+    q: { limit?: number; cursor?: string },
+  ): Promise<CodBalanceView> {
+    await this.agents.get(ctx, agentId);
+    const [sum] = await this.db.query<{ held: string; n: number }>(
+      ctx,
+      `SELECT COALESCE(sum(amount_cents), 0)::bigint AS held, count(*)::int AS n FROM cod_ledger WHERE agent_id = $1`,
+      [agentId],
+    );
+    const params: unknown[] = [agentId];
+    let where = `c.agent_id = $1`;
+    if (q.cursor) {
+      const [id] = decodeCursor(q.cursor, ['string']);
+      if (!/^\d{1,18}$/.test(String(id)))
+        throw ValidationError.field('cursor', 'is not a cursor this API issued');
+      params.push(id);
+      where += ` AND c.id < $2::bigint`;
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<{
+      id: string;
+      order_id: string;
+      number: string;
+      amount_cents: string;
+      expected_cents: string;
+      override_reason: string | null;
+      recorded_by_id: string;
+      recorded_by_role: string;
+      created_at: Date;
+    }>(
+      ctx,
+      `SELECT c.id, c.order_id, o.number, c.amount_cents, c.expected_cents, c.override_reason, c.recorded_by_id,
+              c.recorded_by_role, c.created_at
+         FROM cod_ledger c JOIN orders o ON o.id = c.order_id
+        WHERE ${where} ORDER BY c.id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    const page = toPage(
+      rows.map((r): CodEntryView => ({
+        id: String(r.id),
+        orderId: r.order_id,
+        orderNumber: r.number,
+        amountCents: Number(r.amount_cents),
+        expectedCents: Number(r.expected_cents),
+        overrideReason: r.override_reason,
+        recordedBy: { id: r.recorded_by_id, role: r.recorded_by_role },
+        recordedAt: r.created_at,
+      })),
+      limit,
+      (last) => [last.id],
+    );
+    return { agentId, heldCents: Number(sum.held), entryCount: sum.n, ...page };
+  }
+}

@@ -1,0 +1,70 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Matches } from 'class-validator';
+import { IsCents, IsId, IsOneOf, IsPhone, IsText } from '@campus/core';
+import { COMPARTMENT_SIZES, CompartmentSize } from '@campus/network';
+
+export class AssignOrderDto {
+  @IsId({ description: 'an active agent of the order’s campus' })
+  agentId: string;
+
+  @IsText({ max: 500, optional: true, example: 'Li is on the north side today' })
+  reason?: string;
+}
+
+export class DeliverOrderDto {
+  @IsCents({
+    optional: true,
+    description: 'cash collected; required for COD orders and equal to the total unless overridden',
+  })
+  codCollectedCents?: number;
+
+  @IsText({
+    max: 500,
+    optional: true,
+    description: 'managers and admins only: why the cash collected differs from the total',
+    example: 'customer was ¥8 short; agreed with the manager',
+  })
+  overrideReason?: string;
+}
+
+export class DepositOrderDto {
+  @IsId({ optional: true, description: 'required for locker orders; counter orders have none' })
+  lockerId?: string;
+
+  @IsOneOf(COMPARTMENT_SIZES, {
+    optional: true,
+    description: 'the parcel size; the smallest free compartment of at least this size is used (default S)',
+  })
+  size?: CompartmentSize;
+}
+
+export class HandOverDto {
+  @IsCents({ optional: true, description: 'cash taken at the counter, for COD counter sales' })
+  codCollectedCents?: number;
+}
+
+export class PickupDto {
+  @ApiProperty({ example: '042917', description: 'the 6-digit pickup code texted to the customer' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'must be the 6-digit pickup code' })
+  code: string;
+
+  @IsPhone({
+    optional: true,
+    description: 'the customer’s number: names the parcel (wrong tries then lock that parcel)',
+  })
+  phone?: string;
+
+  @IsCents({ optional: true, description: 'pickup staff only: cash taken for a COD parcel' })
+  codCollectedCents?: number;
+}
+
+export const SETTABLE_COMPARTMENT_STATES = ['out_of_service', 'free'] as const;
+export type SettableCompartmentState = (typeof SETTABLE_COMPARTMENT_STATES)[number];
+
+export class UpdateCompartmentDto {
+  @IsOneOf(SETTABLE_COMPARTMENT_STATES, {
+    description: 'out_of_service takes an empty compartment out of allocation; free puts it back',
+  })
+  state: SettableCompartmentState;
+}

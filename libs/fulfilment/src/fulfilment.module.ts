@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { NetworkModule } from '@campus/network';
+import { NotificationsModule } from '@campus/notifications';
+import { OrdersModule } from '@campus/orders';
+import { AssignmentService } from './assignment.service';
+import { CodLedgerService } from './cod-ledger.service';
+import { CompartmentsService } from './compartments.service';
+import { DeliveryService } from './delivery.service';
+import { AgentMovedProcessor } from './jobs/agent-moved.processor';
+import { AgentSuspendedProcessor } from './jobs/agent-suspended.processor';
+import { AssignConfirmedOrderProcessor } from './jobs/assign-confirmed-order.processor';
+import { AssignPlacedOrderProcessor } from './jobs/assign-placed-order.processor';
+import { ParcelTimerProcessor } from './jobs/parcel-timer.processor';
+import { ParcelService } from './parcel.service';
+import { PickupLockouts } from './pickup-lockouts.service';
+
+@Module({
+  imports: [OrdersModule, NetworkModule, NotificationsModule],
+  providers: [
+    AssignmentService,
+    DeliveryService,
+    ParcelService,
+    CompartmentsService,
+    CodLedgerService,
+    PickupLockouts,
+  ],
+  exports: [AssignmentService, DeliveryService, ParcelService, CompartmentsService, CodLedgerService],
+})
+export class FulfilmentModule {}
+
+/** The worker side: auto-assignment, releases on suspension, and the parcel timers. */
+@Module({
+  imports: [FulfilmentModule, NetworkModule],
+  providers: [
+    AssignPlacedOrderProcessor,
+    AssignConfirmedOrderProcessor,
+    AgentSuspendedProcessor,
+    AgentMovedProcessor,
+    ParcelTimerProcessor,
+  ],
+})
+export class FulfilmentJobsModule {}

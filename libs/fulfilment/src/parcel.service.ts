@@ -1,0 +1,545 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AppConfig,
+  Clock,
+  InjectConfig,
+  NotFoundError,
+  numericCode,
+  RequestContext,
+  ValidationError,
+} from '@campus/core';
+import { Db } from '@campus/database';
+import { CompartmentSize, NetworkService } from '@campus/network';
+import { NotificationsService } from '@campus/notifications';
+import { orderStateMachine, OrderService, OrderView } from '@campus/orders';
+import { event } from '@campus/queue';
+import { checkCod } from './cod-policy';
+import { CodLedgerService } from './cod-ledger.service';
+import { fittingSizes } from './compartment-policy';
+import {
+  CodPayAtCounterError,
+  NoFreeCompartmentError,
+  PickupLockedError,
+  WrongFulfilmentError,
+  WrongPickupCodeError,
+  WrongPickupPointError,
+} from './fulfilment.errors';
+import { campusTime, parcelTimers } from './parcel-schedule';
+import { pickupCodeHash } from './pickup-code';
+import { PickupLockouts } from './pickup-lockouts.service';
+
+export interface CompartmentRef {
+  id: string;
+  label: string;
+  size: CompartmentSize;
+}
+
+export interface ParcelView {
+  id: string;
+  orderId: string;
+  orderNumber: string;
+  pickupPointId: string;
+  lockerId: string | null;
+  compartment: { id: string; label: string; size: CompartmentSize } | null;
+  state: 'held' | 'collected' | 'expired';
+  depositedAt: Date;
+  expiresAt: Date;
+}
+
+/** A collected order, with the compartment to open (null at a counter). */
+export type PickedUp = OrderView & { compartment: { id: string; label: string } | null };
+
+/** Where a parcel is collected: a locker (by compartment) or a pickup point's counter. */
+export type PickupPlace = { kind: 'locker'; lockerId: string } | { kind: 'counter'; pickupPointId: string };
+
+interface HeldParcelRow {
+  id: string;
+  order_id: string;
+  pickup_point_id: string;
+  locker_id: string | null;
+  compartment_id: string | null;
+  label: string | null;
+  size: CompartmentSize | null;
+  expires_at: Date;
+  locker_code: string | null;
+  point_name: string;
+}
+
+const PARCEL_SELECT = `SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size,
+    p.expires_at, l.code AS locker_code, pp.name AS point_name
+  FROM parcels p
+  JOIN pickup_points pp ON pp.id = p.pickup_point_id
+  LEFT JOIN lockers l ON l.id = p.locker_id
+  LEFT JOIN compartments c ON c.id = p.compartment_id`;
+
+/**
+ * Parcels waiting at a pickup point: deposit into a locker compartment (or at the counter) with a
+ * texted one-time code, pickup with that code, reminders and expiry. Compartments are allocated with
+ * FOR UPDATE SKIP LOCKED, so concurrent deposits never share one; the parcels table's unique indexes
+ * (one held parcel per order and per compartment) are the last line of defence.
+ */
+@Injectable()
+export class ParcelService {
+  constructor(
+    private readonly db: Db,
+    private readonly orders: OrderService,
+    private readonly network: NetworkService,
+    private readonly notifications: NotificationsService,
+    private readonly cod: CodLedgerService,
+    private readonly lockouts: PickupLockouts,
+    private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Leaves an out-for-delivery order at its pickup point. Locker orders get the smallest free
+   * compartment of at least `size` in `lockerId` (409 when none); counter orders wait at the counter
+   * (the assigned agent hands them in, or the counter's staff record receiving them). A 6-digit code
+   * is stored hashed and texted to the customer; the reminders and the expiry are outbox timers.
+   */
+  async deposit(
+    ctx: RequestContext,
+    orderId: string,
+    input: { lockerId?: string; size?: CompartmentSize },
+  ): Promise<OrderView & { parcel: ParcelView }> {
+    return this.db.transaction(ctx, async (tx) => {
+      const order = await this.orders.find(tx, orderId, { lock: true });
+      if (!order) throw new NotFoundError('order', orderId);
+      const f = order.fulfillment;
+      if (ctx.is('agent') && order.assignedAgentId !== ctx.principal.agentId) {
+        throw new NotFoundError('order', orderId);
+      }
+      if (ctx.is('pickup_staff') && f.type !== 'counter') {
+        throw new WrongFulfilmentError(f.type, 'be received by pickup staff; its agent fills the locker');
+      }
+      orderStateMachine.next(order.status, 'deposit');
+      if (f.type === 'delivery' || !f.pickupPointId) {
+        throw new WrongFulfilmentError(f.type, 'be deposited; deliver it at the door');
+      }
+
+      let locker: { id: string; code: string } | null = null;
+      let compartment: CompartmentRef | null = null;
+      if (f.type === 'locker') {
+        if (!input.lockerId) throw ValidationError.field('lockerId', 'is required for locker orders');
+        const found = await this.network.getLocker(tx, input.lockerId);
+        if (found.pickupPointId !== f.pickupPointId) {
+          throw new WrongPickupPointError(f.pickupPointId, found.pickupPointId);
+        }
+        locker = { id: found.id, code: found.code };
+        const sizes = fittingSizes(input.size);
+        compartment = await this.allocate(tx, locker.id, sizes, orderId);
+        if (!compartment) throw new NoFreeCompartmentError(locker.id, sizes);
+      } else if (input.lockerId || input.size) {
+        throw ValidationError.field(
+          input.lockerId ? 'lockerId' : 'size',
+          'counter orders wait at the counter',
+        );
+      }
+
+      const [point] = await this.db.query<{ name: string }>(
+        tx,
+        `SELECT name FROM pickup_points WHERE id = $1`,
+        [f.pickupPointId],
+      );
+      const depositedAt = this.clock.now();
+      const timers = parcelTimers(depositedAt, this.config.lockerHoldHours, this.config.lockerHourMs);
+      const expiresAt = timers[timers.length - 1].at;
+      const placeId = locker?.id ?? f.pickupPointId;
+      const { parcelId, code } = await this.insertParcel(tx, {
+        orderId,
+        pickupPointId: f.pickupPointId,
+        placeId,
+        lockerId: locker?.id ?? null,
+        compartment,
+        depositedAt,
+        expiresAt,
+      });
+      const where = {
+        parcelId,
+        pickupPointId: f.pickupPointId,
+        lockerId: locker?.id ?? null,
+        lockerCode: locker?.code ?? null,
+        compartmentId: compartment?.id ?? null,
+        compartmentLabel: compartment?.label ?? null,
+        size: compartment?.size ?? null,
+        expiresAt: expiresAt.toISOString(),
+      };
+      const moved = await this.orders.transition(tx, orderId, 'deposit', {
+        data: where,
+        events: () =>
+          timers.map((t) =>
+            event(
+              'parcel.timer',
+              { parcelId, orderId, kind: t.kind, hour: t.hour },
+              { aggregateId: orderId, availableAt: t.at },
+            ),
+          ),
+      });
+      await this.notifications.send(tx, {
+        to: order.customer.phone,
+        template: 'pickup_code',
+        params: {
+          number: order.number,
+          place: placeName(point.name, locker?.code ?? null, compartment?.label ?? null),
+          code,
+          until: campusTime(expiresAt),
+        },
+        orderId,
+        customerId: order.customer.id,
+        dedupeKey: `pickup_code:${parcelId}`,
+      });
+      return {
+        ...moved,
+        compartment: compartment ? { id: compartment.id, label: compartment.label } : null,
+        parcel: {
+          id: parcelId,
+          orderId,
+          orderNumber: order.number,
+          pickupPointId: f.pickupPointId,
+          lockerId: locker?.id ?? null,
+          compartment,
+          state: 'held',
+          depositedAt,
+          expiresAt,
+        },
+      };
+    });
+  }
+
+  /**
+   * Collects a parcel with its code: at a locker (the point's pickup staff, or the customer) or at a
+   * counter (its staff). The right code releases the compartment and delivers the order; a wrong one
+   * is 422, and the fifth wrong try in a row locks further tries for 15 minutes (429) — for the
+   * parcels of `phone` when it is given, else for this caller at this place. COD parcels are paid to
+   * the pickup staff (`codCollectedCents`), so customers cannot self-collect them.
+   */
+  async pickup(
+    ctx: RequestContext,
+    place: PickupPlace,
+    input: { code: string; phone?: string; codCollectedCents?: number },
+  ): Promise<PickedUp> {
+    const placeId = await this.resolvePlace(ctx, place);
+    const subject = input.phone ? `phone:${input.phone}` : `caller:${ctx.actorId}`;
+    type Outcome =
+      | { kind: 'locked'; seconds: number }
+      | { kind: 'wrong'; triesLeft: number }
+      | { kind: 'collected'; order: PickedUp };
+    const outcome = await this.db.transaction(ctx, async (tx): Promise<Outcome> => {
+      const gate = await this.lockouts.check(tx, placeId, subject);
+      if (gate.lockedForSeconds) return { kind: 'locked', seconds: gate.lockedForSeconds };
+      const parcel = await this.findByCode(tx, place, placeId, input);
+      if (!parcel) return { kind: 'wrong', ...(await this.lockouts.fail(tx, placeId, subject)) };
+      await this.lockouts.clear(tx, placeId, subject);
+      return { kind: 'collected', order: await this.collect(tx, parcel, input.codCollectedCents) };
+    });
+    // The wrong-try counter must be committed, so errors are thrown after the transaction.
+    if (outcome.kind === 'locked') throw new PickupLockedError(outcome.seconds);
+    if (outcome.kind === 'wrong') throw new WrongPickupCodeError(outcome.triesLeft);
+    return outcome.order;
+  }
+
+  /** Held parcels at a locker (staff of its point, agents of its campus, managers, admins). */
+  async listAtLocker(ctx: RequestContext, lockerId: string): Promise<ParcelView[]> {
+    await this.network.getLocker(ctx, lockerId);
+    return this.listHeld(ctx, `p.locker_id = $1`, [lockerId]);
+  }
+
+  /** Held counter parcels at a pickup point. */
+  async listAtCounter(ctx: RequestContext, pickupPointId: string): Promise<ParcelView[]> {
+    await this.network.pickupPointInScope(ctx, pickupPointId);
+    return this.listHeld(ctx, `p.pickup_point_id = $1 AND p.locker_id IS NULL`, [pickupPointId]);
+  }
+
+  /** Reminder timer: texts the customer if the parcel still waits; otherwise nothing. */
+  async remind(ctx: RequestContext, parcelId: string, hour: number): Promise<boolean> {
+    return this.db.transaction(ctx, async (tx) => {
+      const parcel = await this.lockHeld(tx, parcelId);
+      if (!parcel) return false;
+      const order = (await this.orders.find(tx, parcel.order_id))!;
+      await this.notifications.send(tx, {
+        to: order.customer.phone,
+        template: 'pickup_reminder',
+        params: {
+          number: order.number,
+          place: placeName(parcel.point_name, parcel.locker_code, parcel.label),
+          until: campusTime(parcel.expires_at),
+        },
+        orderId: order.id,
+        customerId: order.customer.id,
+        dedupeKey: `pickup_reminder:${parcelId}:${hour}`,
+      });
+      await this.orders.note(tx, order.id, 'pickup_reminder', { parcelId, hour });
+      return true;
+    });
+  }
+
+  /**
+   * Expiry timer: an uncollected parcel's order is returned (`expire`: stock released), its
+   * compartment freed, the delivering agent texted to take the goods back and the customer told.
+   * A parcel collected meanwhile is left alone.
+   */
+  async expire(ctx: RequestContext, parcelId: string): Promise<boolean> {
+    return this.db.transaction(ctx, async (tx) => {
+      const parcel = await this.lockHeld(tx, parcelId);
+      if (!parcel) return false;
+      await this.close(tx, parcel, 'expired');
+      const place = placeName(parcel.point_name, parcel.locker_code, parcel.label);
+      const order = await this.orders.transition(tx, parcel.order_id, 'expire', {
+        reason: `not collected within ${this.config.lockerHoldHours} hours`,
+        data: this.whereOf(parcel),
+      });
+      const [agent] = order.assignedAgentId
+        ? await this.db.query<{ phone: string }>(tx, `SELECT phone FROM agents WHERE id = $1`, [
+            order.assignedAgentId,
+          ])
+        : [];
+      if (agent) {
+        await this.notifications.send(tx, {
+          to: agent.phone,
+          template: 'parcel_retrieve',
+          params: { number: order.number, place },
+          orderId: order.id,
+          dedupeKey: `parcel_retrieve:${parcelId}`,
+        });
+      }
+      await this.notifications.send(tx, {
+        to: order.customer.phone,
+        template: 'parcel_returned',
+        params: { number: order.number, place },
+        orderId: order.id,
+        customerId: order.customer.id,
+        dedupeKey: `parcel_returned:${parcelId}`,
+      });
+      return true;
+    });
+  }
+
+  private async collect(
+    tx: RequestContext,
+    parcel: HeldParcelRow,
+    codCollectedCents: number | undefined,
+  ): Promise<PickedUp> {
+    const order = (await this.orders.find(tx, parcel.order_id))!;
+    if (order.paymentMethod === 'cod' && tx.is('customer')) throw new CodPayAtCounterError();
+    const cash = checkCod({
+      paymentMethod: order.paymentMethod,
+      totalCents: order.totalCents,
+      codCollectedCents,
+      mayOverride: false,
+    });
+    await this.close(tx, parcel, 'collected');
+    const delivered = await this.orders.transition(tx, parcel.order_id, 'pickup', {
+      set: cash.collect ? { codCollectedCents: cash.amountCents } : {},
+      data: {
+        ...this.whereOf(parcel),
+        collectedBy: tx.role,
+        ...(cash.collect ? { codCollectedCents: cash.amountCents } : {}),
+      },
+    });
+    if (cash.collect) {
+      await this.cod.record(tx, {
+        orderId: order.id,
+        holder: { pickupPointId: parcel.pickup_point_id },
+        amountCents: cash.amountCents,
+        expectedCents: cash.expectedCents,
+        overrideReason: null,
+      });
+    }
+    return {
+      ...delivered,
+      compartment: parcel.compartment_id ? { id: parcel.compartment_id, label: parcel.label! } : null,
+    };
+  }
+
+  /** Marks a held parcel collected or expired and frees its compartment. */
+  private async close(
+    tx: RequestContext,
+    parcel: HeldParcelRow,
+    state: 'collected' | 'expired',
+  ): Promise<void> {
+    await this.db.query(
+      tx,
+      `UPDATE parcels SET state = $2, closed_at = now(), closed_by_id = $3 WHERE id = $1 AND state = 'held'`,
+      [parcel.id, state, tx.actorId],
+    );
+    if (parcel.compartment_id) {
+      await this.db.query(
+        tx,
+        `UPDATE compartments SET state = 'free', order_id = NULL, updated_at = now() WHERE id = $1 AND order_id = $2`,
+        [parcel.compartment_id, parcel.order_id],
+      );
+    }
+  }
+
+  /**
+   * Takes the first free compartment of the best fitting size (then by label). Rows another deposit
+   * is taking are skipped, not waited for, and a row taken meanwhile fails the re-check on lock.
+   */
+  private async allocate(
+    tx: RequestContext,
+    lockerId: string,
+    sizes: CompartmentSize[],
+    orderId: string,
+  ): Promise<CompartmentRef | null> {
+    const rows = await this.db.query<CompartmentRef>(
+      tx,
+      `UPDATE compartments SET state = 'occupied', order_id = $3, updated_at = now()
+        WHERE id = (
+          SELECT id FROM compartments
+           WHERE locker_id = $1 AND state = 'free' AND size = ANY($2::text[])
+           ORDER BY array_position($2::text[], size), label
+           LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING id, label, size`,
+      [lockerId, sizes, orderId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Inserts the held parcel with a fresh code, drawing again if the code is in use at that place. */
+  private async insertParcel(
+    tx: RequestContext,
+    p: {
+      orderId: string;
+      pickupPointId: string;
+      placeId: string;
+      lockerId: string | null;
+      compartment: CompartmentRef | null;
+      depositedAt: Date;
+      expiresAt: Date;
+    },
+  ): Promise<{ parcelId: string; code: string }> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const code = numericCode(6);
+      const rows = await this.db.query<{ id: string }>(
+        tx,
+        `INSERT INTO parcels (order_id, pickup_point_id, locker_id, compartment_id, size, code_hash,
+           deposited_by_id, deposited_by_role, deposited_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT ((COALESCE(locker_id, pickup_point_id)), code_hash) WHERE state = 'held' DO NOTHING
+         RETURNING id`,
+        [
+          p.orderId,
+          p.pickupPointId,
+          p.lockerId,
+          p.compartment?.id ?? null,
+          p.compartment?.size ?? null,
+          pickupCodeHash(this.config.jwtSecret, p.placeId, code),
+          tx.actorId,
+          tx.role,
+          p.depositedAt,
+          p.expiresAt,
+        ],
+      );
+      if (rows[0]) return { parcelId: rows[0].id, code };
+    }
+    throw new Error('could not draw an unused pickup code');
+  }
+
+  /** The place's id, after checking the caller may collect there (else 404). */
+  private async resolvePlace(ctx: RequestContext, place: PickupPlace): Promise<string> {
+    if (place.kind === 'locker') {
+      const [locker] = await this.db.query<{ pickup_point_id: string }>(
+        ctx,
+        `SELECT pickup_point_id FROM lockers WHERE id = $1`,
+        [place.lockerId],
+      );
+      if (!locker) throw new NotFoundError('locker', place.lockerId);
+      if (ctx.is('pickup_staff') && locker.pickup_point_id !== ctx.principal.pickupPointId) {
+        throw new NotFoundError('locker', place.lockerId);
+      }
+      return place.lockerId;
+    }
+    if (!ctx.is('pickup_staff') || ctx.principal.pickupPointId !== place.pickupPointId) {
+      throw new NotFoundError('pickup point', place.pickupPointId);
+    }
+    return place.pickupPointId;
+  }
+
+  /** The held parcel this code opens here, limited to the named phone's or the calling customer's. */
+  private async findByCode(
+    tx: RequestContext,
+    place: PickupPlace,
+    placeId: string,
+    input: { code: string; phone?: string },
+  ): Promise<HeldParcelRow | null> {
+    const params: unknown[] = [placeId, pickupCodeHash(this.config.jwtSecret, placeId, input.code)];
+    const where = [
+      place.kind === 'locker' ? `p.locker_id = $1` : `p.pickup_point_id = $1 AND p.locker_id IS NULL`,
+      `p.code_hash = $2`,
+      `p.state = 'held'`,
+    ];
+    if (input.phone) {
+      params.push(input.phone);
+      where.push(`o.customer_phone = $${params.length}`);
+    }
+    if (tx.is('customer')) {
+      params.push(tx.actorId);
+      where.push(`o.customer_id = $${params.length}`);
+    }
+    const rows = await this.db.query<HeldParcelRow>(
+      tx,
+      `${PARCEL_SELECT} JOIN orders o ON o.id = p.order_id WHERE ${where.join(' AND ')} FOR UPDATE OF p`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+
+  private async lockHeld(tx: RequestContext, parcelId: string): Promise<HeldParcelRow | null> {
+    const rows = await this.db.query<HeldParcelRow>(
+      tx,
+      `${PARCEL_SELECT} WHERE p.id = $1 AND p.state = 'held' FOR UPDATE OF p`,
+      [parcelId],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async listHeld(ctx: RequestContext, condition: string, params: unknown[]): Promise<ParcelView[]> {
+    const rows = await this.db.query<{
+      id: string;
+      order_id: string;
+      number: string;
+      pickup_point_id: string;
+      locker_id: string | null;
+      compartment_id: string | null;
+      label: string | null;
+      size: CompartmentSize | null;
+      state: ParcelView['state'];
+      deposited_at: Date;
+      expires_at: Date;
+    }>(
+      ctx,
+      `SELECT p.id, p.order_id, o.number, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size, p.state,
+              p.deposited_at, p.expires_at
+         FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN compartments c ON c.id = p.compartment_id
+        WHERE ${condition} AND p.state = 'held' ORDER BY p.expires_at, p.id LIMIT 500`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      orderNumber: r.number,
+      pickupPointId: r.pickup_point_id,
+      lockerId: r.locker_id,
+      compartment: r.compartment_id ? { id: r.compartment_id, label: r.label!, size: r.size! } : null,
+      state: r.state,
+      depositedAt: r.deposited_at,
+      expiresAt: r.expires_at,
+    }));
+  }
+
+  private whereOf(parcel: HeldParcelRow): Record<string, unknown> {
+    return {
+      parcelId: parcel.id,
+      pickupPointId: parcel.pickup_point_id,
+      lockerId: parcel.locker_id,
+      lockerCode: parcel.locker_code,
+      compartmentId: parcel.compartment_id,
+      compartmentLabel: parcel.label,
+    };
+  }
+}
+
+/** "Dorm 3 lobby L1-S03" for a compartment, "Dorm 3 lobby" for the counter. */
+function placeName(point: string, lockerCode: string | null, label: string | null): string {
+  return lockerCode && label ? `${point} ${lockerCode}-${label}` : point;
+}
