@@ -44,6 +44,11 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/orders/:id': ALL,
   'GET /api/orders/:id/events': ALL,
   'POST /api/orders/:id/cancel': ['customer', 'call_center', 'regional_manager', 'admin'],
+  'POST /api/orders/:id/complete': ['regional_manager', 'admin'],
+  'POST /api/orders/:id/return': ['regional_manager', 'admin'],
+  'POST /api/payments/notify': 'public',
+  'POST /api/channels/sms/twilio': 'public',
+  'POST /api/channels/sms/twilio/status': 'public',
   'GET /api/notifications': ['admin'],
 };
 

@@ -47,6 +47,26 @@ export interface EventPayloads {
   'agent.suspended': { agentId: string; campusId: string; regionId: string };
   /** An agent moved to another campus: their undispatched orders on the old one go back to the pool. */
   'agent.moved': { agentId: string; fromCampusId: string; toCampusId: string };
+  /** A delivery-plus-install or repair-pickup task was done (its fee goes to the agent's ledger). */
+  'task.completed': {
+    taskId: string;
+    kind: 'delivery_install' | 'repair_pickup';
+    orderId: string | null;
+    agentId: string;
+    regionId: string;
+    campusId: string;
+    installFeeCents: number;
+    completedAt: string;
+  };
+  /** Cash on delivery was collected for an order (by an agent at the door, or at a pickup point). */
+  'cod.collected': {
+    orderId: string;
+    agentId: string | null;
+    pickupPointId: string | null;
+    regionId: string;
+    amountCents: number;
+    collectedAt: string;
+  };
   /** Timer of a parcel waiting at a pickup point: a reminder (at `hour`) or its expiry. */
   'parcel.timer': { parcelId: string; orderId: string; kind: 'reminder' | 'expiry'; hour: number };
 }

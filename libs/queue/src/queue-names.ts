@@ -23,6 +23,9 @@ export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = 
   'agent.suspended': [QueueName.Fulfilment],
   'agent.moved': [QueueName.Fulfilment],
   'parcel.timer': [QueueName.Fulfilment],
+  // Published for the commissions ledger; subscribed when its consumer exists.
+  'task.completed': [],
+  'cod.collected': [],
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

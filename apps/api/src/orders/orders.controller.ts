@@ -54,6 +54,26 @@ export class OrdersController {
     return this.orders.events(ctx, id);
   }
 
+  /** Manual completion (normally automatic once delivered and nothing is pending). */
+  @Post(':id/complete')
+  @HttpCode(200)
+  @Roles('regional_manager', 'admin')
+  complete(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderView> {
+    return this.orders.transition(ctx, id, 'complete');
+  }
+
+  /** Goods came back after delivery: stock back on the shelf (commission reversed by its ledger). */
+  @Post(':id/return')
+  @HttpCode(200)
+  @Roles('regional_manager', 'admin')
+  returnOrder(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: ReasonDto,
+  ): Promise<OrderView> {
+    return this.orders.transition(ctx, id, 'return', { reason: dto.reason });
+  }
+
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('customer', 'call_center', 'regional_manager', 'admin')
