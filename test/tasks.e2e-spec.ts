@@ -188,6 +188,7 @@ describe('Tasks: delivery-plus-install and repair pickup (e2e)', () => {
       tasks: [{ id: task.id, status: 'in_progress' }],
     });
     expect(await t.orderStatus(order.id)).toBe('delivered');
+    expect((await t.post(w.tokens.managerB, `/api/orders/${order.id}/complete`)).status).toBe(404);
 
     // 6. wrong code 422 (counted), then the right one with notes
     const wrong = await t.post(agent.token, `/api/tasks/${task.id}/complete`, {
@@ -209,6 +210,9 @@ describe('Tasks: delivery-plus-install and repair pickup (e2e)', () => {
 
     // 7. the order completes once delivered and its task is done
     await eventually(async () => (await t.orderStatus(order.id)) === 'completed');
+    const twice = await t.post(w.tokens.managerA, `/api/orders/${order.id}/complete`);
+    expect(twice.status).toBe(409);
+    expect(twice.body.currentStatus).toBe('completed');
 
     // 8. exactly one task.completed, written with the done move, carrying the fee for the agent
     const completed = await t.completedEvents(task.id);
