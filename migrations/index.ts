@@ -2,6 +2,7 @@ import { InitialSchema1764086400000 } from './1764086400000-initial-schema';
 import { PaymentsAndDeliveryReports1764100000000 } from './1764100000000-payments-and-delivery-reports';
 import { Fulfilment1764200000000 } from './1764200000000-fulfilment';
 import { SmsChannel1764300000000 } from './1764300000000-sms-channel';
+import { Tasks1764400000000 } from './1764400000000-tasks';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const ALL_MIGRATIONS = [
   PaymentsAndDeliveryReports1764100000000,
   Fulfilment1764200000000,
   SmsChannel1764300000000,
+  Tasks1764400000000,
 ];

@@ -50,6 +50,15 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/channels/sms/twilio': 'public',
   'POST /api/channels/sms/twilio/status': 'public',
   'GET /api/notifications': ['admin'],
+  'GET /api/tasks': ['admin', 'regional_manager', 'call_center', 'agent'],
+  'POST /api/tasks': ['call_center', 'regional_manager', 'admin'],
+  'GET /api/tasks/:id': ['admin', 'regional_manager', 'call_center', 'agent'],
+  'GET /api/tasks/:id/events': ['admin', 'regional_manager', 'call_center', 'agent'],
+  'POST /api/tasks/:id/assign': ['regional_manager', 'admin'],
+  'POST /api/tasks/:id/schedule': ['agent', 'call_center'],
+  'POST /api/tasks/:id/start': ['agent'],
+  'POST /api/tasks/:id/complete': ['agent'],
+  'POST /api/tasks/:id/fail': ['agent'],
 };
 
 const key = (r: RouteInfo) => `${r.method} ${r.path}`;

@@ -113,8 +113,16 @@ describe('Fulfilment: lockers and counters (e2e)', () => {
       const again = await d.post(customer.token, `/api/lockers/${site.locker.id}/pickup`, { code });
       expect(again.status).toBe(422);
 
+      await d.completed(order.id);
       const events = await d.events(order.id);
-      expect(events.map((e) => e.type)).toEqual(['placed', 'assign', 'dispatch', 'deposit', 'pickup']);
+      expect(events.map((e) => e.type)).toEqual([
+        'placed',
+        'assign',
+        'dispatch',
+        'deposit',
+        'pickup',
+        'complete',
+      ]);
       expect(events[3]).toMatchObject({
         fromStatus: 'out_for_delivery',
         toStatus: 'awaiting_pickup',
@@ -438,8 +446,16 @@ describe('Fulfilment: lockers and counters (e2e)', () => {
       const res = await d.post(site.pickupStaff, path, { code, codCollectedCents: 1000 });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'delivered', compartment: null, codCollectedCents: 1000 });
+      await d.completed(order.id);
       const events = await d.events(order.id);
-      expect(events.map((e) => e.type)).toEqual(['placed', 'assign', 'dispatch', 'deposit', 'pickup']);
+      expect(events.map((e) => e.type)).toEqual([
+        'placed',
+        'assign',
+        'dispatch',
+        'deposit',
+        'pickup',
+        'complete',
+      ]);
       expect(events[4]).toMatchObject({
         actor: { role: 'pickup_staff' },
         data: { pickupPointId: site.point.id, lockerId: null, collectedBy: 'pickup_staff' },
@@ -490,7 +506,8 @@ describe('Fulfilment: lockers and counters (e2e)', () => {
       const res = await d.post(site.pickupStaff, `/api/orders/${sale.body.id}/hand-over`);
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('delivered');
-      expect((await d.events(sale.body.id)).map((e) => e.type)).toEqual(['placed', 'hand_over']);
+      await d.completed(sale.body.id);
+      expect((await d.events(sale.body.id)).map((e) => e.type)).toEqual(['placed', 'hand_over', 'complete']);
 
       const lockerSale = await d.place(site.pickupStaff, d.lockerOrder(site, newPhone(), 'counter'));
       const refused = await d.post(site.pickupStaff, `/api/orders/${lockerSale.body.id}/hand-over`);

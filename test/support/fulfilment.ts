@@ -104,6 +104,11 @@ export class FulfilmentDriver {
     });
   }
 
+  /** Waits for the automatic completion of a delivered order with nothing pending (tasks, issue 6). */
+  async completed(orderId: string): Promise<void> {
+    await eventually(async () => (await this.get(orderId)).status === 'completed');
+  }
+
   async events(orderId: string) {
     const res = await this.app.http().get(`/api/orders/${orderId}/events`).set(auth(this.w.tokens.admin));
     return res.body as {

@@ -14,6 +14,7 @@ import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { QueueModule } from '@campus/queue';
+import { TasksModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
 import { SignInThrottlerGuard } from './auth/login-throttler.guard';
@@ -23,6 +24,7 @@ import { SmsInboundController } from './channels/sms-inbound.controller';
 import { pinoOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
+import { AgentWorkService } from './fulfilment/agent-work.service';
 import { DeliveriesController } from './fulfilment/deliveries.controller';
 import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
@@ -34,6 +36,7 @@ import { REDIS, RedisModule } from './redis.provider';
 import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
+import { TasksController } from './tasks/tasks.controller';
 import type Redis from 'ioredis';
 import type { DestinationStream } from 'pino';
 
@@ -66,6 +69,7 @@ export class AppModule {
         IntakeModule,
         NotificationsModule,
         FulfilmentModule,
+        TasksModule,
       ],
       controllers: [
         AuthController,
@@ -80,10 +84,12 @@ export class AppModule {
         LockersController,
         HealthController,
         SmsInboundController,
+        TasksController,
       ],
       providers: [
         OtpSignInService,
         StaffService,
+        AgentWorkService,
         SignInThrottlerGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

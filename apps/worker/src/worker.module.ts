@@ -6,6 +6,7 @@ import { FulfilmentJobsModule } from '@campus/fulfilment';
 import { NotificationsJobsModule } from '@campus/notifications';
 import { OrdersJobsModule } from '@campus/orders';
 import { QueueModule, QueueWorkerModule } from '@campus/queue';
+import { TasksJobsModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
 
 /** The worker: the outbox relay and every context's queue consumers. No HTTP. */
@@ -39,6 +40,7 @@ export class WorkerModule {
         NotificationsJobsModule,
         OrdersJobsModule,
         FulfilmentJobsModule,
+        TasksJobsModule,
       ],
     };
   }

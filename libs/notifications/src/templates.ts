@@ -85,6 +85,13 @@ export const TEMPLATES = {
     'zh-CN': (p) => `【校园订单】订单${p.number}超时未取，请到${p.place}取回包裹。`,
     en: (p) => `[Campus Orders] Order ${p.number} expired uncollected; please retrieve it from ${p.place}.`,
   },
+  task_code: {
+    kind: 'code',
+    'zh-CN': (p) =>
+      `【校园订单】${p.kind === 'repair_pickup' ? '维修取件' : '上门安装'}已预约${p.window ? `（${p.window}）` : ''}${p.number ? `，订单${p.number}` : ''}。完成后请把确认码${p.code}告诉校园代理，勿提前告知。`,
+    en: (p) =>
+      `[Campus Orders] ${p.kind === 'repair_pickup' ? 'Repair pickup' : 'Installation'} booked${p.window ? ` for ${p.window}` : ''}${p.number ? `, order ${p.number}` : ''}. When the job is done, give the agent code ${p.code}; not before.`,
+  },
   low_stock: {
     kind: 'alert',
     'zh-CN': (p) => `库存预警：${p.sku}（${p.name}）可用库存${p.available}，低于阈值${p.threshold}。`,

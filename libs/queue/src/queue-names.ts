@@ -5,6 +5,7 @@ export enum QueueName {
   Notifications = 'notifications',
   Orders = 'orders',
   Fulfilment = 'fulfilment',
+  Tasks = 'tasks',
 }
 
 /**
@@ -14,7 +15,7 @@ export enum QueueName {
  */
 export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = {
   'order.placed': [QueueName.Notifications, QueueName.Fulfilment],
-  'order.status_changed': [QueueName.Notifications, QueueName.Fulfilment],
+  'order.status_changed': [QueueName.Notifications, QueueName.Fulfilment, QueueName.Tasks],
   'order.payment_timer': [QueueName.Orders],
   'order.payment_reminder': [QueueName.Notifications],
   'notification.requested': [QueueName.Notifications],
@@ -23,8 +24,9 @@ export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = 
   'agent.suspended': [QueueName.Fulfilment],
   'agent.moved': [QueueName.Fulfilment],
   'parcel.timer': [QueueName.Fulfilment],
-  // Published for the commissions ledger; subscribed when its consumer exists.
-  'task.completed': [],
+  'order.completion_due': [QueueName.Tasks],
+  // The tasks queue completes the order; the commissions ledger subscribes when its consumer exists.
+  'task.completed': [QueueName.Tasks],
   'cod.collected': [],
 };
 

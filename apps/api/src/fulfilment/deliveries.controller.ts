@@ -16,7 +16,9 @@ import {
   WorkItem,
 } from '@campus/fulfilment';
 import { OrderView } from '@campus/orders';
+import type { TaskWorkItem } from '@campus/tasks';
 import { UuidParam } from '../common/validation';
+import { AgentWorkService } from './agent-work.service';
 
 /** Assignment, door delivery, deposit at a pickup point, counter hand-over, and the agent's work list. */
 @ApiTags('fulfilment')
@@ -28,6 +30,7 @@ export class DeliveriesController {
     private readonly delivery: DeliveryService,
     private readonly parcels: ParcelService,
     private readonly cod: CodLedgerService,
+    private readonly agentWork: AgentWorkService,
   ) {}
 
   @Post('orders/:id/assign')
@@ -83,9 +86,11 @@ export class DeliveriesController {
 
   @Get('fulfilment/work')
   @Roles('agent')
-  @ApiOkResponse({ description: 'the calling agent’s open deliveries, oldest assignment first' })
-  work(@Ctx() ctx: RequestContext): Promise<{ items: WorkItem[] }> {
-    return this.delivery.workList(ctx);
+  @ApiOkResponse({
+    description: 'the calling agent’s open deliveries, oldest assignment first, and unfinished tasks',
+  })
+  work(@Ctx() ctx: RequestContext): Promise<{ items: WorkItem[]; tasks: TaskWorkItem[] }> {
+    return this.agentWork.workList(ctx);
   }
 
   @Get('agents/:id/cod')

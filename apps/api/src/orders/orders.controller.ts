@@ -4,6 +4,7 @@ import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import { IntakeService, PlaceOrderDto } from '@campus/intake';
 import { OrderEventView, OrderQueryDto, OrderService, OrderView, ReasonDto } from '@campus/orders';
+import { OrderTasksService } from '@campus/tasks';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { UuidParam } from '../common/validation';
@@ -15,6 +16,7 @@ export class OrdersController {
   constructor(
     private readonly intake: IntakeService,
     private readonly orders: OrderService,
+    private readonly orderTasks: OrderTasksService,
   ) {}
 
   @Post()
@@ -54,12 +56,15 @@ export class OrdersController {
     return this.orders.events(ctx, id);
   }
 
-  /** Manual completion (normally automatic once delivered and nothing is pending). */
+  /**
+   * Manual completion (normally automatic once delivered and nothing is pending): refused with 422
+   * `tasks_pending` while any of the order's tasks is unfinished.
+   */
   @Post(':id/complete')
   @HttpCode(200)
   @Roles('regional_manager', 'admin')
   complete(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderView> {
-    return this.orders.transition(ctx, id, 'complete');
+    return this.orderTasks.completeOrder(ctx, id);
   }
 
   /** Goods came back after delivery: stock back on the shelf (commission reversed by its ledger). */

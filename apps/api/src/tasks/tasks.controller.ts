@@ -1,0 +1,107 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '@campus/auth';
+import { Page, RequestContext } from '@campus/core';
+import {
+  AssignTaskDto,
+  CompleteTaskDto,
+  CreateRepairTaskDto,
+  FailTaskDto,
+  ScheduleTaskDto,
+  TaskEventView,
+  TaskQueryDto,
+  TasksService,
+  TaskView,
+} from '@campus/tasks';
+import { UuidParam } from '../common/validation';
+
+/**
+ * Delivery-plus-install and repair-pickup tasks. Scope is data-level (agents their own tasks,
+ * managers their region's); acting on a task out of scope — including another agent's — is 404.
+ */
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller('tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get()
+  @Roles('admin', 'regional_manager', 'call_center', 'agent')
+  @ApiOkResponse({ description: 'tasks in scope, newest first; `overdue=true` lists those past their SLA' })
+  list(@Ctx() ctx: RequestContext, @Query() q: TaskQueryDto): Promise<Page<TaskView>> {
+    return this.tasks.list(ctx, q);
+  }
+
+  @Post()
+  @Roles('call_center', 'regional_manager', 'admin')
+  @ApiCreatedResponse({ description: 'a repair_pickup task, open until a manager assigns an agent' })
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateRepairTaskDto): Promise<TaskView> {
+    return this.tasks.createRepair(ctx, dto);
+  }
+
+  @Get(':id')
+  @Roles('admin', 'regional_manager', 'call_center', 'agent')
+  get(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<TaskView> {
+    return this.tasks.get(ctx, id);
+  }
+
+  @Get(':id/events')
+  @Roles('admin', 'regional_manager', 'call_center', 'agent')
+  @ApiOkResponse({ description: 'the task timeline: every move and rejected code, who and when' })
+  events(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<TaskEventView[]> {
+    return this.tasks.events(ctx, id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('regional_manager', 'admin')
+  assign(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: AssignTaskDto,
+  ): Promise<TaskView> {
+    return this.tasks.assign(ctx, id, dto.agentId, dto.reason);
+  }
+
+  @Post(':id/schedule')
+  @HttpCode(200)
+  @Roles('agent', 'call_center')
+  @ApiOkResponse({ description: '`scheduled`; a new confirmation code is texted to the customer' })
+  schedule(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: ScheduleTaskDto,
+  ): Promise<TaskView> {
+    return this.tasks.schedule(ctx, id, dto);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @Roles('agent')
+  start(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<TaskView> {
+    return this.tasks.start(ctx, id);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOkResponse({ description: '`done`; wrong code 422, locked code 429, order not delivered 422' })
+  complete(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: CompleteTaskDto,
+  ): Promise<TaskView> {
+    return this.tasks.complete(ctx, id, dto);
+  }
+
+  @Post(':id/fail')
+  @HttpCode(200)
+  @Roles('agent')
+  fail(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: FailTaskDto,
+  ): Promise<TaskView> {
+    return this.tasks.fail(ctx, id, dto.reason);
+  }
+}

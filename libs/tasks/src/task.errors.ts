@@ -1,0 +1,50 @@
+import { BusinessRuleError, RateLimitedError } from '@campus/core';
+
+export class WrongConfirmationCodeError extends BusinessRuleError {
+  constructor(triesLeft: number) {
+    super(
+      'wrong_confirmation_code',
+      triesLeft > 0
+        ? 'That is not the confirmation code texted to the customer'
+        : 'That is not the confirmation code; the code is now locked until the task is rescheduled',
+      { triesLeft },
+    );
+  }
+}
+
+/** Five wrong codes lock the task's code until a reschedule texts a new one (no timer lifts it). */
+export class ConfirmationCodeLockedError extends RateLimitedError {
+  constructor() {
+    super(
+      'Too many wrong confirmation codes; reschedule the task to text the customer a new code',
+      0,
+      'confirmation_code_locked',
+    );
+  }
+}
+
+export class OrderNotDeliveredError extends BusinessRuleError {
+  constructor(orderId: string, status: string) {
+    super(
+      'order_not_delivered',
+      `The installation cannot be done before its order is delivered (order ${orderId} is ${status})`,
+      { orderId, orderStatus: status },
+    );
+  }
+}
+
+export class TasksPendingError extends BusinessRuleError {
+  constructor(orderId: string, tasks: { id: string; status: string }[]) {
+    super(
+      'tasks_pending',
+      `Order ${orderId} still has ${tasks.length} unfinished task(s); it completes when they are done`,
+      { orderId, tasks },
+    );
+  }
+}
+
+export class TaskAgentUnavailableError extends BusinessRuleError {
+  constructor(agentId: string, why: string) {
+    super('agent_unavailable', `Agent ${agentId} ${why}`, { agentId });
+  }
+}

@@ -1,0 +1,55 @@
+import type { TaskKind, TaskStatus } from './task-state-machine';
+
+export interface TaskItem {
+  sku: string;
+  name: string;
+  quantity: number;
+  /** Per unit; the task's fee is the sum of fee × quantity. */
+  installFeeCents: number;
+}
+
+export interface TaskView {
+  id: string;
+  kind: TaskKind;
+  status: TaskStatus;
+  orderId: string | null;
+  orderNumber: string | null;
+  regionId: string;
+  campusId: string;
+  agentId: string | null;
+  customer: { id: string | null; phone: string; name: string | null };
+  address: string | null;
+  description: string | null;
+  items: TaskItem[];
+  /** What the agent earns when the task is done. */
+  installFeeCents: number;
+  windowStart: Date | null;
+  windowEnd: Date | null;
+  /** Wrong confirmation codes since the current code was texted. */
+  codeFailures: number;
+  /** Set after five wrong codes; a reschedule texts a new code and lifts it. */
+  codeLocked: boolean;
+  notes: string | null;
+  failureReason: string | null;
+  /** The SLA deadline: delivery + INSTALL_SLA_HOURS (install), creation + INSTALL_SLA_HOURS (repair). */
+  dueAt: Date | null;
+  /** Not done (nor cancelled) and past its deadline, by the app's clock. */
+  overdue: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  scheduledAt: Date | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  failedAt: Date | null;
+}
+
+export interface TaskEventView {
+  id: string;
+  type: string;
+  fromStatus: TaskStatus | null;
+  toStatus: TaskStatus | null;
+  actor: { id: string | null; role: string | null };
+  reason: string | null;
+  at: Date;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { NetworkModule } from '@campus/network';
+import { NotificationsModule } from '@campus/notifications';
+import { OrdersModule } from '@campus/orders';
+import { CompletionDueProcessor } from './jobs/completion-due.processor';
+import { OrderStatusTasksProcessor } from './jobs/order-status.processor';
+import { TaskCompletedProcessor } from './jobs/task-completed.processor';
+import { OrderTasksService } from './order-tasks.service';
+import { TasksService } from './tasks.service';
+
+@Module({
+  imports: [OrdersModule, NetworkModule, NotificationsModule],
+  providers: [TasksService, OrderTasksService],
+  exports: [TasksService, OrderTasksService],
+})
+export class TasksModule {}
+
+/** The worker side: tasks follow their orders, and orders complete when their tasks are done. */
+@Module({
+  imports: [TasksModule],
+  providers: [OrderStatusTasksProcessor, TaskCompletedProcessor, CompletionDueProcessor],
+})
+export class TasksJobsModule {}
