@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { STAFF_PASSWORD } from '@campus/testing';
+import { eventually, STAFF_PASSWORD } from '@campus/testing';
 import type { Fixtures, TestApp, World } from '@campus/testing';
 import { zhCN as zh } from '../apps/console/src/locales/zh-CN';
 import { auth, startApp } from './support/app';
@@ -196,12 +196,106 @@ describe('Console in a browser (e2e)', () => {
     await page.context().close();
   });
 
+  it('the agent deposits a COD locker parcel (shown the compartment); the pickup clerk hands it out by its code', async () => {
+    // The worker texts the pickup code (and assigns the order to the campus's only agent).
+    await app.startWorker();
+    const admin = w.tokens.admin;
+    const point = await fx.post<{ id: string; code: string }>(admin, '/api/pickup-points', {
+      code: `CP${w.suffix}`,
+      name: 'Dorm 9 lobby',
+      campusId: w.campusA2.id,
+    });
+    const locker = await fx.post<{ id: string; code: string }>(admin, '/api/lockers', {
+      code: `CL${w.suffix}`,
+      pickupPointId: point.id,
+      compartments: { S: 1, M: 1 },
+    });
+    const clerk = `clerk.console.${w.suffix}`.toLowerCase();
+    await fx.user({ username: clerk, role: 'pickup_staff', pickupPointId: point.id });
+    const phone = '+8613800138003';
+    const placedRes = await app
+      .http()
+      .post('/api/orders')
+      .set(auth(w.tokens.callCenter))
+      .set('Idempotency-Key', `console-locker-${w.suffix}`)
+      .send({
+        customer: { phone },
+        lines: [{ sku: w.skus.pen, quantity: 3 }],
+        fulfillment: { type: 'locker', pickupPointId: point.id },
+        paymentMethod: 'cod',
+      });
+    expect(placedRes.status).toBe(201);
+    const placed = placedRes.body as OrderBody;
+    await eventually(async () => {
+      const res = await app.http().get(`/api/orders/${placed.id}`).set(auth(admin));
+      return res.body.assignedAgentId === agent.id;
+    });
+
+    const phonePage = await newPage(browser, {
+      viewport: { width: 375, height: 812 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await signIn(phonePage, agent.username);
+    await phonePage.waitForURL(/\/agent$/);
+    await phonePage
+      .getByTestId(`work-${placed.number}`)
+      .getByRole('button', { name: zh.agent.dispatch })
+      .click();
+    await phonePage.getByText(new RegExp(`^${zh.agent.out} \\(\\d+\\)$`)).click();
+    await phonePage
+      .getByTestId(`work-${placed.number}`)
+      .getByRole('button', { name: zh.agent.deposit })
+      .click();
+    await phonePage.getByRole('button', { name: zh.agent.deposit, exact: true }).last().click();
+    const shown = await phonePage.getByTestId('compartment').innerText();
+    const [parcel] = (await app.http().get(`/api/lockers/${locker.id}/parcels`).set(auth(admin))).body as {
+      orderId: string;
+      compartment: { label: string };
+    }[];
+    expect(parcel.orderId).toBe(placed.id);
+    expect(shown).toContain(parcel.compartment.label);
+    await phonePage.context().close();
+
+    const code = await eventually(async () => {
+      const res = await app
+        .http()
+        .get('/api/notifications')
+        .query({ to: phone, type: 'pickup_code', limit: 20 })
+        .set(auth(admin));
+      const text = (res.body.items as { body: string; orderId?: string }[]).find((t) =>
+        t.body.includes(placed.number),
+      );
+      return text?.body.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+    });
+    const page = await newPage(browser);
+    await signIn(page, clerk);
+    await page.waitForURL(/\/pickup$/);
+    const lockerSelect = page.getByLabel(zh.pickup.locker);
+    await lockerSelect.focus();
+    await lockerSelect.press('ArrowDown');
+    await page.locator('.ant-select-item-option', { hasText: locker.code }).click();
+    await page.getByLabel(zh.pickup.code).fill(code);
+    await page.getByLabel(zh.pickup.customerPhone).fill('138 0013 8003');
+    // Wrong cash first: the API's problem is shown, nothing is handed out.
+    await page.getByLabel(zh.pickup.codCollected).fill('1.00');
+    await page.getByRole('button', { name: zh.pickup.handOutButton }).click();
+    await page.getByTestId('problem').waitFor();
+    await page.getByLabel(zh.pickup.codCollected).fill('15.00');
+    await page.getByRole('button', { name: zh.pickup.handOutButton }).click();
+    await page.getByText(`请打开 ${parcel.compartment.label} 号格口`).waitFor();
+    await screenshot(page, 'pickup');
+    const res = await app.http().get(`/api/orders/${placed.id}`).set(auth(admin));
+    expect(res.body).toMatchObject({ codCollectedCents: 1500 });
+    expect(['delivered', 'completed']).toContain(res.body.status);
+    await page.context().close();
+  });
+
   it('pickup staff see the counter desk; signing out clears the session and a bad token returns to sign-in', async () => {
     const page = await newPage(browser);
     await signIn(page, `pick.a1.${w.suffix}`);
     await page.waitForURL(/\/pickup$/);
     await page.getByRole('heading', { name: zh.pickup.handOut }).waitFor();
-    await screenshot(page, 'pickup');
 
     await page.getByRole('button', { name: zh.app.signOut }).click();
     await page.waitForURL(/\/sign-in$/);

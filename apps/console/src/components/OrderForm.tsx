@@ -63,10 +63,13 @@ function useProductSearch() {
 export function OrderForm({
   paymentMethods,
   defaultPhone,
+  defaultFulfilment = { type: 'locker' },
   onPlaced,
 }: {
   paymentMethods: readonly PaymentMethod[];
   defaultPhone?: string;
+  /** Where orders from this desk usually go (a pickup counter: its own counter). */
+  defaultFulfilment?: OrderFormValues['fulfillment'];
   onPlaced?: (order: Order) => void;
 }) {
   const { t } = useTranslation();
@@ -163,7 +166,7 @@ export function OrderForm({
         requiredMark={false}
         initialValues={{
           lines: [{ quantity: 1 }],
-          fulfillment: { type: 'locker' },
+          fulfillment: defaultFulfilment,
           paymentMethod: paymentMethods.includes('cod') ? 'cod' : paymentMethods[0],
         }}
         onFinish={submit}

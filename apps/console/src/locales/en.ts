@@ -131,6 +131,7 @@ export const en = {
     openCompartment: 'Open compartment {{label}}',
     locker: 'Locker (empty: counter)',
     counterShelf: 'Counter shelf',
+    codCollected: 'Cash collected for a COD parcel (¥)',
   },
   manager: {
     unassigned: 'Unassigned orders',

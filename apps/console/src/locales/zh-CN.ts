@@ -135,6 +135,7 @@ export const zhCN: Shape<typeof en> = {
     openCompartment: '请打开 {{label}} 号格口',
     locker: '快递柜（空：柜台）',
     counterShelf: '柜台货架',
+    codCollected: '货到付款实收现金（元）',
   },
   manager: {
     unassigned: '待派单订单',

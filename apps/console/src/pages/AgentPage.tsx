@@ -23,6 +23,14 @@ import { setLanguage } from '../i18n';
 import { centsToInput, formatCents, parseYuan } from '../lib/money';
 import { formatTime, shanghaiToIso } from '../lib/time';
 
+// Border-box: the popup is as wide as the screen, padding included (no sideways scrolling at 375 px).
+const POPUP_BODY = {
+  padding: 16,
+  boxSizing: 'border-box',
+  borderTopLeftRadius: 12,
+  borderTopRightRadius: 12,
+} as const;
+
 /** A problem+json answer on the phone screens: title and detail, in place of a blank screen. */
 function MobileProblem({ problem }: { problem: ApiProblem | null }) {
   if (!problem) return null;
@@ -81,11 +89,7 @@ function DeliverPopup({
     }
   };
   return (
-    <Popup
-      visible
-      onMaskClick={onClose}
-      bodyStyle={{ padding: 16, borderTopLeftRadius: 12, borderTopRightRadius: 12 }}
-    >
+    <Popup visible onMaskClick={onClose} bodyStyle={POPUP_BODY}>
       <h2 style={{ fontSize: 18 }}>
         {t('agent.confirmDeliver')} {item.order.number}
       </h2>
@@ -151,11 +155,7 @@ function DepositPopup({
     }
   };
   return (
-    <Popup
-      visible
-      onMaskClick={onClose}
-      bodyStyle={{ padding: 16, borderTopLeftRadius: 12, borderTopRightRadius: 12 }}
-    >
+    <Popup visible onMaskClick={onClose} bodyStyle={POPUP_BODY}>
       <h2 style={{ fontSize: 18 }}>
         {t('agent.deposit')} {item.order.number}
       </h2>
@@ -446,11 +446,7 @@ function Tasks() {
           </Space>
         </Card>
       ))}
-      <Popup
-        visible={scheduling !== null}
-        onMaskClick={() => setScheduling(null)}
-        bodyStyle={{ padding: 16 }}
-      >
+      <Popup visible={scheduling !== null} onMaskClick={() => setScheduling(null)} bodyStyle={POPUP_BODY}>
         <h2 style={{ fontSize: 18 }}>{t('agent.schedule')}</h2>
         <MobileProblem problem={problem} />
         <Form layout="vertical">
@@ -469,11 +465,7 @@ function Tasks() {
           {t('common.save')}
         </Button>
       </Popup>
-      <Popup
-        visible={completing !== null}
-        onMaskClick={() => setCompleting(null)}
-        bodyStyle={{ padding: 16 }}
-      >
+      <Popup visible={completing !== null} onMaskClick={() => setCompleting(null)} bodyStyle={POPUP_BODY}>
         <h2 style={{ fontSize: 18 }}>{t('agent.complete')}</h2>
         <MobileProblem problem={problem} />
         <Form layout="vertical">

@@ -6,6 +6,7 @@ import type { Session } from '../auth/session';
 import { OrderForm } from '../components/OrderForm';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useProblemForm } from '../components/useProblemForm';
+import { parseYuan } from '../lib/money';
 import { normalizePhone } from '../lib/phone';
 
 const COUNTER = 'counter';
@@ -17,6 +18,7 @@ export function PickupPage({ session }: { session: Session }) {
     lockerId: string;
     code: string;
     phone?: string;
+    codCollectedCents?: string;
   }>();
   const [lockers, setLockers] = useState<Schemas['LockerSummaryView'][]>([]);
   const [handedOut, setHandedOut] = useState<Schemas['PickedUpView'] | null>(null);
@@ -33,7 +35,10 @@ export function PickupPage({ session }: { session: Session }) {
   return (
     <Row gutter={24}>
       <Col xs={24} xl={14}>
-        <OrderForm paymentMethods={['counter', 'cod']} />
+        <OrderForm
+          paymentMethods={['counter', 'cod']}
+          defaultFulfilment={pointId ? { type: 'counter', pickupPointId: pointId } : undefined}
+        />
       </Col>
       <Col xs={24} xl={10}>
         <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>{t('pickup.handOut')}</h2>}>
@@ -58,12 +63,21 @@ export function PickupPage({ session }: { session: Session }) {
             form={form}
             layout="vertical"
             initialValues={{ lockerId: COUNTER }}
-            onFinish={async ({ lockerId, code, phone }) => {
+            onFinish={async ({ lockerId, code, phone, codCollectedCents: cash }) => {
               if (!pointId) return;
+              const cents = cash ? parseYuan(cash) : null;
+              if (cash && cents === null) {
+                form.setFields([{ name: 'codCollectedCents', errors: [t('validation.amount')] }]);
+                return;
+              }
               setBusy(true);
               setHandedOut(null);
               setProblem(null);
-              const body = { code: code.trim(), ...(phone ? { phone: normalizePhone(phone) ?? phone } : {}) };
+              const body = {
+                code: code.trim(),
+                ...(phone ? { phone: normalizePhone(phone) ?? phone } : {}),
+                ...(cents !== null ? { codCollectedCents: cents } : {}),
+              };
               try {
                 const order =
                   lockerId === COUNTER
@@ -77,7 +91,7 @@ export function PickupPage({ session }: { session: Session }) {
                         api.POST('/api/lockers/{id}/pickup', { params: { path: { id: lockerId } }, body }),
                       );
                 setHandedOut(order);
-                form.resetFields(['code', 'phone']);
+                form.resetFields(['code', 'phone', 'codCollectedCents']);
               } catch (err) {
                 showProblem(err);
               } finally {
@@ -102,6 +116,9 @@ export function PickupPage({ session }: { session: Session }) {
             </Form.Item>
             <Form.Item name="phone" label={t('pickup.customerPhone')}>
               <Input inputMode="tel" autoComplete="off" />
+            </Form.Item>
+            <Form.Item name="codCollectedCents" label={t('pickup.codCollected')}>
+              <Input inputMode="decimal" autoComplete="off" prefix="¥" />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={busy}>
               {t('pickup.handOutButton')}
