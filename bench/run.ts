@@ -16,6 +16,7 @@ import { Client } from 'pg';
 import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
 import { BaselineResult, runBaseline } from './baseline';
+import { runSmsBench, SmsBenchResult } from './sms';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -323,6 +324,19 @@ async function main(): Promise<void> {
       });
     }
 
+    const smsConcurrency = SMOKE ? 2 : 16;
+    log(`SMS channel: signed BUY + YES pairs at concurrency ${smsConcurrency}`);
+    const sms: SmsBenchResult = await runSmsBench({
+      apiBase: api.base,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      databaseUrl,
+      sku: 'BENCH-A',
+      pickupPointCode: 'BENCH-P',
+      concurrency: smsConcurrency,
+      seconds: DURATION,
+    });
+
     const pgVersion = await (async () => {
       const c = new Client({ connectionString: databaseUrl });
       await c.connect();
@@ -344,6 +358,7 @@ async function main(): Promise<void> {
       sqlPerOrder: { statements: statementsPerOrder, roundTrips: statementsPerOrder },
       baseline,
       intake,
+      sms,
       ratio: intake.map((r, i) => ({
         concurrency: r.concurrency,
         intakeOverBaseline: r.ordersPerSecond / baseline[i].perSecond,
@@ -361,7 +376,7 @@ async function main(): Promise<void> {
     const file = join(ROOT, 'bench/results', SMOKE ? 'smoke.json' : 'latest.json');
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     log(`wrote ${file}`);
-    const failed = intake.some((r) => r.errors > 0 || r.non2xx > 0);
+    const failed = intake.some((r) => r.errors > 0 || r.non2xx > 0) || sms.errors > 0;
     if (failed) {
       log('errors during intake: see the table');
       process.exitCode = 1;
@@ -383,6 +398,7 @@ function printTable(r: {
   baseline: BaselineResult[];
   intake: IntakeResult[];
   ratio: { concurrency: number; intakeOverBaseline: number }[];
+  sms: SmsBenchResult;
 }): void {
   const rows = r.intake.map((i, k) => [
     String(i.concurrency),
@@ -410,6 +426,11 @@ function printTable(r: {
   process.stdout.write(`\n${line(head)}\n${rows.map(line).join('\n')}\n\n`);
   process.stdout.write(
     `SQL statements (= round trips) per placed order: ${r.sqlPerOrder.statements.toFixed(2)}\n\n`,
+  );
+  const s = r.sms;
+  process.stdout.write(
+    `SMS channel (signed BUY + YES webhooks, concurrency ${s.concurrency}): ${s.pairsPerSecond.toFixed(0)} orders/s, ` +
+      `pair p50 / p99 ${s.latencyMs.p50} / ${s.latencyMs.p99} ms, ${s.ordersPlaced} orders, ${s.errors} errors\n\n`,
   );
 }
 
