@@ -85,7 +85,7 @@ export function agentMetricsSql(
   });
   return `WITH scoped_agents AS (${scopedAgentsSql}),
     ${ctes.join(',\n    ')}
-    SELECT a.id, a.display_name, a.status, a.campus_id, a.campus_code, a.campus_name, a.region_id,
+    SELECT a.id, a.display_name, a.status, a.campus_id, a.campus_code, a.campus_name, a.region_id, $4::text AS period,
            ${metrics.join(',\n           ')}
       FROM scoped_agents a
       ${joins.join('\n      ')}`;
