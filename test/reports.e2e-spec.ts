@@ -348,7 +348,12 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
       expect(a.body.total).toMatchObject({ orders: 12, delivered: 8, completed: 7, gmvCents: 50900 });
       const b = await get(w.tokens.managerB, '/api/reports/channels', { from, to });
       expect(b.body.total).toMatchObject({ orders: 1, completed: 1, gmvCents: 3900 });
-      for (const q of [{ regionId: w.regionB.id }, { campusId: w.campusB1.id }, { campusId: randomUUID() }]) {
+      const outOfScope: Record<string, string>[] = [
+        { regionId: w.regionB.id },
+        { campusId: w.campusB1.id },
+        { campusId: randomUUID() },
+      ];
+      for (const q of outOfScope) {
         const res = await get(w.tokens.managerA, '/api/reports/channels', { from, to, ...q });
         expect(res.status).toBe(404);
       }
