@@ -103,28 +103,12 @@ export class ChannelReportService {
     const filter = scopeSql(scope, { regionCol: 'o.region_id', campusCol: 'o.campus_id' }, params);
     return this.db.query<Row>(
       ctx,
-      `WITH cohort AS (
-         SELECT o.id, o.channel, o.payment_method, o.total_cents, o.created_at, o.paid_at, o.delivered_at,
-                o.completed_at, o.cancelled_at, o.returned_at
-           FROM orders o
-          WHERE o.created_at >= $1 AND o.created_at < $2${filter}
-       ), cancels AS (
-         SELECT c.id,
-                CASE WHEN e.actor_role = 'customer' THEN 'customer'
-                     WHEN e.data->>'cause' = 'unpaid_timeout' THEN 'unpaid_timeout'
-                     ELSE 'other' END AS cause
-           FROM cohort c
-           CROSS JOIN LATERAL (
-             SELECT ev.actor_role, ev.data FROM order_events ev
-              WHERE ev.order_id = c.id AND ev.type = 'cancel' ORDER BY ev.id DESC LIMIT 1) e
-          WHERE c.cancelled_at IS NOT NULL
-       )
-       SELECT c.channel,
+      `SELECT c.channel,
               count(*)::int AS placed,
               count(*) FILTER (WHERE c.payment_method <> 'online' OR c.paid_at IS NOT NULL)::int AS confirmed,
               count(*) FILTER (WHERE c.cancelled_at IS NOT NULL)::int AS cancelled,
-              count(*) FILTER (WHERE x.cause = 'customer')::int AS by_customer,
-              count(*) FILTER (WHERE x.cause = 'unpaid_timeout')::int AS unpaid_timeout,
+              count(*) FILTER (WHERE c.cause = 'customer')::int AS by_customer,
+              count(*) FILTER (WHERE c.cause = 'unpaid_timeout')::int AS unpaid_timeout,
               count(*) FILTER (WHERE c.delivered_at IS NOT NULL)::int AS delivered,
               count(*) FILTER (WHERE c.completed_at IS NOT NULL)::int AS completed,
               count(*) FILTER (WHERE c.returned_at IS NOT NULL)::int AS returned,
@@ -136,7 +120,19 @@ export class ChannelReportService {
               round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.paid_at - c.created_at))
                 FILTER (WHERE c.payment_method = 'online' AND c.paid_at IS NOT NULL) / 60)::numeric, 1)
                 AS median_minutes
-         FROM cohort c LEFT JOIN cancels x ON x.id = c.id
+         FROM (
+           SELECT o.channel, o.payment_method, o.total_cents, o.created_at, o.paid_at, o.delivered_at, o.completed_at,
+                  o.cancelled_at, o.returned_at,
+                  CASE WHEN o.cancelled_at IS NOT NULL THEN (
+                    SELECT CASE WHEN ev.actor_role = 'customer' THEN 'customer'
+                                WHEN ev.data->>'cause' = 'unpaid_timeout' THEN 'unpaid_timeout'
+                                ELSE 'other' END
+                      FROM order_events ev
+                     WHERE ev.order_id = o.id AND ev.type = 'cancel' ORDER BY ev.id DESC LIMIT 1)
+                  END AS cause
+             FROM orders o
+            WHERE o.created_at >= $1 AND o.created_at < $2${filter}
+         ) c
         GROUP BY GROUPING SETS ((c.channel), ())`,
       params,
     );
