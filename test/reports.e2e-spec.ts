@@ -5,6 +5,7 @@ import { eventually, TestClock } from '@campus/testing';
 import { auth, startApp } from './support/app';
 import { FulfilmentDriver, newPhone, Site } from './support/fulfilment';
 import { signedNotice } from './support/payments';
+import { Reports1764600000000 } from '../migrations/1764600000000-reports';
 
 // Builds its dataset through the API with the worker running; that takes a while.
 jest.setTimeout(180_000);
@@ -641,5 +642,20 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
         ',total,,5,4,1,4,1,2500',
       ]);
     });
+  });
+
+  it('the reports migration goes down and up again (its index only)', async () => {
+    const indexes = async () =>
+      (
+        await app.sql<{ indexname: string }>(
+          `SELECT indexname FROM pg_indexes WHERE indexname = 'order_events_handoff_idx'`,
+        )
+      ).map((r) => r.indexname);
+    const runner = { query: (sql: string) => app.sql(sql) } as never;
+    expect(await indexes()).toEqual(['order_events_handoff_idx']);
+    await new Reports1764600000000().down(runner);
+    expect(await indexes()).toEqual([]);
+    await new Reports1764600000000().up(runner);
+    expect(await indexes()).toEqual(['order_events_handoff_idx']);
   });
 });
