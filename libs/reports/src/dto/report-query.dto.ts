@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { IsId, IsOneOf } from '@campus/core';
 
@@ -37,7 +37,7 @@ export class ChannelReportQueryDto extends WindowReportQueryDto {}
 export class CustomerReportQueryDto extends WindowReportQueryDto {}
 
 export class AgentReportQueryDto extends ReportScopeQueryDto {
-  @ApiPropertyOptional({ example: '2026-11', description: 'a calendar month in Asia/Shanghai' })
+  @ApiProperty({ example: '2026-11', description: 'a calendar month in Asia/Shanghai' })
   @IsString()
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month, YYYY-MM' })
   period: string;
