@@ -5,6 +5,7 @@ import { AgentReportQueryDto } from './dto/report-query.dto';
 import { AGENT_METRICS, AgentMetric, agentMetricsSql } from './agent-metrics';
 import { CsvCell, toCsv } from './csv';
 import { rateBps } from './rates';
+import { reportQuery } from './report-query';
 import { ReportScopeResolver, scopeSql } from './report-scope';
 import { reportPeriod } from './report-window';
 
@@ -57,7 +58,8 @@ export class AgentReportService {
     const scope = await this.scopes.resolve(ctx, q);
     const params: unknown[] = [window.from, window.to, this.clock.now(), q.period];
     const filter = scopeSql(scope, { regionCol: 'c.region_id', campusCol: 'ag.campus_id' }, params);
-    const rows = await this.db.query<Row>(
+    const rows = await reportQuery<Row>(
+      this.db,
       ctx,
       agentMetricsSql(
         `SELECT ag.id, ag.display_name, ag.status, ag.campus_id, c.code AS campus_code, c.name AS campus_name,

@@ -4,6 +4,7 @@ import { Db } from '@campus/database';
 import { ChannelReportQueryDto } from './dto/report-query.dto';
 import { CsvCell, toCsv } from './csv';
 import { rateBps } from './rates';
+import { reportQuery } from './report-query';
 import { ReportScope, ReportScopeResolver, scopeSql } from './report-scope';
 import { reportWindow } from './report-window';
 
@@ -101,7 +102,8 @@ export class ChannelReportService {
   private query(ctx: RequestContext, w: { from: Date; to: Date }, scope: ReportScope): Promise<Row[]> {
     const params: unknown[] = [w.from, w.to];
     const filter = scopeSql(scope, { regionCol: 'o.region_id', campusCol: 'o.campus_id' }, params);
-    return this.db.query<Row>(
+    return reportQuery<Row>(
+      this.db,
       ctx,
       `SELECT c.channel,
               count(*)::int AS placed,

@@ -4,6 +4,7 @@ import { Db } from '@campus/database';
 import { CustomerReportQueryDto } from './dto/report-query.dto';
 import { CsvCell, toCsv } from './csv';
 import { rateBps } from './rates';
+import { reportQuery } from './report-query';
 import { ReportScopeResolver, scopeSql } from './report-scope';
 import { reportWindow } from './report-window';
 
@@ -63,7 +64,8 @@ export class CustomerReportService {
     const params: unknown[] = [window.from, window.to];
     const orderFilter = scopeSql(scope, { regionCol: 'o.region_id', campusCol: 'o.campus_id' }, params);
     const campusFilter = scopeSql(scope, { regionCol: 'k.region_id', campusCol: 'k.id' }, params);
-    const rows = await this.db.query<Row>(
+    const rows = await reportQuery<Row>(
+      this.db,
       ctx,
       `WITH win AS (
          SELECT o.customer_id, o.campus_id, count(*) FILTER (WHERE o.completed_at IS NOT NULL) AS completed

@@ -8,3 +8,4 @@ export * from './channel-report.service';
 export * from './agent-report.service';
 export * from './customer-report.service';
 export * from './reports.module';
+export * from './report-query';
