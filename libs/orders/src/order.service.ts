@@ -21,6 +21,7 @@ import {
   OrderAction,
   orderStateMachine,
   OrderStatus,
+  ACTION_TIMESTAMPS,
   STATUS_TIMESTAMPS,
   STOCK_EFFECTS,
 } from './order-state-machine';
@@ -521,8 +522,8 @@ export class OrderService {
 
       const sets = [`status = $2`, `updated_at = now()`];
       const params: unknown[] = [id, to];
-      const stamp = STATUS_TIMESTAMPS[to];
-      if (stamp && !(to === 'confirmed' && before.paidAt)) sets.push(`${stamp} = now()`);
+      const stamp = ACTION_TIMESTAMPS[action] ?? STATUS_TIMESTAMPS[to];
+      if (stamp) sets.push(`${stamp} = now()`);
       if (opts.set && 'assignedAgentId' in opts.set) {
         params.push(opts.set.assignedAgentId);
         sets.push(`assigned_agent_id = $${params.length}`);
