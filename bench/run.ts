@@ -3,6 +3,8 @@
  * production mode, measures order intake over HTTP against raw PostgreSQL doing the same writes at the
  * same concurrency, counts SQL statements per order, prints a table and writes bench/results/latest.json.
  * `--smoke` runs a few seconds of everything (CI), `--duration=N` sets seconds per measurement.
+ * The reports section (bench/reports.ts) seeds its own 100,000 orders and times each report;
+ * `--only=reports` runs it alone, `--reports=false` skips it, `--reports-orders=N` resizes it.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -16,6 +18,8 @@ import { Client } from 'pg';
 import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
 import { BaselineResult, runBaseline } from './baseline';
+import { printReportsTable, ReportsBenchResult, runReportsBench } from './reports';
+import { runSmsBench, SmsBenchResult } from './sms';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -27,6 +31,10 @@ const SMOKE = args.get('smoke') === 'true';
 const DURATION = Number(args.get('duration') ?? (SMOKE ? 1 : 10));
 const CONCURRENCY = (args.get('concurrency') ?? (SMOKE ? '4' : '16,64')).split(',').map(Number);
 const SEQUENTIAL_ORDERS = SMOKE ? 20 : 200;
+const ONLY = args.get('only');
+const REPORTS = args.get('reports') !== 'false';
+const REPORT_ORDERS = Number(args.get('reports-orders') ?? (SMOKE ? 2_000 : 100_000));
+const REPORT_RUNS = SMOKE ? 2 : 7;
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 
@@ -165,6 +173,30 @@ async function main(): Promise<void> {
     RATE_LIMITS: 'false',
     BENCH_QUERY_COUNT_FILE: countFile,
   };
+  const reportsSection = async (): Promise<ReportsBenchResult> => {
+    const r = await runReportsBench({
+      baseUrl,
+      env,
+      loadConfig: (e) => loadConfig(e),
+      orders: REPORT_ORDERS,
+      runs: REPORT_RUNS,
+      log,
+      keep: args.get('keep') === 'true',
+    });
+    printReportsTable(r, (t) => process.stdout.write(t));
+    return r;
+  };
+  if (ONLY === 'reports') {
+    const reports = await reportsSection();
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    const file = join(ROOT, 'bench/results', SMOKE ? 'reports-smoke.json' : 'reports-latest.json');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), smoke: SMOKE, reports }, null, 2)}\n`,
+    );
+    log(`wrote ${file}`);
+    return;
+  }
   log(
     `database ${dbUrl.pathname.slice(1)}, API on :${port}, ${DURATION}s per measurement, concurrency ${CONCURRENCY.join('/')}`,
   );
@@ -323,6 +355,19 @@ async function main(): Promise<void> {
       });
     }
 
+    const smsConcurrency = SMOKE ? 2 : 16;
+    log(`SMS channel: signed BUY + YES pairs at concurrency ${smsConcurrency}`);
+    const sms: SmsBenchResult = await runSmsBench({
+      apiBase: api.base,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      databaseUrl,
+      sku: 'BENCH-A',
+      pickupPointCode: 'BENCH-P',
+      concurrency: smsConcurrency,
+      seconds: DURATION,
+    });
+
     const pgVersion = await (async () => {
       const c = new Client({ connectionString: databaseUrl });
       await c.connect();
@@ -344,6 +389,7 @@ async function main(): Promise<void> {
       sqlPerOrder: { statements: statementsPerOrder, roundTrips: statementsPerOrder },
       baseline,
       intake,
+      sms,
       ratio: intake.map((r, i) => ({
         concurrency: r.concurrency,
         intakeOverBaseline: r.ordersPerSecond / baseline[i].perSecond,
@@ -357,11 +403,12 @@ async function main(): Promise<void> {
       },
     };
     printTable(results);
+    const reports = REPORTS ? await reportsSection() : undefined;
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     const file = join(ROOT, 'bench/results', SMOKE ? 'smoke.json' : 'latest.json');
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ ...results, reports }, null, 2)}\n`);
     log(`wrote ${file}`);
-    const failed = intake.some((r) => r.errors > 0 || r.non2xx > 0);
+    const failed = intake.some((r) => r.errors > 0 || r.non2xx > 0) || sms.errors > 0;
     if (failed) {
       log('errors during intake: see the table');
       process.exitCode = 1;
@@ -383,6 +430,7 @@ function printTable(r: {
   baseline: BaselineResult[];
   intake: IntakeResult[];
   ratio: { concurrency: number; intakeOverBaseline: number }[];
+  sms: SmsBenchResult;
 }): void {
   const rows = r.intake.map((i, k) => [
     String(i.concurrency),
@@ -410,6 +458,11 @@ function printTable(r: {
   process.stdout.write(`\n${line(head)}\n${rows.map(line).join('\n')}\n\n`);
   process.stdout.write(
     `SQL statements (= round trips) per placed order: ${r.sqlPerOrder.statements.toFixed(2)}\n\n`,
+  );
+  const s = r.sms;
+  process.stdout.write(
+    `SMS channel (signed BUY + YES webhooks, concurrency ${s.concurrency}): ${s.pairsPerSecond.toFixed(0)} orders/s, ` +
+      `pair p50 / p99 ${s.latencyMs.p50} / ${s.latencyMs.p99} ms, ${s.ordersPlaced} orders, ${s.errors} errors\n\n`,
   );
 }
 

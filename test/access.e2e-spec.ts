@@ -59,6 +59,9 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/tasks/:id/start': ['agent'],
   'POST /api/tasks/:id/complete': ['agent'],
   'POST /api/tasks/:id/fail': ['agent'],
+  'GET /api/reports/channels': ['regional_manager', 'admin'],
+  'GET /api/reports/agents': ['regional_manager', 'admin'],
+  'GET /api/reports/customers': ['regional_manager', 'admin'],
 };
 
 const key = (r: RouteInfo) => `${r.method} ${r.path}`;

@@ -367,6 +367,8 @@ describe('Fulfilment: assignment and door delivery with cash on delivery (e2e)',
           reason: 'agent suspended',
           data: { agentId: leaving.id, cause: 'suspended' },
         });
+        // back in the pool is not a payment: a COD order stays unpaid
+        expect((await d.get(o.id)).paidAt).toBeNull();
       }
       expect(await d.get(orders[0].id)).toMatchObject({
         status: 'out_for_delivery',

@@ -93,7 +93,13 @@ export class FulfilmentDriver {
 
   async get(orderId: string, token = this.w.tokens.admin) {
     const res = await this.app.http().get(`/api/orders/${orderId}`).set(auth(token));
-    return res.body as { id: string; status: string; assignedAgentId: string | null; totalCents: number };
+    return res.body as {
+      id: string;
+      status: string;
+      assignedAgentId: string | null;
+      totalCents: number;
+      paidAt: string | null;
+    };
   }
 
   /** Waits for the worker to assign the order; returns the agent id. */

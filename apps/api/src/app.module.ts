@@ -14,6 +14,7 @@ import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { QueueModule } from '@campus/queue';
+import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
 import { AuthController } from './auth/auth.controller';
@@ -33,6 +34,7 @@ import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
+import { ReportsController } from './reports/reports.controller';
 import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
@@ -70,6 +72,7 @@ export class AppModule {
         NotificationsModule,
         FulfilmentModule,
         TasksModule,
+        ReportsModule,
       ],
       controllers: [
         AuthController,
@@ -85,6 +88,7 @@ export class AppModule {
         HealthController,
         SmsInboundController,
         TasksController,
+        ReportsController,
       ],
       providers: [
         OtpSignInService,

@@ -28,7 +28,7 @@ export interface StockDelta {
   reserved: number;
 }
 
-interface ChangedRow {
+export interface StockChangeRow {
   product_id: string;
   sku: string;
   name: string;
@@ -81,46 +81,56 @@ export class StockService {
   }
 
   /**
-   * Reserves `quantity` of each SKU (SKUs must be distinct: add up duplicate lines first) and returns
-   * the products with their current prices. Unknown SKUs → 400; not enough stock → 409.
-   * One statement on the happy path.
+   * Reserves `quantity` of each SKU (SKUs must be distinct: add up duplicate lines first), as CTEs
+   * (`stock_req`, `stock_locked`, `stock_reserved`) the caller puts in its own statement, to save a
+   * round trip on the hot path; `result` is a json expression of the
+   * reserved rows, to hand to `settleReservation` with the same requests (which throws when any SKU
+   * fell short: the caller's transaction must then roll back). Parameters are numbered from
+   * `firstParam`; `when` guards the whole reservation (e.g. "EXISTS (SELECT 1 FROM claim)").
    */
-  async reserve(ctx: RequestContext, requests: readonly StockRequest[]): Promise<ReservedProduct[]> {
-    const rows = await this.db.query<ChangedRow & ReservedProductRow>(
-      ctx,
-      `WITH req AS (
-         SELECT * FROM unnest($1::text[], $2::int[]) AS r(sku, qty)
-       ), locked AS (
+  reserveSql(
+    requests: readonly StockRequest[],
+    firstParam: number,
+    when?: string,
+  ): { ctes: string; result: string; params: unknown[] } {
+    const [skus, qtys] = [`$${firstParam}`, `$${firstParam + 1}`];
+    return {
+      ctes: `stock_req AS (
+         SELECT * FROM unnest(${skus}::text[], ${qtys}::int[]) AS r(sku, qty) ${when ? `WHERE ${when}` : ''}
+       ), stock_locked AS (
          SELECT s.product_id, p.sku, p.name, p.price_cents, p.requires_installation, p.install_fee_cents,
                 r.qty, s.low_alert_open AS was_open
-           FROM req r JOIN products p ON p.sku = r.sku AND p.active
+           FROM stock_req r JOIN products p ON p.sku = r.sku AND p.active
            JOIN stock s ON s.product_id = p.id
           ORDER BY s.product_id
             FOR UPDATE OF s
-       )
-       UPDATE stock s
-          SET reserved = s.reserved + l.qty,
-              low_alert_open = (s.on_hand - s.reserved - l.qty) < s.low_stock_threshold,
-              updated_at = now()
-         FROM locked l
-        WHERE s.product_id = l.product_id AND s.on_hand - s.reserved >= l.qty
-       RETURNING s.product_id, l.sku, l.name, l.price_cents, l.requires_installation, l.install_fee_cents, l.qty,
-                 s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
-                 l.was_open, s.low_alert_open AS now_open`,
-      [requests.map((r) => r.sku), requests.map((r) => r.quantity)],
-      { prepare: 'stock_reserve_v1' },
-    );
+       ), stock_reserved AS (
+         UPDATE stock s
+            SET reserved = s.reserved + l.qty,
+                low_alert_open = (s.on_hand - s.reserved - l.qty) < s.low_stock_threshold,
+                updated_at = now()
+           FROM stock_locked l
+          WHERE s.product_id = l.product_id AND s.on_hand - s.reserved >= l.qty
+         RETURNING s.product_id, l.sku, l.name, l.price_cents, l.requires_installation, l.install_fee_cents, l.qty,
+                   s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
+                   l.was_open, s.low_alert_open AS now_open
+       )`,
+      result: `(SELECT COALESCE(json_agg(stock_reserved), '[]'::json) FROM stock_reserved)`,
+      params: [requests.map((r) => r.sku), requests.map((r) => r.quantity)],
+    };
+  }
+
+  /**
+   * After a reservation made with `reserveSql`: explains a shortfall (400 unknown SKU, 409 out of
+   * stock) or publishes the low-stock crossings it caused, in the caller's transaction.
+   */
+  async settleReservation(
+    ctx: RequestContext,
+    requests: readonly StockRequest[],
+    rows: readonly StockChangeRow[],
+  ): Promise<void> {
     if (rows.length < requests.length) await this.explainShortfall(ctx, requests, rows);
     await this.publishCrossings(ctx, rows);
-    return rows.map((r) => ({
-      productId: r.product_id,
-      sku: r.sku,
-      name: r.name,
-      priceCents: r.price_cents,
-      requiresInstallation: r.requires_installation,
-      installFeeCents: r.install_fee_cents,
-      quantity: r.qty!,
-    }));
   }
 
   /**
@@ -129,9 +139,9 @@ export class StockService {
    */
   async move(ctx: RequestContext, deltas: readonly StockDelta[]): Promise<void> {
     if (deltas.length === 0) return;
-    let rows: ChangedRow[];
+    let rows: StockChangeRow[];
     try {
-      rows = await this.db.query<ChangedRow>(
+      rows = await this.db.query<StockChangeRow>(
         ctx,
         `WITH req AS (
            SELECT product_id, sum(dh)::int AS dh, sum(dr)::int AS dr
@@ -183,7 +193,7 @@ export class StockService {
     throw new OutOfStockError(first.sku, Math.max(0, availability.get(first.sku) ?? 0), first.quantity);
   }
 
-  private async publishCrossings(ctx: RequestContext, rows: readonly ChangedRow[]): Promise<void> {
+  private async publishCrossings(ctx: RequestContext, rows: readonly StockChangeRow[]): Promise<void> {
     const crossed = rows.filter((r) => r.now_open && !r.was_open);
     if (crossed.length === 0) return;
     await this.outbox.append(
@@ -212,5 +222,4 @@ interface ReservedProductRow {
   price_cents: number;
   requires_installation: boolean;
   install_fee_cents: number;
-  qty?: number;
 }

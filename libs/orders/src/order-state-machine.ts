@@ -59,13 +59,20 @@ export const STOCK_EFFECTS: Partial<Record<OrderAction, 'release' | 'consume' | 
   return: 'restock',
 };
 
-/** The timestamp column stamped when an order enters a status. */
+/**
+ * The timestamp column stamped when an order enters a status. `paid_at` is not here: an order also
+ * re-enters `confirmed` when it goes back to the dispatch pool (`unassign`), which is no payment.
+ */
 export const STATUS_TIMESTAMPS: Partial<Record<OrderStatus, string>> = {
-  confirmed: 'paid_at',
   assigned: 'assigned_at',
   out_for_delivery: 'dispatched_at',
   delivered: 'delivered_at',
   completed: 'completed_at',
   cancelled: 'cancelled_at',
   returned: 'returned_at',
+};
+
+/** The timestamp column stamped by an action whatever the status it leads to. */
+export const ACTION_TIMESTAMPS: Partial<Record<OrderAction, string>> = {
+  pay: 'paid_at',
 };

@@ -11,7 +11,7 @@ import {
   toPage,
   ValidationError,
 } from '@campus/core';
-import { ReservedProduct, StockDelta, StockService } from '@campus/catalog';
+import { ReservedProduct, StockChangeRow, StockDelta, StockService } from '@campus/catalog';
 import { Db } from '@campus/database';
 import { event, OrderFacts, OutboxEvent, OutboxService } from '@campus/queue';
 import { OrderQueryDto } from './dto/order-query.dto';
@@ -21,6 +21,7 @@ import {
   OrderAction,
   orderStateMachine,
   OrderStatus,
+  ACTION_TIMESTAMPS,
   STATUS_TIMESTAMPS,
   STOCK_EFFECTS,
 } from './order-state-machine';
@@ -275,15 +276,24 @@ export class OrderService {
 
       // One statement claims the idempotency key and, only if the claim is ours, writes the order, its
       // lines, its "placed" event and its outbox rows (the generated order number is merged into the
-      // payloads). A concurrent duplicate waits on the key's unique index, then finds it taken.
+      // payloads) and reserves the stock. A concurrent duplicate waits on the key's unique index, then
+      // finds it taken and reserves nothing. The hot stock rows are locked by this statement (in
+      // product-id order) and stay locked only until the commit that follows it.
+      const requests = [...wanted.values()];
       const outbox = this.outbox.insertSql(events, 30, {
         when: 'EXISTS (SELECT 1 FROM o)',
         addToPayload: `jsonb_build_object('number', (SELECT number FROM o))`,
       });
+      const stock = this.stock.reserveSql(
+        requests,
+        30 + outbox.params.length,
+        'EXISTS (SELECT 1 FROM claim)',
+      );
       const [written] = await this.db.query<{
         claimed: boolean;
         number: string | null;
         created_at: Date | null;
+        reserved: StockChangeRow[];
       }>(
         tx,
         `WITH claim AS (
@@ -309,9 +319,9 @@ export class OrderService {
            SELECT $1, 'placed', NULL, $3, $15, $16, $2, $27::jsonb WHERE EXISTS (SELECT 1 FROM o)
          ), x AS (
            ${outbox.sql}
-         )
+         ), ${stock.ctes}
          SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT number FROM o) AS number,
-                (SELECT created_at FROM o) AS created_at`,
+                (SELECT created_at FROM o) AS created_at, ${stock.result} AS reserved`,
         [
           orderId,
           cmd.channel,
@@ -348,8 +358,9 @@ export class OrderService {
           cmd.idempotency.key,
           cmd.idempotency.requestHash,
           ...outbox.params,
+          ...stock.params,
         ],
-        { prepare: 'order_place_v1' },
+        { prepare: 'order_place_v2' },
       );
       if (!written.claimed) {
         const replay = await this.replayOf(tx, cmd);
@@ -359,9 +370,8 @@ export class OrderService {
       order.number = written.number!;
       order.createdAt = order.updatedAt = written.created_at!;
       if (paidNow) order.paidAt = written.created_at!;
-
-      // Stock last: the hot stock rows stay locked only for this statement and the commit.
-      await this.stock.reserve(tx, [...wanted.values()]);
+      // A SKU short of stock throws here, and the whole transaction (order included) rolls back.
+      await this.stock.settleReservation(tx, requests, written.reserved);
       return { order, replayed: false };
     });
   }
@@ -512,8 +522,8 @@ export class OrderService {
 
       const sets = [`status = $2`, `updated_at = now()`];
       const params: unknown[] = [id, to];
-      const stamp = STATUS_TIMESTAMPS[to];
-      if (stamp && !(to === 'confirmed' && before.paidAt)) sets.push(`${stamp} = now()`);
+      const stamp = ACTION_TIMESTAMPS[action] ?? STATUS_TIMESTAMPS[to];
+      if (stamp) sets.push(`${stamp} = now()`);
       if (opts.set && 'assignedAgentId' in opts.set) {
         params.push(opts.set.assignedAgentId);
         sets.push(`assigned_agent_id = $${params.length}`);

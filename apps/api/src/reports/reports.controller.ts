@@ -1,0 +1,86 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '@campus/auth';
+import { RequestContext } from '@campus/core';
+import {
+  AgentReport,
+  AgentReportQueryDto,
+  agentReportCsv,
+  AgentReportService,
+  ChannelReport,
+  ChannelReportQueryDto,
+  channelReportCsv,
+  ChannelReportService,
+  CustomerReport,
+  CustomerReportQueryDto,
+  customerReportCsv,
+  CustomerReportService,
+  ReportFormat,
+} from '@campus/reports';
+import type { FastifyReply } from 'fastify';
+
+/** JSON by default; `format=csv` answers the same figures as a CSV download. */
+function render<T>(
+  reply: FastifyReply,
+  format: ReportFormat | undefined,
+  name: string,
+  report: T,
+  csv: (r: T) => string,
+): T | string {
+  if (format !== 'csv') return report;
+  void reply.header('Content-Type', 'text/csv; charset=utf-8');
+  void reply.header('Content-Disposition', `attachment; filename="${name}.csv"`);
+  return csv(report);
+}
+
+/** Reports for regional managers (their region) and admins (everything, or one region/campus). */
+@ApiTags('reports')
+@ApiBearerAuth()
+@ApiProduces('application/json', 'text/csv')
+@Controller('reports')
+export class ReportsController {
+  constructor(
+    private readonly channelReports: ChannelReportService,
+    private readonly agentReports: AgentReportService,
+    private readonly customerReports: CustomerReportService,
+  ) {}
+
+  @Get('channels')
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ description: 'per-channel funnel of the orders placed in [from, to), and the total' })
+  async channels(
+    @Ctx() ctx: RequestContext,
+    @Query() q: ChannelReportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ChannelReport | string> {
+    return render(reply, q.format, 'channels', await this.channelReports.report(ctx, q), channelReportCsv);
+  }
+
+  @Get('agents')
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ description: 'the agent leaderboard of one Asia/Shanghai month, ranked' })
+  async agents(
+    @Ctx() ctx: RequestContext,
+    @Query() q: AgentReportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AgentReport | string> {
+    return render(
+      reply,
+      q.format,
+      `agents-${q.period}`,
+      await this.agentReports.report(ctx, q),
+      agentReportCsv,
+    );
+  }
+
+  @Get('customers')
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ description: 'new vs returning customers and the repeat-purchase rate, per campus' })
+  async customers(
+    @Ctx() ctx: RequestContext,
+    @Query() q: CustomerReportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CustomerReport | string> {
+    return render(reply, q.format, 'customers', await this.customerReports.report(ctx, q), customerReportCsv);
+  }
+}
