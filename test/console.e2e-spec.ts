@@ -291,6 +291,50 @@ describe('Console in a browser (e2e)', () => {
     await page.context().close();
   });
 
+  it('a manager reads the reports: channel funnel and conversion, agent leaderboard, repeat purchases', async () => {
+    const page = await newPage(browser);
+    await signIn(page, `mgr.a.${w.suffix}`);
+    await page.waitForURL(/\/manager$/);
+    await page.getByRole('tab', { name: zh.reports.tab }).click();
+    const from = await page.getByLabel(zh.reports.from).inputValue();
+    const to = await page.getByLabel(zh.reports.to).inputValue();
+    const period = await page.getByLabel(zh.reports.period).inputValue();
+    const api = await app
+      .http()
+      .get('/api/reports/channels')
+      .query({ from, to })
+      .set(auth(w.tokens.managerA));
+    expect(api.status).toBe(200);
+    const phone = (
+      api.body.channels as { channel: string; orders: number; conversionRate: number | null }[]
+    ).find((c) => c.channel === 'phone')!;
+    expect(phone.orders).toBeGreaterThanOrEqual(3);
+    const row = page.locator('tr', { hasText: zh.reports.channels.phone }).first();
+    await expect(row.locator('td').nth(1).innerText()).resolves.toBe(String(phone.orders));
+    // Three ECharts canvases: funnel, leaderboard, repeat purchases.
+    await page.getByTestId('chart').nth(2).locator('canvas').waitFor();
+    expect(await page.getByTestId('chart').locator('canvas').count()).toBe(3);
+    const board = await app.http().get('/api/reports/agents').query({ period }).set(auth(w.tokens.managerA));
+    const standing = (board.body.agents as { displayName: string; ordersDelivered: number }[]).find(
+      (a) => a.displayName === 'Wang Fang',
+    )!;
+    expect(standing.ordersDelivered).toBe(2);
+    await expect(
+      page.locator('tr', { hasText: 'Wang Fang' }).first().locator('td').nth(3).innerText(),
+    ).resolves.toBe('2');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'CSV' }).first().click();
+    const csv = await (await download).createReadStream();
+    const text = await new Promise<string>((resolve) => {
+      let body = '';
+      csv.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      csv.on('end', () => resolve(body));
+    });
+    expect(text).toMatch(/phone/);
+    await screenshot(page, 'manager-reports');
+    await page.context().close();
+  });
+
   it('pickup staff see the counter desk; signing out clears the session and a bad token returns to sign-in', async () => {
     const page = await newPage(browser);
     await signIn(page, `pick.a1.${w.suffix}`);
@@ -321,7 +365,7 @@ describe('Console in a browser (e2e)', () => {
     const missing = await fetch(`${base}/api/no-such-route`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
-    for (const name of ['call-centre', 'manager', 'agent', 'pickup']) {
+    for (const name of ['call-centre', 'manager', 'manager-reports', 'agent', 'pickup']) {
       const file = `${__dirname}/../docs/screenshots/${name}.png`;
       expect(existsSync(file) && statSync(file).size > 10_000).toBe(true);
     }

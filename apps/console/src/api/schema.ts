@@ -4,2955 +4,3148 @@
  */
 
 export interface paths {
-  '/api/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff sign-in; 10 tries per minute per address and username */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Staff sign-in; 10 tries per minute per address and username */
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/otp/request': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/otp/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Texts a 6-digit sign-in code; limited per phone and per address */
+        post: operations["AuthController_requestOtp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Texts a 6-digit sign-in code; limited per phone and per address */
-    post: operations['AuthController_requestOtp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/otp/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/otp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signs a customer in with the texted code (five wrong tries use it up) */
+        post: operations["AuthController_verifyOtp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Signs a customer in with the texted code (five wrong tries use it up) */
-    post: operations['AuthController_verifyOtp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AuthController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/regions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NetworkController_listRegions"];
+        put?: never;
+        post: operations["NetworkController_createRegion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['NetworkController_listRegions'];
-    put?: never;
-    post: operations['NetworkController_createRegion'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/campuses': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/campuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NetworkController_listCampuses"];
+        put?: never;
+        post: operations["NetworkController_createCampus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['NetworkController_listCampuses'];
-    put?: never;
-    post: operations['NetworkController_createCampus'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/pickup-points': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/pickup-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NetworkController_listPickupPoints"];
+        put?: never;
+        post: operations["NetworkController_createPickupPoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['NetworkController_listPickupPoints'];
-    put?: never;
-    post: operations['NetworkController_createPickupPoint'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/lockers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/lockers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NetworkController_listLockers"];
+        put?: never;
+        post: operations["NetworkController_createLocker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['NetworkController_listLockers'];
-    put?: never;
-    post: operations['NetworkController_createLocker'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/lockers/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/lockers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NetworkController_getLocker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['NetworkController_getLocker'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StaffController_createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['StaffController_createUser'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/agents': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StaffController_listAgents"];
+        put?: never;
+        post: operations["StaffController_createAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['StaffController_listAgents'];
-    put?: never;
-    post: operations['StaffController_createAgent'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/agents/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StaffController_getAgent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["StaffController_updateAgent"];
+        trace?: never;
     };
-    get: operations['StaffController_getAgent'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch: operations['StaffController_updateAgent'];
-    trace?: never;
-  };
-  '/api/products': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProductsController_list"];
+        put?: never;
+        post: operations["ProductsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ProductsController_list'];
-    put?: never;
-    post: operations['ProductsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/products/{sku}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/products/{sku}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProductsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["ProductsController_update"];
+        trace?: never;
     };
-    get: operations['ProductsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch: operations['ProductsController_update'];
-    trace?: never;
-  };
-  '/api/products/{sku}/stock-adjustments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/products/{sku}/stock-adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ProductsController_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['ProductsController_adjust'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrdersController_list"];
+        put?: never;
+        post: operations["OrdersController_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['OrdersController_list'];
-    put?: never;
-    post: operations['OrdersController_place'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrdersController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['OrdersController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrdersController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['OrdersController_events'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/complete': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["OrdersController_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['OrdersController_complete'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/return': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["OrdersController_returnOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['OrdersController_returnOrder'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["OrdersController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['OrdersController_cancel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/notifications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['NotificationsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/payments/notify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/payments/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PaymentsController_notify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['PaymentsController_notify'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/channels/sms/twilio/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/channels/sms/twilio/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TwilioStatusController_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TwilioStatusController_status'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/assign': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['DeliveriesController_assign'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/dispatch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_dispatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['DeliveriesController_dispatch'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/deliver': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_deliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['DeliveriesController_deliver'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/deposit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/deposit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_deposit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['DeliveriesController_deposit'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/orders/{id}/hand-over': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/orders/{id}/hand-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_handOver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['DeliveriesController_handOver'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/fulfilment/work': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/fulfilment/work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_work"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['DeliveriesController_work'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/agents/{id}/cod': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/agents/{id}/cod": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_codBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['DeliveriesController_codBalance'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/lockers/{id}/pickup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/lockers/{id}/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["LockersController_pickupFromLocker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['LockersController_pickupFromLocker'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/pickup-points/{id}/pickup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/pickup-points/{id}/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["LockersController_pickupAtCounter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['LockersController_pickupAtCounter'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/lockers/{id}/parcels': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/lockers/{id}/parcels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LockersController_lockerParcels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['LockersController_lockerParcels'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/pickup-points/{id}/parcels': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/pickup-points/{id}/parcels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LockersController_counterParcels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['LockersController_counterParcels'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/lockers/{id}/compartments/{compartmentId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/lockers/{id}/compartments/{compartmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["LockersController_setCompartmentState"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch: operations['LockersController_setCompartmentState'];
-    trace?: never;
-  };
-  '/api/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['HealthController_check'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/channels/sms/twilio': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/channels/sms/twilio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SmsInboundController_inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['SmsInboundController_inbound'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/tasks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TasksController_list"];
+        put?: never;
+        post: operations["TasksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['TasksController_list'];
-    put?: never;
-    post: operations['TasksController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/tasks/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TasksController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['TasksController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/tasks/{id}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tasks/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TasksController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['TasksController_events'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/tasks/{id}/assign': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tasks/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TasksController_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TasksController_assign'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/tasks/{id}/schedule': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tasks/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TasksController_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TasksController_schedule'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/tasks/{id}/start': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tasks/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TasksController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TasksController_start'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/tasks/{id}/complete': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tasks/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TasksController_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TasksController_complete'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/tasks/{id}/fail': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/tasks/{id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TasksController_fail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TasksController_fail'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/api/reports/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_channels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    LoginDto: {
-      /** @example admin */
-      username: string;
-      password: string;
-    };
-    SessionUserView: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      role: 'admin' | 'regional_manager' | 'call_center' | 'agent' | 'pickup_staff';
-      username: string;
-      displayName: string | null;
-    };
-    StaffSessionView: {
-      /** @description send as `Authorization: Bearer <token>` */
-      accessToken: string;
-      user: components['schemas']['SessionUserView'];
-    };
-    OtpRequestDto: {
-      /** @example +8613800138000 */
-      phone: string;
-      /**
-       * @description Language of the text (default zh-CN)
-       * @enum {string}
-       */
-      language?: 'zh-CN' | 'en';
-    };
-    OtpSentView: {
-      /** @example sent */
-      status: string;
-    };
-    OtpVerifyDto: {
-      /** @example +8613800138000 */
-      phone: string;
-      /** @example 123456 */
-      code: string;
-    };
-    SessionCustomerView: {
-      /** Format: uuid */
-      id: string;
-      /** @example +8613800138000 */
-      phone: string;
-    };
-    CustomerSessionView: {
-      accessToken: string;
-      customer: components['schemas']['SessionCustomerView'];
-    };
-    PrincipalView: {
-      /** @enum {string} */
-      kind: 'user' | 'customer' | 'system' | 'anonymous';
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      role:
-        | 'admin'
-        | 'regional_manager'
-        | 'call_center'
-        | 'agent'
-        | 'pickup_staff'
-        | 'customer'
-        | 'system'
-        | 'anonymous';
-      username?: string;
-      phone?: string;
-      /** Format: uuid */
-      regionId: string | null;
-      /** Format: uuid */
-      campusId: string | null;
-      /** Format: uuid */
-      pickupPointId: string | null;
-      /** Format: uuid */
-      agentId: string | null;
-    };
-    CreateRegionDto: {
-      /** @example BJ */
-      code: string;
-      /** @example Beijing */
-      name: string;
-    };
-    CreateCampusDto: {
-      /** @example PKU */
-      code: string;
-      /** @example Peking University */
-      name: string;
-      /** Format: uuid */
-      regionId: string;
-    };
-    CampusView: {
-      /** Format: uuid */
-      id: string;
-      code: string;
-      name: string;
-      /** Format: uuid */
-      regionId: string;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    CreatePickupPointDto: {
-      /** @example PKU-DORM3 */
-      code: string;
-      /** @example Dorm 3 lobby */
-      name: string;
-      /** Format: uuid */
-      campusId: string;
-      address?: string;
-    };
-    PickupPointView: {
-      /** Format: uuid */
-      id: string;
-      code: string;
-      name: string;
-      /** Format: uuid */
-      campusId: string;
-      address: string | null;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    CompartmentCountsDto: {
-      S?: number;
-      M?: number;
-      L?: number;
-    };
-    CreateLockerDto: {
-      /** @example PKU-L1 */
-      code: string;
-      /** Format: uuid */
-      pickupPointId: string;
-      /**
-       * @example {
-       *       "S": 10,
-       *       "M": 6,
-       *       "L": 2
-       *     }
-       */
-      compartments?: components['schemas']['CompartmentCountsDto'];
-    };
-    LockerSummaryView: {
-      /** Format: uuid */
-      id: string;
-      code: string;
-      /** Format: uuid */
-      pickupPointId: string;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    CreateUserDto: {
-      /** @example cc.wang */
-      username: string;
-      /** @description at least 8 characters */
-      password: string;
-      /** @enum {string} */
-      role: 'admin' | 'regional_manager' | 'call_center' | 'agent' | 'pickup_staff';
-      /**
-       * Format: uuid
-       * @description required for regional_manager
-       */
-      regionId?: string;
-      /**
-       * Format: uuid
-       * @description required for agent
-       */
-      campusId?: string;
-      /**
-       * Format: uuid
-       * @description required for pickup_staff
-       */
-      pickupPointId?: string;
-      displayName?: string;
-      /**
-       * @description required for agent
-       * @example +8613800138000
-       */
-      phone?: string;
-    };
-    CreateAgentDto: {
-      /** @example agent.li */
-      username: string;
-      /** @description at least 8 characters */
-      password: string;
-      /** @example Li Lei */
-      displayName: string;
-      /** @example +8613800138000 */
-      phone: string;
-      /** Format: uuid */
-      campusId: string;
-    };
-    AgentResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      userId: string;
-      /** Format: uuid */
-      campusId: string;
-      /** Format: uuid */
-      regionId: string;
-      /** @description customers and staff quote it to attribute an order */
-      referralCode: string;
-      displayName: string;
-      phone: string;
-      /** @enum {string} */
-      status: 'active' | 'suspended';
-      /** Format: date-time */
-      createdAt: string;
-    };
-    UpdateAgentDto: {
-      /** @enum {string} */
-      status?: 'active' | 'suspended';
-      /** Format: uuid */
-      campusId?: string;
-    };
-    AgentPage: {
-      items: components['schemas']['AgentResponse'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    CreateProductDto: {
-      /** @example USB-32G */
-      sku: string;
-      /** @example USB stick 32 GB */
-      name: string;
-      /** @example storage */
-      category: string;
-      /** @example 3900 */
-      priceCents: number;
-      /** @default false */
-      requiresInstallation: boolean;
-      /** @example 0 */
-      installFeeCents?: number;
-      /**
-       * @description units on hand to start with
-       * @example 100
-       */
-      stock?: number;
-      /**
-       * @description alert when available stock falls below this
-       * @example 10
-       */
-      lowStockThreshold?: number;
-    };
-    StockView: {
-      onHand: number;
-      reserved: number;
-      /** @description on hand minus reserved: what can still be ordered */
-      available: number;
-      lowStockThreshold: number;
-    };
-    ProductResponse: {
-      /** Format: uuid */
-      id: string;
-      sku: string;
-      name: string;
-      category: string;
-      /** @description CNY fen */
-      priceCents: number;
-      requiresInstallation: boolean;
-      installFeeCents: number;
-      active: boolean;
-      stock: components['schemas']['StockView'];
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    ProductPage: {
-      items: components['schemas']['ProductResponse'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    UpdateProductDto: {
-      name?: string;
-      category?: string;
-      priceCents?: number;
-      requiresInstallation?: boolean;
-      installFeeCents?: number;
-      lowStockThreshold?: number;
-      active?: boolean;
-    };
-    StockAdjustmentDto: {
-      /**
-       * @description units to add (positive) or remove (negative) from on hand
-       * @example 20
-       */
-      delta?: number;
-      /** @example delivery from supplier */
-      reason: string;
-    };
-    OrderCustomerDto: {
-      /** @example +8613800138000 */
-      phone: string;
-      /** @example Li Lei */
-      name?: string;
-    };
-    OrderLineDto: {
-      /** @example USB-32G */
-      sku: string;
-      /** @example 2 */
-      quantity: number;
-    };
-    FulfillmentDto: {
-      /** @enum {string} */
-      type: 'delivery' | 'locker' | 'counter';
-      /**
-       * Format: uuid
-       * @description required for locker and counter
-       */
-      pickupPointId?: string;
-      /**
-       * Format: uuid
-       * @description required for delivery
-       */
-      campusId?: string;
-      /**
-       * @description required for delivery
-       * @example Dorm 5, room 302
-       */
-      address?: string;
-    };
-    PlaceOrderDto: {
-      /**
-       * @description follows from the caller; customers may declare web or wap
-       * @enum {string}
-       */
-      channel?: 'web' | 'wap' | 'sms' | 'phone' | 'pickup_point' | 'agent';
-      /** @description who the order is for (staff channels) */
-      customer?: components['schemas']['OrderCustomerDto'];
-      lines: components['schemas']['OrderLineDto'][];
-      fulfillment: components['schemas']['FulfillmentDto'];
-      /** @enum {string} */
-      paymentMethod: 'online' | 'cod' | 'counter';
-      /**
-       * @description referral code of the agent to attribute
-       * @example AG7K2Q
-       */
-      agentCode?: string;
-      /** @example after 6pm */
-      note?: string;
-    };
-    OrderCustomerView: {
-      /** Format: uuid */
-      id: string;
-      /** @example +8613800138000 */
-      phone: string;
-    };
-    OrderLineResponse: {
-      sku: string;
-      name: string;
-      quantity: number;
-      unitPriceCents: number;
-      lineTotalCents: number;
-      requiresInstallation: boolean;
-      /** @description per unit */
-      installFeeCents: number;
-    };
-    OrderFulfilmentView: {
-      /** @enum {string} */
-      type: 'delivery' | 'locker' | 'counter';
-      /** Format: uuid */
-      pickupPointId: string | null;
-      /** Format: uuid */
-      campusId: string;
-      address: string | null;
-    };
-    OrderResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @description short number read out to the customer
-       * @example CO-7K2Q9X
-       */
-      number: string;
-      /** @enum {string} */
-      channel: 'web' | 'wap' | 'sms' | 'phone' | 'pickup_point' | 'agent';
-      /** @enum {string} */
-      status:
-        | 'pending_payment'
-        | 'confirmed'
-        | 'assigned'
-        | 'out_for_delivery'
-        | 'awaiting_pickup'
-        | 'delivered'
-        | 'completed'
-        | 'cancelled'
-        | 'returned';
-      customer: components['schemas']['OrderCustomerView'];
-      /** Format: uuid */
-      agentId: string | null;
-      /** Format: uuid */
-      assignedAgentId: string | null;
-      /** Format: uuid */
-      regionId: string;
-      /** Format: uuid */
-      campusId: string;
-      lines: components['schemas']['OrderLineResponse'][];
-      /** @description CNY fen */
-      totalCents: number;
-      /** @enum {string} */
-      paymentMethod: 'online' | 'cod' | 'counter';
-      fulfillment: components['schemas']['OrderFulfilmentView'];
-      note: string | null;
-      codCollectedCents: number | null;
-      /** Format: uuid */
-      createdById: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** Format: date-time */
-      paidAt: string | null;
-      /** Format: date-time */
-      assignedAt: string | null;
-      /** Format: date-time */
-      dispatchedAt: string | null;
-      /** Format: date-time */
-      deliveredAt: string | null;
-      /** Format: date-time */
-      completedAt: string | null;
-      /** Format: date-time */
-      cancelledAt: string | null;
-      /** Format: date-time */
-      returnedAt: string | null;
-    };
-    OrderPage: {
-      items: components['schemas']['OrderResponse'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    EventActorView: {
-      /** Format: uuid */
-      id: string | null;
-      role: string | null;
-    };
-    OrderEventResponse: {
-      /** Format: uuid */
-      id: string;
-      type: string;
-      /** @enum {string|null} */
-      fromStatus:
-        | 'pending_payment'
-        | 'confirmed'
-        | 'assigned'
-        | 'out_for_delivery'
-        | 'awaiting_pickup'
-        | 'delivered'
-        | 'completed'
-        | 'cancelled'
-        | 'returned'
-        | null;
-      /** @enum {string|null} */
-      toStatus:
-        | 'pending_payment'
-        | 'confirmed'
-        | 'assigned'
-        | 'out_for_delivery'
-        | 'awaiting_pickup'
-        | 'delivered'
-        | 'completed'
-        | 'cancelled'
-        | 'returned'
-        | null;
-      actor: components['schemas']['EventActorView'];
-      channel: string | null;
-      reason: string | null;
-      /** Format: date-time */
-      at: string;
-      data: {
-        [key: string]: unknown;
-      };
-    };
-    ReasonDto: {
-      /** @example customer changed their mind */
-      reason: string;
-    };
-    PaymentNoticeDto: {
-      /** Format: uuid */
-      orderId: string;
-      amountCents: number;
-      /**
-       * @description the provider's unique payment reference
-       * @example pay_20261125_0001
-       */
-      providerRef: string;
-      /** Format: date-time */
-      paidAt: string;
-    };
-    AssignOrderDto: {
-      /**
-       * Format: uuid
-       * @description an active agent of the order’s campus
-       */
-      agentId: string;
-      /** @example Li is on the north side today */
-      reason?: string;
-    };
-    DeliverOrderDto: {
-      /** @description cash collected; required for COD orders and equal to the total unless overridden */
-      codCollectedCents?: number;
-      /**
-       * @description managers and admins only: why the cash collected differs from the total
-       * @example customer was ¥8 short; agreed with the manager
-       */
-      overrideReason?: string;
-    };
-    DepositOrderDto: {
-      /**
-       * Format: uuid
-       * @description required for locker orders; counter orders have none
-       */
-      lockerId?: string;
-      /**
-       * @description the parcel size; the smallest free compartment of at least this size is used (default S)
-       * @enum {string}
-       */
-      size?: 'S' | 'M' | 'L';
-    };
-    SizedCompartmentView: {
-      /** Format: uuid */
-      id: string;
-      /** @example A03 */
-      label: string;
-      /** @enum {string} */
-      size: 'S' | 'M' | 'L';
-    };
-    ParcelResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      orderId: string;
-      orderNumber: string;
-      /** Format: uuid */
-      pickupPointId: string;
-      /** Format: uuid */
-      lockerId: string | null;
-      compartment: components['schemas']['SizedCompartmentView'] | null;
-      /** @enum {string} */
-      state: 'held' | 'collected' | 'expired';
-      /** Format: date-time */
-      depositedAt: string;
-      /** Format: date-time */
-      expiresAt: string;
-    };
-    DepositedOrderView: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @description short number read out to the customer
-       * @example CO-7K2Q9X
-       */
-      number: string;
-      /** @enum {string} */
-      channel: 'web' | 'wap' | 'sms' | 'phone' | 'pickup_point' | 'agent';
-      /** @enum {string} */
-      status:
-        | 'pending_payment'
-        | 'confirmed'
-        | 'assigned'
-        | 'out_for_delivery'
-        | 'awaiting_pickup'
-        | 'delivered'
-        | 'completed'
-        | 'cancelled'
-        | 'returned';
-      customer: components['schemas']['OrderCustomerView'];
-      /** Format: uuid */
-      agentId: string | null;
-      /** Format: uuid */
-      assignedAgentId: string | null;
-      /** Format: uuid */
-      regionId: string;
-      /** Format: uuid */
-      campusId: string;
-      lines: components['schemas']['OrderLineResponse'][];
-      /** @description CNY fen */
-      totalCents: number;
-      /** @enum {string} */
-      paymentMethod: 'online' | 'cod' | 'counter';
-      fulfillment: components['schemas']['OrderFulfilmentView'];
-      note: string | null;
-      codCollectedCents: number | null;
-      /** Format: uuid */
-      createdById: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** Format: date-time */
-      paidAt: string | null;
-      /** Format: date-time */
-      assignedAt: string | null;
-      /** Format: date-time */
-      dispatchedAt: string | null;
-      /** Format: date-time */
-      deliveredAt: string | null;
-      /** Format: date-time */
-      completedAt: string | null;
-      /** Format: date-time */
-      cancelledAt: string | null;
-      /** Format: date-time */
-      returnedAt: string | null;
-      parcel: components['schemas']['ParcelResponse'];
-    };
-    HandOverDto: {
-      /** @description cash taken at the counter, for COD counter sales */
-      codCollectedCents?: number;
-    };
-    DoorDestinationView: {
-      /** @enum {string} */
-      type: 'delivery';
-      /** Format: uuid */
-      campusId: string;
-      address: string | null;
-    };
-    DestinationPointView: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      address: string | null;
-    };
-    LockerFreeView: {
-      /** Format: uuid */
-      id: string;
-      code: string;
-      /** @description free compartments per size (S, M, L) */
-      free: {
-        [key: string]: number;
-      };
-    };
-    PointDestinationView: {
-      /** @enum {string} */
-      type: 'locker' | 'counter';
-      pickupPoint: components['schemas']['DestinationPointView'];
-      lockers: components['schemas']['LockerFreeView'][];
-    };
-    WorkItemView: {
-      order: components['schemas']['OrderResponse'];
-      /** @description cash to collect at the door (COD), else 0 */
-      collectCents: number;
-      destination:
-        components['schemas']['DoorDestinationView'] | components['schemas']['PointDestinationView'];
-      nextActions: ('dispatch' | 'deliver' | 'deposit')[];
-    };
-    TaskCustomerView: {
-      /** Format: uuid */
-      id: string | null;
-      phone: string;
-      name: string | null;
-    };
-    TaskItemView: {
-      sku: string;
-      name: string;
-      quantity: number;
-      /** @description per unit */
-      installFeeCents: number;
-    };
-    TaskResponse: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      kind: 'delivery_install' | 'repair_pickup';
-      /** @enum {string} */
-      status: 'open' | 'assigned' | 'scheduled' | 'in_progress' | 'done' | 'failed' | 'cancelled';
-      /** Format: uuid */
-      orderId: string | null;
-      orderNumber: string | null;
-      /** Format: uuid */
-      regionId: string;
-      /** Format: uuid */
-      campusId: string;
-      /** Format: uuid */
-      agentId: string | null;
-      customer: components['schemas']['TaskCustomerView'];
-      address: string | null;
-      description: string | null;
-      items: components['schemas']['TaskItemView'][];
-      /** @description what the agent earns when the task is done */
-      installFeeCents: number;
-      /** Format: date-time */
-      windowStart: string | null;
-      /** Format: date-time */
-      windowEnd: string | null;
-      codeFailures: number;
-      codeLocked: boolean;
-      notes: string | null;
-      failureReason: string | null;
-      /** Format: date-time */
-      dueAt: string | null;
-      overdue: boolean;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** Format: date-time */
-      scheduledAt: string | null;
-      /** Format: date-time */
-      startedAt: string | null;
-      /** Format: date-time */
-      completedAt: string | null;
-      /** Format: date-time */
-      failedAt: string | null;
-    };
-    TaskWorkItemView: {
-      task: components['schemas']['TaskResponse'];
-      nextActions: ('assign' | 'unassign' | 'schedule' | 'start' | 'complete' | 'fail' | 'cancel')[];
-    };
-    WorkListView: {
-      items: components['schemas']['WorkItemView'][];
-      tasks: components['schemas']['TaskWorkItemView'][];
-    };
-    CodRecorderView: {
-      /** Format: uuid */
-      id: string;
-      role: string;
-    };
-    CodEntryResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      orderId: string;
-      orderNumber: string;
-      amountCents: number;
-      expectedCents: number;
-      overrideReason: string | null;
-      recordedBy: components['schemas']['CodRecorderView'];
-      /** Format: date-time */
-      recordedAt: string;
-    };
-    CodBalanceResponse: {
-      /** Format: uuid */
-      agentId: string;
-      /** @description cash collected on delivery that the agent still holds */
-      heldCents: number;
-      entryCount: number;
-      items: components['schemas']['CodEntryResponse'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    PickupDto: {
-      /**
-       * @description the 6-digit pickup code texted to the customer
-       * @example 042917
-       */
-      code: string;
-      /**
-       * @description the customer’s number: names the parcel (wrong tries then lock that parcel)
-       * @example +8613800138000
-       */
-      phone?: string;
-      /** @description pickup staff only: cash taken for a COD parcel */
-      codCollectedCents?: number;
-    };
-    CompartmentRefView: {
-      /** Format: uuid */
-      id: string;
-      /** @example A03 */
-      label: string;
-    };
-    PickedUpView: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @description short number read out to the customer
-       * @example CO-7K2Q9X
-       */
-      number: string;
-      /** @enum {string} */
-      channel: 'web' | 'wap' | 'sms' | 'phone' | 'pickup_point' | 'agent';
-      /** @enum {string} */
-      status:
-        | 'pending_payment'
-        | 'confirmed'
-        | 'assigned'
-        | 'out_for_delivery'
-        | 'awaiting_pickup'
-        | 'delivered'
-        | 'completed'
-        | 'cancelled'
-        | 'returned';
-      customer: components['schemas']['OrderCustomerView'];
-      /** Format: uuid */
-      agentId: string | null;
-      /** Format: uuid */
-      assignedAgentId: string | null;
-      /** Format: uuid */
-      regionId: string;
-      /** Format: uuid */
-      campusId: string;
-      lines: components['schemas']['OrderLineResponse'][];
-      /** @description CNY fen */
-      totalCents: number;
-      /** @enum {string} */
-      paymentMethod: 'online' | 'cod' | 'counter';
-      fulfillment: components['schemas']['OrderFulfilmentView'];
-      note: string | null;
-      codCollectedCents: number | null;
-      /** Format: uuid */
-      createdById: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** Format: date-time */
-      paidAt: string | null;
-      /** Format: date-time */
-      assignedAt: string | null;
-      /** Format: date-time */
-      dispatchedAt: string | null;
-      /** Format: date-time */
-      deliveredAt: string | null;
-      /** Format: date-time */
-      completedAt: string | null;
-      /** Format: date-time */
-      cancelledAt: string | null;
-      /** Format: date-time */
-      returnedAt: string | null;
-      compartment: components['schemas']['CompartmentRefView'] | null;
-    };
-    UpdateCompartmentDto: {
-      /**
-       * @description out_of_service takes an empty compartment out of allocation; free puts it back
-       * @enum {string}
-       */
-      state: 'out_of_service' | 'free';
-    };
-    TaskPage: {
-      items: components['schemas']['TaskResponse'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    CreateRepairTaskDto: {
-      /**
-       * @description the customer who has an item to collect for repair
-       * @example +8613800138000
-       */
-      customerPhone: string;
-      /** @example Han Meimei */
-      customerName?: string;
-      /**
-       * Format: uuid
-       * @description the campus where the item is collected
-       */
-      campusId: string;
-      /** @example Laptop does not power on; collect for repair */
-      description: string;
-      /** @example Dorm 5, room 302 */
-      address?: string;
-      /**
-       * Format: uuid
-       * @description an active agent of the campus; without it the task waits, open
-       */
-      agentId?: string;
-    };
-    AssignTaskDto: {
-      /**
-       * Format: uuid
-       * @description an active agent of the task’s campus
-       */
-      agentId: string;
-      reason?: string;
-    };
-    ScheduleTaskDto: {
-      /**
-       * Format: date-time
-       * @description start of the window the customer agreed to
-       */
-      windowStart: string;
-      /**
-       * Format: date-time
-       * @description end of the window (15 min to 8 h after the start)
-       */
-      windowEnd: string;
-    };
-    CompleteTaskDto: {
-      /**
-       * @description the 6-digit code texted to the customer
-       * @example 042917
-       */
-      confirmationCode: string;
-      /** @example Router installed, Wi-Fi password set with the customer */
-      notes?: string;
-    };
-    FailTaskDto: {
-      /** @example customer not at home */
-      reason: string;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    schemas: {
+        LoginDto: {
+            /** @example admin */
+            username: string;
+            password: string;
+        };
+        SessionUserView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
+            username: string;
+            displayName: string | null;
+        };
+        StaffSessionView: {
+            /** @description send as `Authorization: Bearer <token>` */
+            accessToken: string;
+            user: components["schemas"]["SessionUserView"];
+        };
+        OtpRequestDto: {
+            /** @example +8613800138000 */
+            phone: string;
+            /**
+             * @description Language of the text (default zh-CN)
+             * @enum {string}
+             */
+            language?: "zh-CN" | "en";
+        };
+        OtpSentView: {
+            /** @example sent */
+            status: string;
+        };
+        OtpVerifyDto: {
+            /** @example +8613800138000 */
+            phone: string;
+            /** @example 123456 */
+            code: string;
+        };
+        SessionCustomerView: {
+            /** Format: uuid */
+            id: string;
+            /** @example +8613800138000 */
+            phone: string;
+        };
+        CustomerSessionView: {
+            accessToken: string;
+            customer: components["schemas"]["SessionCustomerView"];
+        };
+        PrincipalView: {
+            /** @enum {string} */
+            kind: "user" | "customer" | "system" | "anonymous";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff" | "customer" | "system" | "anonymous";
+            username?: string;
+            phone?: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            /** Format: uuid */
+            pickupPointId: string | null;
+            /** Format: uuid */
+            agentId: string | null;
+        };
+        CreateRegionDto: {
+            /** @example BJ */
+            code: string;
+            /** @example Beijing */
+            name: string;
+        };
+        CreateCampusDto: {
+            /** @example PKU */
+            code: string;
+            /** @example Peking University */
+            name: string;
+            /** Format: uuid */
+            regionId: string;
+        };
+        CampusView: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreatePickupPointDto: {
+            /** @example PKU-DORM3 */
+            code: string;
+            /** @example Dorm 3 lobby */
+            name: string;
+            /** Format: uuid */
+            campusId: string;
+            address?: string;
+        };
+        PickupPointView: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: uuid */
+            campusId: string;
+            address: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CompartmentCountsDto: {
+            S?: number;
+            M?: number;
+            L?: number;
+        };
+        CreateLockerDto: {
+            /** @example PKU-L1 */
+            code: string;
+            /** Format: uuid */
+            pickupPointId: string;
+            /**
+             * @example {
+             *       "S": 10,
+             *       "M": 6,
+             *       "L": 2
+             *     }
+             */
+            compartments?: components["schemas"]["CompartmentCountsDto"];
+        };
+        LockerSummaryView: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            /** Format: uuid */
+            pickupPointId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreateUserDto: {
+            /** @example cc.wang */
+            username: string;
+            /** @description at least 8 characters */
+            password: string;
+            /** @enum {string} */
+            role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
+            /**
+             * Format: uuid
+             * @description required for regional_manager
+             */
+            regionId?: string;
+            /**
+             * Format: uuid
+             * @description required for agent
+             */
+            campusId?: string;
+            /**
+             * Format: uuid
+             * @description required for pickup_staff
+             */
+            pickupPointId?: string;
+            displayName?: string;
+            /**
+             * @description required for agent
+             * @example +8613800138000
+             */
+            phone?: string;
+        };
+        CreateAgentDto: {
+            /** @example agent.li */
+            username: string;
+            /** @description at least 8 characters */
+            password: string;
+            /** @example Li Lei */
+            displayName: string;
+            /** @example +8613800138000 */
+            phone: string;
+            /** Format: uuid */
+            campusId: string;
+        };
+        AgentResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            userId: string;
+            /** Format: uuid */
+            campusId: string;
+            /** Format: uuid */
+            regionId: string;
+            /** @description customers and staff quote it to attribute an order */
+            referralCode: string;
+            displayName: string;
+            phone: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
+            /** Format: date-time */
+            createdAt: string;
+        };
+        UpdateAgentDto: {
+            /** @enum {string} */
+            status?: "active" | "suspended";
+            /** Format: uuid */
+            campusId?: string;
+        };
+        AgentPage: {
+            items: components["schemas"]["AgentResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        CreateProductDto: {
+            /** @example USB-32G */
+            sku: string;
+            /** @example USB stick 32 GB */
+            name: string;
+            /** @example storage */
+            category: string;
+            /** @example 3900 */
+            priceCents: number;
+            /** @default false */
+            requiresInstallation: boolean;
+            /** @example 0 */
+            installFeeCents?: number;
+            /**
+             * @description units on hand to start with
+             * @example 100
+             */
+            stock?: number;
+            /**
+             * @description alert when available stock falls below this
+             * @example 10
+             */
+            lowStockThreshold?: number;
+        };
+        StockView: {
+            onHand: number;
+            reserved: number;
+            /** @description on hand minus reserved: what can still be ordered */
+            available: number;
+            lowStockThreshold: number;
+        };
+        ProductResponse: {
+            /** Format: uuid */
+            id: string;
+            sku: string;
+            name: string;
+            category: string;
+            /** @description CNY fen */
+            priceCents: number;
+            requiresInstallation: boolean;
+            installFeeCents: number;
+            active: boolean;
+            stock: components["schemas"]["StockView"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ProductPage: {
+            items: components["schemas"]["ProductResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        UpdateProductDto: {
+            name?: string;
+            category?: string;
+            priceCents?: number;
+            requiresInstallation?: boolean;
+            installFeeCents?: number;
+            lowStockThreshold?: number;
+            active?: boolean;
+        };
+        StockAdjustmentDto: {
+            /**
+             * @description units to add (positive) or remove (negative) from on hand
+             * @example 20
+             */
+            delta?: number;
+            /** @example delivery from supplier */
+            reason: string;
+        };
+        OrderCustomerDto: {
+            /** @example +8613800138000 */
+            phone: string;
+            /** @example Li Lei */
+            name?: string;
+        };
+        OrderLineDto: {
+            /** @example USB-32G */
+            sku: string;
+            /** @example 2 */
+            quantity: number;
+        };
+        FulfillmentDto: {
+            /** @enum {string} */
+            type: "delivery" | "locker" | "counter";
+            /**
+             * Format: uuid
+             * @description required for locker and counter
+             */
+            pickupPointId?: string;
+            /**
+             * Format: uuid
+             * @description required for delivery
+             */
+            campusId?: string;
+            /**
+             * @description required for delivery
+             * @example Dorm 5, room 302
+             */
+            address?: string;
+        };
+        PlaceOrderDto: {
+            /**
+             * @description follows from the caller; customers may declare web or wap
+             * @enum {string}
+             */
+            channel?: "web" | "wap" | "sms" | "phone" | "pickup_point" | "agent";
+            /** @description who the order is for (staff channels) */
+            customer?: components["schemas"]["OrderCustomerDto"];
+            lines: components["schemas"]["OrderLineDto"][];
+            fulfillment: components["schemas"]["FulfillmentDto"];
+            /** @enum {string} */
+            paymentMethod: "online" | "cod" | "counter";
+            /**
+             * @description referral code of the agent to attribute
+             * @example AG7K2Q
+             */
+            agentCode?: string;
+            /** @example after 6pm */
+            note?: string;
+        };
+        OrderCustomerView: {
+            /** Format: uuid */
+            id: string;
+            /** @example +8613800138000 */
+            phone: string;
+        };
+        OrderLineResponse: {
+            sku: string;
+            name: string;
+            quantity: number;
+            unitPriceCents: number;
+            lineTotalCents: number;
+            requiresInstallation: boolean;
+            /** @description per unit */
+            installFeeCents: number;
+        };
+        OrderFulfilmentView: {
+            /** @enum {string} */
+            type: "delivery" | "locker" | "counter";
+            /** Format: uuid */
+            pickupPointId: string | null;
+            /** Format: uuid */
+            campusId: string;
+            address: string | null;
+        };
+        OrderResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description short number read out to the customer
+             * @example CO-7K2Q9X
+             */
+            number: string;
+            /** @enum {string} */
+            channel: "web" | "wap" | "sms" | "phone" | "pickup_point" | "agent";
+            /** @enum {string} */
+            status: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned";
+            customer: components["schemas"]["OrderCustomerView"];
+            /** Format: uuid */
+            agentId: string | null;
+            /** Format: uuid */
+            assignedAgentId: string | null;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            campusId: string;
+            lines: components["schemas"]["OrderLineResponse"][];
+            /** @description CNY fen */
+            totalCents: number;
+            /** @enum {string} */
+            paymentMethod: "online" | "cod" | "counter";
+            fulfillment: components["schemas"]["OrderFulfilmentView"];
+            note: string | null;
+            codCollectedCents: number | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            assignedAt: string | null;
+            /** Format: date-time */
+            dispatchedAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            returnedAt: string | null;
+        };
+        OrderPage: {
+            items: components["schemas"]["OrderResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        EventActorView: {
+            /** Format: uuid */
+            id: string | null;
+            role: string | null;
+        };
+        OrderEventResponse: {
+            /** Format: uuid */
+            id: string;
+            type: string;
+            /** @enum {string|null} */
+            fromStatus: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned" | null;
+            /** @enum {string|null} */
+            toStatus: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned" | null;
+            actor: components["schemas"]["EventActorView"];
+            channel: string | null;
+            reason: string | null;
+            /** Format: date-time */
+            at: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        ReasonDto: {
+            /** @example customer changed their mind */
+            reason: string;
+        };
+        PaymentNoticeDto: {
+            /** Format: uuid */
+            orderId: string;
+            amountCents: number;
+            /**
+             * @description the provider's unique payment reference
+             * @example pay_20261125_0001
+             */
+            providerRef: string;
+            /** Format: date-time */
+            paidAt: string;
+        };
+        AssignOrderDto: {
+            /**
+             * Format: uuid
+             * @description an active agent of the order’s campus
+             */
+            agentId: string;
+            /** @example Li is on the north side today */
+            reason?: string;
+        };
+        DeliverOrderDto: {
+            /** @description cash collected; required for COD orders and equal to the total unless overridden */
+            codCollectedCents?: number;
+            /**
+             * @description managers and admins only: why the cash collected differs from the total
+             * @example customer was ¥8 short; agreed with the manager
+             */
+            overrideReason?: string;
+        };
+        DepositOrderDto: {
+            /**
+             * Format: uuid
+             * @description required for locker orders; counter orders have none
+             */
+            lockerId?: string;
+            /**
+             * @description the parcel size; the smallest free compartment of at least this size is used (default S)
+             * @enum {string}
+             */
+            size?: "S" | "M" | "L";
+        };
+        SizedCompartmentView: {
+            /** Format: uuid */
+            id: string;
+            /** @example A03 */
+            label: string;
+            /** @enum {string} */
+            size: "S" | "M" | "L";
+        };
+        ParcelResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            /** Format: uuid */
+            pickupPointId: string;
+            /** Format: uuid */
+            lockerId: string | null;
+            compartment: components["schemas"]["SizedCompartmentView"] | null;
+            /** @enum {string} */
+            state: "held" | "collected" | "expired";
+            /** Format: date-time */
+            depositedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        DepositedOrderView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description short number read out to the customer
+             * @example CO-7K2Q9X
+             */
+            number: string;
+            /** @enum {string} */
+            channel: "web" | "wap" | "sms" | "phone" | "pickup_point" | "agent";
+            /** @enum {string} */
+            status: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned";
+            customer: components["schemas"]["OrderCustomerView"];
+            /** Format: uuid */
+            agentId: string | null;
+            /** Format: uuid */
+            assignedAgentId: string | null;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            campusId: string;
+            lines: components["schemas"]["OrderLineResponse"][];
+            /** @description CNY fen */
+            totalCents: number;
+            /** @enum {string} */
+            paymentMethod: "online" | "cod" | "counter";
+            fulfillment: components["schemas"]["OrderFulfilmentView"];
+            note: string | null;
+            codCollectedCents: number | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            assignedAt: string | null;
+            /** Format: date-time */
+            dispatchedAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            returnedAt: string | null;
+            parcel: components["schemas"]["ParcelResponse"];
+        };
+        HandOverDto: {
+            /** @description cash taken at the counter, for COD counter sales */
+            codCollectedCents?: number;
+        };
+        DoorDestinationView: {
+            /** @enum {string} */
+            type: "delivery";
+            /** Format: uuid */
+            campusId: string;
+            address: string | null;
+        };
+        DestinationPointView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            address: string | null;
+        };
+        LockerFreeView: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            /** @description free compartments per size (S, M, L) */
+            free: {
+                [key: string]: number;
+            };
+        };
+        PointDestinationView: {
+            /** @enum {string} */
+            type: "locker" | "counter";
+            pickupPoint: components["schemas"]["DestinationPointView"];
+            lockers: components["schemas"]["LockerFreeView"][];
+        };
+        WorkItemView: {
+            order: components["schemas"]["OrderResponse"];
+            /** @description cash to collect at the door (COD), else 0 */
+            collectCents: number;
+            destination: components["schemas"]["DoorDestinationView"] | components["schemas"]["PointDestinationView"];
+            nextActions: ("dispatch" | "deliver" | "deposit")[];
+        };
+        TaskCustomerView: {
+            /** Format: uuid */
+            id: string | null;
+            phone: string;
+            name: string | null;
+        };
+        TaskItemView: {
+            sku: string;
+            name: string;
+            quantity: number;
+            /** @description per unit */
+            installFeeCents: number;
+        };
+        TaskResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "delivery_install" | "repair_pickup";
+            /** @enum {string} */
+            status: "open" | "assigned" | "scheduled" | "in_progress" | "done" | "failed" | "cancelled";
+            /** Format: uuid */
+            orderId: string | null;
+            orderNumber: string | null;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            campusId: string;
+            /** Format: uuid */
+            agentId: string | null;
+            customer: components["schemas"]["TaskCustomerView"];
+            address: string | null;
+            description: string | null;
+            items: components["schemas"]["TaskItemView"][];
+            /** @description what the agent earns when the task is done */
+            installFeeCents: number;
+            /** Format: date-time */
+            windowStart: string | null;
+            /** Format: date-time */
+            windowEnd: string | null;
+            codeFailures: number;
+            codeLocked: boolean;
+            notes: string | null;
+            failureReason: string | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            overdue: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            scheduledAt: string | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            failedAt: string | null;
+        };
+        TaskWorkItemView: {
+            task: components["schemas"]["TaskResponse"];
+            nextActions: ("assign" | "unassign" | "schedule" | "start" | "complete" | "fail" | "cancel")[];
+        };
+        WorkListView: {
+            items: components["schemas"]["WorkItemView"][];
+            tasks: components["schemas"]["TaskWorkItemView"][];
+        };
+        CodRecorderView: {
+            /** Format: uuid */
+            id: string;
+            role: string;
+        };
+        CodEntryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            amountCents: number;
+            expectedCents: number;
+            overrideReason: string | null;
+            recordedBy: components["schemas"]["CodRecorderView"];
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        CodBalanceResponse: {
+            /** Format: uuid */
+            agentId: string;
+            /** @description cash collected on delivery that the agent still holds */
+            heldCents: number;
+            entryCount: number;
+            items: components["schemas"]["CodEntryResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        PickupDto: {
+            /**
+             * @description the 6-digit pickup code texted to the customer
+             * @example 042917
+             */
+            code: string;
+            /**
+             * @description the customer’s number: names the parcel (wrong tries then lock that parcel)
+             * @example +8613800138000
+             */
+            phone?: string;
+            /** @description pickup staff only: cash taken for a COD parcel */
+            codCollectedCents?: number;
+        };
+        CompartmentRefView: {
+            /** Format: uuid */
+            id: string;
+            /** @example A03 */
+            label: string;
+        };
+        PickedUpView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description short number read out to the customer
+             * @example CO-7K2Q9X
+             */
+            number: string;
+            /** @enum {string} */
+            channel: "web" | "wap" | "sms" | "phone" | "pickup_point" | "agent";
+            /** @enum {string} */
+            status: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned";
+            customer: components["schemas"]["OrderCustomerView"];
+            /** Format: uuid */
+            agentId: string | null;
+            /** Format: uuid */
+            assignedAgentId: string | null;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            campusId: string;
+            lines: components["schemas"]["OrderLineResponse"][];
+            /** @description CNY fen */
+            totalCents: number;
+            /** @enum {string} */
+            paymentMethod: "online" | "cod" | "counter";
+            fulfillment: components["schemas"]["OrderFulfilmentView"];
+            note: string | null;
+            codCollectedCents: number | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            assignedAt: string | null;
+            /** Format: date-time */
+            dispatchedAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            returnedAt: string | null;
+            compartment: components["schemas"]["CompartmentRefView"] | null;
+        };
+        UpdateCompartmentDto: {
+            /**
+             * @description out_of_service takes an empty compartment out of allocation; free puts it back
+             * @enum {string}
+             */
+            state: "out_of_service" | "free";
+        };
+        TaskPage: {
+            items: components["schemas"]["TaskResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        CreateRepairTaskDto: {
+            /**
+             * @description the customer who has an item to collect for repair
+             * @example +8613800138000
+             */
+            customerPhone: string;
+            /** @example Han Meimei */
+            customerName?: string;
+            /**
+             * Format: uuid
+             * @description the campus where the item is collected
+             */
+            campusId: string;
+            /** @example Laptop does not power on; collect for repair */
+            description: string;
+            /** @example Dorm 5, room 302 */
+            address?: string;
+            /**
+             * Format: uuid
+             * @description an active agent of the campus; without it the task waits, open
+             */
+            agentId?: string;
+        };
+        AssignTaskDto: {
+            /**
+             * Format: uuid
+             * @description an active agent of the task’s campus
+             */
+            agentId: string;
+            reason?: string;
+        };
+        ScheduleTaskDto: {
+            /**
+             * Format: date-time
+             * @description start of the window the customer agreed to
+             */
+            windowStart: string;
+            /**
+             * Format: date-time
+             * @description end of the window (15 min to 8 h after the start)
+             */
+            windowEnd: string;
+        };
+        CompleteTaskDto: {
+            /**
+             * @description the 6-digit code texted to the customer
+             * @example 042917
+             */
+            confirmationCode: string;
+            /** @example Router installed, Wi-Fi password set with the customer */
+            notes?: string;
+        };
+        FailTaskDto: {
+            /** @example customer not at home */
+            reason: string;
+        };
+        PaymentFunnelView: {
+            onlineOrders: number;
+            paid: number;
+            /** @description paid / onlineOrders (basis points; null when /0) */
+            paidRate: number | null;
+            /** @description median minutes from placing to paying, one decimal */
+            medianMinutesToPay: number | null;
+        };
+        ChannelFunnelView: {
+            /** @enum {string} */
+            channel: "web" | "wap" | "sms" | "phone" | "pickup_point" | "agent" | "total";
+            /** @description orders placed in the window (the cohort) */
+            orders: number;
+            confirmed: number;
+            cancelled: number;
+            cancelledByCustomer: number;
+            cancelledUnpaidTimeout: number;
+            cancelledOther: number;
+            delivered: number;
+            completed: number;
+            returned: number;
+            /** @description Σ total of the orders that reached completed */
+            gmvCents: number;
+            netGmvCents: number;
+            /** @description completed / orders (basis points; null when /0) */
+            conversionRate: number | null;
+            /** @description confirmed / orders (basis points; null when /0) */
+            confirmedRate: number | null;
+            payment: components["schemas"]["PaymentFunnelView"];
+        };
+        ChannelReportView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            /** @enum {string} */
+            basis: "placed_cohort";
+            channels: components["schemas"]["ChannelFunnelView"][];
+            total: components["schemas"]["ChannelFunnelView"];
+        };
+        ReportCampusView: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+        };
+        AgentStandingView: {
+            rank: number;
+            /** Format: uuid */
+            agentId: string;
+            displayName: string;
+            status: string;
+            campus: components["schemas"]["ReportCampusView"];
+            /** @description hand-offs: door deliveries + locker and counter deposits */
+            ordersDelivered: number;
+            doorDeliveries: number;
+            lockerDeposits: number;
+            counterDeposits: number;
+            /** @description doorDeliveries / ordersDelivered (basis points; null when /0) */
+            doorShare: number | null;
+            /** @description lockerDeposits / ordersDelivered (basis points; null when /0) */
+            lockerShare: number | null;
+            tasksDone: number;
+            tasksOverdue: number;
+            codCollectedCents: number;
+            codHeldCents: number;
+            earningsCents: number;
+        };
+        AgentReportView: {
+            /** @example 2026-11 */
+            period: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            agents: components["schemas"]["AgentStandingView"][];
+        };
+        CampusCustomersView: {
+            customers: number;
+            newCustomers: number;
+            returningCustomers: number;
+            buyers: number;
+            repeatBuyers: number;
+            /** @description repeatBuyers / buyers (basis points; null when /0) */
+            repeatPurchaseRate: number | null;
+            campus: components["schemas"]["ReportCampusView"];
+        };
+        CustomerFiguresView: {
+            customers: number;
+            newCustomers: number;
+            returningCustomers: number;
+            buyers: number;
+            repeatBuyers: number;
+            /** @description repeatBuyers / buyers (basis points; null when /0) */
+            repeatPurchaseRate: number | null;
+        };
+        CustomerReportView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            campuses: components["schemas"]["CampusCustomersView"][];
+            total: components["schemas"]["CustomerFiguresView"];
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StaffSessionView'];
-        };
-      };
-    };
-  };
-  AuthController_requestOtp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['OtpRequestDto'];
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OtpSentView'];
-        };
-      };
-    };
-  };
-  AuthController_verifyOtp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['OtpVerifyDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CustomerSessionView'];
-        };
-      };
-    };
-  };
-  AuthController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PrincipalView'];
-        };
-      };
-    };
-  };
-  NetworkController_listRegions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  NetworkController_createRegion: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRegionDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  NetworkController_listCampuses: {
-    parameters: {
-      query?: {
-        regionId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CampusView'][];
-        };
-      };
-    };
-  };
-  NetworkController_createCampus: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateCampusDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CampusView'];
-        };
-      };
-    };
-  };
-  NetworkController_listPickupPoints: {
-    parameters: {
-      query?: {
-        campusId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PickupPointView'][];
-        };
-      };
-    };
-  };
-  NetworkController_createPickupPoint: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreatePickupPointDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PickupPointView'];
-        };
-      };
-    };
-  };
-  NetworkController_listLockers: {
-    parameters: {
-      query?: {
-        pickupPointId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LockerSummaryView'][];
-        };
-      };
-    };
-  };
-  NetworkController_createLocker: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateLockerDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  NetworkController_getLocker: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  StaffController_createUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  StaffController_listAgents: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        campusId?: string;
-        status?: 'active' | 'suspended';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgentPage'];
-        };
-      };
-    };
-  };
-  StaffController_createAgent: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAgentDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgentResponse'];
-        };
-      };
-    };
-  };
-  StaffController_getAgent: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgentResponse'];
-        };
-      };
-    };
-  };
-  StaffController_updateAgent: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateAgentDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgentResponse'];
-        };
-      };
-    };
-  };
-  ProductsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        category?: string;
-        /** @description matches SKU or name */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProductPage'];
-        };
-      };
-    };
-  };
-  ProductsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateProductDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProductResponse'];
-        };
-      };
-    };
-  };
-  ProductsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        sku: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProductResponse'];
-        };
-      };
-    };
-  };
-  ProductsController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        sku: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateProductDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProductResponse'];
-        };
-      };
-    };
-  };
-  ProductsController_adjust: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        sku: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['StockAdjustmentDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProductResponse'];
-        };
-      };
-    };
-  };
-  OrdersController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        status?:
-          | 'pending_payment'
-          | 'confirmed'
-          | 'assigned'
-          | 'out_for_delivery'
-          | 'awaiting_pickup'
-          | 'delivered'
-          | 'completed'
-          | 'cancelled'
-          | 'returned';
-        channel?: 'web' | 'wap' | 'sms' | 'phone' | 'pickup_point' | 'agent';
-        campusId?: string;
-        /** @description attributed agent id, or "me" */
-        agentId?: string;
-        /** @description delivering agent id, or "me" */
-        assignedAgentId?: string;
-        /** @description only confirmed orders no agent delivers yet (the dispatch pool) */
-        unassigned?: boolean;
-        /** @description the customer's phone number */
-        phone?: string;
-        /** @description created at or after */
-        from?: string;
-        /** @description created before */
-        to?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderPage'];
-        };
-      };
-    };
-  };
-  OrdersController_place: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description 1–255 characters; replays return the same order */
-        'Idempotency-Key': string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PlaceOrderDto'];
-      };
-    };
-    responses: {
-      /** @description The order (the original one when the key was used before) */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  OrdersController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  OrdersController_events: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderEventResponse'][];
-        };
-      };
-    };
-  };
-  OrdersController_complete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  OrdersController_returnOrder: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReasonDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  OrdersController_cancel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReasonDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  NotificationsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        /** @description recipient (E.164), exactly as stored */
-        to?: string;
-        /** @description template name, e.g. otp, order_placed */
-        type?: string;
-        orderId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  PaymentsController_notify: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description hex(HMAC-SHA256(PAYMENT_WEBHOOK_SECRET, raw body)) */
-        'X-Signature': string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PaymentNoticeDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TwilioStatusController_status: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/x-www-form-urlencoded': {
-          MessageSid: string;
-          MessageStatus: string;
-          ErrorCode?: string;
-        };
-      };
-    };
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  DeliveriesController_assign: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AssignOrderDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  DeliveriesController_dispatch: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  DeliveriesController_deliver: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DeliverOrderDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  DeliveriesController_deposit: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DepositOrderDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DepositedOrderView'];
-        };
-      };
-    };
-  };
-  DeliveriesController_handOver: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['HandOverDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrderResponse'];
-        };
-      };
-    };
-  };
-  DeliveriesController_work: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description the calling agent’s open deliveries, oldest assignment first, and unfinished tasks */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WorkListView'];
-        };
-      };
-    };
-  };
-  DeliveriesController_codBalance: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description cash collected on delivery that the agent holds, with its entries */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CodBalanceResponse'];
-        };
-      };
-    };
-  };
-  LockersController_pickupFromLocker: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PickupDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PickedUpView'];
-        };
-      };
-    };
-  };
-  LockersController_pickupAtCounter: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PickupDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PickedUpView'];
-        };
-      };
-    };
-  };
-  LockersController_lockerParcels: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ParcelResponse'][];
-        };
-      };
-    };
-  };
-  LockersController_counterParcels: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ParcelResponse'][];
-        };
-      };
-    };
-  };
-  LockersController_setCompartmentState: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        compartmentId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateCompartmentDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  HealthController_check: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SmsInboundController_inbound: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Twilio's request signature */
-        'X-Twilio-Signature': string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description TwiML: <Response><Message>…</Message></Response> */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TasksController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        status?: 'open' | 'assigned' | 'scheduled' | 'in_progress' | 'done' | 'failed' | 'cancelled';
-        kind?: 'delivery_install' | 'repair_pickup';
-        /** @description the agent doing the task, or "me" for the calling agent */
-        agentId?: string;
-        campusId?: string;
-        /** @description the tasks of one order */
-        orderId?: string;
-        /** @description true: past the SLA deadline and not done; false: the others */
-        overdue?: boolean;
-        /** @description true: only tasks still to do (not done, failed or cancelled) */
-        active?: boolean;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description tasks in scope, newest first; `overdue=true` lists those past their SLA */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskPage'];
-        };
-      };
-    };
-  };
-  TasksController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRepairTaskDto'];
-      };
-    };
-    responses: {
-      /** @description a repair_pickup task, open until a manager assigns an agent */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-    };
-  };
-  TasksController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-    };
-  };
-  TasksController_events: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description the task timeline: every move and rejected code, who and when */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TasksController_assign: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AssignTaskDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-    };
-  };
-  TasksController_schedule: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ScheduleTaskDto'];
-      };
-    };
-    responses: {
-      /** @description `scheduled`; a new confirmation code is texted to the customer */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-    };
-  };
-  TasksController_start: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-    };
-  };
-  TasksController_complete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CompleteTaskDto'];
-      };
-    };
-    responses: {
-      /** @description `done`; wrong code 422, locked code 429, order not delivered 422 */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-    };
-  };
-  TasksController_fail: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['FailTaskDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-    };
-  };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSessionView"];
+                };
+            };
+        };
+    };
+    AuthController_requestOtp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OtpRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtpSentView"];
+                };
+            };
+        };
+    };
+    AuthController_verifyOtp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OtpVerifyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerSessionView"];
+                };
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrincipalView"];
+                };
+            };
+        };
+    };
+    NetworkController_listRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NetworkController_createRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NetworkController_listCampuses: {
+        parameters: {
+            query?: {
+                regionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampusView"][];
+                };
+            };
+        };
+    };
+    NetworkController_createCampus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampusDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampusView"];
+                };
+            };
+        };
+    };
+    NetworkController_listPickupPoints: {
+        parameters: {
+            query?: {
+                campusId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupPointView"][];
+                };
+            };
+        };
+    };
+    NetworkController_createPickupPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePickupPointDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupPointView"];
+                };
+            };
+        };
+    };
+    NetworkController_listLockers: {
+        parameters: {
+            query?: {
+                pickupPointId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockerSummaryView"][];
+                };
+            };
+        };
+    };
+    NetworkController_createLocker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLockerDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NetworkController_getLocker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffController_createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffController_listAgents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                campusId?: string;
+                status?: "active" | "suspended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentPage"];
+                };
+            };
+        };
+    };
+    StaffController_createAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentResponse"];
+                };
+            };
+        };
+    };
+    StaffController_getAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentResponse"];
+                };
+            };
+        };
+    };
+    StaffController_updateAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAgentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentResponse"];
+                };
+            };
+        };
+    };
+    ProductsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                category?: string;
+                /** @description matches SKU or name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+        };
+    };
+    ProductsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProductDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+        };
+    };
+    ProductsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+        };
+    };
+    ProductsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProductDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+        };
+    };
+    ProductsController_adjust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockAdjustmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+        };
+    };
+    OrdersController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned";
+                channel?: "web" | "wap" | "sms" | "phone" | "pickup_point" | "agent";
+                campusId?: string;
+                /** @description attributed agent id, or "me" */
+                agentId?: string;
+                /** @description delivering agent id, or "me" */
+                assignedAgentId?: string;
+                /** @description only confirmed orders no agent delivers yet (the dispatch pool) */
+                unassigned?: boolean;
+                /** @description the customer's phone number */
+                phone?: string;
+                /** @description created at or after */
+                from?: string;
+                /** @description created before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
+                };
+            };
+        };
+    };
+    OrdersController_place: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 characters; replays return the same order */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceOrderDto"];
+            };
+        };
+        responses: {
+            /** @description The order (the original one when the key was used before) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    OrdersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    OrdersController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderEventResponse"][];
+                };
+            };
+        };
+    };
+    OrdersController_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    OrdersController_returnOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    OrdersController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description recipient (E.164), exactly as stored */
+                to?: string;
+                /** @description template name, e.g. otp, order_placed */
+                type?: string;
+                orderId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentsController_notify: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description hex(HMAC-SHA256(PAYMENT_WEBHOOK_SECRET, raw body)) */
+                "X-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentNoticeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TwilioStatusController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    MessageSid: string;
+                    MessageStatus: string;
+                    ErrorCode?: string;
+                };
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeliveriesController_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignOrderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_dispatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_deliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliverOrderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_deposit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepositOrderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepositedOrderView"];
+                };
+            };
+        };
+    };
+    DeliveriesController_handOver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandOverDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_work: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the calling agent’s open deliveries, oldest assignment first, and unfinished tasks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkListView"];
+                };
+            };
+        };
+    };
+    DeliveriesController_codBalance: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description cash collected on delivery that the agent holds, with its entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodBalanceResponse"];
+                };
+            };
+        };
+    };
+    LockersController_pickupFromLocker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PickupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickedUpView"];
+                };
+            };
+        };
+    };
+    LockersController_pickupAtCounter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PickupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickedUpView"];
+                };
+            };
+        };
+    };
+    LockersController_lockerParcels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParcelResponse"][];
+                };
+            };
+        };
+    };
+    LockersController_counterParcels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParcelResponse"][];
+                };
+            };
+        };
+    };
+    LockersController_setCompartmentState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                compartmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCompartmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HealthController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SmsInboundController_inbound: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Twilio's request signature */
+                "X-Twilio-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TwiML: <Response><Message>…</Message></Response> */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TasksController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: "open" | "assigned" | "scheduled" | "in_progress" | "done" | "failed" | "cancelled";
+                kind?: "delivery_install" | "repair_pickup";
+                /** @description the agent doing the task, or "me" for the calling agent */
+                agentId?: string;
+                campusId?: string;
+                /** @description the tasks of one order */
+                orderId?: string;
+                /** @description true: past the SLA deadline and not done; false: the others */
+                overdue?: boolean;
+                /** @description true: only tasks still to do (not done, failed or cancelled) */
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description tasks in scope, newest first; `overdue=true` lists those past their SLA */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+        };
+    };
+    TasksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRepairTaskDto"];
+            };
+        };
+        responses: {
+            /** @description a repair_pickup task, open until a manager assigns an agent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TasksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TasksController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the task timeline: every move and rejected code, who and when */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TasksController_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignTaskDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TasksController_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleTaskDto"];
+            };
+        };
+        responses: {
+            /** @description `scheduled`; a new confirmation code is texted to the customer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TasksController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TasksController_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteTaskDto"];
+            };
+        };
+        responses: {
+            /** @description `done`; wrong code 422, locked code 429, order not delivered 422 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TasksController_fail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailTaskDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    ReportsController_channels: {
+        parameters: {
+            query: {
+                /** @description one region (a manager may only name their own: else 404) */
+                regionId?: string;
+                /** @description one campus in scope (else 404) */
+                campusId?: string;
+                /** @description csv: text/csv with a UTF-8 BOM and a header row */
+                format?: "json" | "csv";
+                /** @description YYYY-MM-DD (Asia/Shanghai) or an ISO 8601 date-time with offset */
+                from: string;
+                /** @description inclusive day, or an exclusive date-time */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description per-channel funnel of the orders placed in [from, to), and the total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelReportView"];
+                    "text/csv": components["schemas"]["ChannelReportView"];
+                };
+            };
+        };
+    };
+    ReportsController_agents: {
+        parameters: {
+            query: {
+                /** @description one region (a manager may only name their own: else 404) */
+                regionId?: string;
+                /** @description one campus in scope (else 404) */
+                campusId?: string;
+                /** @description csv: text/csv with a UTF-8 BOM and a header row */
+                format?: "json" | "csv";
+                /** @description a calendar month in Asia/Shanghai */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the agent leaderboard of one Asia/Shanghai month, ranked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentReportView"];
+                    "text/csv": components["schemas"]["AgentReportView"];
+                };
+            };
+        };
+    };
+    ReportsController_customers: {
+        parameters: {
+            query: {
+                /** @description one region (a manager may only name their own: else 404) */
+                regionId?: string;
+                /** @description one campus in scope (else 404) */
+                campusId?: string;
+                /** @description csv: text/csv with a UTF-8 BOM and a header row */
+                format?: "json" | "csv";
+                /** @description YYYY-MM-DD (Asia/Shanghai) or an ISO 8601 date-time with offset */
+                from: string;
+                /** @description inclusive day, or an exclusive date-time */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description new vs returning customers and the repeat-purchase rate, per campus */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerReportView"];
+                    "text/csv": components["schemas"]["CustomerReportView"];
+                };
+            };
+        };
+    };
 }

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { Button, Card, message, Select, Space, Table, Tabs, Tag } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Button, Card, message, Select, Space, Spin, Table, Tabs, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Agent, type Order, type Task } from '../api/client';
 import { asProblem, type ApiProblem } from '../api/problem';
@@ -8,6 +8,9 @@ import { OrderStatusTag } from '../components/format';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { formatCents } from '../lib/money';
 import { formatTime } from '../lib/time';
+
+// ECharts is large: the reports load when their tab is first opened.
+const ReportsPanel = lazy(() => import('./ReportsPanel'));
 
 function useAgents() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -209,6 +212,15 @@ export function ManagerPage({ session }: { session: Session }) {
             ),
           },
           { key: 'overdue', label: t('manager.overdue'), children: <OverdueTasks agents={agents} /> },
+          {
+            key: 'reports',
+            label: t('reports.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <ReportsPanel />
+              </Suspense>
+            ),
+          },
         ]}
       />
     </Card>
