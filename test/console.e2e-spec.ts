@@ -335,6 +335,92 @@ describe('Console in a browser (e2e)', () => {
     await page.context().close();
   });
 
+  it('the agent schedules an install task and completes it with the code texted to the customer', async () => {
+    const phone = '+8613800138004';
+    const res = await app
+      .http()
+      .post('/api/orders')
+      .set(auth(w.tokens.callCenter))
+      .set('Idempotency-Key', `console-task-${w.suffix}`)
+      .send({
+        customer: { phone, name: 'Zhao Min' },
+        lines: [{ sku: w.skus.router, quantity: 1 }],
+        fulfillment: { type: 'delivery', campusId: w.campusA2.id, address: 'Dorm 7, room 101' },
+        paymentMethod: 'cod',
+      });
+    expect(res.status).toBe(201);
+    const placed = res.body as OrderBody;
+    const agentToken = await fx.login(agent.username);
+    const task = await eventually(async () => {
+      const list = await app.http().get('/api/tasks').query({ orderId: placed.id }).set(auth(agentToken));
+      return list.body.items?.[0] as { id: string; status: string } | undefined;
+    });
+    await app.http().post(`/api/orders/${placed.id}/dispatch`).set(auth(agentToken)).expect(200);
+    await app
+      .http()
+      .post(`/api/orders/${placed.id}/deliver`)
+      .set(auth(agentToken))
+      .send({ codCollectedCents: placed.totalCents })
+      .expect(200);
+
+    const page = await newPage(browser, {
+      viewport: { width: 375, height: 812 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await signIn(page, agent.username);
+    await page.waitForURL(/\/agent$/);
+    await page.getByRole('tab', { name: zh.agent.tasks }).click();
+    const card = page.locator('.adm-card', { hasText: placed.number });
+    await card.getByRole('button', { name: zh.agent.schedule }).click();
+    // Tomorrow 14:00–16:00 in Shanghai, whatever the browser's zone (London here).
+    const tomorrow = new Date(Date.now() + 24 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    await page.getByLabel(zh.agent.windowDate).fill(tomorrow);
+    await page.getByLabel(zh.agent.windowStart).fill('14:00');
+    await page.getByLabel(zh.agent.windowEnd).fill('16:00');
+    await page.getByRole('button', { name: zh.common.save }).click();
+    await card.getByText(`${tomorrow} 14:00`).waitFor();
+    const scheduled = await app.http().get(`/api/tasks/${task.id}`).set(auth(agentToken));
+    expect(scheduled.body).toMatchObject({
+      status: 'scheduled',
+      windowStart: new Date(`${tomorrow}T06:00:00.000Z`).toISOString(),
+    });
+
+    const code = await eventually(async () => {
+      const texts = await app
+        .http()
+        .get('/api/notifications')
+        .query({ to: phone, type: 'task_code', limit: 5 })
+        .set(auth(w.tokens.admin));
+      return (texts.body.items as { body: string }[])[0]?.body.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+    });
+    await card.getByRole('button', { name: zh.agent.complete }).click();
+    await page.getByLabel(zh.agent.confirmationCode).fill(code);
+    await screenshot(page, 'agent-task');
+    await page.getByRole('button', { name: zh.agent.complete }).last().click();
+    await card.waitFor({ state: 'detached' });
+    const done = await app.http().get(`/api/tasks/${task.id}`).set(auth(agentToken));
+    expect(done.body.status).toBe('done');
+    await page.context().close();
+  });
+
+  it('a customer signs in with a texted code and sees their own orders', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${base}/sign-in`);
+    await page.getByRole('tab', { name: zh.signIn.customer }).click();
+    await page.getByLabel(zh.signIn.phone).fill('138 0013 8003');
+    await page.getByRole('button', { name: zh.signIn.sendCode }).click();
+    await page.getByText(zh.signIn.codeSent.replace('{{phone}}', '+8613800138003')).waitFor();
+    await page.getByLabel(zh.signIn.code).fill(await fx.latestCode('+8613800138003'));
+    await page.getByLabel(zh.signIn.code).press('Enter');
+    await page.waitForURL(/\/my-orders$/);
+    const mine = await ordersFor('+8613800138003');
+    expect(mine).toHaveLength(1);
+    await page.locator('tr', { hasText: mine[0].number }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await page.context().close();
+  });
+
   it('pickup staff see the counter desk; signing out clears the session and a bad token returns to sign-in', async () => {
     const page = await newPage(browser);
     await signIn(page, `pick.a1.${w.suffix}`);

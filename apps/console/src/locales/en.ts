@@ -185,5 +185,17 @@ export const en = {
       total: 'Total',
     },
   },
+  task: {
+    statuses: {
+      open: 'Open',
+      assigned: 'Assigned',
+      scheduled: 'Scheduled',
+      in_progress: 'In progress',
+      done: 'Done',
+      failed: 'Failed',
+      cancelled: 'Cancelled',
+    },
+    kinds: { delivery_install: 'Delivery + install', repair_pickup: 'Repair pickup' },
+  },
   common: { refresh: 'Refresh', actions: 'Actions', save: 'Save', cancel: 'Cancel', loading: 'Loading…' },
 };

@@ -189,5 +189,17 @@ export const zhCN: Shape<typeof en> = {
       total: '合计',
     },
   },
+  task: {
+    statuses: {
+      open: '待分配',
+      assigned: '已分配',
+      scheduled: '已预约',
+      in_progress: '进行中',
+      done: '已完成',
+      failed: '失败',
+      cancelled: '已取消',
+    },
+    kinds: { delivery_install: '送货安装', repair_pickup: '上门取修' },
+  },
   common: { refresh: '刷新', actions: '操作', save: '保存', cancel: '取消', loading: '加载中…' },
 };

@@ -415,8 +415,8 @@ function Tasks() {
       {tasks.map(({ task, nextActions }) => (
         <Card
           key={task.id}
-          title={`${task.orderNumber ?? task.kind}`}
-          extra={<Tag>{task.status}</Tag>}
+          title={`${t(`task.kinds.${task.kind}`)} ${task.orderNumber ?? ''}`}
+          extra={<Tag>{t(`task.statuses.${task.status}`)}</Tag>}
           style={{ marginBottom: 12 }}
         >
           <div>

@@ -176,8 +176,11 @@ function OverdueTasks({ agents }: { agents: Agent[] }) {
         dataSource={tasks}
         pagination={false}
         columns={[
-          { title: t('manager.task'), render: (_, task) => `${task.kind} ${task.orderNumber ?? ''}` },
-          { title: t('order.status'), dataIndex: 'status' },
+          {
+            title: t('manager.task'),
+            render: (_, task) => `${t(`task.kinds.${task.kind}`)} ${task.orderNumber ?? ''}`,
+          },
+          { title: t('order.status'), dataIndex: 'status', render: (s: string) => t(`task.statuses.${s}`) },
           { title: t('manager.customer'), render: (_, task) => task.customer.phone },
           { title: t('manager.assignTo'), render: (_, task) => nameOf(task.agentId) },
           { title: t('manager.dueAt'), dataIndex: 'dueAt', render: (at: string | null) => formatTime(at) },
