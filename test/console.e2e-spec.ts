@@ -431,6 +431,12 @@ describe('Console in a browser (e2e)', () => {
     await page.waitForURL(/\/sign-in$/);
     await expect(page.evaluate('window.sessionStorage.length')).resolves.toBe(0);
 
+    // Chinese by default, English on request (remembered for the next visit).
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Campus Orders · Sign in' }).waitFor();
+    await page.getByText('中文', { exact: true }).click();
+    await page.getByRole('heading', { name: `${zh.app.title} · ${zh.signIn.title}` }).waitFor();
+
     // A token the API no longer accepts: the first 401 ends the session.
     await signIn(page, `pick.a1.${w.suffix}`);
     await page.waitForURL(/\/pickup$/);
