@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: a self-contained benchmark. Creates its own database, starts the built API in
  * production mode, measures order intake over HTTP against raw PostgreSQL doing the same writes at the
- * same concurrency, counts SQL statements per order, prints a table and writes bench/results/latest.json.
+ * same concurrency, counts SQL statements per order, times a monthly settlement of 1,000 agents with
+ * 100,000 ledger entries (bench/settlement.ts, its own database) against the same aggregate as one raw
+ * query, prints a table and writes bench/results/latest.json.
  * `--smoke` runs a few seconds of everything (CI), `--duration=N` sets seconds per measurement.
  */
 import 'reflect-metadata';
@@ -16,6 +18,7 @@ import { Client } from 'pg';
 import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
 import { BaselineResult, runBaseline } from './baseline';
+import { runSettlementBench, SettlementBenchResult } from './settlement';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -323,6 +326,9 @@ async function main(): Promise<void> {
       });
     }
 
+    log('settlement: 1,000 agents with 100,000 ledger entries, in a database of its own');
+    const settlement = await runSettlementBench({ baseUrl, smoke: SMOKE, log });
+
     const pgVersion = await (async () => {
       const c = new Client({ connectionString: databaseUrl });
       await c.connect();
@@ -344,6 +350,7 @@ async function main(): Promise<void> {
       sqlPerOrder: { statements: statementsPerOrder, roundTrips: statementsPerOrder },
       baseline,
       intake,
+      settlement,
       ratio: intake.map((r, i) => ({
         concurrency: r.concurrency,
         intakeOverBaseline: r.ordersPerSecond / baseline[i].perSecond,
@@ -383,6 +390,7 @@ function printTable(r: {
   baseline: BaselineResult[];
   intake: IntakeResult[];
   ratio: { concurrency: number; intakeOverBaseline: number }[];
+  settlement: SettlementBenchResult;
 }): void {
   const rows = r.intake.map((i, k) => [
     String(i.concurrency),
@@ -410,6 +418,13 @@ function printTable(r: {
   process.stdout.write(`\n${line(head)}\n${rows.map(line).join('\n')}\n\n`);
   process.stdout.write(
     `SQL statements (= round trips) per placed order: ${r.sqlPerOrder.statements.toFixed(2)}\n\n`,
+  );
+  const st = r.settlement;
+  process.stdout.write(
+    `Settlement of ${st.agents} agents / ${st.entries} entries / ${st.codCollections} COD collections: ` +
+      `POST /api/settlements ${st.apiMs.median.toFixed(0)} ms (min ${st.apiMs.min.toFixed(0)}), ` +
+      `the same aggregate as one raw query ${st.rawSqlMs.median.toFixed(0)} ms ` +
+      `(min ${st.rawSqlMs.min.toFixed(0)}): ×${st.apiOverRaw.toFixed(1)}\n\n`,
   );
 }
 
