@@ -699,6 +699,44 @@ describe('Commissions: rules, ledger, earnings and settlement (e2e)', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('COD cash taken at a counter is published (cod.collected) and held by the pickup point, not an agent', async () => {
+    const sale = await d.place(w.tokens.pickupA1, {
+      customer: { phone: newPhone() },
+      lines: [{ sku: w.skus.pen, quantity: 3 }],
+      fulfillment: { type: 'counter', pickupPointId: w.shopA1.id },
+      paymentMethod: 'cod',
+    });
+    expect(sale.status).toBe(201);
+    const order = sale.body as { id: string; totalCents: number };
+    const handed = await d.post(w.tokens.pickupA1, `/api/orders/${order.id}/hand-over`, {
+      codCollectedCents: order.totalCents,
+    });
+    expect(handed.status).toBe(200);
+    const [published] = await app.sql<{ payload: Record<string, unknown> }>(
+      `SELECT payload FROM outbox WHERE event_type = 'cod.collected' AND aggregate_id = $1`,
+      [order.id],
+    );
+    expect(published.payload).toMatchObject({
+      orderId: order.id,
+      agentId: null,
+      pickupPointId: w.shopA1.id,
+      regionId: w.regionA.id,
+      amountCents: order.totalCents,
+    });
+    await c.cod(order.id);
+    const [held] = await app.sql(
+      `SELECT agent_id, pickup_point_id, region_id, amount_cents::int AS amount, period FROM commission_cod WHERE order_id = $1`,
+      [order.id],
+    );
+    expect(held).toEqual({
+      agent_id: null,
+      pickup_point_id: w.shopA1.id,
+      region_id: w.regionA.id,
+      amount: order.totalCents,
+      period: period(),
+    });
+  });
+
   // Last: it moves the clock into the next month.
   it('a late entry (completed after its month was settled) rolls into the next period’s settlement', async () => {
     const area = await c.area(['Late']);
