@@ -68,6 +68,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/commissions/integrity': ['admin'],
   'GET /api/agents/:id/earnings': ['admin', 'regional_manager', 'agent'],
   'POST /api/settlements': ['regional_manager', 'admin'],
+  'GET /api/settlements': ['regional_manager', 'admin'],
   'GET /api/settlements/:id': ['regional_manager', 'admin'],
   'POST /api/settlements/:id/approve': ['regional_manager', 'admin'],
   'POST /api/settlements/:id/mark-paid': ['admin'],

@@ -519,6 +519,24 @@ describe('Commissions: rules, ledger, earnings and settlement (e2e)', () => {
       (await d.post(area.manager, '/api/settlements', { regionId: area.region.id, period: period() })).status,
     ).toBe(409);
     expect((await app.http().get(`/api/settlements/${s.id}`).set(auth(w.tokens.managerA))).status).toBe(404);
+    const listed = await app
+      .http()
+      .get('/api/settlements')
+      .query({ regionId: area.region.id })
+      .set(auth(area.manager));
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        id: s.id,
+        status: 'draft',
+        totals: expect.objectContaining({ netCents: 1500 - 19_000 }),
+      }),
+    ]);
+    const foreignList = await app
+      .http()
+      .get('/api/settlements')
+      .query({ regionId: area.region.id })
+      .set(auth(w.tokens.managerA));
+    expect(foreignList.body.items).toEqual([]);
     expect((await d.post(w.tokens.managerA, `/api/settlements/${s.id}/approve`)).status).toBe(404);
 
     // Statement lines as JSON: the agent their own; another agent's is 404.

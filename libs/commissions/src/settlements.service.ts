@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import {
   BusinessRuleError,
   Clock,
+  decodeCursor,
   IllegalTransitionError,
   NotFoundError,
+  Page,
   RequestContext,
   shanghaiPeriod,
+  toPage,
 } from '@campus/core';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
@@ -19,6 +22,7 @@ import {
   StatementView,
 } from './commission.types';
 import { SettlementExistsError } from './commissions.errors';
+import { SettlementQueryDto } from './dto/commissions.dto';
 import { EntryRow, entryView } from './ledger.service';
 import { settlementCsv } from './settlement-csv';
 
@@ -33,31 +37,38 @@ interface SettlementRow {
   payment_reference: string | null;
 }
 
-interface StatementRow {
+interface StatementRow extends MoneyRow {
   id: string;
   agent_id: string;
   agent_name: string;
   campus_name: string;
+  entry_count: number;
+}
+
+interface MoneyRow {
   commission_cents: string;
   reversal_cents: string;
   install_fee_cents: string;
   adjustment_cents: string;
   cod_held_cents: string;
   net_cents: string;
-  entry_count: number;
 }
 
-const statementView = (r: StatementRow): StatementView => ({
-  id: r.id,
-  agentId: r.agent_id,
-  agentName: r.agent_name,
-  campusName: r.campus_name,
+const moneyOf = (r: MoneyRow): MoneyTotals => ({
   commissionCents: Number(r.commission_cents),
   reversalCents: Number(r.reversal_cents),
   installFeeCents: Number(r.install_fee_cents),
   adjustmentCents: Number(r.adjustment_cents),
   codHeldCents: Number(r.cod_held_cents),
   netCents: Number(r.net_cents),
+});
+
+const statementView = (r: StatementRow): StatementView => ({
+  id: r.id,
+  agentId: r.agent_id,
+  agentName: r.agent_name,
+  campusName: r.campus_name,
+  ...moneyOf(r),
   entryCount: r.entry_count,
 });
 
@@ -188,6 +199,53 @@ export class SettlementsService {
       return created.id;
     });
     return this.get(ctx, id);
+  }
+
+  /** Settlements in scope (managers their region's), newest first, with their totals (no statements). */
+  async list(ctx: RequestContext, q: SettlementQueryDto): Promise<Page<Omit<SettlementView, 'statements'>>> {
+    const params: unknown[] = [];
+    const add = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = [settlementScopeSql(ctx, 's', params)];
+    if (q.regionId) where.push(`s.region_id = ${add(q.regionId)}`);
+    if (q.period) where.push(`s.period = ${add(q.period)}`);
+    if (q.status) where.push(`s.status = ${add(q.status)}`);
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+      where.push(`(s.created_at, s.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<SettlementRow & MoneyRow & { cursor_at: string }>(
+      ctx,
+      `SELECT s.*, s.created_at::text AS cursor_at,
+              COALESCE(sum(st.commission_cents), 0) AS commission_cents,
+              COALESCE(sum(st.reversal_cents), 0) AS reversal_cents,
+              COALESCE(sum(st.install_fee_cents), 0) AS install_fee_cents,
+              COALESCE(sum(st.adjustment_cents), 0) AS adjustment_cents,
+              COALESCE(sum(st.cod_held_cents), 0) AS cod_held_cents,
+              COALESCE(sum(st.net_cents), 0) AS net_cents
+         FROM settlements s LEFT JOIN settlement_statements st ON st.settlement_id = s.id
+        WHERE ${where.join(' AND ')}
+        GROUP BY s.id ORDER BY s.created_at DESC, s.id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
+    return {
+      ...page,
+      items: page.items.map((r) => ({
+        id: r.id,
+        regionId: r.region_id,
+        period: r.period,
+        status: r.status,
+        totals: moneyOf(r),
+        createdAt: r.created_at,
+        approvedAt: r.approved_at,
+        paidAt: r.paid_at,
+        paymentReference: r.payment_reference,
+      })),
+    };
   }
 
   async get(ctx: RequestContext, id: string): Promise<SettlementView> {

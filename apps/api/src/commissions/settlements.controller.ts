@@ -1,14 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import {
   CreateSettlementDto,
   MarkPaidDto,
+  SettlementQueryDto,
   SettlementsService,
   SettlementView,
   StatementLinesView,
 } from '@campus/commissions';
-import { RequestContext } from '@campus/core';
+import { Page, RequestContext } from '@campus/core';
 import type { FastifyReply } from 'fastify';
 import { UuidParam } from '../common/validation';
 
@@ -24,6 +25,18 @@ export class SettlementsController {
   @ApiCreatedResponse({ description: 'a draft with one statement per agent; 409 if one exists' })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateSettlementDto): Promise<SettlementView> {
     return this.settlements.create(ctx, dto.regionId, dto.period);
+  }
+
+  @Get()
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({
+    description: 'settlements in scope, newest first, with totals; filters regionId, period, status',
+  })
+  list(
+    @Ctx() ctx: RequestContext,
+    @Query() q: SettlementQueryDto,
+  ): Promise<Page<Omit<SettlementView, 'statements'>>> {
+    return this.settlements.list(ctx, q);
   }
 
   @Get(':id')

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Matches } from 'class-validator';
 import { IsCents, IsCount, IsId, IsOneOf, IsSku, IsText, PageQueryDto, PERIOD_PATTERN } from '@campus/core';
-import { ENTRY_KINDS, EntryKind } from '../commission.types';
+import { ENTRY_KINDS, EntryKind, SETTLEMENT_STATUSES, SettlementStatus } from '../commission.types';
 
 const PERIOD_MESSAGE = 'must be a month as YYYY-MM, e.g. 2026-11';
 
@@ -114,4 +114,17 @@ export class CreateSettlementDto {
 export class MarkPaidDto {
   @IsText({ optional: true, max: 200, description: 'the bank transfer or payment batch reference' })
   paymentReference?: string;
+}
+
+export class SettlementQueryDto extends PageQueryDto {
+  @IsId({ optional: true })
+  regionId?: string;
+
+  @ApiPropertyOptional({ example: '2026-11' })
+  @IsOptional()
+  @Matches(PERIOD_PATTERN, { message: PERIOD_MESSAGE })
+  period?: string;
+
+  @IsOneOf(SETTLEMENT_STATUSES, { optional: true })
+  status?: SettlementStatus;
 }
