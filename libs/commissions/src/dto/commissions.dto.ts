@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Matches } from 'class-validator';
 import { IsCents, IsCount, IsId, IsOneOf, IsSku, IsText, PageQueryDto, PERIOD_PATTERN } from '@campus/core';
 import { ENTRY_KINDS, EntryKind, SETTLEMENT_STATUSES, SettlementStatus } from '../commission.types';
@@ -85,7 +85,7 @@ export class PeriodQueryDto {
 }
 
 export class RequiredPeriodQueryDto {
-  @ApiPropertyOptional({ example: '2026-11' })
+  @ApiProperty({ example: '2026-11' })
   @Matches(PERIOD_PATTERN, { message: PERIOD_MESSAGE })
   period: string;
 }
@@ -106,7 +106,10 @@ export class CreateSettlementDto {
   @IsId()
   regionId: string;
 
-  @ApiPropertyOptional({ example: '2026-11' })
+  @ApiProperty({
+    example: '2026-11',
+    description: 'the month to close (Asia/Shanghai); earlier unsettled entries roll in',
+  })
   @Matches(PERIOD_PATTERN, { message: PERIOD_MESSAGE })
   period: string;
 }
