@@ -6,6 +6,7 @@ import {
   orderCommission,
   selectRule,
   selectTier,
+  validityBound,
 } from './commission-policy';
 
 const at = new Date('2026-11-15T04:00:00Z');
@@ -141,5 +142,14 @@ describe('orderCommission', () => {
     expect(above.tierId).toBe('t');
     expect(above.description).toContain('tier +100 bps from order 51 (this is #51)');
     expect(above.lines.map((l) => l.scope)).toEqual(['sku', 'category']);
+  });
+});
+
+describe('validityBound', () => {
+  it('reads a date as that day in Asia/Shanghai, validTo inclusive', () => {
+    expect(validityBound('2026-11-01', 'from')).toEqual(d('2026-10-31T16:00:00Z'));
+    expect(validityBound('2026-11-30', 'to')).toEqual(d('2026-11-30T16:00:00Z'));
+    expect(validityBound('2026-11-15T12:00:00Z', 'to')).toEqual(d('2026-11-15T12:00:00Z'));
+    expect(validityBound(undefined, 'from')).toBeNull();
   });
 });

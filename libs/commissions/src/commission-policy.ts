@@ -56,6 +56,21 @@ export interface OrderCommission {
   description: string;
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A validity bound from the API: a date means that day in Asia/Shanghai (a `validFrom` day starts at
+ * its midnight; a `validTo` day is included, so it ends at the next midnight); a timestamp is taken as is.
+ */
+export function validityBound(value: string | undefined, edge: 'from' | 'to'): Date | null {
+  if (value === undefined) return null;
+  if (DATE_ONLY.test(value)) {
+    const start = new Date(`${value}T00:00:00+08:00`);
+    return edge === 'from' ? start : new Date(start.getTime() + 24 * 3600_000);
+  }
+  return new Date(value);
+}
+
 /** Validity is [validFrom, validTo): from inclusive, to exclusive; open ends are unbounded. */
 export function isValidAt(v: { validFrom: Date | null; validTo: Date | null }, at: Date): boolean {
   const t = at.getTime();

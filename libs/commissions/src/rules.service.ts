@@ -2,24 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { RequestContext, ValidationError } from '@campus/core';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
-import { CommissionRule, CommissionTier, ruleScope } from './commission-policy';
+import { CommissionRule, CommissionTier, ruleScope, validityBound } from './commission-policy';
 import { CommissionRuleView, CommissionTierView } from './commission.types';
 import { CreateCommissionRuleDto, CreateCommissionTierDto } from './dto/commissions.dto';
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * A validity bound from the API: a date means that day in Asia/Shanghai (a `validFrom` day starts at
- * its midnight; a `validTo` day is included, so it ends at the next midnight); a timestamp is taken as is.
- */
-export function validityBound(value: string | undefined, edge: 'from' | 'to'): Date | null {
-  if (value === undefined) return null;
-  if (DATE_ONLY.test(value)) {
-    const start = new Date(`${value}T00:00:00+08:00`);
-    return edge === 'from' ? start : new Date(start.getTime() + 24 * 3600_000);
-  }
-  return new Date(value);
-}
 
 function validity(dto: { validFrom?: string; validTo?: string }): { from: Date | null; to: Date | null } {
   const from = validityBound(dto.validFrom, 'from');
