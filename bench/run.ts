@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: a self-contained benchmark. Creates its own database, starts the built API in
  * production mode, measures order intake over HTTP against raw PostgreSQL doing the same writes at the
- * same concurrency, counts SQL statements per order, prints a table and writes bench/results/latest.json.
+ * same concurrency, counts SQL statements per order, times a monthly settlement of 1,000 agents with
+ * 100,000 ledger entries (bench/settlement.ts, its own database) against the same aggregate as one raw
+ * query, prints a table and writes bench/results/latest.json.
  * `--smoke` runs a few seconds of everything (CI), `--duration=N` sets seconds per measurement.
  * The reports section (bench/reports.ts) seeds its own 100,000 orders and times each report;
  * `--only=reports` runs it alone, `--reports=false` skips it, `--reports-orders=N` resizes it.
@@ -20,6 +22,7 @@ import { ensureDatabase, migrate } from '../scripts/db';
 import { BaselineResult, runBaseline } from './baseline';
 import { printReportsTable, ReportsBenchResult, runReportsBench } from './reports';
 import { runSmsBench, SmsBenchResult } from './sms';
+import { runSettlementBench, SettlementBenchResult } from './settlement';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -367,6 +370,8 @@ async function main(): Promise<void> {
       concurrency: smsConcurrency,
       seconds: DURATION,
     });
+    log('settlement: 1,000 agents with 100,000 ledger entries, in a database of its own');
+    const settlement = await runSettlementBench({ baseUrl, smoke: SMOKE, log });
 
     const pgVersion = await (async () => {
       const c = new Client({ connectionString: databaseUrl });
@@ -390,6 +395,7 @@ async function main(): Promise<void> {
       baseline,
       intake,
       sms,
+      settlement,
       ratio: intake.map((r, i) => ({
         concurrency: r.concurrency,
         intakeOverBaseline: r.ordersPerSecond / baseline[i].perSecond,
@@ -431,6 +437,7 @@ function printTable(r: {
   intake: IntakeResult[];
   ratio: { concurrency: number; intakeOverBaseline: number }[];
   sms: SmsBenchResult;
+  settlement: SettlementBenchResult;
 }): void {
   const rows = r.intake.map((i, k) => [
     String(i.concurrency),
@@ -463,6 +470,13 @@ function printTable(r: {
   process.stdout.write(
     `SMS channel (signed BUY + YES webhooks, concurrency ${s.concurrency}): ${s.pairsPerSecond.toFixed(0)} orders/s, ` +
       `pair p50 / p99 ${s.latencyMs.p50} / ${s.latencyMs.p99} ms, ${s.ordersPlaced} orders, ${s.errors} errors\n\n`,
+  );
+  const st = r.settlement;
+  process.stdout.write(
+    `Settlement of ${st.agents} agents / ${st.entries} entries / ${st.codCollections} COD collections: ` +
+      `POST /api/settlements ${st.apiMs.median.toFixed(0)} ms (min ${st.apiMs.min.toFixed(0)}), ` +
+      `the same aggregate as one raw query ${st.rawSqlMs.median.toFixed(0)} ms ` +
+      `(min ${st.rawSqlMs.min.toFixed(0)}): ×${st.apiOverRaw.toFixed(1)}\n\n`,
   );
 }
 

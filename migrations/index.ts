@@ -3,6 +3,7 @@ import { PaymentsAndDeliveryReports1764100000000 } from './1764100000000-payment
 import { Fulfilment1764200000000 } from './1764200000000-fulfilment';
 import { SmsChannel1764300000000 } from './1764300000000-sms-channel';
 import { Tasks1764400000000 } from './1764400000000-tasks';
+import { Commissions1764500000000 } from './1764500000000-commissions';
 import { Reports1764600000000 } from './1764600000000-reports';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
@@ -12,5 +13,6 @@ export const ALL_MIGRATIONS = [
   Fulfilment1764200000000,
   SmsChannel1764300000000,
   Tasks1764400000000,
+  Commissions1764500000000,
   Reports1764600000000,
 ];

@@ -62,6 +62,21 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/reports/channels': ['regional_manager', 'admin'],
   'GET /api/reports/agents': ['regional_manager', 'admin'],
   'GET /api/reports/customers': ['regional_manager', 'admin'],
+  'POST /api/commission-rules': ['admin'],
+  'GET /api/commission-rules': ['admin', 'regional_manager'],
+  'POST /api/commission-tiers': ['admin', 'regional_manager'],
+  'GET /api/commission-tiers': ['admin', 'regional_manager'],
+  'GET /api/commissions/entries': ['admin', 'regional_manager', 'agent'],
+  'POST /api/commissions/adjustments': ['admin'],
+  'GET /api/commissions/integrity': ['admin'],
+  'GET /api/agents/:id/earnings': ['admin', 'regional_manager', 'agent'],
+  'POST /api/settlements': ['regional_manager', 'admin'],
+  'GET /api/settlements': ['regional_manager', 'admin'],
+  'GET /api/settlements/:id': ['regional_manager', 'admin'],
+  'POST /api/settlements/:id/approve': ['regional_manager', 'admin'],
+  'POST /api/settlements/:id/mark-paid': ['admin'],
+  'GET /api/settlements/:id/export.csv': ['regional_manager', 'admin'],
+  'GET /api/settlements/:id/statements/:agentId': ['regional_manager', 'admin', 'agent'],
 };
 
 const key = (r: RouteInfo) => `${r.method} ${r.path}`;

@@ -130,7 +130,8 @@ describe('Reliable events: outbox → Bull → idempotent consumers (e2e)', () =
       const again = await queue.add(
         'order.placed',
         { outboxId: String(row.id), type: 'order.placed', payload: row.payload },
-        { jobId: `redelivery-${row.id}` },
+        // Kept after completion: a fast job removed at once could leave finished() waiting forever.
+        { jobId: `redelivery-${row.id}`, removeOnComplete: false },
       );
       await again.finished();
       const texts = await app.sql<{ id: string }>(`SELECT id FROM notifications WHERE order_id = $1`, [

@@ -98,6 +98,8 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
     [x] = s1.agents;
     [y] = s2.agents;
     const { usb, pen, router } = w.skus; // 3900, 500, 29900 (install fee 3000)
+    // A default commission rule of 5 %: an agent earns on the orders attributed to them.
+    expect((await d.post(w.tokens.admin, '/api/commission-rules', { rateBps: 500 })).status).toBe(201);
 
     // Before the window: P[1]'s first order, so P[1] is a returning customer.
     await phoneOrder(P[1], s1, [{ sku: pen, quantity: 1 }]);
@@ -394,7 +396,7 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
   });
 
   describe('GET /api/reports/agents', () => {
-    it('ranks every agent in scope with deliveries, locker/door share, tasks, COD and earnings (0 until commissions)', async () => {
+    it('ranks every agent in scope with deliveries, locker/door share, tasks, COD and earnings', async () => {
       const period = shanghaiPeriod(clock.now());
       const res = await get(w.tokens.admin, '/api/reports/agents', { period });
       expect(res.status).toBe(200);
@@ -427,6 +429,7 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
           lockerShare: 2000,
           codCollectedCents: 12200,
           codHeldCents: 12200,
+          earningsCents: 195, // 5 % of o8 (3900), the one order attributed to X (placed by X)
         },
         {
           ...none,
@@ -444,6 +447,7 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
           tasksOverdue: 1,
           codCollectedCents: 59800,
           codHeldCents: 59800,
+          earningsCents: 3000, // o10's install fee; no order is attributed to Y
         },
         {
           ...none,

@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule, JwtAuthGuard, RolesGuard } from '@campus/auth';
 import { CatalogModule } from '@campus/catalog';
+import { CommissionsModule } from '@campus/commissions';
 import { AppConfig, APP_CONFIG, Clock, CoreModule } from '@campus/core';
 import { DatabaseModule } from '@campus/database';
 import { FulfilmentModule } from '@campus/fulfilment';
@@ -21,6 +22,9 @@ import { AuthController } from './auth/auth.controller';
 import { SignInThrottlerGuard } from './auth/login-throttler.guard';
 import { OtpSignInService } from './auth/otp-sign-in.service';
 import { ProductsController } from './catalog/products.controller';
+import { CommissionRulesController } from './commissions/commission-rules.controller';
+import { CommissionsController } from './commissions/commissions.controller';
+import { SettlementsController } from './commissions/settlements.controller';
 import { SmsInboundController } from './channels/sms-inbound.controller';
 import { pinoOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem.filter';
@@ -73,6 +77,7 @@ export class AppModule {
         FulfilmentModule,
         TasksModule,
         ReportsModule,
+        CommissionsModule,
       ],
       controllers: [
         AuthController,
@@ -89,6 +94,9 @@ export class AppModule {
         SmsInboundController,
         TasksController,
         ReportsController,
+        CommissionRulesController,
+        CommissionsController,
+        SettlementsController,
       ],
       providers: [
         OtpSignInService,

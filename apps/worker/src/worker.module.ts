@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { CommissionsJobsModule } from '@campus/commissions';
 import { AppConfig, Clock, CoreModule, maskPhonesInText } from '@campus/core';
 import { DatabaseModule } from '@campus/database';
 import { FulfilmentJobsModule } from '@campus/fulfilment';
@@ -41,6 +42,7 @@ export class WorkerModule {
         OrdersJobsModule,
         FulfilmentJobsModule,
         TasksJobsModule,
+        CommissionsJobsModule,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, RequestContext, toPage, ValidationError } from '@campus/core';
 import { Db } from '@campus/database';
 import { AgentsService } from '@campus/network';
+import { event, OutboxService } from '@campus/queue';
 
 export interface CodEntryView {
   id: string;
@@ -24,16 +25,18 @@ export interface CodBalanceView extends Page<CodEntryView> {
 /**
  * The cash collected on delivery: one append-only row per order (the table refuses updates and
  * deletes), held by the delivering agent or, for parcels paid at a counter, by the pickup point.
- * The commissions issue settles it; until then an agent's balance is the sum of their rows.
+ * Each row publishes `cod.collected` in the same transaction, so the commissions ledger (which settles
+ * the cash with the agent) learns of it exactly when it is committed.
  */
 @Injectable()
 export class CodLedgerService {
   constructor(
     private readonly db: Db,
     private readonly agents: AgentsService,
+    private readonly outbox: OutboxService,
   ) {}
 
-  /** Records cash collected for an order, inside the caller's transaction. */
+  /** Records cash collected for an order and publishes `cod.collected`, inside the caller's transaction. */
   async record(
     ctx: RequestContext,
     entry: {
@@ -44,11 +47,12 @@ export class CodLedgerService {
       overrideReason: string | null;
     },
   ): Promise<void> {
-    await this.db.query(
+    const [row] = await this.db.query<{ created_at: Date; region_id: string }>(
       ctx,
       `INSERT INTO cod_ledger (order_id, agent_id, pickup_point_id, amount_cents, expected_cents, override_reason,
          recorded_by_id, recorded_by_role)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       RETURNING created_at, (SELECT region_id FROM orders WHERE id = $1) AS region_id`,
       [
         entry.orderId,
         'agentId' in entry.holder ? entry.holder.agentId : null,
@@ -60,6 +64,20 @@ export class CodLedgerService {
         ctx.role,
       ],
     );
+    await this.outbox.append(ctx, [
+      event(
+        'cod.collected',
+        {
+          orderId: entry.orderId,
+          agentId: 'agentId' in entry.holder ? entry.holder.agentId : null,
+          pickupPointId: 'pickupPointId' in entry.holder ? entry.holder.pickupPointId : null,
+          regionId: row.region_id,
+          amountCents: entry.amountCents,
+          collectedAt: row.created_at.toISOString(),
+        },
+        { aggregateId: entry.orderId },
+      ),
+    ]);
   }
 
   /** An agent's COD-held balance and its entries, newest first (agents see only their own: else 404). */

@@ -25,7 +25,13 @@ import {
   STATUS_TIMESTAMPS,
   STOCK_EFFECTS,
 } from './order-state-machine';
-import { OrderEventView, OrderLineView, OrderView, PlaceOrderCommand } from './order.types';
+import {
+  OrderEventView,
+  OrderLineView,
+  OrderLineWithCategory,
+  OrderView,
+  PlaceOrderCommand,
+} from './order.types';
 
 export interface PlaceResult {
   order: OrderView;
@@ -414,6 +420,33 @@ export class OrderService {
     );
     if (!rows[0]) return null;
     return orderView(rows[0], (await this.linesOf(ctx, [id])).get(id) ?? []);
+  }
+
+  /**
+   * The lines of an order with each product's category, as commission rules need them (system use;
+   * the unit price is the one frozen at order time, the category the product's current one).
+   */
+  async linesWithCategory(ctx: RequestContext, orderId: string): Promise<OrderLineWithCategory[]> {
+    const rows = await this.db.query<{
+      sku: string;
+      category: string;
+      quantity: number;
+      unit_price_cents: number;
+      line_total_cents: string;
+    }>(
+      ctx,
+      `SELECT l.sku, p.category, l.quantity, l.unit_price_cents, l.line_total_cents
+         FROM order_lines l JOIN products p ON p.id = l.product_id
+        WHERE l.order_id = $1 ORDER BY l.line_no`,
+      [orderId],
+    );
+    return rows.map((r) => ({
+      sku: r.sku,
+      category: r.category,
+      quantity: r.quantity,
+      unitPriceCents: r.unit_price_cents,
+      lineTotalCents: Number(r.line_total_cents),
+    }));
   }
 
   /** Finds an order by its number (as read out on the phone or texted back), within scope. */

@@ -38,6 +38,15 @@ export interface OrderLineView {
   installFeeCents: number;
 }
 
+/** An order line with its product's category (for commission rules). */
+export interface OrderLineWithCategory {
+  sku: string;
+  category: string;
+  quantity: number;
+  unitPriceCents: number;
+  lineTotalCents: number;
+}
+
 export interface OrderView {
   id: string;
   number: string;

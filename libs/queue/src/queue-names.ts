@@ -6,6 +6,7 @@ export enum QueueName {
   Orders = 'orders',
   Fulfilment = 'fulfilment',
   Tasks = 'tasks',
+  Commissions = 'commissions',
 }
 
 /**
@@ -15,7 +16,12 @@ export enum QueueName {
  */
 export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = {
   'order.placed': [QueueName.Notifications, QueueName.Fulfilment],
-  'order.status_changed': [QueueName.Notifications, QueueName.Fulfilment, QueueName.Tasks],
+  'order.status_changed': [
+    QueueName.Notifications,
+    QueueName.Fulfilment,
+    QueueName.Tasks,
+    QueueName.Commissions,
+  ],
   'order.payment_timer': [QueueName.Orders],
   'order.payment_reminder': [QueueName.Notifications],
   'notification.requested': [QueueName.Notifications],
@@ -25,9 +31,9 @@ export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = 
   'agent.moved': [QueueName.Fulfilment],
   'parcel.timer': [QueueName.Fulfilment],
   'order.completion_due': [QueueName.Tasks],
-  // The tasks queue completes the order; the commissions ledger subscribes when its consumer exists.
-  'task.completed': [QueueName.Tasks],
-  'cod.collected': [],
+  // The tasks queue completes the order; the commissions ledger books the install fee.
+  'task.completed': [QueueName.Tasks, QueueName.Commissions],
+  'cod.collected': [QueueName.Commissions],
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

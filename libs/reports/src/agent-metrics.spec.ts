@@ -14,8 +14,10 @@ describe('agentMetricsSql', () => {
     expect(sut).toContain('LEFT JOIN src_b ON src_b.agent_id = a.id');
   });
 
-  it('has no earnings source yet: earningsCents is 0 until commission_entries is added', () => {
-    expect(agentMetricsSql(scoped)).toContain('(0)::bigint AS "earningsCents"');
-    expect(AGENT_METRIC_SOURCES.map((s) => s.name)).toEqual(['handoffs', 'task_work', 'cod']);
+  it('reads earnings from the commissions ledger, one source per metric family', () => {
+    expect(agentMetricsSql(scoped)).toContain(
+      '(COALESCE(src_earnings.earned, 0))::bigint AS "earningsCents"',
+    );
+    expect(AGENT_METRIC_SOURCES.map((s) => s.name)).toEqual(['handoffs', 'task_work', 'cod', 'earnings']);
   });
 });

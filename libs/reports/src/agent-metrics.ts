@@ -57,16 +57,26 @@ export const AGENT_METRIC_SOURCES: AgentMetricSource[] = [
     columns: { tasksDone: 'done', tasksOverdue: 'overdue' },
   },
   {
-    // Cash collected on delivery in the period, and the cash held at the period's end (every entry
-    // recorded before it: nothing draws the ledger down until settlements exist).
+    // Cash collected on delivery in the period, and the cash held at the period's end: every entry
+    // recorded before it, less what a settlement paid before it cleared (commission_cod.cleared_at).
     name: 'cod',
     sql: `SELECT c.agent_id,
                  sum(c.amount_cents) FILTER (WHERE c.created_at >= $1) AS collected,
-                 sum(c.amount_cents) AS held
+                 sum(c.amount_cents) FILTER (WHERE d.cleared_at IS NULL OR d.cleared_at >= $2) AS held
             FROM cod_ledger c
+            LEFT JOIN commission_cod d ON d.order_id = c.order_id
            WHERE c.agent_id IN (SELECT id FROM scoped_agents) AND c.created_at < $2
            GROUP BY c.agent_id`,
     columns: { codCollectedCents: 'collected', codHeldCents: 'held' },
+  },
+  {
+    // Earnings of the period: the commissions ledger (signed entries: reversals are negative).
+    name: 'earnings',
+    sql: `SELECT ce.agent_id, sum(ce.amount_cents) AS earned
+            FROM commission_entries ce
+           WHERE ce.period = $4 AND ce.agent_id IN (SELECT id FROM scoped_agents)
+           GROUP BY ce.agent_id`,
+    columns: { earningsCents: 'earned' },
   },
 ];
 

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles } from '@campus/auth';
+import {
+  CreateSettlementDto,
+  MarkPaidDto,
+  SettlementQueryDto,
+  SettlementsService,
+  SettlementView,
+  StatementLinesView,
+} from '@campus/commissions';
+import { Page, RequestContext } from '@campus/core';
+import type { FastifyReply } from 'fastify';
+import { UuidParam } from '../common/validation';
+
+/** Monthly settlements of a region; managers their own region only (another region is 404). */
+@ApiTags('commissions')
+@ApiBearerAuth()
+@Controller('settlements')
+export class SettlementsController {
+  constructor(private readonly settlements: SettlementsService) {}
+
+  @Post()
+  @Roles('regional_manager', 'admin')
+  @ApiCreatedResponse({ description: 'a draft with one statement per agent; 409 if one exists' })
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateSettlementDto): Promise<SettlementView> {
+    return this.settlements.create(ctx, dto.regionId, dto.period);
+  }
+
+  @Get()
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({
+    description: 'settlements in scope, newest first, with totals; filters regionId, period, status',
+  })
+  list(
+    @Ctx() ctx: RequestContext,
+    @Query() q: SettlementQueryDto,
+  ): Promise<Page<Omit<SettlementView, 'statements'>>> {
+    return this.settlements.list(ctx, q);
+  }
+
+  @Get(':id')
+  @Roles('regional_manager', 'admin')
+  get(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<SettlementView> {
+    return this.settlements.get(ctx, id);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ description: '`approved`; its entries are locked; 409 unless draft' })
+  approve(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<SettlementView> {
+    return this.settlements.approve(ctx, id);
+  }
+
+  @Post(':id/mark-paid')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ description: '`paid`; the COD cash settled is cleared; 409 unless approved' })
+  markPaid(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: MarkPaidDto,
+  ): Promise<SettlementView> {
+    return this.settlements.markPaid(ctx, id, dto.paymentReference);
+  }
+
+  @Get(':id/export.csv')
+  @Roles('regional_manager', 'admin')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'UTF-8 with BOM; one row per agent and a TOTAL row' })
+  async export(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const csv = await this.settlements.exportCsv(ctx, id);
+    void reply.header('Content-Type', 'text/csv; charset=utf-8');
+    void reply.header('Content-Disposition', `attachment; filename="${csv.filename}"`);
+    return csv.body;
+  }
+
+  @Get(':id/statements/:agentId')
+  @Roles('regional_manager', 'admin', 'agent')
+  @ApiOkResponse({ description: "one agent's statement with its entries and COD cash (agents: their own)" })
+  statement(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Param('agentId', UuidParam) agentId: string,
+  ): Promise<StatementLinesView> {
+    return this.settlements.statement(ctx, id, agentId);
+  }
+}

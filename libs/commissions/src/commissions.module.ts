@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { NetworkModule } from '@campus/network';
+import { OrdersModule } from '@campus/orders';
+import { CodCollectedProcessor } from './jobs/cod-collected.processor';
+import { OrderStatusCommissionsProcessor } from './jobs/order-status.processor';
+import { TaskCompletedCommissionsProcessor } from './jobs/task-completed.processor';
+import { LedgerService } from './ledger.service';
+import { CommissionRulesService } from './rules.service';
+import { SettlementsService } from './settlements.service';
+
+@Module({
+  imports: [OrdersModule, NetworkModule],
+  providers: [CommissionRulesService, LedgerService, SettlementsService],
+  exports: [CommissionRulesService, LedgerService, SettlementsService],
+})
+export class CommissionsModule {}
+
+/** The worker side: the ledger books completions, returns, install fees and COD cash. */
+@Module({
+  imports: [CommissionsModule],
+  providers: [OrderStatusCommissionsProcessor, TaskCompletedCommissionsProcessor, CodCollectedProcessor],
+})
+export class CommissionsJobsModule {}

@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  Clock,
+  decodeCursor,
+  Page,
+  RequestContext,
+  shanghaiPeriod,
+  toPage,
+  ValidationError,
+} from '@campus/core';
+import { Db } from '@campus/database';
+import { AgentsService } from '@campus/network';
+import { OrderService } from '@campus/orders';
+import type { EventPayloads } from '@campus/queue';
+import { LineCommission, orderCommission } from './commission-policy';
+import { entryScopeSql } from './commission-scope';
+import { EarningsView, EntryKind, EntryView } from './commission.types';
+import { CreateAdjustmentDto, EntryQueryDto } from './dto/commissions.dto';
+import { CommissionRulesService } from './rules.service';
+
+/** A ledger row as written; `source_id` + `kind` is unique, so a repeated write inserts nothing. */
+interface NewEntry {
+  agentId: string;
+  regionId: string;
+  kind: EntryKind;
+  amountCents: number;
+  sourceId: string;
+  orderId: string | null;
+  earnedAt: Date;
+  ruleIds?: string[];
+  tierId?: string | null;
+  description: string;
+  detail?: Record<string, unknown>;
+  reason?: string | null;
+}
+
+export interface EntryRow {
+  id: string;
+  agent_id: string;
+  region_id: string;
+  kind: EntryKind;
+  amount_cents: string;
+  source_id: string;
+  order_id: string | null;
+  period: string;
+  earned_at: Date;
+  rule_ids: string[];
+  tier_id: string | null;
+  rule_description: string;
+  detail: { lines?: LineCommission[] };
+  reason: string | null;
+  created_by_id: string;
+  created_by_role: string;
+  created_at: Date;
+  statement_id: string | null;
+  locked_at: Date | null;
+}
+
+export function entryView(r: EntryRow): EntryView {
+  return {
+    id: String(r.id),
+    agentId: r.agent_id,
+    regionId: r.region_id,
+    kind: r.kind,
+    amountCents: Number(r.amount_cents),
+    sourceId: r.source_id,
+    orderId: r.order_id,
+    period: r.period,
+    earnedAt: r.earned_at,
+    ruleIds: r.rule_ids,
+    tierId: r.tier_id,
+    rule: r.rule_description,
+    lines: r.detail.lines ?? null,
+    reason: r.reason,
+    createdBy: { id: r.created_by_id, role: r.created_by_role },
+    createdAt: r.created_at,
+    statementId: r.statement_id,
+    locked: r.locked_at !== null,
+  };
+}
+
+/** Thrown by a consumer when what it depends on is not visible yet; the queue retries it. */
+export class NotYetBookedError extends Error {}
+
+/**
+ * The append-only commission ledger. Consumers book what the other contexts report (completions,
+ * returns, install fees, COD cash) and admins add adjustments; nothing is ever updated except the
+ * settlement marks (which the table's trigger limits to unlocked rows). Each booking is keyed by its
+ * source and kind, so at-least-once delivery books once.
+ */
+@Injectable()
+export class LedgerService {
+  private readonly log = new Logger(LedgerService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly orders: OrderService,
+    private readonly agents: AgentsService,
+    private readonly rules: CommissionRulesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * An order completed: its attributed agent earns the commission of its lines under the rules valid
+   * at completion, plus the region's tier bonus for the order's rank among the agent's completed
+   * orders of that month. The rank is counted under a lock per (agent, month), so two completions
+   * processed at once get ranks n and n+1. Returns the entry, or null when there is nothing to book.
+   */
+  async bookOrderCommission(
+    ctx: RequestContext,
+    facts: { orderId: string; agentId: string | null; regionId: string },
+  ): Promise<EntryView | null> {
+    if (!facts.agentId) return null;
+    const agentId = facts.agentId;
+    return this.db.transaction(ctx, async (tx) => {
+      const existing = await this.findEntry(tx, facts.orderId, 'order_commission');
+      if (existing) return existing;
+      const order = await this.orders.find(tx.asSystem(), facts.orderId);
+      if (!order?.completedAt) {
+        this.log.warn(`order ${facts.orderId} has no completion time; no commission booked`);
+        return null;
+      }
+      const at = order.completedAt;
+      const period = shanghaiPeriod(at);
+      await this.db.query(tx, `SELECT pg_advisory_xact_lock(hashtext($1))`, [
+        `commission:${agentId}:${period}`,
+      ]);
+      const [count] = await this.db.query<{ n: number }>(
+        tx,
+        `SELECT count(*)::int AS n FROM commission_entries
+          WHERE agent_id = $1 AND period = $2 AND kind = 'order_commission'`,
+        [agentId, period],
+      );
+      const lines = await this.orders.linesWithCategory(tx, facts.orderId);
+      const rules = await this.rules.rulesFor(
+        tx,
+        [...new Set(lines.map((l) => l.sku))],
+        [...new Set(lines.map((l) => l.category))],
+      );
+      const tiers = await this.rules.tiersOf(tx, order.regionId);
+      const c = orderCommission({ lines, rules, tiers, rank: count.n + 1, at });
+      return this.insert(tx, {
+        agentId,
+        regionId: order.regionId,
+        kind: 'order_commission',
+        amountCents: c.amountCents,
+        sourceId: facts.orderId,
+        orderId: facts.orderId,
+        earnedAt: at,
+        ruleIds: c.ruleIds,
+        tierId: c.tierId,
+        description: `order ${order.number}: ${c.description}`,
+        detail: { rank: c.rank, lines: c.lines },
+      });
+    });
+  }
+
+  /**
+   * A completed order was returned: its commission is reversed, exactly the amount booked, for the same
+   * agent, in the month of the return (a settled commission is thus clawed back in a later statement).
+   * If the commission is not visible yet (its job is still running), this throws so the queue retries.
+   */
+  async bookReversal(
+    ctx: RequestContext,
+    facts: { orderId: string; agentId: string | null; reason: string | null },
+  ): Promise<EntryView | null> {
+    return this.db.transaction(ctx, async (tx) => {
+      const existing = await this.findEntry(tx, facts.orderId, 'reversal');
+      if (existing) return existing;
+      const earned = await this.findEntry(tx, facts.orderId, 'order_commission');
+      if (!earned) {
+        if (!facts.agentId) return null;
+        throw new NotYetBookedError(`the commission of order ${facts.orderId} is not booked yet`);
+      }
+      const order = await this.orders.find(tx.asSystem(), facts.orderId);
+      const at = order?.returnedAt ?? this.clock.now();
+      return this.insert(tx, {
+        agentId: earned.agentId,
+        regionId: earned.regionId,
+        kind: 'reversal',
+        amountCents: -earned.amountCents,
+        sourceId: facts.orderId,
+        orderId: facts.orderId,
+        earnedAt: at,
+        ruleIds: earned.ruleIds,
+        tierId: earned.tierId,
+        description: `return of order ${order?.number ?? facts.orderId}: reverses entry ${earned.id}`,
+        detail: { reverses: earned.id },
+        reason: facts.reason,
+      });
+    });
+  }
+
+  /** A task was done: its fee is the agent's (nothing for a task without a fee). */
+  async bookInstallFee(ctx: RequestContext, t: EventPayloads['task.completed']): Promise<EntryView | null> {
+    if (t.installFeeCents <= 0) return null;
+    return this.insert(ctx, {
+      agentId: t.agentId,
+      regionId: t.regionId,
+      kind: 'install_fee',
+      amountCents: t.installFeeCents,
+      sourceId: t.taskId,
+      orderId: t.orderId,
+      earnedAt: new Date(t.completedAt),
+      description: `${t.kind} task ${t.taskId}: fee ${t.installFeeCents}`,
+      detail: { taskId: t.taskId, kind: t.kind },
+    });
+  }
+
+  /** Cash collected on delivery, held by an agent (or a pickup point) until a settlement clears it. */
+  async recordCod(ctx: RequestContext, c: EventPayloads['cod.collected']): Promise<void> {
+    const at = new Date(c.collectedAt);
+    await this.db.query(
+      ctx,
+      `INSERT INTO commission_cod (order_id, agent_id, pickup_point_id, region_id, amount_cents, collected_at, period)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`,
+      [
+        c.orderId,
+        c.agentId,
+        c.agentId ? null : c.pickupPointId,
+        c.regionId,
+        c.amountCents,
+        at,
+        shanghaiPeriod(at),
+      ],
+    );
+  }
+
+  /** An admin's correction: a new signed entry for the agent in the current month, with a reason. */
+  async adjust(ctx: RequestContext, dto: CreateAdjustmentDto): Promise<EntryView> {
+    if (dto.amountCents === 0) throw ValidationError.field('amountCents', 'must not be zero');
+    const agent = await this.agents.get(ctx, dto.agentId);
+    const entry = await this.insert(ctx, {
+      agentId: agent.id,
+      regionId: agent.regionId,
+      kind: 'adjustment',
+      amountCents: dto.amountCents,
+      sourceId: randomUUID(),
+      orderId: null,
+      earnedAt: this.clock.now(),
+      description: `adjustment by ${ctx.principal.username ?? ctx.actorId}`,
+      reason: dto.reason,
+    });
+    return entry!;
+  }
+
+  /** Entries in the caller's scope (agents their own, managers their region's), newest first. */
+  async list(ctx: RequestContext, q: EntryQueryDto): Promise<Page<EntryView>> {
+    const params: unknown[] = [];
+    const add = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = [entryScopeSql(ctx, 'e', params)];
+    if (q.agentId) {
+      let agentId = q.agentId;
+      if (agentId === 'me') {
+        if (!ctx.principal.agentId) throw ValidationError.field('agentId', '"me" is only for agents');
+        agentId = ctx.principal.agentId;
+      }
+      where.push(`e.agent_id = ${add(agentId)}`);
+    }
+    if (q.period) where.push(`e.period = ${add(q.period)}`);
+    if (q.kind) where.push(`e.kind = ${add(q.kind)}`);
+    if (q.cursor) {
+      const [id] = decodeCursor(q.cursor, ['string']);
+      if (!/^\d{1,18}$/.test(String(id)))
+        throw ValidationError.field('cursor', 'is not a cursor this API issued');
+      where.push(`e.id < ${add(id)}::bigint`);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<EntryRow>(
+      ctx,
+      `SELECT e.* FROM commission_entries e WHERE ${where.join(' AND ')} ORDER BY e.id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    const page = toPage(rows, limit, (r) => [String(r.id)]);
+    return { ...page, items: page.items.map(entryView) };
+  }
+
+  /**
+   * An agent's money for a month: the entries of that month by kind, and the COD cash they hold now
+   * (collected and not yet cleared by a paid settlement). Agents see only themselves (else 404),
+   * managers their region's agents.
+   */
+  async earnings(ctx: RequestContext, agentId: string, period?: string): Promise<EarningsView> {
+    await this.agents.get(ctx, agentId);
+    const p = period ?? shanghaiPeriod(this.clock.now());
+    const [row] = await this.db.query<{
+      commission: string;
+      reversal: string;
+      install_fee: string;
+      adjustment: string;
+      n: number;
+      cod: string;
+    }>(
+      ctx,
+      `SELECT COALESCE(sum(amount_cents) FILTER (WHERE kind = 'order_commission'), 0) AS commission,
+              COALESCE(sum(amount_cents) FILTER (WHERE kind = 'reversal'), 0) AS reversal,
+              COALESCE(sum(amount_cents) FILTER (WHERE kind = 'install_fee'), 0) AS install_fee,
+              COALESCE(sum(amount_cents) FILTER (WHERE kind = 'adjustment'), 0) AS adjustment,
+              count(*)::int AS n,
+              (SELECT COALESCE(sum(amount_cents), 0) FROM commission_cod
+                WHERE agent_id = $1 AND cleared_at IS NULL) AS cod
+         FROM commission_entries WHERE agent_id = $1 AND period = $2`,
+      [agentId, p],
+    );
+    const totals = {
+      commissionCents: Number(row.commission),
+      reversalCents: Number(row.reversal),
+      installFeeCents: Number(row.install_fee),
+      adjustmentCents: Number(row.adjustment),
+      codHeldCents: Number(row.cod),
+    };
+    return {
+      agentId,
+      period: p,
+      ...totals,
+      netCents:
+        totals.commissionCents +
+        totals.reversalCents +
+        totals.installFeeCents +
+        totals.adjustmentCents -
+        totals.codHeldCents,
+      entryCount: row.n,
+    };
+  }
+
+  private async findEntry(ctx: RequestContext, sourceId: string, kind: EntryKind): Promise<EntryView | null> {
+    const rows = await this.db.query<EntryRow>(
+      ctx,
+      `SELECT * FROM commission_entries WHERE source_id = $1 AND kind = $2`,
+      [sourceId, kind],
+    );
+    return rows[0] ? entryView(rows[0]) : null;
+  }
+
+  /** Inserts an entry unless its (source, kind) exists; returns the entry either way. */
+  private async insert(ctx: RequestContext, e: NewEntry): Promise<EntryView | null> {
+    const rows = await this.db.query<EntryRow>(
+      ctx,
+      `INSERT INTO commission_entries (agent_id, region_id, kind, amount_cents, source_id, order_id, period, earned_at,
+         rule_ids, tier_id, rule_description, detail, reason, created_by_id, created_by_role)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12::jsonb, $13, $14, $15)
+       ON CONFLICT (source_id, kind) DO NOTHING
+       RETURNING *`,
+      [
+        e.agentId,
+        e.regionId,
+        e.kind,
+        e.amountCents,
+        e.sourceId,
+        e.orderId,
+        shanghaiPeriod(e.earnedAt),
+        e.earnedAt,
+        e.ruleIds ?? [],
+        e.tierId ?? null,
+        e.description,
+        JSON.stringify(e.detail ?? {}),
+        e.reason ?? null,
+        ctx.actorId,
+        ctx.role,
+      ],
+    );
+    return rows[0] ? entryView(rows[0]) : this.findEntry(ctx, e.sourceId, e.kind);
+  }
+}
