@@ -48,6 +48,8 @@ describe('Console in a browser (e2e)', () => {
         campusId: w.campusA2.id,
       })),
     };
+    // 10 % on every product, so the attributed order earns a commission.
+    await fx.post(w.tokens.admin, '/api/commission-rules', { rateBps: 1000 });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -70,7 +72,7 @@ describe('Console in a browser (e2e)', () => {
   }
 
   /** Keys the order form the way an operator does: type, pick with the keyboard, Enter. */
-  async function keyOrder(page: Page, phone: string, quantity: number): Promise<void> {
+  async function keyOrder(page: Page, phone: string, quantity: number, agentCode?: string): Promise<void> {
     await page.getByLabel(zh.form.customerPhone).fill(phone);
     await page.getByLabel(zh.form.customerName).fill('Li Lei');
     const sku = page.getByLabel(`${zh.form.product} 1`);
@@ -90,6 +92,7 @@ describe('Console in a browser (e2e)', () => {
     await campus.press('Enter');
     await page.getByLabel(zh.form.address).fill('Dorm 5, room 302');
     await page.getByText(zh.form.cod, { exact: true }).click();
+    if (agentCode) await page.getByLabel(zh.form.agentCode).fill(agentCode.toLowerCase());
   }
 
   it('a call-centre operator keys a phone order and reads its number', async () => {
@@ -100,7 +103,7 @@ describe('Console in a browser (e2e)', () => {
     await page.getByLabel(zh.callCentre.phone).fill('138 0013 8001');
     await page.getByLabel(zh.callCentre.phone).press('Enter');
     await page.getByText(zh.callCentre.noOrders).waitFor();
-    await keyOrder(page, '13800138001', 2);
+    await keyOrder(page, '13800138001', 2, agent.referralCode);
     await page.getByTestId('place-order').click();
     const number = (await page.getByTestId('order-number').innerText()).trim();
 
@@ -404,6 +407,106 @@ describe('Console in a browser (e2e)', () => {
     await page.context().close();
   });
 
+  it('the agent reads this month’s earnings with the COD cash held', async () => {
+    const period = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    // The worker completes the delivered orders: the attributed one earns 10 %, the install its fee.
+    const earnings = await eventually(async () => {
+      const res = await app
+        .http()
+        .get(`/api/agents/${agent.id}/earnings`)
+        .query({ period })
+        .set(auth(w.tokens.admin));
+      return res.body.commissionCents === 780 && res.body.installFeeCents > 0 ? res.body : undefined;
+    }, 20_000);
+    expect(earnings.codHeldCents).toBe(7800 + 29900);
+
+    const page = await newPage(browser, {
+      viewport: { width: 375, height: 812 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+    });
+    await signIn(page, agent.username);
+    await page.waitForURL(/\/agent$/);
+    await page.getByRole('tab', { name: zh.agent.earnings }).click();
+    const net = `${earnings.netCents < 0 ? '-' : ''}¥${(Math.abs(earnings.netCents) / 100).toFixed(2)}`;
+    await page
+      .getByTestId('earnings-commission')
+      .filter({ hasText: /^¥7\.80$/ })
+      .waitFor();
+    await page
+      .getByTestId('cod-held')
+      .filter({ hasText: /^¥377\.00$/ })
+      .waitFor();
+    await page.getByTestId('earnings-net').filter({ hasText: net }).waitFor();
+    await screenshot(page, 'agent-earnings');
+    await page.context().close();
+  });
+
+  it('a manager creates and approves the month’s settlement and downloads the CSV', async () => {
+    const period = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const page = await newPage(browser, { acceptDownloads: true });
+    await signIn(page, `mgr.a.${w.suffix}`);
+    await page.waitForURL(/\/manager$/);
+    await page.getByRole('tab', { name: zh.settlement.tab }).click();
+    await page.getByLabel(zh.reports.period).fill(period);
+    await page.getByRole('button', { name: zh.settlement.create }).click();
+    const row = page.locator('tr', { hasText: 'Wang Fang' }).first();
+    await row.waitFor();
+    await expect(page.getByTestId('settlement-status').innerText()).resolves.toBe(
+      zh.settlement.statuses.draft,
+    );
+
+    const list = await app
+      .http()
+      .get('/api/settlements')
+      .query({ regionId: w.regionA.id, period })
+      .set(auth(w.tokens.managerA));
+    const id = list.body.items[0].id as string;
+    const created = await app.http().get(`/api/settlements/${id}`).set(auth(w.tokens.managerA));
+    const statement = (
+      created.body.statements as { agentName: string; netCents: number; commissionCents: number }[]
+    ).find((st) => st.agentName === 'Wang Fang')!;
+    expect(statement.commissionCents).toBe(780);
+
+    // Review the agent's statement: its entries.
+    await row.locator('.ant-table-row-expand-icon').click();
+    await page.getByText(zh.settlement.kinds.order_commission).first().waitFor();
+    await page.getByText(zh.settlement.kinds.install_fee).first().waitFor();
+
+    await page.getByRole('button', { name: zh.settlement.approve }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: zh.settlement.approve }).click();
+    await page.getByText(zh.settlement.statuses.approved, { exact: true }).waitFor();
+    await screenshot(page, 'manager-settlement');
+    const approved = await app.http().get(`/api/settlements/${id}`).set(auth(w.tokens.managerA));
+    expect(approved.body.status).toBe('approved');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: zh.settlement.csv }).click();
+    const file = await download;
+    const csv = await new Promise<string>((resolve, reject) => {
+      void file.createReadStream().then((stream) => {
+        let body = '';
+        stream.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        stream.on('end', () => resolve(body));
+        stream.on('error', reject);
+      }, reject);
+    });
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'region,period,status,agent_id,agent_name,campus,commission,reversals,install_fees,adjustments,cod_held,net_payable,entries',
+    );
+    const cells = lines.find((l) => l.includes('Wang Fang'))!.split(',');
+    expect(cells).toEqual(
+      expect.arrayContaining([period, 'approved', agent.id, 'Wang Fang', '7.80', '377.00']),
+    );
+    expect(cells[11]).toBe((statement.netCents / 100).toFixed(2));
+    expect(lines[lines.length - 1]).toMatch(/^TOTAL|,TOTAL,/);
+    await page.context().close();
+  });
+
   it('a customer signs in with a texted code and sees their own orders', async () => {
     const page = await newPage(browser);
     await page.goto(`${base}/sign-in`);
@@ -457,7 +560,15 @@ describe('Console in a browser (e2e)', () => {
     const missing = await fetch(`${base}/api/no-such-route`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
-    for (const name of ['call-centre', 'manager', 'manager-reports', 'agent', 'pickup']) {
+    for (const name of [
+      'call-centre',
+      'manager',
+      'manager-reports',
+      'manager-settlement',
+      'agent',
+      'agent-earnings',
+      'pickup',
+    ]) {
       const file = `${__dirname}/../docs/screenshots/${name}.png`;
       expect(existsSync(file) && statSync(file).size > 10_000).toBe(true);
     }

@@ -16,7 +16,7 @@ import {
 } from '@campus/network';
 import { UuidParam } from '../common/validation';
 import { OptionalUuidQuery } from '../common/optional-uuid-query.pipe';
-import { CampusView, LockerSummaryView, PickupPointView } from './setup.views';
+import { CampusView, LockerSummaryView, PickupPointView, RegionView } from './setup.views';
 
 @ApiTags('setup')
 @ApiBearerAuth()
@@ -26,12 +26,14 @@ export class NetworkController {
 
   @Post('regions')
   @Roles('admin')
+  @ApiCreatedResponse({ type: RegionView })
   createRegion(@Ctx() ctx: RequestContext, @Body() dto: CreateRegionDto): Promise<Region> {
     return this.network.createRegion(ctx, dto);
   }
 
   @Get('regions')
   @Roles('admin', 'regional_manager', 'call_center')
+  @ApiOkResponse({ type: [RegionView] })
   listRegions(@Ctx() ctx: RequestContext): Promise<Region[]> {
     return this.network.listRegions(ctx);
   }

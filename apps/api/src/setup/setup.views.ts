@@ -1,6 +1,13 @@
 import { Page } from '@campus/core';
-import { AGENT_STATUSES, AgentStatus, AgentView, Campus, Locker, PickupPoint } from '@campus/network';
+import { AGENT_STATUSES, AgentStatus, AgentView, Campus, Locker, PickupPoint, Region } from '@campus/network';
 import { Id, List, NextCursor, NullableStr, Str, Time, Enum } from '../common/view-props';
+
+export class RegionView implements Region {
+  @Id() id: string;
+  @Str() code: string;
+  @Str() name: string;
+  @Time() createdAt: Date;
+}
 
 export class CampusView implements Campus {
   @Id() id: string;

@@ -791,6 +791,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/commission-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CommissionRulesController_list"];
+        put?: never;
+        post: operations["CommissionRulesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commission-tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CommissionRulesController_listTiers"];
+        put?: never;
+        post: operations["CommissionRulesController_createTier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commissions/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CommissionsController_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commissions/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CommissionsController_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commissions/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CommissionsController_integrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CommissionsController_earnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SettlementsController_list"];
+        put?: never;
+        post: operations["SettlementsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settlements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SettlementsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settlements/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SettlementsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settlements/{id}/mark-paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SettlementsController_markPaid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settlements/{id}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SettlementsController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settlements/{id}/statements/{agentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SettlementsController_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -865,6 +1057,14 @@ export interface components {
             code: string;
             /** @example Beijing */
             name: string;
+        };
+        RegionView: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
         };
         CreateCampusDto: {
             /** @example PKU */
@@ -1738,6 +1938,228 @@ export interface components {
             campuses: components["schemas"]["CampusCustomersView"][];
             total: components["schemas"]["CustomerFiguresView"];
         };
+        CreateCommissionRuleDto: {
+            /**
+             * @description the rule applies to this SKU only (most specific)
+             * @example USB-32G
+             */
+            sku?: string;
+            /** @description the rule applies to this product category */
+            category?: string;
+            /** @description basis points of the line total (100 = 1%) */
+            rateBps?: number;
+            /** @description fixed amount per unit sold */
+            fixedCents?: number;
+            /**
+             * @description first day (Asia/Shanghai) or instant the rule applies; open when absent
+             * @example 2026-11-01
+             */
+            validFrom?: string;
+            /**
+             * @description last day (inclusive, Asia/Shanghai) or instant (exclusive) the rule applies
+             * @example 2026-11-01
+             */
+            validTo?: string;
+        };
+        CreateCommissionTierDto: {
+            /** Format: uuid */
+            regionId: string;
+            /** @description the tier starts with this completed order of the month */
+            fromOrder: number;
+            /** @description extra basis points on every line of those orders */
+            bonusBps: number;
+            /**
+             * @description first day (Asia/Shanghai) or instant the tier applies
+             * @example 2026-11-01
+             */
+            validFrom?: string;
+            /**
+             * @description last day (inclusive, Asia/Shanghai) or instant (exclusive) the tier applies
+             * @example 2026-11-01
+             */
+            validTo?: string;
+        };
+        LineCommissionView: {
+            sku: string;
+            category: string;
+            quantity: number;
+            lineTotalCents: number;
+            /** Format: uuid */
+            ruleId: string | null;
+            /** @enum {string|null} */
+            scope: "sku" | "category" | "default" | null;
+            rateBps: number;
+            tierBonusBps: number;
+            fixedCents: number;
+            amountCents: number;
+        };
+        EntryCreatorView: {
+            /** Format: uuid */
+            id: string;
+            role: string;
+        };
+        EntryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            agentId: string;
+            /** Format: uuid */
+            regionId: string;
+            /** @enum {string} */
+            kind: "order_commission" | "reversal" | "install_fee" | "adjustment";
+            amountCents: number;
+            /** Format: uuid */
+            sourceId: string;
+            /** Format: uuid */
+            orderId: string | null;
+            period: string;
+            /** Format: date-time */
+            earnedAt: string;
+            ruleIds: string[];
+            /** Format: uuid */
+            tierId: string | null;
+            rule: string;
+            lines: components["schemas"]["LineCommissionView"][] | null;
+            reason: string | null;
+            createdBy: components["schemas"]["EntryCreatorView"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            statementId: string | null;
+            locked: boolean;
+        };
+        EntryPage: {
+            items: components["schemas"]["EntryResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        CreateAdjustmentDto: {
+            /** Format: uuid */
+            agentId: string;
+            /** @description signed; positive pays the agent more, negative less */
+            amountCents: number;
+            reason: string;
+        };
+        EarningsResponse: {
+            commissionCents: number;
+            /** @description negative: commissions taken back for returned orders */
+            reversalCents: number;
+            installFeeCents: number;
+            adjustmentCents: number;
+            /** @description COD cash the agent holds (owed to the company) */
+            codHeldCents: number;
+            /** @description commission + reversal + install fee + adjustment − COD held; < 0: the agent owes */
+            netCents: number;
+            /** Format: uuid */
+            agentId: string;
+            /** @example 2026-11 */
+            period: string;
+            entryCount: number;
+        };
+        CreateSettlementDto: {
+            /** Format: uuid */
+            regionId: string;
+            /**
+             * @description the month to close (Asia/Shanghai); earlier unsettled entries roll in
+             * @example 2026-11
+             */
+            period: string;
+        };
+        MoneyTotalsView: {
+            commissionCents: number;
+            /** @description negative: commissions taken back for returned orders */
+            reversalCents: number;
+            installFeeCents: number;
+            adjustmentCents: number;
+            /** @description COD cash the agent holds (owed to the company) */
+            codHeldCents: number;
+            /** @description commission + reversal + install fee + adjustment − COD held; < 0: the agent owes */
+            netCents: number;
+        };
+        StatementResponse: {
+            commissionCents: number;
+            /** @description negative: commissions taken back for returned orders */
+            reversalCents: number;
+            installFeeCents: number;
+            adjustmentCents: number;
+            /** @description COD cash the agent holds (owed to the company) */
+            codHeldCents: number;
+            /** @description commission + reversal + install fee + adjustment − COD held; < 0: the agent owes */
+            netCents: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            agentId: string;
+            agentName: string;
+            campusName: string;
+            entryCount: number;
+        };
+        SettlementResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            regionId: string;
+            /** @example 2026-11 */
+            period: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            totals: components["schemas"]["MoneyTotalsView"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            paidAt: string | null;
+            paymentReference: string | null;
+            statements: components["schemas"]["StatementResponse"][];
+        };
+        SettlementSummaryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            regionId: string;
+            /** @example 2026-11 */
+            period: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            totals: components["schemas"]["MoneyTotalsView"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            paidAt: string | null;
+            paymentReference: string | null;
+        };
+        SettlementPage: {
+            items: components["schemas"]["SettlementSummaryView"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        MarkPaidDto: {
+            /** @description the bank transfer or payment batch reference */
+            paymentReference?: string;
+        };
+        CodHoldingResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            amountCents: number;
+            /** Format: date-time */
+            collectedAt: string;
+            period: string;
+        };
+        StatementLinesResponse: {
+            /** Format: uuid */
+            settlementId: string;
+            period: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "paid";
+            statement: components["schemas"]["StatementResponse"];
+            entries: components["schemas"]["EntryResponse"][];
+            cod: components["schemas"]["CodHoldingResponse"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -1848,7 +2270,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RegionView"][];
+                };
             };
         };
     };
@@ -1869,7 +2293,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RegionView"];
+                };
             };
         };
     };
@@ -3144,6 +3570,348 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CustomerReportView"];
                     "text/csv": components["schemas"]["CustomerReportView"];
+                };
+            };
+        };
+    };
+    CommissionRulesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CommissionRulesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommissionRuleDto"];
+            };
+        };
+        responses: {
+            /** @description a rule by SKU, category or the default; the most specific wins */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CommissionRulesController_listTiers: {
+        parameters: {
+            query?: {
+                regionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CommissionRulesController_createTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommissionTierDto"];
+            };
+        };
+        responses: {
+            /** @description from the `fromOrder`-th completed order of a month, +`bonusBps` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CommissionsController_entries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description an agent id, or "me" for the calling agent */
+                agentId?: string;
+                period?: string;
+                kind?: "order_commission" | "reversal" | "install_fee" | "adjustment";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description entries in scope (agents their own, managers their region), newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryPage"];
+                };
+            };
+        };
+    };
+    CommissionsController_adjust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAdjustmentDto"];
+            };
+        };
+        responses: {
+            /** @description a signed adjustment entry in the current month, with its reason */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryResponse"];
+                };
+            };
+        };
+    };
+    CommissionsController_integrity: {
+        parameters: {
+            query: {
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description statements vs entries of the settlements of a period; `ok` and problems */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CommissionsController_earnings: {
+        parameters: {
+            query?: {
+                /** @description default: the current month (Asia/Shanghai) */
+                period?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the month by kind and the COD cash held now; netCents < 0: the agent owes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EarningsResponse"];
+                };
+            };
+        };
+    };
+    SettlementsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                regionId?: string;
+                period?: string;
+                status?: "draft" | "approved" | "paid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description settlements in scope, newest first, with totals; filters regionId, period, status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementPage"];
+                };
+            };
+        };
+    };
+    SettlementsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSettlementDto"];
+            };
+        };
+        responses: {
+            /** @description a draft with one statement per agent; 409 if one exists */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementResponse"];
+                };
+            };
+        };
+    };
+    SettlementsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementResponse"];
+                };
+            };
+        };
+    };
+    SettlementsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `approved`; its entries are locked; 409 unless draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementResponse"];
+                };
+            };
+        };
+    };
+    SettlementsController_markPaid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkPaidDto"];
+            };
+        };
+        responses: {
+            /** @description `paid`; the COD cash settled is cleared; 409 unless approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementResponse"];
+                };
+            };
+        };
+    };
+    SettlementsController_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 with BOM; one row per agent and a TOTAL row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+        };
+    };
+    SettlementsController_statement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one agent's statement with its entries and COD cash (agents: their own) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementLinesResponse"];
                 };
             };
         };

@@ -44,3 +44,9 @@ export function shanghaiToIso(date: string, time: string): string | null {
 export function shanghaiPeriod(at: Date = new Date()): string {
   return formatTime(at.toISOString()).slice(0, 7);
 }
+
+/** The Shanghai month before the one `at` falls in ("2026-10" in November): the month usually settled. */
+export function previousPeriod(at: Date = new Date()): string {
+  const [y, m] = shanghaiPeriod(at).split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}

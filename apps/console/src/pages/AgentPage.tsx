@@ -21,7 +21,7 @@ import { asProblem, type ApiProblem } from '../api/problem';
 import { clearSession, type Session } from '../auth/session';
 import { setLanguage } from '../i18n';
 import { centsToInput, formatCents, parseYuan } from '../lib/money';
-import { formatTime, shanghaiToIso } from '../lib/time';
+import { formatTime, shanghaiPeriod, shanghaiToIso } from '../lib/time';
 
 // Border-box: the popup is as wide as the screen, padding included (no sideways scrolling at 375 px).
 const POPUP_BODY = {
@@ -489,21 +489,41 @@ function Tasks() {
 
 function Earnings({ agentId }: { agentId: string }) {
   const { t } = useTranslation();
+  const [earnings, setEarnings] = useState<Schemas['EarningsResponse'] | null>(null);
   const [cod, setCod] = useState<Schemas['CodBalanceResponse'] | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const period = shanghaiPeriod();
   useEffect(() => {
+    ok(api.GET('/api/agents/{id}/earnings', { params: { path: { id: agentId }, query: { period } } })).then(
+      setEarnings,
+      (err) => setProblem(asProblem(err)),
+    );
     ok(api.GET('/api/agents/{id}/cod', { params: { path: { id: agentId }, query: { limit: 20 } } })).then(
       setCod,
       (err) => setProblem(asProblem(err)),
     );
-  }, [agentId]);
+  }, [agentId, period]);
+  const row = (label: string, cents: number | undefined, testId?: string) => (
+    <div style={{ display: 'flex', justifyContent: 'space-between', padding: '4px 0' }}>
+      <span>{label}</span>
+      <span data-testid={testId}>{cents === undefined ? '—' : formatCents(cents)}</span>
+    </div>
+  );
   return (
     <div style={{ padding: 12 }}>
       <MobileProblem problem={problem} />
-      <Card title={t('agent.codHeld')}>
-        <div style={{ fontSize: 28, fontWeight: 700 }} data-testid="cod-held">
-          {cod ? formatCents(cod.heldCents) : '—'}
+      <Card title={`${t('agent.thisMonth')} ${period}`} style={{ marginBottom: 12 }}>
+        <div style={{ fontSize: 13, color: '#666' }}>{t('agent.net')}</div>
+        <div style={{ fontSize: 32, fontWeight: 700 }} data-testid="earnings-net">
+          {earnings ? formatCents(earnings.netCents) : '—'}
         </div>
+        {row(t('settlement.commission'), earnings?.commissionCents, 'earnings-commission')}
+        {row(t('settlement.reversal'), earnings?.reversalCents)}
+        {row(t('settlement.installFee'), earnings?.installFeeCents)}
+        {row(t('settlement.adjustment'), earnings?.adjustmentCents)}
+        {row(t('agent.codHeld'), earnings?.codHeldCents, 'cod-held')}
+      </Card>
+      <Card title={t('agent.codEntries')}>
         {cod?.items.map((e) => (
           <div key={e.id} style={{ display: 'flex', justifyContent: 'space-between' }}>
             <span>{e.orderNumber}</span>

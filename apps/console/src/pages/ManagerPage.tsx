@@ -11,6 +11,7 @@ import { formatTime } from '../lib/time';
 
 // ECharts is large: the reports load when their tab is first opened.
 const ReportsPanel = lazy(() => import('./ReportsPanel'));
+const SettlementPanel = lazy(() => import('./SettlementPanel'));
 
 function useAgents() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -215,6 +216,15 @@ export function ManagerPage({ session }: { session: Session }) {
             ),
           },
           { key: 'overdue', label: t('manager.overdue'), children: <OverdueTasks agents={agents} /> },
+          {
+            key: 'settlement',
+            label: t('settlement.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <SettlementPanel session={session} />
+              </Suspense>
+            ),
+          },
           {
             key: 'reports',
             label: t('reports.tab'),
