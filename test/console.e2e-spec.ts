@@ -144,6 +144,58 @@ describe('Console in a browser (e2e)', () => {
     await page.context().close();
   });
 
+  it('the call-centre screens work without a mouse: Tab through the form in reading order, Enter submits', async () => {
+    const page = await newPage(browser);
+    await signIn(page, `cc.${w.suffix}`);
+    await page.waitForURL(/\/call-centre$/);
+    const focused = () => page.evaluate('document.activeElement && document.activeElement.id');
+    // The phone search has the focus on arrival.
+    await expect(focused()).resolves.toBe('phone');
+    await page.keyboard.type('13800138005');
+    await page.keyboard.press('Enter');
+    await page.getByText(zh.callCentre.noOrders).waitFor();
+    await page.keyboard.press('Tab'); // the search button
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('order_customer_phone');
+    await page.keyboard.type('13800138005');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('order_customer_name');
+    await page.keyboard.type('Sun Li');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('order_lines_0_sku');
+    await page.keyboard.type(w.skus.pen);
+    await page.locator('.ant-select-item-option', { hasText: w.skus.pen }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('order_lines_0_quantity');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('4');
+    // The remove button of the only line is disabled, so Tab goes on to "add product", then the
+    // fulfilment choice; the arrow keys pick door delivery.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('order_fulfillment_campusId');
+    await page.keyboard.type('Campus CA2');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('order_fulfillment_address');
+    await page.keyboard.type('Library, 3rd floor');
+    await page.keyboard.press('Enter');
+    const number = (await page.getByTestId('order-number').innerText()).trim();
+    const [order] = await ordersFor('+8613800138005');
+    expect(order).toMatchObject({ number, totalCents: 2000, channel: 'phone' });
+    const full = await app.http().get(`/api/orders/${order.id}`).set(auth(w.tokens.callCenter));
+    expect(full.body.fulfillment).toMatchObject({
+      type: 'delivery',
+      campusId: w.campusA2.id,
+      address: 'Library, 3rd floor',
+    });
+    expect(full.body.paymentMethod).toBe('cod');
+    await page.context().close();
+  });
+
   it('a manager suspends and reactivates the agent, then assigns the order to them', async () => {
     const page = await newPage(browser);
     await signIn(page, `mgr.a.${w.suffix}`);
