@@ -144,6 +144,27 @@ describe('Console in a browser (e2e)', () => {
     await page.context().close();
   });
 
+  it('the operator finds the caller’s past orders and cancels one with a reason', async () => {
+    const page = await newPage(browser);
+    await signIn(page, `cc.${w.suffix}`);
+    await page.waitForURL(/\/call-centre$/);
+    await page.getByLabel(zh.callCentre.phone).fill('+86 138 0013 8002');
+    await page.getByLabel(zh.callCentre.phone).press('Enter');
+    const [order] = await ordersFor('+8613800138002');
+    const row = page.locator('tr', { hasText: order.number });
+    await row.getByRole('button', { name: zh.order.cancel }).click();
+    await page.getByLabel(zh.order.cancelReason).fill('customer changed their mind');
+    await page.getByRole('dialog').getByRole('button', { name: zh.order.cancel }).click();
+    await row.getByText(zh.order.statuses.cancelled).waitFor();
+    const res = await app.http().get(`/api/orders/${order.id}`).set(auth(w.tokens.callCenter));
+    expect(res.body.status).toBe('cancelled');
+    const events = await app.http().get(`/api/orders/${order.id}/events`).set(auth(w.tokens.callCenter));
+    expect(events.body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ reason: 'customer changed their mind' })]),
+    );
+    await page.context().close();
+  });
+
   it('the call-centre screens work without a mouse: Tab through the form in reading order, Enter submits', async () => {
     const page = await newPage(browser);
     await signIn(page, `cc.${w.suffix}`);
