@@ -5,6 +5,7 @@ import { SmsChannel1764300000000 } from './1764300000000-sms-channel';
 import { Tasks1764400000000 } from './1764400000000-tasks';
 import { Commissions1764500000000 } from './1764500000000-commissions';
 import { Reports1764600000000 } from './1764600000000-reports';
+import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   Tasks1764400000000,
   Commissions1764500000000,
   Reports1764600000000,
+  StockShortfall1764700000000,
 ];

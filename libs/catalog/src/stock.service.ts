@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutOfStockError, RequestContext } from '@campus/core';
+import { DomainError, OutOfStockError, RequestContext } from '@campus/core';
 import { Db, pgErrorCode } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
 import { UnknownSkuError } from './catalog.errors';
@@ -28,7 +28,7 @@ export interface StockDelta {
   reserved: number;
 }
 
-export interface StockChangeRow {
+interface StockChangeRow {
   product_id: string;
   sku: string;
   name: string;
@@ -82,24 +82,32 @@ export class StockService {
 
   /**
    * Reserves `quantity` of each SKU (SKUs must be distinct: add up duplicate lines first), as CTEs
-   * (`stock_req`, `stock_locked`, `stock_reserved`) the caller puts in its own statement, to save a
-   * round trip on the hot path; `result` is a json expression of the
-   * reserved rows, to hand to `settleReservation` with the same requests (which throws when any SKU
-   * fell short: the caller's transaction must then roll back). Parameters are numbered from
-   * `firstParam`; `when` guards the whole reservation (e.g. "EXISTS (SELECT 1 FROM claim)").
+   * (`stock_req`, `stock_locked`, `stock_reserved`, `stock_low`) the caller puts in its own statement,
+   * so that an order and its reservation are one statement (one round trip, and the hot stock rows
+   * are locked only until that statement commits). The stock rows are locked in product-id order and
+   * availability is rechecked on the locked rows; a crossing below the low-stock threshold writes its
+   * `stock.low` outbox row in the same statement. `guard` is a select-list expression that raises
+   * SQLSTATE UO409 (see `shortfallError`) when any SKU fell short, rolling the whole statement back.
+   * Parameters are numbered from `firstParam`; `when` guards the whole reservation (e.g.
+   * "EXISTS (SELECT 1 FROM claim)").
    */
   reserveSql(
     requests: readonly StockRequest[],
     firstParam: number,
     when?: string,
-  ): { ctes: string; result: string; params: unknown[] } {
+  ): { ctes: string; guard: string; params: unknown[] } {
     const [skus, qtys] = [`$${firstParam}`, `$${firstParam + 1}`];
+    const lowStock = this.outbox.insertSelectSql(
+      'stock.low',
+      `SELECT product_id, jsonb_build_object('productId', product_id, 'sku', sku, 'name', name,
+                'available', available, 'threshold', threshold)
+         FROM stock_reserved WHERE now_open AND NOT was_open`,
+    );
     return {
       ctes: `stock_req AS (
          SELECT * FROM unnest(${skus}::text[], ${qtys}::int[]) AS r(sku, qty) ${when ? `WHERE ${when}` : ''}
        ), stock_locked AS (
-         SELECT s.product_id, p.sku, p.name, p.price_cents, p.requires_installation, p.install_fee_cents,
-                r.qty, s.low_alert_open AS was_open
+         SELECT s.product_id, p.sku, p.name, r.qty, s.low_alert_open AS was_open
            FROM stock_req r JOIN products p ON p.sku = r.sku AND p.active
            JOIN stock s ON s.product_id = p.id
           ORDER BY s.product_id
@@ -111,26 +119,31 @@ export class StockService {
                 updated_at = now()
            FROM stock_locked l
           WHERE s.product_id = l.product_id AND s.on_hand - s.reserved >= l.qty
-         RETURNING s.product_id, l.sku, l.name, l.price_cents, l.requires_installation, l.install_fee_cents, l.qty,
-                   s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
-                   l.was_open, s.low_alert_open AS now_open
+         RETURNING s.product_id, l.sku, l.name, s.on_hand - s.reserved AS available,
+                   s.low_stock_threshold AS threshold, l.was_open, s.low_alert_open AS now_open
+       ), stock_low AS (
+         ${lowStock}
        )`,
-      result: `(SELECT COALESCE(json_agg(stock_reserved), '[]'::json) FROM stock_reserved)`,
+      guard: `CASE WHEN (SELECT count(*) FROM stock_reserved) < (SELECT count(*) FROM stock_req)
+                   THEN stock_shortfall(${skus}::text[], ${qtys}::int[]) END`,
       params: [requests.map((r) => r.sku), requests.map((r) => r.quantity)],
     };
   }
 
   /**
-   * After a reservation made with `reserveSql`: explains a shortfall (400 unknown SKU, 409 out of
-   * stock) or publishes the low-stock crossings it caused, in the caller's transaction.
+   * The domain error for a statement that failed in `reserveSql`'s guard: 400 naming the lines of
+   * unknown (or withdrawn) SKUs, else 409 for the first SKU short of stock, with what is available
+   * now. Null for any other error.
    */
-  async settleReservation(
-    ctx: RequestContext,
-    requests: readonly StockRequest[],
-    rows: readonly StockChangeRow[],
-  ): Promise<void> {
-    if (rows.length < requests.length) await this.explainShortfall(ctx, requests, rows);
-    await this.publishCrossings(ctx, rows);
+  shortfallError(err: unknown, requests: readonly StockRequest[]): DomainError | null {
+    if (pgErrorCode(err) !== 'UO409') return null;
+    const detail = (err as { detail?: string }).detail ?? '[]';
+    const rows = JSON.parse(detail) as { sku: string; requested: number; available: number | null }[];
+    const bySku = new Map(rows.map((r) => [r.sku, r]));
+    const unknown = requests.filter((r) => bySku.get(r.sku)?.available == null);
+    if (unknown.length) return new UnknownSkuError(unknown);
+    const short = requests.find((r) => bySku.get(r.sku)!.available! < r.quantity) ?? requests[0];
+    return new OutOfStockError(short.sku, Math.max(0, bySku.get(short.sku)!.available!), short.quantity);
   }
 
   /**
@@ -171,26 +184,6 @@ export class StockService {
       throw err;
     }
     await this.publishCrossings(ctx, rows);
-  }
-
-  private async explainShortfall(
-    ctx: RequestContext,
-    requests: readonly StockRequest[],
-    reserved: readonly { sku: string }[],
-  ): Promise<never> {
-    const got = new Set(reserved.map((r) => r.sku));
-    const missing = requests.filter((r) => !got.has(r.sku));
-    const known = await this.db.query<{ sku: string; available: number }>(
-      ctx,
-      `SELECT p.sku, s.on_hand - s.reserved AS available FROM products p JOIN stock s ON s.product_id = p.id
-        WHERE p.sku = ANY($1::text[]) AND p.active`,
-      [missing.map((m) => m.sku)],
-    );
-    const availability = new Map(known.map((k) => [k.sku, k.available]));
-    const unknown = missing.filter((m) => !availability.has(m.sku));
-    if (unknown.length) throw new UnknownSkuError(unknown);
-    const first = missing[0];
-    throw new OutOfStockError(first.sku, Math.max(0, availability.get(first.sku) ?? 0), first.quantity);
   }
 
   private async publishCrossings(ctx: RequestContext, rows: readonly StockChangeRow[]): Promise<void> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Channel, NotFoundError, RequestContext, ValidationError } from '@campus/core';
 import { CustomersService } from '@campus/auth';
-import { Db } from '@campus/database';
 import { AgentsService, NetworkService, Placement } from '@campus/network';
 import { OrderService, PaymentMethod, PlaceOrderCommand, PlaceResult } from '@campus/orders';
 import { PlaceOrderDto } from './dto/place-order.dto';
@@ -28,7 +27,6 @@ const CHANNEL_RULES: Record<string, { channels: Channel[]; payments: PaymentMeth
 @Injectable()
 export class IntakeService {
   constructor(
-    private readonly db: Db,
     private readonly orders: OrderService,
     private readonly customers: CustomersService,
     private readonly network: NetworkService,
@@ -48,29 +46,29 @@ export class IntakeService {
     const agentId = await this.attribution(ctx, dto);
     const hash = requestHash(dto);
 
-    return this.db.transaction(ctx, async (tx) => {
-      const customer =
-        role === 'customer'
-          ? { id: ctx.principal.id, phone: ctx.principal.phone! }
-          : await this.staffCustomer(tx, dto);
-      const command: PlaceOrderCommand = {
-        channel,
-        customer: { id: customer.id, phone: customer.phone },
-        lines: dto.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-        fulfilment: {
-          type: dto.fulfillment.type,
-          regionId: placement.regionId,
-          campusId: placement.campusId,
-          pickupPointId: placement.pickupPointId,
-          address: dto.fulfillment.type === 'delivery' ? dto.fulfillment.address! : null,
-        },
-        paymentMethod: dto.paymentMethod,
-        agentId,
-        note: dto.note ?? null,
-        idempotency: { key: idempotencyKey, requestHash: hash },
-      };
-      return this.orders.place(tx, command);
-    });
+    // The customer is found or created on its own (a customer without an order is harmless), and
+    // the order is then one statement that commits by itself (OrderService.place).
+    const customer =
+      role === 'customer'
+        ? { id: ctx.principal.id, phone: ctx.principal.phone! }
+        : await this.staffCustomer(ctx, dto);
+    const command: PlaceOrderCommand = {
+      channel,
+      customer: { id: customer.id, phone: customer.phone },
+      lines: dto.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      fulfilment: {
+        type: dto.fulfillment.type,
+        regionId: placement.regionId,
+        campusId: placement.campusId,
+        pickupPointId: placement.pickupPointId,
+        address: dto.fulfillment.type === 'delivery' ? dto.fulfillment.address! : null,
+      },
+      paymentMethod: dto.paymentMethod,
+      agentId,
+      note: dto.note ?? null,
+      idempotency: { key: idempotencyKey, requestHash: hash },
+    };
+    return this.orders.place(ctx, command);
   }
 
   private async staffCustomer(ctx: RequestContext, dto: PlaceOrderDto) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '@campus/core';
 import { Db } from '@campus/database';
-import type { OutboxEvent } from './events';
+import type { EventType, OutboxEvent } from './events';
 
 /**
  * Appends events to the outbox inside the caller's transaction, so an event exists exactly when the
@@ -16,6 +16,16 @@ export class OutboxService {
     if (!ctx.manager) throw new Error('OutboxService.append must run inside a transaction');
     const { sql, params } = this.insertSql(events, 1);
     await this.db.query(ctx, sql, params);
+  }
+
+  /**
+   * An outbox INSERT of events of one type computed by `select` (rows of `aggregate_id uuid, payload
+   * jsonb`), as a fragment for a CTE: for events whose facts only exist inside the statement (e.g. a
+   * stock row crossing its threshold). The select must build exactly `EventPayloads[type]`.
+   */
+  insertSelectSql(type: EventType, select: string): string {
+    return `INSERT INTO outbox (event_type, aggregate_id, payload, available_at)
+       SELECT '${type}', e.aggregate_id, e.payload, now() FROM (${select}) AS e(aggregate_id, payload)`;
   }
 
   /**
