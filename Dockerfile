@@ -7,6 +7,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # Dependencies first, so a code change does not reinstall them.
 COPY package.json package-lock.json ./
+# The console is an npm workspace: npm ci needs its manifest too.
+COPY apps/console/package.json apps/console/package.json
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund

@@ -3,12 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { UsersService } from '@campus/auth';
 import { AppConfig, Clock, RequestContext } from '@campus/core';
 import { AppModule } from './app.module';
 import { requestIdOf } from './common/logging';
+import { findConsoleDir, serveConsole } from './console-static';
+import { buildOpenApiDocument } from './openapi';
 import { createValidationPipe } from './common/validation';
 
 export interface ApiOptions {
@@ -17,6 +19,8 @@ export interface ApiOptions {
   quiet?: boolean;
   /** Where log lines go (default stdout); tests read them from here. */
   logDestination?: DestinationStream;
+  /** The built console to serve at `/` (default: dist/console when it was built; false: none). */
+  consoleDir?: string | false;
 }
 
 /** Builds the API application (not yet listening): Fastify, security headers, validation, docs. */
@@ -65,16 +69,10 @@ export async function createApiApp(
     void reply.header('X-Request-Id', req.id);
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Campus Orders')
-      .setDescription('One order service for every campus channel, and the campus-agent network around it.')
-      .setVersion('1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  const consoleDir = opts.consoleDir ?? findConsoleDir();
+  if (consoleDir) await serveConsole(app, consoleDir);
 
   await app.init();
   await app

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import {
   AuthService,
@@ -15,6 +15,7 @@ import {
 import { Principal, RequestContext, ROLES } from '@campus/core';
 import { SignInThrottlerGuard } from './login-throttler.guard';
 import { OtpSignInService } from './otp-sign-in.service';
+import { CustomerSessionView, OtpSentView, PrincipalView, StaffSessionView } from './auth.views';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -30,6 +31,7 @@ export class AuthController {
   @UseGuards(SignInThrottlerGuard)
   @Throttle({ default: { limit: 10, ttl: 60_000 } })
   @ApiOperation({ summary: 'Staff sign-in; 10 tries per minute per address and username' })
+  @ApiOkResponse({ type: StaffSessionView })
   login(@Ctx() ctx: RequestContext, @Body() dto: LoginDto): Promise<StaffSession> {
     return this.auth.login(ctx, dto.username, dto.password);
   }
@@ -40,6 +42,7 @@ export class AuthController {
   @UseGuards(ThrottlerGuard)
   @Throttle({ default: { limit: 30, ttl: 60_000 } })
   @ApiOperation({ summary: 'Texts a 6-digit sign-in code; limited per phone and per address' })
+  @ApiAcceptedResponse({ type: OtpSentView })
   async requestOtp(@Ctx() ctx: RequestContext, @Body() dto: OtpRequestDto): Promise<{ status: string }> {
     await this.otp.request(ctx, dto.phone, dto.language);
     return { status: 'sent' };
@@ -51,6 +54,7 @@ export class AuthController {
   @UseGuards(ThrottlerGuard)
   @Throttle({ default: { limit: 10, ttl: 60_000 } })
   @ApiOperation({ summary: 'Signs a customer in with the texted code (five wrong tries use it up)' })
+  @ApiOkResponse({ type: CustomerSessionView })
   verifyOtp(@Ctx() ctx: RequestContext, @Body() dto: OtpVerifyDto): Promise<CustomerSession> {
     return this.auth.verifyOtp(ctx, dto.phone, dto.code);
   }
@@ -58,6 +62,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @Roles(...ROLES)
+  @ApiOkResponse({ type: PrincipalView })
   me(@Ctx() ctx: RequestContext): Principal {
     return ctx.principal;
   }

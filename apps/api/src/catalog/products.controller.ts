@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import {
   CreateProductDto,
@@ -10,6 +10,7 @@ import {
   UpdateProductDto,
 } from '@campus/catalog';
 import { Page, RequestContext, ROLES } from '@campus/core';
+import { ProductPage, ProductResponse } from './products.views';
 
 @ApiTags('catalogue')
 @ApiBearerAuth()
@@ -19,24 +20,28 @@ export class ProductsController {
 
   @Post()
   @Roles('admin')
+  @ApiCreatedResponse({ type: ProductResponse })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateProductDto): Promise<ProductView> {
     return this.products.create(ctx, dto);
   }
 
   @Get()
   @Roles(...ROLES)
+  @ApiOkResponse({ type: ProductPage })
   list(@Ctx() ctx: RequestContext, @Query() q: ProductQueryDto): Promise<Page<ProductView>> {
     return this.products.list(ctx, q);
   }
 
   @Get(':sku')
   @Roles(...ROLES)
+  @ApiOkResponse({ type: ProductResponse })
   get(@Ctx() ctx: RequestContext, @Param('sku') sku: string): Promise<ProductView> {
     return this.products.get(ctx, sku);
   }
 
   @Patch(':sku')
   @Roles('admin')
+  @ApiOkResponse({ type: ProductResponse })
   update(
     @Ctx() ctx: RequestContext,
     @Param('sku') sku: string,
@@ -48,6 +53,7 @@ export class ProductsController {
   @Post(':sku/stock-adjustments')
   @Roles('admin')
   @HttpCode(200)
+  @ApiOkResponse({ type: ProductResponse })
   adjust(
     @Ctx() ctx: RequestContext,
     @Param('sku') sku: string,

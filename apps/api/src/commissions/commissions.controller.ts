@@ -14,6 +14,7 @@ import {
 } from '@campus/commissions';
 import { Page, RequestContext } from '@campus/core';
 import { UuidParam } from '../common/validation';
+import { EarningsResponse, EntryPage, EntryResponse } from './commissions.views';
 
 /** The ledger: entries, adjustments, an agent's earnings, and the integrity check. */
 @ApiTags('commissions')
@@ -27,14 +28,20 @@ export class CommissionsController {
 
   @Get('commissions/entries')
   @Roles('admin', 'regional_manager', 'agent')
-  @ApiOkResponse({ description: 'entries in scope (agents their own, managers their region), newest first' })
+  @ApiOkResponse({
+    type: EntryPage,
+    description: 'entries in scope (agents their own, managers their region), newest first',
+  })
   entries(@Ctx() ctx: RequestContext, @Query() q: EntryQueryDto): Promise<Page<EntryView>> {
     return this.ledger.list(ctx, q);
   }
 
   @Post('commissions/adjustments')
   @Roles('admin')
-  @ApiCreatedResponse({ description: 'a signed adjustment entry in the current month, with its reason' })
+  @ApiCreatedResponse({
+    type: EntryResponse,
+    description: 'a signed adjustment entry in the current month, with its reason',
+  })
   adjust(@Ctx() ctx: RequestContext, @Body() dto: CreateAdjustmentDto): Promise<EntryView> {
     return this.ledger.adjust(ctx, dto);
   }
@@ -48,7 +55,10 @@ export class CommissionsController {
 
   @Get('agents/:id/earnings')
   @Roles('admin', 'regional_manager', 'agent')
-  @ApiOkResponse({ description: 'the month by kind and the COD cash held now; netCents < 0: the agent owes' })
+  @ApiOkResponse({
+    type: EarningsResponse,
+    description: 'the month by kind and the COD cash held now; netCents < 0: the agent owes',
+  })
   earnings(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,

@@ -12,6 +12,7 @@ import {
 import { Page, RequestContext } from '@campus/core';
 import type { FastifyReply } from 'fastify';
 import { UuidParam } from '../common/validation';
+import { SettlementPage, SettlementResponse, StatementLinesResponse } from './commissions.views';
 
 /** Monthly settlements of a region; managers their own region only (another region is 404). */
 @ApiTags('commissions')
@@ -22,7 +23,10 @@ export class SettlementsController {
 
   @Post()
   @Roles('regional_manager', 'admin')
-  @ApiCreatedResponse({ description: 'a draft with one statement per agent; 409 if one exists' })
+  @ApiCreatedResponse({
+    type: SettlementResponse,
+    description: 'a draft with one statement per agent; 409 if one exists',
+  })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateSettlementDto): Promise<SettlementView> {
     return this.settlements.create(ctx, dto.regionId, dto.period);
   }
@@ -30,6 +34,7 @@ export class SettlementsController {
   @Get()
   @Roles('regional_manager', 'admin')
   @ApiOkResponse({
+    type: SettlementPage,
     description: 'settlements in scope, newest first, with totals; filters regionId, period, status',
   })
   list(
@@ -41,6 +46,7 @@ export class SettlementsController {
 
   @Get(':id')
   @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ type: SettlementResponse })
   get(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<SettlementView> {
     return this.settlements.get(ctx, id);
   }
@@ -48,7 +54,10 @@ export class SettlementsController {
   @Post(':id/approve')
   @HttpCode(200)
   @Roles('regional_manager', 'admin')
-  @ApiOkResponse({ description: '`approved`; its entries are locked; 409 unless draft' })
+  @ApiOkResponse({
+    type: SettlementResponse,
+    description: '`approved`; its entries are locked; 409 unless draft',
+  })
   approve(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<SettlementView> {
     return this.settlements.approve(ctx, id);
   }
@@ -56,7 +65,10 @@ export class SettlementsController {
   @Post(':id/mark-paid')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOkResponse({ description: '`paid`; the COD cash settled is cleared; 409 unless approved' })
+  @ApiOkResponse({
+    type: SettlementResponse,
+    description: '`paid`; the COD cash settled is cleared; 409 unless approved',
+  })
   markPaid(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -68,7 +80,7 @@ export class SettlementsController {
   @Get(':id/export.csv')
   @Roles('regional_manager', 'admin')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'UTF-8 with BOM; one row per agent and a TOTAL row' })
+  @ApiOkResponse({ type: String, description: 'UTF-8 with BOM; one row per agent and a TOTAL row' })
   async export(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -82,7 +94,10 @@ export class SettlementsController {
 
   @Get(':id/statements/:agentId')
   @Roles('regional_manager', 'admin', 'agent')
-  @ApiOkResponse({ description: "one agent's statement with its entries and COD cash (agents: their own)" })
+  @ApiOkResponse({
+    type: StatementLinesResponse,
+    description: "one agent's statement with its entries and COD cash (agents: their own)",
+  })
   statement(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,

@@ -19,6 +19,8 @@ import { OrderView } from '@campus/orders';
 import type { TaskWorkItem } from '@campus/tasks';
 import { UuidParam } from '../common/validation';
 import { AgentWorkService } from './agent-work.service';
+import { OrderResponse } from '../orders/orders.views';
+import { CodBalanceResponse, DepositedOrderView, WorkListView } from './fulfilment.views';
 
 /** Assignment, door delivery, deposit at a pickup point, counter hand-over, and the agent's work list. */
 @ApiTags('fulfilment')
@@ -36,6 +38,7 @@ export class DeliveriesController {
   @Post('orders/:id/assign')
   @HttpCode(200)
   @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ type: OrderResponse })
   assign(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -47,6 +50,7 @@ export class DeliveriesController {
   @Post('orders/:id/dispatch')
   @HttpCode(200)
   @Roles('agent')
+  @ApiOkResponse({ type: OrderResponse })
   dispatch(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderView> {
     return this.delivery.dispatch(ctx, id);
   }
@@ -54,6 +58,7 @@ export class DeliveriesController {
   @Post('orders/:id/deliver')
   @HttpCode(200)
   @Roles('agent', 'regional_manager', 'admin')
+  @ApiOkResponse({ type: OrderResponse })
   deliver(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -65,6 +70,7 @@ export class DeliveriesController {
   @Post('orders/:id/deposit')
   @HttpCode(200)
   @Roles('agent', 'pickup_staff')
+  @ApiOkResponse({ type: DepositedOrderView })
   deposit(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -76,6 +82,7 @@ export class DeliveriesController {
   @Post('orders/:id/hand-over')
   @HttpCode(200)
   @Roles('pickup_staff')
+  @ApiOkResponse({ type: OrderResponse })
   handOver(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -87,6 +94,7 @@ export class DeliveriesController {
   @Get('fulfilment/work')
   @Roles('agent')
   @ApiOkResponse({
+    type: WorkListView,
     description: 'the calling agent’s open deliveries, oldest assignment first, and unfinished tasks',
   })
   work(@Ctx() ctx: RequestContext): Promise<{ items: WorkItem[]; tasks: TaskWorkItem[] }> {
@@ -95,7 +103,10 @@ export class DeliveriesController {
 
   @Get('agents/:id/cod')
   @Roles('agent', 'regional_manager', 'admin')
-  @ApiOkResponse({ description: 'cash collected on delivery that the agent holds, with its entries' })
+  @ApiOkResponse({
+    type: CodBalanceResponse,
+    description: 'cash collected on delivery that the agent holds, with its entries',
+  })
   codBalance(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,

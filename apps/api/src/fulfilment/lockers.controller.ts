@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { RequestContext } from '@campus/core';
 import {
@@ -12,6 +12,7 @@ import {
   UpdateCompartmentDto,
 } from '@campus/fulfilment';
 import { UuidParam } from '../common/validation';
+import { ParcelResponse, PickedUpView } from './fulfilment.views';
 
 /** Collecting parcels with their code, what waits where, and compartments out of service. */
 @ApiTags('fulfilment')
@@ -26,6 +27,7 @@ export class LockersController {
   @Post('lockers/:id/pickup')
   @HttpCode(200)
   @Roles('pickup_staff', 'customer')
+  @ApiOkResponse({ type: PickedUpView })
   pickupFromLocker(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -37,6 +39,7 @@ export class LockersController {
   @Post('pickup-points/:id/pickup')
   @HttpCode(200)
   @Roles('pickup_staff')
+  @ApiOkResponse({ type: PickedUpView })
   pickupAtCounter(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -47,12 +50,14 @@ export class LockersController {
 
   @Get('lockers/:id/parcels')
   @Roles('admin', 'regional_manager', 'pickup_staff', 'agent')
+  @ApiOkResponse({ type: [ParcelResponse] })
   lockerParcels(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<ParcelView[]> {
     return this.parcels.listAtLocker(ctx, id);
   }
 
   @Get('pickup-points/:id/parcels')
   @Roles('admin', 'regional_manager', 'pickup_staff')
+  @ApiOkResponse({ type: [ParcelResponse] })
   counterParcels(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<ParcelView[]> {
     return this.parcels.listAtCounter(ctx, id);
   }

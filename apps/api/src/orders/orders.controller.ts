@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import { IntakeService, PlaceOrderDto } from '@campus/intake';
@@ -8,6 +8,7 @@ import { OrderTasksService } from '@campus/tasks';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { UuidParam } from '../common/validation';
+import { OrderEventResponse, OrderPage, OrderResponse } from './orders.views';
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -26,7 +27,10 @@ export class OrdersController {
     required: true,
     description: '1–255 characters; replays return the same order',
   })
-  @ApiCreatedResponse({ description: 'The order (the original one when the key was used before)' })
+  @ApiCreatedResponse({
+    type: OrderResponse,
+    description: 'The order (the original one when the key was used before)',
+  })
   async place(
     @Ctx() ctx: RequestContext,
     @IdempotencyKey() key: string,
@@ -40,18 +44,21 @@ export class OrdersController {
 
   @Get()
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff', 'customer')
+  @ApiOkResponse({ type: OrderPage })
   list(@Ctx() ctx: RequestContext, @Query() q: OrderQueryDto): Promise<Page<OrderView>> {
     return this.orders.list(ctx, q);
   }
 
   @Get(':id')
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff', 'customer')
+  @ApiOkResponse({ type: OrderResponse })
   get(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderView> {
     return this.orders.get(ctx, id);
   }
 
   @Get(':id/events')
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff', 'customer')
+  @ApiOkResponse({ type: [OrderEventResponse] })
   events(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderEventView[]> {
     return this.orders.events(ctx, id);
   }
@@ -63,6 +70,7 @@ export class OrdersController {
   @Post(':id/complete')
   @HttpCode(200)
   @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ type: OrderResponse })
   complete(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderView> {
     return this.orderTasks.completeOrder(ctx, id);
   }
@@ -71,6 +79,7 @@ export class OrdersController {
   @Post(':id/return')
   @HttpCode(200)
   @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ type: OrderResponse })
   returnOrder(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -82,6 +91,7 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('customer', 'call_center', 'regional_manager', 'admin')
+  @ApiOkResponse({ type: OrderResponse })
   cancel(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,

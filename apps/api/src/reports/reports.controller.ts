@@ -18,6 +18,7 @@ import {
   ReportFormat,
 } from '@campus/reports';
 import type { FastifyReply } from 'fastify';
+import { AgentReportView, ChannelReportView, CustomerReportView } from './reports.views';
 
 /** JSON by default; `format=csv` answers the same figures as a CSV download. */
 function render<T>(
@@ -47,7 +48,10 @@ export class ReportsController {
 
   @Get('channels')
   @Roles('regional_manager', 'admin')
-  @ApiOkResponse({ description: 'per-channel funnel of the orders placed in [from, to), and the total' })
+  @ApiOkResponse({
+    type: ChannelReportView,
+    description: 'per-channel funnel of the orders placed in [from, to), and the total',
+  })
   async channels(
     @Ctx() ctx: RequestContext,
     @Query() q: ChannelReportQueryDto,
@@ -58,7 +62,10 @@ export class ReportsController {
 
   @Get('agents')
   @Roles('regional_manager', 'admin')
-  @ApiOkResponse({ description: 'the agent leaderboard of one Asia/Shanghai month, ranked' })
+  @ApiOkResponse({
+    type: AgentReportView,
+    description: 'the agent leaderboard of one Asia/Shanghai month, ranked',
+  })
   async agents(
     @Ctx() ctx: RequestContext,
     @Query() q: AgentReportQueryDto,
@@ -75,7 +82,10 @@ export class ReportsController {
 
   @Get('customers')
   @Roles('regional_manager', 'admin')
-  @ApiOkResponse({ description: 'new vs returning customers and the repeat-purchase rate, per campus' })
+  @ApiOkResponse({
+    type: CustomerReportView,
+    description: 'new vs returning customers and the repeat-purchase rate, per campus',
+  })
   async customers(
     @Ctx() ctx: RequestContext,
     @Query() q: CustomerReportQueryDto,

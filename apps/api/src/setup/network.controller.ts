@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { RequestContext, ROLES } from '@campus/core';
 import {
@@ -16,6 +16,7 @@ import {
 } from '@campus/network';
 import { UuidParam } from '../common/validation';
 import { OptionalUuidQuery } from '../common/optional-uuid-query.pipe';
+import { CampusView, LockerSummaryView, PickupPointView, RegionView } from './setup.views';
 
 @ApiTags('setup')
 @ApiBearerAuth()
@@ -25,18 +26,21 @@ export class NetworkController {
 
   @Post('regions')
   @Roles('admin')
+  @ApiCreatedResponse({ type: RegionView })
   createRegion(@Ctx() ctx: RequestContext, @Body() dto: CreateRegionDto): Promise<Region> {
     return this.network.createRegion(ctx, dto);
   }
 
   @Get('regions')
   @Roles('admin', 'regional_manager', 'call_center')
+  @ApiOkResponse({ type: [RegionView] })
   listRegions(@Ctx() ctx: RequestContext): Promise<Region[]> {
     return this.network.listRegions(ctx);
   }
 
   @Post('campuses')
   @Roles('admin', 'regional_manager')
+  @ApiCreatedResponse({ type: CampusView })
   createCampus(@Ctx() ctx: RequestContext, @Body() dto: CreateCampusDto): Promise<Campus> {
     return this.network.createCampus(ctx, dto);
   }
@@ -44,6 +48,7 @@ export class NetworkController {
   @Get('campuses')
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff')
   @ApiQuery({ name: 'regionId', required: false })
+  @ApiOkResponse({ type: [CampusView] })
   listCampuses(
     @Ctx() ctx: RequestContext,
     @Query('regionId', OptionalUuidQuery) regionId?: string,
@@ -53,6 +58,7 @@ export class NetworkController {
 
   @Post('pickup-points')
   @Roles('admin', 'regional_manager')
+  @ApiCreatedResponse({ type: PickupPointView })
   createPickupPoint(@Ctx() ctx: RequestContext, @Body() dto: CreatePickupPointDto): Promise<PickupPoint> {
     return this.network.createPickupPoint(ctx, dto);
   }
@@ -60,6 +66,7 @@ export class NetworkController {
   @Get('pickup-points')
   @Roles(...ROLES)
   @ApiQuery({ name: 'campusId', required: false })
+  @ApiOkResponse({ type: [PickupPointView] })
   listPickupPoints(
     @Ctx() ctx: RequestContext,
     @Query('campusId', OptionalUuidQuery) campusId?: string,
@@ -76,6 +83,7 @@ export class NetworkController {
   @Get('lockers')
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff')
   @ApiQuery({ name: 'pickupPointId', required: false })
+  @ApiOkResponse({ type: [LockerSummaryView] })
   listLockers(
     @Ctx() ctx: RequestContext,
     @Query('pickupPointId', OptionalUuidQuery) pickupPointId?: string,

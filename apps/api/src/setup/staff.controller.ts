@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import { AgentQueryDto, AgentsService, AgentView, CreateAgentDto, UpdateAgentDto } from '@campus/network';
 import { UuidParam } from '../common/validation';
 import { CreateUserDto } from './staff.dto';
 import { StaffService, UserView } from './staff.service';
+import { AgentPage, AgentResponse } from './setup.views';
 
 @ApiTags('setup')
 @ApiBearerAuth()
@@ -24,12 +25,14 @@ export class StaffController {
 
   @Post('agents')
   @Roles('admin', 'regional_manager')
+  @ApiCreatedResponse({ type: AgentResponse })
   createAgent(@Ctx() ctx: RequestContext, @Body() dto: CreateAgentDto): Promise<AgentView> {
     return this.staff.createAgent(ctx, dto);
   }
 
   @Patch('agents/:id')
   @Roles('admin', 'regional_manager')
+  @ApiOkResponse({ type: AgentResponse })
   updateAgent(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -40,12 +43,14 @@ export class StaffController {
 
   @Get('agents')
   @Roles('admin', 'regional_manager', 'call_center')
+  @ApiOkResponse({ type: AgentPage })
   listAgents(@Ctx() ctx: RequestContext, @Query() q: AgentQueryDto): Promise<Page<AgentView>> {
     return this.agents.list(ctx, q);
   }
 
   @Get('agents/:id')
   @Roles('admin', 'regional_manager', 'call_center', 'agent')
+  @ApiOkResponse({ type: AgentResponse })
   getAgent(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<AgentView> {
     return this.agents.get(ctx, id);
   }

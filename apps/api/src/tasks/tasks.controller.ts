@@ -14,6 +14,7 @@ import {
   TaskView,
 } from '@campus/tasks';
 import { UuidParam } from '../common/validation';
+import { TaskPage, TaskResponse } from './tasks.views';
 
 /**
  * Delivery-plus-install and repair-pickup tasks. Scope is data-level (agents their own tasks,
@@ -27,20 +28,27 @@ export class TasksController {
 
   @Get()
   @Roles('admin', 'regional_manager', 'call_center', 'agent')
-  @ApiOkResponse({ description: 'tasks in scope, newest first; `overdue=true` lists those past their SLA' })
+  @ApiOkResponse({
+    type: TaskPage,
+    description: 'tasks in scope, newest first; `overdue=true` lists those past their SLA',
+  })
   list(@Ctx() ctx: RequestContext, @Query() q: TaskQueryDto): Promise<Page<TaskView>> {
     return this.tasks.list(ctx, q);
   }
 
   @Post()
   @Roles('call_center', 'regional_manager', 'admin')
-  @ApiCreatedResponse({ description: 'a repair_pickup task, open until a manager assigns an agent' })
+  @ApiCreatedResponse({
+    type: TaskResponse,
+    description: 'a repair_pickup task, open until a manager assigns an agent',
+  })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateRepairTaskDto): Promise<TaskView> {
     return this.tasks.createRepair(ctx, dto);
   }
 
   @Get(':id')
   @Roles('admin', 'regional_manager', 'call_center', 'agent')
+  @ApiOkResponse({ type: TaskResponse })
   get(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<TaskView> {
     return this.tasks.get(ctx, id);
   }
@@ -55,6 +63,7 @@ export class TasksController {
   @Post(':id/assign')
   @HttpCode(200)
   @Roles('regional_manager', 'admin')
+  @ApiOkResponse({ type: TaskResponse })
   assign(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -66,7 +75,10 @@ export class TasksController {
   @Post(':id/schedule')
   @HttpCode(200)
   @Roles('agent', 'call_center')
-  @ApiOkResponse({ description: '`scheduled`; a new confirmation code is texted to the customer' })
+  @ApiOkResponse({
+    type: TaskResponse,
+    description: '`scheduled`; a new confirmation code is texted to the customer',
+  })
   schedule(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -78,6 +90,7 @@ export class TasksController {
   @Post(':id/start')
   @HttpCode(200)
   @Roles('agent')
+  @ApiOkResponse({ type: TaskResponse })
   start(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<TaskView> {
     return this.tasks.start(ctx, id);
   }
@@ -85,7 +98,10 @@ export class TasksController {
   @Post(':id/complete')
   @HttpCode(200)
   @Roles('agent')
-  @ApiOkResponse({ description: '`done`; wrong code 422, locked code 429, order not delivered 422' })
+  @ApiOkResponse({
+    type: TaskResponse,
+    description: '`done`; wrong code 422, locked code 429, order not delivered 422',
+  })
   complete(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
@@ -97,6 +113,7 @@ export class TasksController {
   @Post(':id/fail')
   @HttpCode(200)
   @Roles('agent')
+  @ApiOkResponse({ type: TaskResponse })
   fail(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,

@@ -1,0 +1,106 @@
+import { CHANNELS } from '@campus/core';
+import type {
+  AgentReport,
+  AgentStanding,
+  CampusCustomers,
+  ChannelFunnel,
+  ChannelReport,
+  CustomerFigures,
+  CustomerReport,
+} from '@campus/reports';
+import { Enum, Id, Int, List, NullableId, NullableInt, Obj, Str, Time } from '../common/view-props';
+
+const Bps = (description: string) =>
+  NullableInt({ description: `${description} (basis points; null when /0)` });
+
+export class PaymentFunnelView {
+  @Int() onlineOrders: number;
+  @Int() paid: number;
+  @Bps('paid / onlineOrders') paidRate: number | null;
+  @NullableInt({ type: 'number', description: 'median minutes from placing to paying, one decimal' })
+  medianMinutesToPay: number | null;
+}
+
+export class ChannelFunnelView implements ChannelFunnel {
+  @Enum([...CHANNELS, 'total']) channel: ChannelFunnel['channel'];
+  @Int({ description: 'orders placed in the window (the cohort)' }) orders: number;
+  @Int() confirmed: number;
+  @Int() cancelled: number;
+  @Int() cancelledByCustomer: number;
+  @Int() cancelledUnpaidTimeout: number;
+  @Int() cancelledOther: number;
+  @Int() delivered: number;
+  @Int() completed: number;
+  @Int() returned: number;
+  @Int({ description: 'Σ total of the orders that reached completed' }) gmvCents: number;
+  @Int() netGmvCents: number;
+  @Bps('completed / orders') conversionRate: number | null;
+  @Bps('confirmed / orders') confirmedRate: number | null;
+  @Obj(PaymentFunnelView) payment: PaymentFunnelView;
+}
+
+export class ChannelReportView implements ChannelReport {
+  @Time() from: Date;
+  @Time() to: Date;
+  @NullableId() regionId: string | null;
+  @NullableId() campusId: string | null;
+  @Enum(['placed_cohort']) basis: 'placed_cohort';
+  @List(ChannelFunnelView) channels: ChannelFunnelView[];
+  @Obj(ChannelFunnelView) total: ChannelFunnelView;
+}
+
+export class ReportCampusView {
+  @Id() id: string;
+  @Str() code: string;
+  @Str() name: string;
+}
+
+export class AgentStandingView implements AgentStanding {
+  @Int() rank: number;
+  @Id() agentId: string;
+  @Str() displayName: string;
+  @Str() status: string;
+  @Obj(ReportCampusView) campus: ReportCampusView;
+  @Int({ description: 'hand-offs: door deliveries + locker and counter deposits' }) ordersDelivered: number;
+  @Int() doorDeliveries: number;
+  @Int() lockerDeposits: number;
+  @Int() counterDeposits: number;
+  @Bps('doorDeliveries / ordersDelivered') doorShare: number | null;
+  @Bps('lockerDeposits / ordersDelivered') lockerShare: number | null;
+  @Int() tasksDone: number;
+  @Int() tasksOverdue: number;
+  @Int() codCollectedCents: number;
+  @Int() codHeldCents: number;
+  @Int() earningsCents: number;
+}
+
+export class AgentReportView implements AgentReport {
+  @Str({ example: '2026-11' }) period: string;
+  @Time() from: Date;
+  @Time() to: Date;
+  @NullableId() regionId: string | null;
+  @NullableId() campusId: string | null;
+  @List(AgentStandingView) agents: AgentStandingView[];
+}
+
+export class CustomerFiguresView implements CustomerFigures {
+  @Int() customers: number;
+  @Int() newCustomers: number;
+  @Int() returningCustomers: number;
+  @Int() buyers: number;
+  @Int() repeatBuyers: number;
+  @Bps('repeatBuyers / buyers') repeatPurchaseRate: number | null;
+}
+
+export class CampusCustomersView extends CustomerFiguresView implements CampusCustomers {
+  @Obj(ReportCampusView) campus: ReportCampusView;
+}
+
+export class CustomerReportView implements CustomerReport {
+  @Time() from: Date;
+  @Time() to: Date;
+  @NullableId() regionId: string | null;
+  @NullableId() campusId: string | null;
+  @List(CampusCustomersView) campuses: CampusCustomersView[];
+  @Obj(CustomerFiguresView) total: CustomerFiguresView;
+}

@@ -1,0 +1,107 @@
+import { useEffect, useState } from 'react';
+import { ConfigProvider } from 'antd';
+import antdEn from 'antd/locale/en_US';
+import antdZh from 'antd/locale/zh_CN';
+import { ConfigProvider as MobileConfigProvider } from 'antd-mobile';
+import mobileEn from 'antd-mobile/es/locales/en-US';
+import mobileZh from 'antd-mobile/es/locales/zh-CN';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
+import { setUnauthorizedHandler } from './api/client';
+import { homeOf, readSession, type Session } from './auth/session';
+import { DeskShell } from './components/DeskShell';
+import { AgentPage } from './pages/AgentPage';
+import { CallCentrePage } from './pages/CallCentrePage';
+import { CustomerPage } from './pages/CustomerPage';
+import { ManagerPage } from './pages/ManagerPage';
+import { PickupPage } from './pages/PickupPage';
+import { SignInPage } from './pages/SignInPage';
+
+function RequireRole({ roles, children }: { roles: string[]; children: (s: Session) => JSX.Element }) {
+  const session = readSession();
+  if (!session) return <Navigate to="/sign-in" replace />;
+  if (!roles.includes(session.role)) return <Navigate to={homeOf(session.role)} replace />;
+  return children(session);
+}
+
+export function App() {
+  const { i18n } = useTranslation();
+  const navigate = useNavigate();
+  const [, setVersion] = useState(0);
+  useEffect(() => {
+    // Any 401 (expired or revoked token) ends the session and returns to sign-in.
+    setUnauthorizedHandler(() => {
+      setVersion((v) => v + 1);
+      navigate('/sign-in', { replace: true });
+    });
+  }, [navigate]);
+  const zh = i18n.language !== 'en';
+  const session = readSession();
+  return (
+    <ConfigProvider
+      locale={zh ? antdZh : antdEn}
+      theme={{ token: { colorPrimary: '#1f6feb' } }}
+      // No space between two Chinese characters: a button's accessible name stays its label.
+      button={{ autoInsertSpace: false }}
+    >
+      <MobileConfigProvider locale={zh ? mobileZh : mobileEn}>
+        <Routes>
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route
+            path="/call-centre"
+            element={
+              <RequireRole roles={['call_center']}>
+                {(s) => (
+                  <DeskShell session={s}>
+                    <CallCentrePage />
+                  </DeskShell>
+                )}
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/pickup"
+            element={
+              <RequireRole roles={['pickup_staff']}>
+                {(s) => (
+                  <DeskShell session={s}>
+                    <PickupPage session={s} />
+                  </DeskShell>
+                )}
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/manager/*"
+            element={
+              <RequireRole roles={['regional_manager', 'admin']}>
+                {(s) => (
+                  <DeskShell session={s}>
+                    <ManagerPage session={s} />
+                  </DeskShell>
+                )}
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/agent/*"
+            element={<RequireRole roles={['agent']}>{(s) => <AgentPage session={s} />}</RequireRole>}
+          />
+          <Route
+            path="/my-orders"
+            element={
+              <RequireRole roles={['customer']}>
+                {(s) => (
+                  <DeskShell session={s}>
+                    <CustomerPage />
+                  </DeskShell>
+                )}
+              </RequireRole>
+            }
+          />
+          <Route path="*" element={<Navigate to={session ? homeOf(session.role) : '/sign-in'} replace />} />
+        </Routes>
+      </MobileConfigProvider>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,288 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Result,
+  Row,
+  Select,
+  Space,
+  Typography,
+} from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, ok, type Order, type Product, type Schemas } from '../api/client';
+import { ApiProblem } from '../api/problem';
+import { FormSubmission } from '../lib/idempotency';
+import { formatCents } from '../lib/money';
+import {
+  toPlaceOrderBody,
+  validateOrderForm,
+  type OrderFormOptions,
+  type OrderFormValues,
+  type PaymentMethod,
+} from '../lib/order-form';
+import { ProblemAlert } from './ProblemAlert';
+import { useProblemForm } from './useProblemForm';
+
+/** Products matching what was typed (SKU or name), with their available stock. */
+function useProductSearch() {
+  const [products, setProducts] = useState<Product[]>([]);
+  const [query, setQuery] = useState('');
+  const timer = useRef<number>();
+  const search = useCallback((q: string) => {
+    setQuery(q);
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(async () => {
+      const page = await ok(
+        api.GET('/api/products', { params: { query: { q: q || undefined, limit: 20 } } }),
+      ).catch(() => null);
+      if (!page) return;
+      setProducts((known) => {
+        const bySku = new Map(known.map((p) => [p.sku, p]));
+        for (const p of page.items) bySku.set(p.sku, p);
+        return [...bySku.values()];
+      });
+    }, 150);
+  }, []);
+  useEffect(() => search(''), [search]);
+  const needle = query.trim().toLowerCase();
+  const matching = needle
+    ? products.filter((p) => p.sku.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle))
+    : products;
+  return { products: matching, search };
+}
+
+/**
+ * The new-order form of the staffed desks (call centre, pickup counter). Keyboard first: every input
+ * has a label, Tab walks the fields in reading order, Enter submits. One Idempotency-Key per form.
+ */
+export function OrderForm({
+  paymentMethods,
+  defaultPhone,
+  defaultFulfilment = { type: 'locker' },
+  onPlaced,
+}: {
+  paymentMethods: readonly PaymentMethod[];
+  defaultPhone?: string;
+  /** Where orders from this desk usually go (a pickup counter: its own counter). */
+  defaultFulfilment?: OrderFormValues['fulfillment'];
+  onPlaced?: (order: Order) => void;
+}) {
+  const { t } = useTranslation();
+  const { form, problem, setProblem, showProblem, busy, setBusy } = useProblemForm<OrderFormValues>();
+  const submission = useRef(new FormSubmission<Order>());
+  const [placed, setPlaced] = useState<Order | null>(null);
+  const [campuses, setCampuses] = useState<Schemas['CampusView'][]>([]);
+  const [points, setPoints] = useState<Schemas['PickupPointView'][]>([]);
+  const { products, search } = useProductSearch();
+  const opts: OrderFormOptions = useMemo(() => ({ needsCustomer: true, paymentMethods }), [paymentMethods]);
+  const type = Form.useWatch(['fulfillment', 'type'], form);
+
+  useEffect(() => {
+    void ok(api.GET('/api/campuses', {})).then(setCampuses, showProblem);
+    void ok(api.GET('/api/pickup-points', {})).then(setPoints, showProblem);
+  }, [showProblem]);
+  useEffect(() => {
+    if (defaultPhone) form.setFieldValue(['customer', 'phone'], defaultPhone);
+  }, [defaultPhone, form]);
+
+  const productLabel = (p: Product) =>
+    `${p.sku} · ${p.name} · ${formatCents(p.priceCents)} · ${t('form.available', { count: p.stock.available })}`;
+
+  const submit = async () => {
+    const values = form.getFieldsValue(true) as OrderFormValues;
+    const errors = validateOrderForm(values, opts);
+    form.setFields(errors.map((e) => ({ name: e.name as never, errors: [t(e.message)] })));
+    if (errors.length) return;
+    setProblem(null);
+    setBusy(true);
+    const body = toPlaceOrderBody(values, opts);
+    try {
+      const order = await submission.current.submit(body, (key) =>
+        ok(api.POST('/api/orders', { params: { header: { 'Idempotency-Key': key } }, body })),
+      );
+      setPlaced(order);
+      onPlaced?.(order);
+    } catch (err) {
+      showProblem(err);
+      // Out of stock names the SKU: put the message on that line too.
+      if (err instanceof ApiProblem && typeof err.body.sku === 'string') {
+        const i = (values.lines ?? []).findIndex((l) => l.sku?.trim().toUpperCase() === err.body.sku);
+        if (i >= 0)
+          form.setFields([{ name: ['lines', i, 'quantity'] as never, errors: [err.detail ?? err.title] }]);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const next = () => {
+    submission.current.reset();
+    setPlaced(null);
+    setProblem(null);
+    form.resetFields();
+  };
+
+  if (placed) {
+    return (
+      <Card>
+        <Result
+          status="success"
+          title={t('form.created')}
+          subTitle={t('form.readOut')}
+          extra={
+            <Space direction="vertical" align="center">
+              <div
+                data-testid="order-number"
+                aria-live="polite"
+                style={{ fontSize: 48, fontWeight: 700, letterSpacing: 4, fontFamily: 'monospace' }}
+              >
+                {placed.number}
+              </div>
+              <Typography.Text>
+                {t('order.total')}: <strong>{formatCents(placed.totalCents)}</strong>
+              </Typography.Text>
+              <Button type="primary" onClick={next} autoFocus>
+                {t('form.another')}
+              </Button>
+            </Space>
+          }
+        />
+      </Card>
+    );
+  }
+
+  return (
+    <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>{t('form.newOrder')}</h2>}>
+      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
+      <Form
+        form={form}
+        name="order"
+        layout="vertical"
+        requiredMark={false}
+        initialValues={{
+          lines: [{ quantity: 1 }],
+          fulfillment: defaultFulfilment,
+          paymentMethod: paymentMethods.includes('cod') ? 'cod' : paymentMethods[0],
+        }}
+        onFinish={submit}
+      >
+        <Row gutter={16}>
+          <Col xs={24} md={12}>
+            <Form.Item name={['customer', 'phone']} label={t('form.customerPhone')}>
+              <Input autoComplete="off" inputMode="tel" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name={['customer', 'name']} label={t('form.customerName')}>
+              <Input autoComplete="off" />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.List name="lines">
+          {(fields, { add, remove }, { errors }) => (
+            <>
+              {fields.map((field, i) => (
+                <Row gutter={8} key={field.key} align="top">
+                  <Col flex="auto">
+                    <Form.Item name={[field.name, 'sku']} label={`${t('form.product')} ${i + 1}`}>
+                      <Select
+                        showSearch
+                        placeholder={t('form.searchSku')}
+                        filterOption={false}
+                        onSearch={search}
+                        options={products.map((p) => ({ value: p.sku, label: productLabel(p) }))}
+                      />
+                    </Form.Item>
+                  </Col>
+                  <Col flex="140px">
+                    <Form.Item name={[field.name, 'quantity']} label={`${t('form.quantity')} ${i + 1}`}>
+                      <InputNumber min={1} max={999} precision={0} style={{ width: '100%' }} />
+                    </Form.Item>
+                  </Col>
+                  <Col flex="none" style={{ paddingTop: 30 }}>
+                    <Button
+                      aria-label={t('form.removeLine', { n: i + 1 })}
+                      disabled={fields.length === 1}
+                      onClick={() => remove(field.name)}
+                    >
+                      −
+                    </Button>
+                  </Col>
+                </Row>
+              ))}
+              <Form.ErrorList errors={errors} />
+              <Button onClick={() => add({ quantity: 1 })} style={{ marginBottom: 16 }}>
+                + {t('form.addLine')}
+              </Button>
+            </>
+          )}
+        </Form.List>
+        <Form.Item name={['fulfillment', 'type']} label={t('form.fulfilment')}>
+          <Radio.Group
+            optionType="button"
+            options={[
+              { value: 'delivery', label: t('form.delivery') },
+              { value: 'locker', label: t('form.locker') },
+              { value: 'counter', label: t('form.counter') },
+            ]}
+          />
+        </Form.Item>
+        {type === 'delivery' ? (
+          <Row gutter={16}>
+            <Col xs={24} md={10}>
+              <Form.Item name={['fulfillment', 'campusId']} label={t('form.campus')}>
+                <Select
+                  showSearch
+                  optionFilterProp="label"
+                  options={campuses.map((c) => ({ value: c.id, label: c.name }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={14}>
+              <Form.Item name={['fulfillment', 'address']} label={t('form.address')}>
+                <Input />
+              </Form.Item>
+            </Col>
+          </Row>
+        ) : (
+          <Form.Item name={['fulfillment', 'pickupPointId']} label={t('form.pickupPoint')}>
+            <Select
+              showSearch
+              optionFilterProp="label"
+              options={points.map((p) => ({ value: p.id, label: `${p.name} (${p.code})` }))}
+            />
+          </Form.Item>
+        )}
+        <Form.Item name="paymentMethod" label={t('form.payment')}>
+          <Radio.Group
+            optionType="button"
+            options={paymentMethods.map((m) => ({
+              value: m,
+              label: t(m === 'counter' ? 'form.counterPay' : `form.${m}`),
+            }))}
+          />
+        </Form.Item>
+        <Row gutter={16}>
+          <Col xs={24} md={8}>
+            <Form.Item name="agentCode" label={t('form.agentCode')}>
+              <Input autoComplete="off" style={{ textTransform: 'uppercase' }} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={16}>
+            <Form.Item name="note" label={t('form.note')}>
+              <Input />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Button type="primary" htmlType="submit" size="large" loading={busy} data-testid="place-order">
+          {t('form.submit')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}

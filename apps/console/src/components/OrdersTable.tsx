@@ -1,0 +1,123 @@
+import { useState } from 'react';
+import { Button, Form, Input, Modal, Table } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, ok, type Order } from '../api/client';
+import { formatCents } from '../lib/money';
+import { formatTime } from '../lib/time';
+import { OrderStatusTag } from './format';
+import { ProblemAlert } from './ProblemAlert';
+import { useProblemForm } from './useProblemForm';
+
+const CANCELLABLE = new Set(['pending_payment', 'confirmed', 'assigned']);
+
+/** Orders with their number, status, total and time; cancel with a reason where that is allowed. */
+export function OrdersTable({
+  orders,
+  loading,
+  onChanged,
+  canCancel,
+}: {
+  orders: Order[];
+  loading?: boolean;
+  onChanged?: (order: Order) => void;
+  canCancel?: boolean;
+}) {
+  const { t } = useTranslation();
+  const [cancelling, setCancelling] = useState<Order | null>(null);
+  const { form, problem, setProblem, showProblem, busy, setBusy } = useProblemForm<{ reason: string }>();
+  return (
+    <>
+      <Table<Order>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        dataSource={orders}
+        pagination={false}
+        columns={[
+          { title: t('order.number'), dataIndex: 'number', render: (n: string) => <strong>{n}</strong> },
+          {
+            title: t('order.status'),
+            dataIndex: 'status',
+            render: (s: string) => <OrderStatusTag status={s} />,
+          },
+          {
+            title: t('order.total'),
+            dataIndex: 'totalCents',
+            align: 'right',
+            render: (c: number) => formatCents(c),
+          },
+          {
+            title: t('order.lines'),
+            dataIndex: 'lines',
+            render: (lines: Order['lines']) => lines.map((l) => `${l.name} ×${l.quantity}`).join(', '),
+          },
+          { title: t('order.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
+          ...(canCancel
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  render: (_: unknown, o: Order) =>
+                    CANCELLABLE.has(o.status) ? (
+                      <Button
+                        size="small"
+                        danger
+                        onClick={() => {
+                          setProblem(null);
+                          form.resetFields();
+                          setCancelling(o);
+                        }}
+                      >
+                        {t('order.cancel')}
+                      </Button>
+                    ) : null,
+                },
+              ]
+            : []),
+        ]}
+      />
+      <Modal
+        open={cancelling !== null}
+        title={`${t('order.cancel')} ${cancelling?.number ?? ''}`}
+        okText={t('order.cancel')}
+        okButtonProps={{ danger: true, loading: busy, htmlType: 'submit' }}
+        cancelText={t('common.cancel')}
+        onOk={() => form.submit()}
+        onCancel={() => setCancelling(null)}
+        destroyOnClose
+      >
+        <ProblemAlert problem={problem} />
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={async ({ reason }) => {
+            if (!cancelling) return;
+            setBusy(true);
+            try {
+              const order = await ok(
+                api.POST('/api/orders/{id}/cancel', {
+                  params: { path: { id: cancelling.id } },
+                  body: { reason },
+                }),
+              );
+              setCancelling(null);
+              onChanged?.(order);
+            } catch (err) {
+              showProblem(err);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          <Form.Item
+            name="reason"
+            label={t('order.cancelReason')}
+            rules={[{ required: true, message: t('validation.required') }]}
+          >
+            <Input.TextArea autoFocus rows={3} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}

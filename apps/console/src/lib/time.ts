@@ -1,0 +1,52 @@
+/** Every time on screen is Asia/Shanghai (UTC+8, no daylight saving), whatever the browser's zone. */
+export const ZONE = 'Asia/Shanghai';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(lang: string): Intl.DateTimeFormat {
+  let f = formatters.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(lang, f);
+  }
+  return f;
+}
+
+/** "2026-11-26 07:45" in Shanghai time, from an ISO timestamp. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  const parts = Object.fromEntries(
+    formatter('x')
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** A Shanghai wall-clock date and time ("2026-11-26", "14:30") as an ISO UTC timestamp. */
+export function shanghaiToIso(date: string, time: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return null;
+  const d = new Date(`${date}T${time}:00+08:00`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** The Shanghai calendar month ("2026-11") that `at` falls in. */
+export function shanghaiPeriod(at: Date = new Date()): string {
+  return formatTime(at.toISOString()).slice(0, 7);
+}
+
+/** The Shanghai month before the one `at` falls in ("2026-10" in November): the month usually settled. */
+export function previousPeriod(at: Date = new Date()): string {
+  const [y, m] = shanghaiPeriod(at).split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
