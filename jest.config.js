@@ -13,7 +13,6 @@ const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 module.exports = {
   // A global option: Jest ignores testTimeout inside a project entry.
   testTimeout: 60_000,
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',
