@@ -630,6 +630,9 @@ describe('Console in a browser (e2e)', () => {
     const deep = await fetch(`${base}/agent/some/deep/link`);
     expect(deep.status).toBe(200);
     expect(await deep.text()).toContain('<div id="root">');
+    // PUBLIC_BASE_URL is http: here, so http: assets are not upgraded to https: (that would leave a
+    // console opened at a plain-http LAN address without its scripts).
+    expect(deep.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     const missing = await fetch(`${base}/api/no-such-route`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');

@@ -61,6 +61,9 @@ export async function createApiApp(
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Upgrading http: subresources only makes sense when the app is served over TLS; on plain
+        // http (a campus LAN address) it would make the console's scripts fail to load.
+        upgradeInsecureRequests: config.publicBaseUrl.startsWith('https:') ? [] : null,
       },
     },
   });

@@ -17,7 +17,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, ok, type Order, type Schemas, type Task, type WorkItem } from '../api/client';
-import { asProblem, type ApiProblem } from '../api/problem';
+import { ApiProblem, asProblem } from '../api/problem';
 import { clearSession, type Session } from '../auth/session';
 import { setLanguage } from '../i18n';
 import { centsToInput, formatCents, parseYuan } from '../lib/money';
@@ -343,6 +343,15 @@ function Deliveries({ agentId }: { agentId: string }) {
   );
 }
 
+/** The task forms' inputs and the API fields their problems name. */
+const API_FIELDS = {
+  date: 'windowStart',
+  from: 'windowStart',
+  to: 'windowEnd',
+  code: 'confirmationCode',
+  notes: 'notes',
+};
+
 function Tasks() {
   const { t } = useTranslation();
   const [tasks, setTasks] = useState<Schemas['TaskWorkItemView'][]>([]);
@@ -376,7 +385,16 @@ function Tasks() {
     run(async () => {
       const windowStart = shanghaiToIso(values.date, values.from);
       const windowEnd = shanghaiToIso(values.date, values.to);
-      if (!windowStart || !windowEnd) throw asProblem(new Error(t('validation.required')));
+      if (!windowStart || !windowEnd) {
+        const missing = t('validation.required');
+        throw new ApiProblem(0, {
+          title: missing,
+          errors: [
+            ...(!windowStart ? [{ field: 'windowStart', message: missing }] : []),
+            ...(!windowEnd ? [{ field: 'windowEnd', message: missing }] : []),
+          ],
+        });
+      }
       await ok(
         api.POST('/api/tasks/{id}/schedule', {
           params: { path: { id: task.id } },
@@ -398,7 +416,7 @@ function Tasks() {
   const field = (name: keyof typeof values, label: string, type = 'text') => (
     <Form.Item
       label={<label htmlFor={`task-${name}`}>{label}</label>}
-      help={fieldError(problem, name === 'code' ? 'confirmationCode' : name)}
+      help={fieldError(problem, API_FIELDS[name])}
     >
       <Input
         id={`task-${name}`}
