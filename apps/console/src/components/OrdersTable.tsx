@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { Button, Form, Input, Modal, Table } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Order } from '../api/client';
 import { formatCents } from '../lib/money';
@@ -9,6 +11,20 @@ import { ProblemAlert } from './ProblemAlert';
 import { useProblemForm } from './useProblemForm';
 
 const CANCELLABLE = new Set(['pending_payment', 'confirmed', 'assigned']);
+
+/** The first columns of every order list: number, status, total. */
+export function orderColumns(t: TFunction): ColumnsType<Order> {
+  return [
+    { title: t('order.number'), dataIndex: 'number', render: (n: string) => <strong>{n}</strong> },
+    { title: t('order.status'), dataIndex: 'status', render: (s: string) => <OrderStatusTag status={s} /> },
+    {
+      title: t('order.total'),
+      dataIndex: 'totalCents',
+      align: 'right',
+      render: (c: number) => formatCents(c),
+    },
+  ];
+}
 
 /** Orders with their number, status, total and time; cancel with a reason where that is allowed. */
 export function OrdersTable({
@@ -34,18 +50,7 @@ export function OrdersTable({
         dataSource={orders}
         pagination={false}
         columns={[
-          { title: t('order.number'), dataIndex: 'number', render: (n: string) => <strong>{n}</strong> },
-          {
-            title: t('order.status'),
-            dataIndex: 'status',
-            render: (s: string) => <OrderStatusTag status={s} />,
-          },
-          {
-            title: t('order.total'),
-            dataIndex: 'totalCents',
-            align: 'right',
-            render: (c: number) => formatCents(c),
-          },
+          ...orderColumns(t),
           {
             title: t('order.lines'),
             dataIndex: 'lines',

@@ -4,9 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ok, type Agent, type Order, type Task } from '../api/client';
 import { asProblem, type ApiProblem } from '../api/problem';
 import type { Session } from '../auth/session';
-import { OrderStatusTag } from '../components/format';
+import { orderColumns } from '../components/OrdersTable';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { formatCents } from '../lib/money';
 import { formatTime } from '../lib/time';
 
 // ECharts is large: the reports load when their tab is first opened.
@@ -69,18 +68,7 @@ function UnassignedOrders({ agents }: { agents: Agent[] }) {
         dataSource={orders}
         pagination={false}
         columns={[
-          { title: t('order.number'), dataIndex: 'number', render: (n: string) => <strong>{n}</strong> },
-          {
-            title: t('order.status'),
-            dataIndex: 'status',
-            render: (s: string) => <OrderStatusTag status={s} />,
-          },
-          {
-            title: t('order.total'),
-            dataIndex: 'totalCents',
-            align: 'right',
-            render: (c: number) => formatCents(c),
-          },
+          ...orderColumns(t),
           { title: t('order.fulfilment'), render: (_, o) => t(`form.${o.fulfillment.type}`) },
           { title: t('order.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
           {
