@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ProductsService } from '@campus/catalog';
+import { CommissionRulesService } from '@campus/commissions';
 import { RequestContext } from '@campus/core';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
@@ -16,7 +17,7 @@ export interface DemoAccount {
 
 /**
  * A small dataset to click through: one region, two campuses, pickup points with lockers, a few
- * products (some needing installation) and one account of every role. Runs only on an empty database.
+ * products (some needing installation), commission rules and one account of every role. Runs only on an empty database.
  */
 export async function seedDemo(app: INestApplication): Promise<DemoAccount[] | null> {
   const ctx = RequestContext.system('demo-seed');
@@ -133,6 +134,14 @@ export async function seedDemo(app: INestApplication): Promise<DemoAccount[] | n
     },
   ];
   for (const p of catalogue) await products.create(ctx, p);
+
+  // Commission: 3 % by default, 2 % on computers, a fixed ¥50 per printer, +1 % from an agent's
+  // 51st completed order of the month in the region.
+  const rules = app.get(CommissionRulesService);
+  await rules.createRule(ctx, { rateBps: 300 });
+  await rules.createRule(ctx, { category: 'computers', rateBps: 200 });
+  await rules.createRule(ctx, { sku: 'PRINTER-LJ', fixedCents: 5000 });
+  await rules.createTier(ctx, { regionId: region.id, fromOrder: 51, bonusBps: 100 });
 
   const accounts: DemoAccount[] = [];
   const add = async (dto: Parameters<StaffService['createUser']>[1], note: string): Promise<void> => {
