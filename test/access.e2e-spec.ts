@@ -30,6 +30,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/lockers': STAFF_READ,
   'GET /api/lockers/:id': STAFF_READ,
   'POST /api/users': ['admin', 'regional_manager'],
+  'PATCH /api/users/:id': ['admin', 'regional_manager'],
   'POST /api/agents': ['admin', 'regional_manager'],
   'PATCH /api/agents/:id': ['admin', 'regional_manager'],
   'GET /api/agents': ['admin', 'regional_manager', 'call_center'],

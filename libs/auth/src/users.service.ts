@@ -68,6 +68,14 @@ export class UsersService {
       .getOne();
   }
 
+  /** Switches an account on or off (off: no sign-in, and its tokens stop working). */
+  async setActive(ctx: RequestContext, userId: string, active: boolean): Promise<void> {
+    await this.db.query(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [
+      userId,
+      active,
+    ]);
+  }
+
   /** Moves an agent's account to another campus (kept in step with the agent record). */
   async setCampus(ctx: RequestContext, userId: string, campusId: string): Promise<void> {
     await this.db.query(ctx, `UPDATE users SET campus_id = $2, updated_at = now() WHERE id = $1`, [

@@ -4,7 +4,7 @@ import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import { AgentQueryDto, AgentsService, AgentView, CreateAgentDto, UpdateAgentDto } from '@campus/network';
 import { UuidParam } from '../common/validation';
-import { CreateUserDto } from './staff.dto';
+import { CreateUserDto, UpdateUserDto } from './staff.dto';
 import { StaffService, UserView } from './staff.service';
 import { AgentPage, AgentResponse } from './setup.views';
 
@@ -21,6 +21,16 @@ export class StaffController {
   @Roles('admin', 'regional_manager')
   createUser(@Ctx() ctx: RequestContext, @Body() dto: CreateUserDto): Promise<UserView> {
     return this.staff.createUser(ctx, dto);
+  }
+
+  @Patch('users/:id')
+  @Roles('admin', 'regional_manager')
+  updateUser(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserView> {
+    return this.staff.setActive(ctx, id, dto);
   }
 
   @Post('agents')

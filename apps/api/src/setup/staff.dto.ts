@@ -1,3 +1,5 @@
+import { IsBoolean } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsId, IsOneOf, IsPhone, IsText, STAFF_ROLES } from '@campus/core';
 
 export class CreateUserDto {
@@ -24,4 +26,10 @@ export class CreateUserDto {
 
   @IsPhone({ optional: true, description: 'required for agent' })
   phone?: string;
+}
+
+export class UpdateUserDto {
+  @ApiProperty({ description: 'false: the account can no longer sign in and its tokens stop working' })
+  @IsBoolean()
+  active: boolean;
 }

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuthService, UsersService } from '@campus/auth';
-import { ForbiddenError, NotFoundError, RequestContext, ValidationError } from '@campus/core';
+import {
+  BusinessRuleError,
+  ForbiddenError,
+  NotFoundError,
+  RequestContext,
+  ValidationError,
+} from '@campus/core';
 import { Db } from '@campus/database';
 import { AgentsService, AgentView, CreateAgentDto, NetworkService, UpdateAgentDto } from '@campus/network';
-import { CreateUserDto } from './staff.dto';
+import { CreateUserDto, UpdateUserDto } from './staff.dto';
 
 export interface UserView {
   id: string;
@@ -88,6 +94,59 @@ export class StaffService {
         this.auth.forget(id);
       }
       return after;
+    });
+  }
+
+  /**
+   * Switches a staff account off (or back on). Off: sign-in is refused and the account's tokens stop
+   * working (this API forgets its cached principal at once, other replicas within 5 s); an agent's
+   * account switched off also suspends the agent, so their undispatched orders go back to the pool
+   * (switching it back on does not reactivate the agent: a manager does that). A regional manager may
+   * do this for the agents and pickup staff of their region (others: 404); nobody switches off
+   * their own account.
+   */
+  async setActive(ctx: RequestContext, id: string, dto: UpdateUserDto): Promise<UserView> {
+    return this.db.transaction(ctx, async (tx) => {
+      const [user] = await this.db.query<{ id: string; role: string; region_id: string | null }>(
+        tx,
+        `SELECT u.id, u.role, COALESCE(u.region_id, c.region_id, pc.region_id) AS region_id
+           FROM users u
+           LEFT JOIN campuses c ON c.id = u.campus_id
+           LEFT JOIN pickup_points p ON p.id = u.pickup_point_id
+           LEFT JOIN campuses pc ON pc.id = p.campus_id
+          WHERE u.id = $1
+            FOR UPDATE OF u`,
+        [id],
+      );
+      const mayManage =
+        user &&
+        (ctx.is('admin') ||
+          (MANAGER_MAY_CREATE.has(user.role) &&
+            user.region_id !== null &&
+            user.region_id === ctx.principal.regionId));
+      if (!mayManage) throw new NotFoundError('user', id);
+      if (!dto.active && id === ctx.actorId) {
+        throw new BusinessRuleError('cannot_deactivate_self', 'You cannot switch off your own account');
+      }
+      await this.users.setActive(tx, id, dto.active);
+      if (!dto.active && user.role === 'agent') {
+        const agent = await this.agents.get(tx, id);
+        if (agent.status === 'active') await this.agents.update(tx, id, { status: 'suspended' });
+      }
+      this.auth.forget(id);
+      const u = await this.users.get(tx, id);
+      return {
+        id: u.id,
+        username: u.username,
+        role: u.role,
+        displayName: u.displayName,
+        phone: u.phone,
+        regionId: u.regionId,
+        campusId: u.campusId,
+        pickupPointId: u.pickupPointId,
+        active: u.active,
+        createdAt: u.createdAt,
+      };
     });
   }
 

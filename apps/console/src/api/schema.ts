@@ -167,6 +167,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["StaffController_updateUser"];
+        trace?: never;
+    };
     "/api/agents": {
         parameters: {
             query?: never;
@@ -1160,6 +1176,10 @@ export interface components {
              * @example +8613800138000
              */
             phone?: string;
+        };
+        UpdateUserDto: {
+            /** @description false: the account can no longer sign in and its tokens stop working */
+            active: boolean;
         };
         CreateAgentDto: {
             /** @example agent.li */
@@ -2462,6 +2482,29 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffController_updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
