@@ -594,6 +594,7 @@ describe('Console in a browser (e2e)', () => {
     expect(mine).toHaveLength(1);
     await page.locator('tr', { hasText: mine[0].number }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(1);
+    await screenshot(page, 'customer');
     await page.context().close();
   });
 
