@@ -75,6 +75,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/settlements': ['regional_manager', 'admin'],
   'GET /api/settlements/:id': ['regional_manager', 'admin'],
   'POST /api/settlements/:id/approve': ['regional_manager', 'admin'],
+  'DELETE /api/settlements/:id': ['regional_manager', 'admin'],
   'POST /api/settlements/:id/mark-paid': ['admin'],
   'GET /api/settlements/:id/export.csv': ['regional_manager', 'admin'],
   'GET /api/settlements/:id/statements/:agentId': ['regional_manager', 'admin', 'agent'],

@@ -699,6 +699,49 @@ describe('Commissions: rules, ledger, earnings and settlement (e2e)', () => {
     expect(check.entries).toBeGreaterThanOrEqual(3);
   });
 
+  it('a draft can be discarded: its entries are unsettled again and the month drafted anew; approved is 409; scoped', async () => {
+    const area = await c.area(['王五']);
+    const [a] = area.agents;
+    const sku = await c.product({ priceCents: 20_000, category: `disc-${randomUUID().slice(0, 6)}` });
+    await c.rule({ sku, rateBps: 500 });
+    const o = await c.completedOrder(area, [{ sku, quantity: 1 }], a, a);
+    const body = { regionId: area.region.id, period: period() };
+    const expected = [
+      expect.objectContaining({
+        agentId: a.id,
+        commissionCents: 1000,
+        codHeldCents: o.totalCents,
+        netCents: 1000 - o.totalCents,
+      }),
+    ];
+    const first = await d.post(area.manager, '/api/settlements', body);
+    expect(first.status).toBe(201);
+    expect(first.body.statements).toEqual(expected);
+    const del = (token: string, id: string) => app.http().delete(`/api/settlements/${id}`).set(auth(token));
+
+    expect((await del(w.tokens.managerA, first.body.id)).status).toBe(404);
+    expect((await del(a.token, first.body.id)).status).toBe(403);
+    expect((await del(area.manager, first.body.id)).status).toBe(204);
+    expect((await app.http().get(`/api/settlements/${first.body.id}`).set(auth(area.manager))).status).toBe(
+      404,
+    );
+    expect((await del(area.manager, first.body.id)).status).toBe(404);
+    const [{ n }] = await app.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM commission_entries WHERE agent_id = $1 AND statement_id IS NOT NULL`,
+      [a.id],
+    );
+    expect(n).toBe(0);
+
+    const again = await d.post(area.manager, '/api/settlements', body);
+    expect(again.status).toBe(201);
+    expect(again.body.statements).toEqual(expected);
+    expect((await d.post(area.manager, `/api/settlements/${again.body.id}/approve`)).status).toBe(200);
+    const refused = await del(area.manager, again.body.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'illegal_transition', currentStatus: 'approved' });
+    expect((await c.integrity(period())).ok).toBe(true);
+  });
+
   it('scoping of the ledger: agents see their own entries, managers their region', async () => {
     const area = await c.area(['A', 'B']);
     const [a, b] = area.agents;

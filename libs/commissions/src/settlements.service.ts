@@ -294,6 +294,30 @@ export class SettlementsService {
     return this.get(ctx, id);
   }
 
+  /**
+   * Discards a draft made too early or by mistake: its entries and COD cash go back to unsettled (the
+   * next draft takes them again) and the region's month can be drafted anew. Only a draft: an approved
+   * or paid settlement is 409. The row is locked first, so a concurrent approval either wins (this is
+   * then 409) or finds nothing to approve.
+   */
+  async discard(ctx: RequestContext, id: string): Promise<void> {
+    await this.db.transaction(ctx, async (tx) => {
+      await this.find(tx, id);
+      const [row] = await this.db.query<{ status: string }>(
+        tx,
+        `SELECT status FROM settlements WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!row) throw new NotFoundError('settlement', id);
+      if (row.status !== 'draft') throw new IllegalTransitionError('settlement', row.status, 'discard');
+      const released = `statement_id IN (SELECT id FROM settlement_statements WHERE settlement_id = $1)`;
+      await this.db.query(tx, `UPDATE commission_entries SET statement_id = NULL WHERE ${released}`, [id]);
+      await this.db.query(tx, `UPDATE commission_cod SET statement_id = NULL WHERE ${released}`, [id]);
+      await this.db.query(tx, `DELETE FROM settlement_statements WHERE settlement_id = $1`, [id]);
+      await this.db.query(tx, `DELETE FROM settlements WHERE id = $1`, [id]);
+    });
+  }
+
   /** approved → paid (admin): records the payment and clears the COD cash the statements settled. */
   async markPaid(ctx: RequestContext, id: string, paymentReference?: string): Promise<SettlementView> {
     await this.db.transaction(ctx, async (tx) => {

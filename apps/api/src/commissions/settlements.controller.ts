@@ -1,5 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import {
   CreateSettlementDto,
@@ -60,6 +67,16 @@ export class SettlementsController {
   })
   approve(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<SettlementView> {
     return this.settlements.approve(ctx, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('regional_manager', 'admin')
+  @ApiNoContentResponse({
+    description: 'the draft is gone and its entries are unsettled again; 409 unless draft',
+  })
+  discard(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<void> {
+    return this.settlements.discard(ctx, id);
   }
 
   @Post(':id/mark-paid')

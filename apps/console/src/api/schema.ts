@@ -929,7 +929,7 @@ export interface paths {
         get: operations["SettlementsController_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["SettlementsController_discard"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3863,6 +3863,26 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SettlementResponse"];
                 };
+            };
+        };
+    };
+    SettlementsController_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the draft is gone and its entries are unsettled again; 409 unless draft */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
