@@ -529,6 +529,23 @@ describe('Console in a browser (e2e)', () => {
       zh.settlement.statuses.draft,
     );
 
+    // A draft made too early is discarded (confirmed), then the month is drafted again.
+    const draftId = (
+      await app
+        .http()
+        .get('/api/settlements')
+        .query({ regionId: w.regionA.id, period })
+        .set(auth(w.tokens.managerA))
+    ).body.items[0].id as string;
+    await page.getByRole('button', { name: zh.settlement.discard }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: zh.settlement.discard }).click();
+    await page.getByText(zh.settlement.discarded).waitFor();
+    expect((await app.http().get(`/api/settlements/${draftId}`).set(auth(w.tokens.managerA))).status).toBe(
+      404,
+    );
+    await page.getByRole('button', { name: zh.settlement.create }).click();
+    await row.waitFor();
+
     const list = await app
       .http()
       .get('/api/settlements')

@@ -207,6 +207,10 @@ export const en = {
     none: 'No settlement for this month yet',
     approve: 'Approve',
     approveConfirm: 'Approve this settlement? Its entries are locked.',
+    discard: 'Discard draft',
+    discardConfirm:
+      'Discard this draft? Its entries go back to unsettled and the month can be drafted again.',
+    discarded: 'Draft discarded',
     csv: 'Download CSV',
     net: 'Net payable',
     commission: 'Commission',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Button, Descriptions, Form, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { Button, Descriptions, Form, Input, message, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../api/client';
 import { saveBlob } from '../api/download';
@@ -130,6 +130,14 @@ export default function SettlementPanel({ session }: { session: Session }) {
       );
     });
 
+  const discard = () =>
+    run(async () => {
+      if (!settlement) return;
+      await ok(api.DELETE('/api/settlements/{id}', { params: { path: { id: settlement.id } } }));
+      setSettlement(null);
+      void message.success(t('settlement.discarded'));
+    });
+
   const csv = () =>
     run(async () => {
       if (!settlement) return;
@@ -201,6 +209,18 @@ export default function SettlementPanel({ session }: { session: Session }) {
               >
                 <Button type="primary" loading={busy}>
                   {t('settlement.approve')}
+                </Button>
+              </Popconfirm>
+            )}
+            {settlement.status === 'draft' && (
+              <Popconfirm
+                title={t('settlement.discardConfirm')}
+                okText={t('settlement.discard')}
+                cancelText={t('common.cancel')}
+                onConfirm={() => void discard()}
+              >
+                <Button danger loading={busy}>
+                  {t('settlement.discard')}
                 </Button>
               </Popconfirm>
             )}
