@@ -1,3 +1,5 @@
+import i18next from 'i18next';
+
 /** An API answer in application/problem+json (RFC 9457), as the API's one filter writes it. */
 export interface ProblemBody {
   type?: string;
@@ -49,5 +51,8 @@ export class ApiProblem extends Error {
 export function asProblem(err: unknown): ApiProblem {
   if (err instanceof ApiProblem) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new ApiProblem(0, { title: 'Network error', detail: message });
+  return new ApiProblem(0, {
+    title: i18next.t('common.networkError', { defaultValue: 'Network error' }),
+    detail: message,
+  });
 }

@@ -228,5 +228,12 @@ export const en = {
       adjustment: 'Adjustment',
     },
   },
-  common: { refresh: 'Refresh', actions: 'Actions', save: 'Save', cancel: 'Cancel', loading: 'Loading…' },
+  common: {
+    networkError: 'Network error',
+    refresh: 'Refresh',
+    actions: 'Actions',
+    save: 'Save',
+    cancel: 'Cancel',
+    loading: 'Loading…',
+  },
 };

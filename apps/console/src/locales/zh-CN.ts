@@ -231,5 +231,12 @@ export const zhCN: Shape<typeof en> = {
       adjustment: '调整',
     },
   },
-  common: { refresh: '刷新', actions: '操作', save: '保存', cancel: '取消', loading: '加载中…' },
+  common: {
+    networkError: '网络错误',
+    refresh: '刷新',
+    actions: '操作',
+    save: '保存',
+    cancel: '取消',
+    loading: '加载中…',
+  },
 };
