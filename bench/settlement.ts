@@ -180,21 +180,13 @@ export async function runSettlementBench(opts: {
       const body = res.json() as { id: string; statements: unknown[]; totals: { netCents: number } };
       statements = body.statements.length;
       netCentsApi = body.totals.netCents;
-      // Undo the draft (its entries are not locked, so the ledger lets them go) for the next run.
-      await db.query('BEGIN');
-      await db.query(
-        `UPDATE commission_entries SET statement_id = NULL WHERE statement_id IN
-           (SELECT id FROM settlement_statements WHERE settlement_id = $1)`,
-        [body.id],
-      );
-      await db.query(
-        `UPDATE commission_cod SET statement_id = NULL WHERE statement_id IN
-           (SELECT id FROM settlement_statements WHERE settlement_id = $1)`,
-        [body.id],
-      );
-      await db.query(`DELETE FROM settlement_statements WHERE settlement_id = $1`, [body.id]);
-      await db.query(`DELETE FROM settlements WHERE id = $1`, [body.id]);
-      await db.query('COMMIT');
+      // Discard the draft (DELETE /api/settlements/:id) so the next run settles the same entries.
+      const discarded = await app.inject({
+        method: 'DELETE',
+        url: `/api/settlements/${body.id}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (discarded.statusCode !== 204) throw new Error(`discard: ${discarded.statusCode} ${discarded.body}`);
       await db.query(`VACUUM ANALYZE commission_entries`);
       await db.query(`VACUUM ANALYZE commission_cod`);
     }
