@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthService, UsersService } from '@campus/auth';
+import { AuthService, User, UsersService } from '@campus/auth';
 import {
   BusinessRuleError,
   ForbiddenError,
@@ -23,6 +23,21 @@ export interface UserView {
   active: boolean;
   createdAt: Date;
   agent?: AgentView;
+}
+
+function userView(user: User): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    displayName: user.displayName,
+    phone: user.phone,
+    regionId: user.regionId,
+    campusId: user.campusId,
+    pickupPointId: user.pickupPointId,
+    active: user.active,
+    createdAt: user.createdAt,
+  };
 }
 
 /** Roles a regional manager may create, within their region. */
@@ -56,18 +71,7 @@ export class StaffService {
         phone: dto.phone ?? null,
         ...scope,
       });
-      const view: UserView = {
-        id: user.id,
-        username: user.username,
-        role: user.role,
-        displayName: user.displayName,
-        phone: user.phone,
-        regionId: user.regionId,
-        campusId: user.campusId,
-        pickupPointId: user.pickupPointId,
-        active: user.active,
-        createdAt: user.createdAt,
-      };
+      const view = userView(user);
       if (dto.role === 'agent') {
         view.agent = await this.agents.create(tx, {
           userId: user.id,
@@ -134,19 +138,7 @@ export class StaffService {
         if (agent.status === 'active') await this.agents.update(tx, id, { status: 'suspended' });
       }
       this.auth.forget(id);
-      const u = await this.users.get(tx, id);
-      return {
-        id: u.id,
-        username: u.username,
-        role: u.role,
-        displayName: u.displayName,
-        phone: u.phone,
-        regionId: u.regionId,
-        campusId: u.campusId,
-        pickupPointId: u.pickupPointId,
-        active: u.active,
-        createdAt: u.createdAt,
-      };
+      return userView(await this.users.get(tx, id));
     });
   }
 
