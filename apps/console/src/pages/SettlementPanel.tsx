@@ -6,6 +6,7 @@ import { saveBlob } from '../api/download';
 import { ApiProblem, asProblem } from '../api/problem';
 import type { Session } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { useProblemForm } from '../components/useProblemForm';
 import { formatCents } from '../lib/money';
 import { formatTime, previousPeriod } from '../lib/time';
 
@@ -67,25 +68,17 @@ function StatementLines({ settlementId, agentId }: { settlementId: string; agent
 /** Month-end settlement of a region: create the draft, review each agent's statement, approve, export. */
 export default function SettlementPanel({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ regionId: string; period: string }>();
+  const { form, problem, setProblem, showProblem, busy, setBusy } = useProblemForm<{
+    regionId: string;
+    period: string;
+  }>();
   const [regions, setRegions] = useState<{ id: string; code: string; name: string }[]>([]);
   const [settlement, setSettlement] = useState<Settlement | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState(false);
   const [searched, setSearched] = useState(false);
 
   useEffect(() => {
     ok(api.GET('/api/regions')).then(setRegions, (err) => setProblem(asProblem(err)));
-  }, []);
-
-  const show = useCallback(
-    (err: unknown) => {
-      const p = asProblem(err);
-      setProblem(p);
-      form.setFields(p.fieldErrors() as never);
-    },
-    [form],
-  );
+  }, [setProblem]);
 
   const find = useCallback(async (regionId: string, period: string) => {
     const page = await ok(api.GET('/api/settlements', { params: { query: { regionId, period, limit: 1 } } }));
@@ -102,7 +95,7 @@ export default function SettlementPanel({ session }: { session: Session }) {
     try {
       await fn();
     } catch (err) {
-      show(err);
+      showProblem(err);
     } finally {
       setBusy(false);
     }
