@@ -290,5 +290,27 @@ describe('Reliable events: outbox → Bull → idempotent consumers (e2e)', () =
         .set(auth(w.tokens.admin));
       expect(log.body.items.filter((n: { body: string }) => n.body.includes(sku))).toHaveLength(2);
     });
+
+    it('a stock adjustment that takes a SKU below its threshold alerts once too', async () => {
+      if (!app.worker) await app.startWorker();
+      const sku = await fx.product(`LOWADJ-${randomUUID().slice(0, 6)}`, { stock: 10, lowStockThreshold: 5 });
+      const adjust = (delta: number) =>
+        app
+          .http()
+          .post(`/api/products/${sku}/stock-adjustments`)
+          .set(auth(w.tokens.admin))
+          .send({ delta, reason: 'stocktake' })
+          .expect(200);
+      await adjust(-6); // 4 left: crosses
+      await adjust(-1); // 3 left: still below
+      const alerts = () =>
+        app.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM notifications WHERE template = 'low_stock' AND body LIKE $1`,
+          [`%${sku}%`],
+        );
+      await eventually(async () => (await alerts())[0].n === 1);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await alerts())[0].n).toBe(1);
+    });
   });
 });

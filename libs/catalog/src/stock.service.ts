@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutOfStockError, RequestContext } from '@campus/core';
 import { Db, pgErrorCode } from '@campus/database';
-import { event, OutboxService } from '@campus/queue';
+import { OutboxService } from '@campus/queue';
 import { UnknownSkuError } from './catalog.errors';
 
 export interface StockRequest {
@@ -28,21 +28,12 @@ export interface StockDelta {
   reserved: number;
 }
 
-interface StockChangeRow {
-  product_id: string;
-  sku: string;
-  name: string;
-  available: number;
-  threshold: number;
-  was_open: boolean;
-  now_open: boolean;
-}
-
 /**
  * Stock moves. Every statement locks the stock rows it touches in product-id order (no deadlocks
  * between orders of the same SKUs) and rechecks availability on the locked row, so concurrent
  * orders can never reserve more than is on hand; the table's CHECKs are the last line of defence.
- * Crossing below the low-stock threshold publishes one `stock.low` event per crossing.
+ * Crossing below the low-stock threshold writes one `stock.low` outbox row per crossing, in the same
+ * statement as the move.
  */
 @Injectable()
 export class StockService {
@@ -97,12 +88,6 @@ export class StockService {
     when?: string,
   ): { ctes: string; guard: string; params: unknown[] } {
     const [skus, qtys] = [`$${firstParam}`, `$${firstParam + 1}`];
-    const lowStock = this.outbox.insertSelectSql(
-      'stock.low',
-      `SELECT product_id, jsonb_build_object('productId', product_id, 'sku', sku, 'name', name,
-                'available', available, 'threshold', threshold)
-         FROM stock_reserved WHERE now_open AND NOT was_open`,
-    );
     return {
       ctes: `stock_req AS (
          SELECT * FROM unnest(${skus}::text[], ${qtys}::int[]) AS r(sku, qty) ${when ? `WHERE ${when}` : ''}
@@ -122,7 +107,7 @@ export class StockService {
          RETURNING s.product_id, l.sku, l.name, s.on_hand - s.reserved AS available,
                    s.low_stock_threshold AS threshold, l.was_open, s.low_alert_open AS now_open
        ), stock_low AS (
-         ${lowStock}
+         ${this.lowStockSql('stock_reserved')}
        )`,
       guard: `CASE WHEN (SELECT count(*) FROM stock_reserved) < (SELECT count(*) FROM stock_req)
                    THEN stock_shortfall(${skus}::text[], ${qtys}::int[]) END`,
@@ -152,9 +137,8 @@ export class StockService {
    */
   async move(ctx: RequestContext, deltas: readonly StockDelta[]): Promise<void> {
     if (deltas.length === 0) return;
-    let rows: StockChangeRow[];
     try {
-      rows = await this.db.query<StockChangeRow>(
+      await this.db.query(
         ctx,
         `WITH req AS (
            SELECT product_id, sum(dh)::int AS dh, sum(dr)::int AS dr
@@ -164,17 +148,21 @@ export class StockService {
              FROM stock s JOIN req r ON r.product_id = s.product_id
             ORDER BY s.product_id
               FOR UPDATE OF s
+         ), moved AS (
+           UPDATE stock s
+              SET on_hand = s.on_hand + l.dh, reserved = s.reserved + l.dr,
+                  low_alert_open = (s.on_hand + l.dh - s.reserved - l.dr) < s.low_stock_threshold,
+                  updated_at = now()
+             FROM locked l
+            WHERE s.product_id = l.product_id
+           RETURNING s.product_id, (SELECT sku FROM products WHERE id = s.product_id) AS sku,
+                     (SELECT name FROM products WHERE id = s.product_id) AS name,
+                     s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
+                     l.was_open, s.low_alert_open AS now_open
+         ), stock_low AS (
+           ${this.lowStockSql('moved')}
          )
-         UPDATE stock s
-            SET on_hand = s.on_hand + l.dh, reserved = s.reserved + l.dr,
-                low_alert_open = (s.on_hand + l.dh - s.reserved - l.dr) < s.low_stock_threshold,
-                updated_at = now()
-           FROM locked l
-          WHERE s.product_id = l.product_id
-         RETURNING s.product_id, (SELECT sku FROM products WHERE id = s.product_id) AS sku,
-                   (SELECT name FROM products WHERE id = s.product_id) AS name,
-                   s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
-                   l.was_open, s.low_alert_open AS now_open`,
+         SELECT count(*) AS moved FROM moved`,
         [deltas.map((d) => d.productId), deltas.map((d) => d.onHand), deltas.map((d) => d.reserved)],
       );
     } catch (err) {
@@ -183,27 +171,19 @@ export class StockService {
       }
       throw err;
     }
-    await this.publishCrossings(ctx, rows);
   }
 
-  private async publishCrossings(ctx: RequestContext, rows: readonly StockChangeRow[]): Promise<void> {
-    const crossed = rows.filter((r) => r.now_open && !r.was_open);
-    if (crossed.length === 0) return;
-    await this.outbox.append(
-      ctx,
-      crossed.map((r) =>
-        event(
-          'stock.low',
-          {
-            productId: r.product_id,
-            sku: r.sku,
-            name: r.name,
-            available: r.available,
-            threshold: r.threshold,
-          },
-          { aggregateId: r.product_id },
-        ),
-      ),
+  /**
+   * The one place a low-stock crossing becomes an event: a `stock.low` outbox row for each row of
+   * `changed` (a CTE of stock rows with product_id, sku, name, available, threshold, was_open,
+   * now_open) that crossed below its threshold in this statement.
+   */
+  private lowStockSql(changed: string): string {
+    return this.outbox.insertSelectSql(
+      'stock.low',
+      `SELECT product_id, jsonb_build_object('productId', product_id, 'sku', sku, 'name', name,
+                'available', available, 'threshold', threshold)
+         FROM ${changed} WHERE now_open AND NOT was_open`,
     );
   }
 }
