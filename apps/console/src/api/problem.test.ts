@@ -1,13 +1,12 @@
 import i18next from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { en } from '../locales/en';
-import { zhCN } from '../locales/zh-CN';
+import { resources } from '../locales';
 import { ApiProblem, asProblem, fieldPath } from './problem';
 
 describe('asProblem', () => {
   beforeAll(async () => {
     await i18next.init({
-      resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+      resources,
       lng: 'zh-CN',
     });
   });

@@ -1,6 +1,5 @@
 import type { en } from './en';
-
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+import type { Shape } from './shape';
 
 export const zhCN: Shape<typeof en> = {
   app: { title: '校园订单', signOut: '退出登录', language: '语言' },
