@@ -6,6 +6,7 @@ import { Tasks1764400000000 } from './1764400000000-tasks';
 import { Commissions1764500000000 } from './1764500000000-commissions';
 import { Reports1764600000000 } from './1764600000000-reports';
 import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
+import { Audit1764800000000 } from './1764800000000-audit';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const ALL_MIGRATIONS = [
   Commissions1764500000000,
   Reports1764600000000,
   StockShortfall1764700000000,
+  Audit1764800000000,
 ];

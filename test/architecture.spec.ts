@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
  */
 const ALLOWED: Record<string, string[]> = {
   core: [],
+  audit: [],
   database: ['core'],
   queue: ['core', 'database'],
   auth: [],
@@ -22,7 +23,7 @@ const ALLOWED: Record<string, string[]> = {
   reports: [],
   testing: ['*'],
 };
-const EVERYONE_MAY_USE = ['core', 'database', 'queue'];
+const EVERYONE_MAY_USE = ['core', 'database', 'queue', 'audit'];
 
 const ROOT = resolve(__dirname, '..');
 

@@ -1,3 +1,4 @@
+import { AuditModule } from '@campus/audit';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -56,6 +57,7 @@ export class AppModule {
         CoreModule.forRoot(config, clock),
         LoggerModule.forRoot(pinoOptions(config, logDestination)),
         DatabaseModule.forRoot(config, ALL_MIGRATIONS),
+        AuditModule,
         QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
         ThrottlerModule.forRootAsync({
           imports: [RedisModule],

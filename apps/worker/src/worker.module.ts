@@ -1,3 +1,4 @@
+import { AuditModule } from '@campus/audit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CommissionsJobsModule } from '@campus/commissions';
@@ -36,6 +37,7 @@ export class WorkerModule {
           },
         }),
         DatabaseModule.forRoot(config, ALL_MIGRATIONS),
+        AuditModule,
         QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix, ...queueOpts }),
         QueueWorkerModule,
         NotificationsJobsModule,
