@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { loadConfig, shanghaiPeriod } from '@campus/core';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { ensureDatabase, migrate } from '../scripts/db';
+import { ephemeralSecrets } from '../scripts/env';
 
 export interface SettlementBenchResult {
   agents: number;
@@ -66,12 +67,9 @@ export async function runSettlementBench(opts: {
     DB_POOL_SIZE: '4',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `bench-settle-${Date.now().toString(36)}`,
-    JWT_SECRET: 'bench-jwt-secret-0123456789',
+    ...ephemeralSecrets(),
     ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'bench-admin-password',
     PUBLIC_BASE_URL: 'http://127.0.0.1',
-    TWILIO_AUTH_TOKEN: 'bench-twilio-token',
-    PAYMENT_WEBHOOK_SECRET: 'bench-payment-secret-0123456789',
     DEMO_DATA: 'false',
     LOG_LEVEL: 'warn',
     RATE_LIMITS: 'false',

@@ -7,6 +7,7 @@ import {
   isUuid,
   numericCode,
   Principal,
+  purposeKey,
   RateLimitedError,
   RequestContext,
 } from '@campus/core';
@@ -211,7 +212,9 @@ export class AuthService {
   }
 
   private otpHash(phone: string, code: string): string {
-    return createHmac('sha256', this.config.jwtSecret).update(`otp:${phone}:${code}`).digest('hex');
+    return createHmac('sha256', purposeKey(this.config.codesSecret, 'otp-hash'))
+      .update(`otp:${phone}:${code}`)
+      .digest('hex');
   }
 }
 

@@ -5,6 +5,7 @@ import {
   InjectConfig,
   NotFoundError,
   numericCode,
+  purposeKey,
   RequestContext,
   ValidationError,
 } from '@campus/core';
@@ -423,7 +424,7 @@ export class ParcelService {
           p.lockerId,
           p.compartment?.id ?? null,
           p.compartment?.size ?? null,
-          pickupCodeHash(this.config.jwtSecret, p.placeId, code),
+          pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), p.placeId, code),
           tx.actorId,
           tx.role,
           p.depositedAt,
@@ -462,7 +463,7 @@ export class ParcelService {
     placeId: string,
     input: { code: string; phone?: string },
   ): Promise<HeldParcelRow | null> {
-    const params: unknown[] = [placeId, pickupCodeHash(this.config.jwtSecret, placeId, input.code)];
+    const params: unknown[] = [placeId, pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, input.code)];
     const where = [
       place.kind === 'locker' ? `p.locker_id = $1` : `p.pickup_point_id = $1 AND p.locker_id IS NULL`,
       `p.code_hash = $2`,

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   numericCode,
   Page,
+  purposeKey,
   RequestContext,
   toPage,
   ValidationError,
@@ -386,7 +387,7 @@ export class TasksService {
         set: {
           window_start: start,
           window_end: end,
-          code_hash: confirmationCodeHash(this.config.jwtSecret, id, code),
+          code_hash: confirmationCodeHash(purposeKey(this.config.codesSecret, 'task-code'), id, code),
           code_failures: 0,
         },
         data: { windowStart: start.toISOString(), windowEnd: end.toISOString() },
@@ -439,7 +440,7 @@ export class TasksService {
         `SELECT code_hash FROM tasks WHERE id = $1`,
         [id],
       );
-      if (!confirmationCodeMatches(this.config.jwtSecret, id, input.confirmationCode, stored.code_hash)) {
+      if (!confirmationCodeMatches(purposeKey(this.config.codesSecret, 'task-code'), id, input.confirmationCode, stored.code_hash)) {
         const [row] = await this.db.query<{ code_failures: number }>(
           tx,
           `UPDATE tasks SET code_failures = code_failures + 1, updated_at = now() WHERE id = $1 RETURNING code_failures`,

@@ -55,6 +55,7 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
     // two files sharing a prefix would share Bull job ids (outbox ids) and lose each other's jobs.
     QUEUE_PREFIX: `t${process.env.CAMPUS_TEST_RUN ?? 'x'}${process.pid}${++fileCounter}${randomBytes(3).toString('hex')}`,
     JWT_SECRET: 'test-jwt-secret-0123456789',
+    CODES_SECRET: 'test-codes-secret-0123456789abcdef',
     ADMIN_USERNAME: TEST_ADMIN.username,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     PUBLIC_BASE_URL: 'http://campus.test',
