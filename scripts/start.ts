@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       out(`  admin              ${config.adminUsername} / (ADMIN_PASSWORD)`);
       for (const a of accounts) out(`  ${a.role.padEnd(18)} ${a.username} / ${a.password}   (${a.note})`);
       out(
-        '  customer           any phone number, e.g. 13800138000, with the code from GET /api/notifications',
+        '  customer           any phone number, e.g. 13800138000, with the code the worker prints ("SMS to …")',
       );
     }
   }

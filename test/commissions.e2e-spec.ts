@@ -405,7 +405,7 @@ describe('Commissions: rules, ledger, earnings and settlement (e2e)', () => {
       windowEnd: new Date(start.getTime() + 7200_000).toISOString(),
     };
     expect((await d.post(agent.token, `/api/tasks/${task.id}/schedule`, window)).status).toBe(200);
-    const code = (await d.texts(phone, 'task_code'))[0].body.match(/(?<!\d)\d{6}(?!\d)/)![0];
+    const code = await fx.taskCode(phone);
     expect((await d.post(agent.token, `/api/tasks/${task.id}/start`)).status).toBe(200);
     await c.deliver(order.id, order.totalCents, agent);
     expect(

@@ -334,15 +334,8 @@ describe('Console in a browser (e2e)', () => {
     await phonePage.context().close();
 
     const code = await eventually(async () => {
-      const res = await app
-        .http()
-        .get('/api/notifications')
-        .query({ to: phone, type: 'pickup_code', limit: 20 })
-        .set(auth(admin));
-      const text = (res.body.items as { body: string; orderId?: string }[]).find((t) =>
-        t.body.includes(placed.number),
-      );
-      return text?.body.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+      const text = (await fx.codeTexts(phone, 'pickup_code')).find((t) => t.text.includes(placed.number));
+      return text?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
     });
     const page = await newPage(browser);
     await signIn(page, clerk);
@@ -462,14 +455,7 @@ describe('Console in a browser (e2e)', () => {
       windowStart: new Date(`${tomorrow}T06:00:00.000Z`).toISOString(),
     });
 
-    const code = await eventually(async () => {
-      const texts = await app
-        .http()
-        .get('/api/notifications')
-        .query({ to: phone, type: 'task_code', limit: 5 })
-        .set(auth(w.tokens.admin));
-      return (texts.body.items as { body: string }[])[0]?.body.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
-    });
+    const code = await eventually(() => fx.taskCode(phone));
     await card.getByRole('button', { name: zh.agent.complete }).click();
     await page.getByLabel(zh.agent.confirmationCode).fill(code);
     await screenshot(page, 'agent-task');

@@ -77,10 +77,10 @@ class TaskDriver {
     };
   }
 
-  /** The confirmation codes texted to `phone`, newest first (read from the message log as admin). */
+  /** The confirmation codes texted to `phone`, newest first (as the customer's phone shows them). */
   async codes(phone: string): Promise<string[]> {
-    const texts = await this.d.texts(phone, 'task_code');
-    return texts.map((t) => t.body.match(/(?<!\d)\d{6}(?!\d)/)![0]);
+    const texts = await this.d.fx.codeTexts(phone, 'task_code');
+    return texts.map((t) => t.text.match(/(?<!\d)\d{6}(?!\d)/)![0]);
   }
 
   /** Takes the order out and hands it over at the door with the exact COD cash. */
