@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { maskPhone, maskPhonesInText } from '@campus/core';
-import { CODE_MASK } from '../code-seal';
 import { SmsReceipt, SmsSender } from './sms-sender';
 
 /** Texts the log transport "delivered" outside production, newest last (bounded; memory only). */
