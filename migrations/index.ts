@@ -8,6 +8,7 @@ import { Reports1764600000000 } from './1764600000000-reports';
 import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 import { Audit1764800000000 } from './1764800000000-audit';
 import { CodesAtRest1765400000000 } from './1765400000000-codes-at-rest';
+import { SettlementWatermarks1765410000000 } from './1765410000000-settlement-watermarks';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   StockShortfall1764700000000,
   Audit1764800000000,
   CodesAtRest1765400000000,
+  SettlementWatermarks1765410000000,
 ];

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { RequestContext, ValidationError } from '@campus/core';
+import { AuditService } from '@campus/audit';
+import { AppConfig, InjectConfig, RequestContext, ValidationError } from '@campus/core';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
 import { CommissionRule, CommissionTier, ruleScope, validityBound } from './commission-policy';
 import { CommissionRuleView, CommissionTierView } from './commission.types';
+import { CommissionCapError } from './commissions.errors';
 import { CreateCommissionRuleDto, CreateCommissionTierDto } from './dto/commissions.dto';
 
 function validity(dto: { validFrom?: string; validTo?: string }): { from: Date | null; to: Date | null } {
@@ -65,7 +67,16 @@ export class CommissionRulesService {
   constructor(
     private readonly db: Db,
     private readonly network: NetworkService,
+    private readonly audit: AuditService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /** Rates above COMMISSION_MAX_BPS are money decisions for admins only (403 `commission_above_cap`). */
+  private checkCap(ctx: RequestContext, field: string, bps: number | undefined): void {
+    if (bps !== undefined && bps > this.config.commissionMaxBps && !ctx.is('admin', 'system')) {
+      throw new CommissionCapError(field, bps, this.config.commissionMaxBps);
+    }
+  }
 
   async createRule(ctx: RequestContext, dto: CreateCommissionRuleDto): Promise<CommissionRuleView> {
     if (dto.sku !== undefined && dto.category !== undefined) {
@@ -77,14 +88,24 @@ export class CommissionRulesService {
     if (dto.rateBps === undefined && dto.fixedCents === undefined) {
       throw ValidationError.field('rateBps', 'give rateBps and/or fixedCents');
     }
+    this.checkCap(ctx, 'rateBps', dto.rateBps);
     const { from, to } = validity(dto);
-    const [row] = await this.db.query<RuleRow>(
-      ctx,
-      `INSERT INTO commission_rules (sku, category, rate_bps, fixed_cents, valid_from, valid_to, created_by_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [dto.sku ?? null, dto.category ?? null, dto.rateBps ?? 0, dto.fixedCents ?? 0, from, to, ctx.actorId],
-    );
-    return ruleView(toRule(row));
+    return this.db.transaction(ctx, async (tx) => {
+      const [row] = await this.db.query<RuleRow>(
+        tx,
+        `INSERT INTO commission_rules (sku, category, rate_bps, fixed_cents, valid_from, valid_to, created_by_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [dto.sku ?? null, dto.category ?? null, dto.rateBps ?? 0, dto.fixedCents ?? 0, from, to, ctx.actorId],
+      );
+      const view = ruleView(toRule(row));
+      await this.audit.record(tx, {
+        action: 'commission_rule.create',
+        entityType: 'commission_rule',
+        entityId: row.id,
+        after: { ...view },
+      });
+      return view;
+    });
   }
 
   async listRules(ctx: RequestContext): Promise<CommissionRuleView[]> {
@@ -98,14 +119,25 @@ export class CommissionRulesService {
   /** A tier for a region in the caller's scope (a manager's own region; another region is 404). */
   async createTier(ctx: RequestContext, dto: CreateCommissionTierDto): Promise<CommissionTierView> {
     await this.network.regionInScope(ctx, dto.regionId);
+    this.checkCap(ctx, 'bonusBps', dto.bonusBps);
     const { from, to } = validity(dto);
-    const [row] = await this.db.query<TierRow>(
-      ctx,
-      `INSERT INTO commission_tiers (region_id, from_order, bonus_bps, valid_from, valid_to, created_by_id)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [dto.regionId, dto.fromOrder, dto.bonusBps, from, to, ctx.actorId],
-    );
-    return toTier(row);
+    return this.db.transaction(ctx, async (tx) => {
+      const [row] = await this.db.query<TierRow>(
+        tx,
+        `INSERT INTO commission_tiers (region_id, from_order, bonus_bps, valid_from, valid_to, created_by_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [dto.regionId, dto.fromOrder, dto.bonusBps, from, to, ctx.actorId],
+      );
+      const tier = toTier(row);
+      await this.audit.record(tx, {
+        action: 'commission_tier.create',
+        entityType: 'commission_tier',
+        entityId: row.id,
+        regionId: dto.regionId,
+        after: { ...tier },
+      });
+      return tier;
+    });
   }
 
   async listTiers(ctx: RequestContext, regionId?: string): Promise<CommissionTierView[]> {

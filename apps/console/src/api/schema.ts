@@ -2131,6 +2131,10 @@ export interface components {
             /** Format: date-time */
             paidAt: string | null;
             paymentReference: string | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: uuid */
+            approvedById: string | null;
             statements: components["schemas"]["StatementResponse"][];
         };
         SettlementSummaryView: {
@@ -2150,6 +2154,10 @@ export interface components {
             /** Format: date-time */
             paidAt: string | null;
             paymentReference: string | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: uuid */
+            approvedById: string | null;
         };
         SettlementPage: {
             items: components["schemas"]["SettlementSummaryView"][];

@@ -2,6 +2,8 @@
 export interface Session {
   token: string;
   kind: 'user' | 'customer';
+  /** The signed-in account's id (a staff user's or a customer's). */
+  userId?: string;
   role: string;
   name: string;
   agentId?: string | null;
