@@ -9,6 +9,7 @@ import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 import { Audit1764800000000 } from './1764800000000-audit';
 import { CodesAtRest1765400000000 } from './1765400000000-codes-at-rest';
 import { SettlementWatermarks1765410000000 } from './1765410000000-settlement-watermarks';
+import { OtpBudget1765420000000 } from './1765420000000-otp-budget';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS = [
   Audit1764800000000,
   CodesAtRest1765400000000,
   SettlementWatermarks1765410000000,
+  OtpBudget1765420000000,
 ];

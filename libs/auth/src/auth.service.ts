@@ -76,9 +76,19 @@ export class AuthService {
   /**
    * Creates a one-time code for `phone` (stored as an HMAC, never in clear) and returns it so the
    * caller can text it in the same transaction. Per-phone limits are enforced here, in the database,
-   * so they hold across API replicas.
+   * under a lock per phone (the caller's transaction holds it until commit), so they hold across API
+   * replicas and under any number of parallel requests. Then the global hourly budget
+   * (OTP_HOURLY_BUDGET, all numbers together) is counted; past it no code is made and the answer says
+   * so (`first` for the request that crossed it) — the caller commits that count, then refuses.
    */
-  async createOtp(ctx: RequestContext, phone: string): Promise<string> {
+  async createOtp(
+    ctx: RequestContext,
+    phone: string,
+  ): Promise<
+    { code: string } | { overBudget: { used: number; budget: number; first: boolean; hour: Date } }
+  > {
+    if (!ctx.manager) throw new Error('createOtp runs inside the caller’s transaction');
+    await this.db.query(ctx, `SELECT pg_advisory_xact_lock(hashtext('otp:' || $1::text))`, [phone]);
     const recent = await this.db.query<{ n: number; last_age: number | null }>(
       ctx,
       `SELECT count(*)::int AS n, extract(epoch FROM now() - max(created_at))::float8 AS last_age
@@ -100,6 +110,15 @@ export class AuthService {
         'otp_rate_limited',
       );
     }
+    const [spent] = await this.db.query<{ used: number; hour: Date }>(
+      ctx,
+      `INSERT INTO otp_hourly_budget (hour, used) VALUES (date_trunc('hour', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 1)
+       ON CONFLICT (hour) DO UPDATE SET used = otp_hourly_budget.used + 1 RETURNING used, hour`,
+    );
+    const budget = this.config.otpHourlyBudget;
+    if (spent.used > budget) {
+      return { overBudget: { used: spent.used, budget, first: spent.used === budget + 1, hour: spent.hour } };
+    }
     const code = numericCode(6);
     await this.db.query(
       ctx,
@@ -111,7 +130,7 @@ export class AuthService {
       `INSERT INTO otp_codes (phone, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
       [phone, this.otpHash(phone, code), OTP_TTL_SECONDS],
     );
-    return code;
+    return { code };
   }
 
   /** Checks the latest code of `phone`; five wrong tries use it up. Signs the customer in (creating them). */

@@ -20,7 +20,11 @@ export function sealText(config: Pick<AppConfig, 'codesSecret'>, messageId: stri
 }
 
 /** Opens a sealed text (throws when the key, the message id or the bytes do not match). */
-export function unsealText(config: Pick<AppConfig, 'codesSecret'>, messageId: string, sealed: string): string {
+export function unsealText(
+  config: Pick<AppConfig, 'codesSecret'>,
+  messageId: string,
+  sealed: string,
+): string {
   const raw = Buffer.from(sealed, 'base64');
   const decipher = createDecipheriv(
     'aes-256-gcm',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LowStockAlertProcessor } from './jobs/low-stock-alert.processor';
+import { OtpBudgetAlertProcessor } from './jobs/otp-budget-alert.processor';
 import { OrderPlacedTextProcessor } from './jobs/order-placed-text.processor';
 import { PaymentReminderTextProcessor } from './jobs/payment-reminder-text.processor';
 import { OrderStatusTextProcessor } from './jobs/order-status-text.processor';
@@ -36,6 +37,7 @@ export class NotificationsModule {}
     OrderPlacedTextProcessor,
     OrderStatusTextProcessor,
     LowStockAlertProcessor,
+    OtpBudgetAlertProcessor,
     SmsPreferenceProcessor,
     PaymentReminderTextProcessor,
   ],

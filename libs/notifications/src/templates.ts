@@ -100,6 +100,13 @@ export const TEMPLATES = {
     en: (p) =>
       `[Campus Orders] ${p.kind === 'repair_pickup' ? 'Repair pickup' : 'Installation'} booked${p.window ? ` for ${p.window}` : ''}${p.number ? `, order ${p.number}` : ''}. When the job is done, give the agent code ${p.code}; not before.`,
   },
+  otp_budget_exhausted: {
+    kind: 'alert',
+    'zh-CN': (p) =>
+      `安全预警：本小时验证码已达上限（${p.budget}条，${p.hour}起），后续请求被拒绝。请检查是否存在短信轰炸。`,
+    en: (p) =>
+      `Security alert: the hourly budget of ${p.budget} sign-in codes is spent (hour from ${p.hour}); further requests are refused. Check for SMS pumping.`,
+  },
   low_stock: {
     kind: 'alert',
     'zh-CN': (p) => `库存预警：${p.sku}（${p.name}）可用库存${p.available}，低于阈值${p.threshold}。`,
