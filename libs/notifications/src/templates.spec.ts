@@ -22,6 +22,8 @@ describe('templates', () => {
     threshold: 5,
     place: 'L1 S03',
     until: '11-28 18:00',
+    budget: 2000,
+    hour: '2026-12-05 14:00 UTC',
   };
 
   it.each(Object.keys(TEMPLATES) as TemplateName[])('%s renders in every language with no gaps', (name) => {
