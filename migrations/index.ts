@@ -10,6 +10,7 @@ import { Audit1764800000000 } from './1764800000000-audit';
 import { CodesAtRest1765400000000 } from './1765400000000-codes-at-rest';
 import { SettlementWatermarks1765410000000 } from './1765410000000-settlement-watermarks';
 import { OtpBudget1765420000000 } from './1765420000000-otp-budget';
+import { OrderAbuseLimits1765430000000 } from './1765430000000-order-abuse-limits';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const ALL_MIGRATIONS = [
   CodesAtRest1765400000000,
   SettlementWatermarks1765410000000,
   OtpBudget1765420000000,
+  OrderAbuseLimits1765430000000,
 ];

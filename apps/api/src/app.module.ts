@@ -35,6 +35,7 @@ import { DeliveriesController } from './fulfilment/deliveries.controller';
 import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { OrderRateGuard } from './orders/order-rate.guard';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
@@ -105,6 +106,7 @@ export class AppModule {
         StaffService,
         AgentWorkService,
         SignInThrottlerGuard,
+        OrderRateGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -14,6 +14,8 @@ export interface ProductView {
   requiresInstallation: boolean;
   installFeeCents: number;
   active: boolean;
+  /** At most this many units per order (flash-sale items); null: no cap. */
+  maxPerOrder: number | null;
   stock: { onHand: number; reserved: number; available: number; lowStockThreshold: number };
   createdAt: Date;
   updatedAt: Date;
@@ -28,6 +30,7 @@ interface ProductRow {
   requires_installation: boolean;
   install_fee_cents: number;
   active: boolean;
+  max_per_order: number | null;
   on_hand: number;
   reserved: number;
   low_stock_threshold: number;
@@ -36,7 +39,7 @@ interface ProductRow {
 }
 
 const SELECT_PRODUCT = `SELECT p.id, p.sku, p.name, p.category, p.price_cents, p.requires_installation,
-  p.install_fee_cents, p.active, s.on_hand, s.reserved, s.low_stock_threshold, p.created_at, p.updated_at
+  p.install_fee_cents, p.active, p.max_per_order, s.on_hand, s.reserved, s.low_stock_threshold, p.created_at, p.updated_at
   FROM products p JOIN stock s ON s.product_id = p.id`;
 
 function view(r: ProductRow): ProductView {
@@ -49,6 +52,7 @@ function view(r: ProductRow): ProductView {
     requiresInstallation: r.requires_installation,
     installFeeCents: r.install_fee_cents,
     active: r.active,
+    maxPerOrder: r.max_per_order,
     stock: {
       onHand: r.on_hand,
       reserved: r.reserved,
@@ -73,8 +77,9 @@ export class ProductsService {
       try {
         const rows = await this.db.query<{ id: string }>(
           tx,
-          `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents,
+             max_per_order)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
           [
             dto.sku,
             dto.name,
@@ -82,6 +87,7 @@ export class ProductsService {
             dto.priceCents,
             dto.requiresInstallation ?? false,
             dto.installFeeCents ?? 0,
+            dto.maxPerOrder ?? null,
           ],
         );
         const id = rows[0].id;
@@ -112,7 +118,8 @@ export class ProductsService {
         tx,
         `UPDATE products SET name = COALESCE($2, name), category = COALESCE($3, category),
            price_cents = COALESCE($4, price_cents), requires_installation = COALESCE($5, requires_installation),
-           install_fee_cents = COALESCE($6, install_fee_cents), active = COALESCE($7, active), updated_at = now()
+           install_fee_cents = COALESCE($6, install_fee_cents), active = COALESCE($7, active),
+           max_per_order = CASE WHEN $8::boolean THEN $9::int ELSE max_per_order END, updated_at = now()
          WHERE id = $1`,
         [
           p.id,
@@ -122,6 +129,8 @@ export class ProductsService {
           dto.requiresInstallation ?? null,
           dto.installFeeCents ?? null,
           dto.active ?? null,
+          dto.maxPerOrder !== undefined,
+          dto.maxPerOrder ?? null,
         ],
       );
       if (dto.lowStockThreshold !== undefined) {

@@ -19,6 +19,8 @@ export interface ReservedProduct {
   priceCents: number;
   requiresInstallation: boolean;
   installFeeCents: number;
+  /** At most this many units per order (null: no cap). */
+  maxPerOrder: number | null;
   quantity: number;
 }
 
@@ -49,10 +51,11 @@ export class StockService {
   async price(ctx: RequestContext, requests: readonly StockRequest[]): Promise<ReservedProduct[]> {
     const rows = await this.db.query<ReservedProductRow>(
       ctx,
-      `SELECT p.id AS product_id, p.sku, p.name, p.price_cents, p.requires_installation, p.install_fee_cents
+      `SELECT p.id AS product_id, p.sku, p.name, p.price_cents, p.requires_installation, p.install_fee_cents,
+              p.max_per_order
          FROM products p WHERE p.sku = ANY($1::text[]) AND p.active`,
       [requests.map((r) => r.sku)],
-      { prepare: 'stock_price_v1' },
+      { prepare: 'stock_price_v2' },
     );
     const bySku = new Map(rows.map((r) => [r.sku, r]));
     const unknown = requests.filter((r) => !bySku.has(r.sku));
@@ -66,6 +69,7 @@ export class StockService {
         priceCents: p.price_cents,
         requiresInstallation: p.requires_installation,
         installFeeCents: p.install_fee_cents,
+        maxPerOrder: p.max_per_order,
         quantity: r.quantity,
       };
     });
@@ -195,4 +199,5 @@ interface ReservedProductRow {
   price_cents: number;
   requires_installation: boolean;
   install_fee_cents: number;
+  max_per_order: number | null;
 }

@@ -4,6 +4,7 @@ import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { AssignmentService } from './assignment.service';
 import { CodLedgerService } from './cod-ledger.service';
+import { DeliveryAttemptsService } from './delivery-attempts.service';
 import { CompartmentsService } from './compartments.service';
 import { DeliveryService } from './delivery.service';
 import { AgentMovedProcessor } from './jobs/agent-moved.processor';
@@ -23,8 +24,16 @@ import { PickupLockouts } from './pickup-lockouts.service';
     CompartmentsService,
     CodLedgerService,
     PickupLockouts,
+    DeliveryAttemptsService,
   ],
-  exports: [AssignmentService, DeliveryService, ParcelService, CompartmentsService, CodLedgerService],
+  exports: [
+    AssignmentService,
+    DeliveryService,
+    ParcelService,
+    CompartmentsService,
+    CodLedgerService,
+    DeliveryAttemptsService,
+  ],
 })
 export class FulfilmentModule {}
 

@@ -9,4 +9,5 @@ export * from './delivery.service';
 export * from './parcel.service';
 export * from './compartments.service';
 export * from './cod-ledger.service';
+export * from './delivery-attempts.service';
 export * from './fulfilment.module';

@@ -25,12 +25,15 @@ export type OrderAction =
   | 'expire'
   | 'complete'
   | 'cancel'
+  | 'abandon'
   | 'return';
 
 /**
  * The order lifecycle, in one table (DESIGN.md §5). Nothing else decides whether a move is allowed.
  * `assign` from `assigned` is a reassignment; `unassign` returns an undispatched order to the pool.
  * `hand_over` is a counter sale whose goods are on the shelf, handed over at once.
+ * `abandon` cancels a cash-on-delivery order its agent could not deliver (the customer unreachable
+ * twice): unlike `cancel`, it is allowed once the goods are out, and they come back to stock.
  */
 export const ORDER_TRANSITIONS = {
   pay: { from: ['pending_payment'], to: 'confirmed' },
@@ -44,6 +47,7 @@ export const ORDER_TRANSITIONS = {
   expire: { from: ['awaiting_pickup'], to: 'returned' },
   complete: { from: ['delivered'], to: 'completed' },
   cancel: { from: ['pending_payment', 'confirmed', 'assigned'], to: 'cancelled' },
+  abandon: { from: ['assigned', 'out_for_delivery'], to: 'cancelled' },
   return: { from: ['delivered', 'completed'], to: 'returned' },
 } as const satisfies Record<OrderAction, { from: readonly OrderStatus[]; to: OrderStatus }>;
 
@@ -52,6 +56,7 @@ export const orderStateMachine = new StateMachine<OrderStatus, OrderAction>('ord
 /** What each move does to stock: reserved at placement, then released, consumed or put back. */
 export const STOCK_EFFECTS: Partial<Record<OrderAction, 'release' | 'consume' | 'restock'>> = {
   cancel: 'release',
+  abandon: 'release',
   expire: 'release',
   deliver: 'consume',
   pickup: 'consume',

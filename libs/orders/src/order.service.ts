@@ -12,10 +12,10 @@ import {
   ValidationError,
 } from '@campus/core';
 import { ReservedProduct, StockDelta, StockService } from '@campus/catalog';
-import { Db } from '@campus/database';
+import { Db, pgErrorCode } from '@campus/database';
 import { event, OrderFacts, OutboxEvent, OutboxService } from '@campus/queue';
 import { OrderQueryDto } from './dto/order-query.dto';
-import { IdempotencyKeyReusedError } from './order.errors';
+import { IdempotencyKeyReusedError, QuantityOverLimitError, TooManyOpenCodOrdersError } from './order.errors';
 import { orderScopeSql } from './order-scope';
 import {
   OrderAction,
@@ -211,6 +211,20 @@ export class OrderService {
       if (replay) return replay;
       throw err;
     }
+    const overCap = priced.filter((p) => p.maxPerOrder !== null && p.quantity > p.maxPerOrder);
+    if (overCap.length) {
+      // A cap set after the original request must not stop its replay.
+      const replay = await this.replayOf(ctx, cmd);
+      if (replay) return replay;
+      throw new QuantityOverLimitError(
+        overCap.map((p) => ({
+          field: wanted.get(p.sku)!.field.replace(/\.sku$/, '.quantity'),
+          sku: p.sku,
+          maxPerOrder: p.maxPerOrder!,
+          quantity: p.quantity,
+        })),
+      );
+    }
     const products = new Map(priced.map((p) => [p.sku, p]));
     const lines = cmd.lines.map((l) => {
       const p = products.get(l.sku)!;
@@ -292,6 +306,12 @@ export class OrderService {
       addToPayload: `jsonb_build_object('number', (SELECT number FROM o))`,
     });
     const stock = this.stock.reserveSql(requests, 30 + outbox.params.length, 'EXISTS (SELECT 1 FROM claim)');
+    // The cap of undelivered COD orders per customer, as one more CTE of the same statement (no round
+    // trip): a conditional upsert of the customer's counter that waits on the row and rechecks the cap
+    // on its latest version, so concurrent orders never pass it; the guard below raises when it did not
+    // take a slot, rolling back the whole statement. The counter goes down by trigger (delivery,
+    // cancellation, return), whoever moves the order.
+    const capParam = `$${30 + outbox.params.length + stock.params.length}`;
     let written: { claimed: boolean; number: string | null; created_at: Date | null };
     try {
       [written] = await this.db.query<typeof written>(
@@ -319,9 +339,18 @@ export class OrderService {
            SELECT $1, 'placed', NULL, $3, $15, $16, $2, $27::jsonb WHERE EXISTS (SELECT 1 FROM o)
          ), x AS (
            ${outbox.sql}
+         ), cod_slot AS (
+           INSERT INTO cod_open_orders (customer_id, open_count)
+           SELECT $4, 1 WHERE $12 = 'cod' AND EXISTS (SELECT 1 FROM claim)
+           ON CONFLICT (customer_id) DO UPDATE SET open_count = cod_open_orders.open_count + 1
+            WHERE cod_open_orders.open_count < ${capParam}::int
+           RETURNING open_count
          ), ${stock.ctes}
          SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT number FROM o) AS number,
-                (SELECT created_at FROM o) AS created_at, ${stock.guard} AS stock_short`,
+                (SELECT created_at FROM o) AS created_at,
+                CASE WHEN $12 = 'cod' AND EXISTS (SELECT 1 FROM claim) AND NOT EXISTS (SELECT 1 FROM cod_slot)
+                     THEN cod_limit_reached(${capParam}::int) END AS cod_full,
+                ${stock.guard} AS stock_short`,
         [
           orderId,
           cmd.channel,
@@ -359,11 +388,13 @@ export class OrderService {
           cmd.idempotency.requestHash,
           ...outbox.params,
           ...stock.params,
+          this.config.maxOpenCodOrders,
         ],
-        { prepare: 'order_place_v3' },
+        { prepare: 'order_place_v4' },
       );
     } catch (err) {
-      // A SKU short of stock: the statement (order included) rolled back as a whole.
+      // A SKU short of stock, or the COD cap: the statement (order included) rolled back as a whole.
+      if (pgErrorCode(err) === 'UO422') throw new TooManyOpenCodOrdersError(this.config.maxOpenCodOrders);
       throw this.stock.shortfallError(err, requests) ?? err;
     }
     if (!written.claimed) {

@@ -64,6 +64,11 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
     DEMO_DATA: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent',
     RELAY_INTERVAL_MS: '50',
+    // Tests place hundreds of orders a minute as one caller, many of them COD for one customer (the
+    // 200-buyer races); both limits have their own tests at production values
+    // (test/security/orders.e2e-spec.ts).
+    ORDER_RATE_PER_MINUTE: '100000',
+    MAX_OPEN_COD_ORDERS: '1000',
     ...extra,
   };
 }

@@ -1,6 +1,6 @@
 import type { ProductView } from '@campus/catalog';
 import { Page } from '@campus/core';
-import { Bool, Id, Int, List, NextCursor, Obj, Str, Time } from '../common/view-props';
+import { Bool, Id, Int, List, NextCursor, NullableInt, Obj, Str, Time } from '../common/view-props';
 
 export class StockView {
   @Int() onHand: number;
@@ -18,6 +18,8 @@ export class ProductResponse implements ProductView {
   @Bool() requiresInstallation: boolean;
   @Int() installFeeCents: number;
   @Bool() active: boolean;
+  @NullableInt({ description: 'at most this many units per order (flash-sale items); null: no cap' })
+  maxPerOrder: number | null;
   @Obj(StockView) stock: StockView;
   @Time() createdAt: Date;
   @Time() updatedAt: Date;

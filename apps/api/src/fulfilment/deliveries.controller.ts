@@ -1,13 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
-import { PageQueryDto, RequestContext } from '@campus/core';
+import { Page, PageQueryDto, RequestContext } from '@campus/core';
 import {
   AssignmentService,
   AssignOrderDto,
   CodBalanceView,
+  CancelUndeliverableDto,
   CodLedgerService,
   DeliverOrderDto,
+  DeliveryAttemptsService,
+  FailedAttemptDto,
+  FailedAttemptsView,
+  UnclaimedCodItem,
   DeliveryService,
   DepositOrderDto,
   HandOverDto,
@@ -20,7 +25,13 @@ import type { TaskWorkItem } from '@campus/tasks';
 import { UuidParam } from '../common/validation';
 import { AgentWorkService } from './agent-work.service';
 import { OrderResponse } from '../orders/orders.views';
-import { CodBalanceResponse, DepositedOrderView, WorkListView } from './fulfilment.views';
+import {
+  CodBalanceResponse,
+  DepositedOrderView,
+  FailedAttemptsResponse,
+  UnclaimedCodPage,
+  WorkListView,
+} from './fulfilment.views';
 
 /** Assignment, door delivery, deposit at a pickup point, counter hand-over, and the agent's work list. */
 @ApiTags('fulfilment')
@@ -33,6 +44,7 @@ export class DeliveriesController {
     private readonly parcels: ParcelService,
     private readonly cod: CodLedgerService,
     private readonly agentWork: AgentWorkService,
+    private readonly attempts: DeliveryAttemptsService,
   ) {}
 
   @Post('orders/:id/assign')
@@ -113,5 +125,57 @@ export class DeliveriesController {
     @Query() q: PageQueryDto,
   ): Promise<CodBalanceView> {
     return this.cod.balance(ctx, id, q);
+  }
+
+  @Post('orders/:id/failed-attempts')
+  @Roles('agent')
+  @ApiCreatedResponse({
+    type: FailedAttemptsResponse,
+    description:
+      'the assigned agent could not hand a door delivery over (out for delivery); after the second, `mayCancel` for COD orders',
+  })
+  recordFailedAttempt(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: FailedAttemptDto,
+  ): Promise<FailedAttemptsView> {
+    return this.attempts.recordFailure(ctx, id, dto);
+  }
+
+  @Get('orders/:id/failed-attempts')
+  @Roles('agent', 'regional_manager', 'admin', 'call_center')
+  @ApiOkResponse({ type: FailedAttemptsResponse })
+  failedAttempts(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+  ): Promise<FailedAttemptsView> {
+    return this.attempts.list(ctx, id);
+  }
+
+  @Post('orders/:id/cancel-undeliverable')
+  @HttpCode(200)
+  @Roles('agent', 'regional_manager', 'admin')
+  @ApiOkResponse({
+    type: OrderResponse,
+    description:
+      'a COD order with two failed delivery attempts → `cancelled`, stock back (422 `delivery_attempts_needed` before, `not_cod` for paid orders)',
+  })
+  cancelUndeliverable(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: CancelUndeliverableDto,
+  ): Promise<OrderView> {
+    return this.attempts.cancelUndeliverable(ctx, id, dto.reason);
+  }
+
+  @Get('fulfilment/unclaimed-cod')
+  @Roles('regional_manager', 'admin', 'call_center')
+  @ApiOkResponse({
+    type: UnclaimedCodPage,
+    description:
+      'COD orders still not delivered COD_CONFIRM_HOURS after placement, oldest first (managers: region)',
+  })
+  unclaimedCod(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto): Promise<Page<UnclaimedCodItem>> {
+    return this.attempts.unclaimed(ctx, q);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
@@ -8,6 +8,7 @@ import { OrderTasksService } from '@campus/tasks';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { UuidParam } from '../common/validation';
+import { OrderRateGuard } from './order-rate.guard';
 import { OrderEventResponse, OrderPage, OrderResponse } from './orders.views';
 
 @ApiTags('orders')
@@ -22,6 +23,7 @@ export class OrdersController {
 
   @Post()
   @Roles('customer', 'call_center', 'agent', 'pickup_staff')
+  @UseGuards(OrderRateGuard)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: true,

@@ -519,6 +519,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/failed-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_failedAttempts"];
+        put?: never;
+        post: operations["DeliveriesController_recordFailedAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/cancel-undeliverable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_cancelUndeliverable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fulfilment/unclaimed-cod": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_unclaimedCod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/lockers/{id}/pickup": {
         parameters: {
             query?: never;
@@ -753,6 +801,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["TasksController_fail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/new-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TasksController_newCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1245,6 +1309,11 @@ export interface components {
              * @example 10
              */
             lowStockThreshold?: number;
+            /**
+             * @description at most this many units per order (flash-sale items); omit for no cap
+             * @example 2
+             */
+            maxPerOrder?: number;
         };
         StockView: {
             onHand: number;
@@ -1264,6 +1333,8 @@ export interface components {
             requiresInstallation: boolean;
             installFeeCents: number;
             active: boolean;
+            /** @description at most this many units per order (flash-sale items); null: no cap */
+            maxPerOrder: number | null;
             stock: components["schemas"]["StockView"];
             /** Format: date-time */
             createdAt: string;
@@ -1283,6 +1354,8 @@ export interface components {
             installFeeCents?: number;
             lowStockThreshold?: number;
             active?: boolean;
+            /** @description at most this many units per order; null removes the cap */
+            maxPerOrder?: number | null;
         };
         StockAdjustmentDto: {
             /**
@@ -1700,6 +1773,47 @@ export interface components {
             heldCents: number;
             entryCount: number;
             items: components["schemas"]["CodEntryResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        FailedAttemptDto: {
+            /**
+             * @description why the order could not be handed over
+             * @example unreachable
+             * @enum {string}
+             */
+            reason: "unreachable" | "refused" | "wrong_address" | "other";
+            /** @example called twice, no answer; dorm door locked */
+            note?: string;
+        };
+        FailedAttemptView: {
+            id: string;
+            /** @enum {string} */
+            reason: "unreachable" | "refused" | "wrong_address" | "other";
+            note: string | null;
+            /** Format: uuid */
+            agentId: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        FailedAttemptsResponse: {
+            /** Format: uuid */
+            orderId: string;
+            attempts: components["schemas"]["FailedAttemptView"][];
+            mayCancel: boolean;
+        };
+        CancelUndeliverableDto: {
+            /** @example customer unreachable on two visits */
+            reason: string;
+        };
+        UnclaimedCodItemView: {
+            order: components["schemas"]["OrderResponse"];
+            failedAttempts: number;
+            /** @description hours since the order was placed */
+            ageHours: number;
+        };
+        UnclaimedCodPage: {
+            items: components["schemas"]["UnclaimedCodItemView"][];
             /** @description null on the last page */
             nextCursor: string | null;
         };
@@ -3154,6 +3268,103 @@ export interface operations {
             };
         };
     };
+    DeliveriesController_failedAttempts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedAttemptsResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_recordFailedAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailedAttemptDto"];
+            };
+        };
+        responses: {
+            /** @description the assigned agent could not hand a door delivery over (out for delivery); after the second, `mayCancel` for COD orders */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedAttemptsResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_cancelUndeliverable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelUndeliverableDto"];
+            };
+        };
+        responses: {
+            /** @description a COD order with two failed delivery attempts → `cancelled`, stock back (422 `delivery_attempts_needed` before, `not_cod` for paid orders) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_unclaimedCod: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description COD orders still not delivered COD_CONFIRM_HOURS after placement, oldest first (managers: region) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnclaimedCodPage"];
+                };
+            };
+        };
+    };
     LockersController_pickupFromLocker: {
         parameters: {
             query?: never;
@@ -3521,6 +3732,28 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TasksController_newCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description lifts a lock from wrong confirmation codes (counted per task, across reschedules): scheduled or in-progress tasks get a new code texted at once; 409 for open, done or cancelled tasks */
             200: {
                 headers: {
                     [name: string]: unknown;
