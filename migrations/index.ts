@@ -11,6 +11,7 @@ import { CodesAtRest1765400000000 } from './1765400000000-codes-at-rest';
 import { SettlementWatermarks1765410000000 } from './1765410000000-settlement-watermarks';
 import { OtpBudget1765420000000 } from './1765420000000-otp-budget';
 import { OrderAbuseLimits1765430000000 } from './1765430000000-order-abuse-limits';
+import { SuspendedStaff1765440000000 } from './1765440000000-suspended-staff';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   SettlementWatermarks1765410000000,
   OtpBudget1765420000000,
   OrderAbuseLimits1765430000000,
+  SuspendedStaff1765440000000,
 ];

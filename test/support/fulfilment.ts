@@ -8,6 +8,7 @@ export interface OrderBody {
   lines: { sku: string; quantity: number }[];
   fulfillment: { type: string; pickupPointId?: string; campusId?: string; address?: string };
   paymentMethod: string;
+  agentCode?: string;
 }
 
 export interface Site {

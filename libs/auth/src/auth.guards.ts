@@ -2,7 +2,10 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ForbiddenError, Principal, Role, UnauthorizedError } from '@campus/core';
-import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { ALLOW_SUSPENDED_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+
+/** What a suspended account may still do: read. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function isPublic(reflector: Reflector, ctx: ExecutionContext): boolean {
   return reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()]) === true;
@@ -27,7 +30,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 }
 
-/** Deny by default: a route answers only the roles its @Roles names. */
+/**
+ * Deny by default: a route answers only the roles its @Roles names. A suspended agent's token keeps
+ * reading (their own history, scoped as ever) and changes nothing: any other method is 403
+ * `agent_suspended` — no new orders, deliveries, deposits, tasks — unless the route says @AllowSuspended.
+ */
 @Injectable()
 export class RolesGuard {
   constructor(private readonly reflector: Reflector) {}
@@ -40,9 +47,20 @@ export class RolesGuard {
     ]);
     if (!roles || roles.length === 0)
       throw new ForbiddenError('This route has no role policy', 'no_role_policy');
-    const user = ctx.switchToHttp().getRequest<{ user?: Principal }>().user;
+    const req = ctx.switchToHttp().getRequest<{ user?: Principal; method?: string }>();
+    const user = req.user;
     if (!user || !roles.includes(user.role as Role)) {
       throw new ForbiddenError('Your role may not use this route', 'role_not_allowed');
+    }
+    if (
+      user.suspended &&
+      !READ_METHODS.has(String(req.method).toUpperCase()) &&
+      !this.reflector.getAllAndOverride<boolean>(ALLOW_SUSPENDED_KEY, [ctx.getHandler(), ctx.getClass()])
+    ) {
+      throw new ForbiddenError(
+        'This agent is suspended: their history stays readable, but nothing can be changed',
+        'agent_suspended',
+      );
     }
     return true;
   }

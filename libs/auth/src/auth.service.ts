@@ -203,9 +203,10 @@ export class AuthService {
       campus_id: string | null;
       pickup_point_id: string | null;
       active: boolean;
+      suspended: boolean;
     }>(
       ctx,
-      `SELECT id, username, role, region_id, campus_id, pickup_point_id, active FROM users WHERE id = $1`,
+      `SELECT id, username, role, region_id, campus_id, pickup_point_id, active, suspended FROM users WHERE id = $1`,
       [claims.sub],
     );
     const u = rows[0];
@@ -220,6 +221,7 @@ export class AuthService {
       pickupPointId: u.pickup_point_id,
       // An agent's record shares its user's id.
       agentId: u.role === 'agent' ? u.id : null,
+      ...(u.suspended ? { suspended: true } : {}),
     };
   }
 

@@ -32,6 +32,8 @@ export interface Principal {
   campusId?: string | null;
   pickupPointId?: string | null;
   agentId?: string | null;
+  /** A suspended agent: reads their own history, changes nothing (403 `agent_suspended`). */
+  suspended?: boolean;
 }
 
 export const SYSTEM_PRINCIPAL: Principal = {

@@ -137,6 +137,19 @@ export class AgentsService {
     });
   }
 
+  /** The agent owning a referral code, active or suspended, or null for an unknown code. */
+  async findByCode(
+    ctx: RequestContext,
+    code: string,
+  ): Promise<{ id: string; campusId: string; status: AgentStatus } | null> {
+    const rows = await this.db.query<{ id: string; campus_id: string; status: AgentStatus }>(
+      ctx,
+      `SELECT id, campus_id, status FROM agents WHERE referral_code = $1`,
+      [code.trim().toUpperCase()],
+    );
+    return rows[0] ? { id: rows[0].id, campusId: rows[0].campus_id, status: rows[0].status } : null;
+  }
+
   /** The active agent owning a referral code, or null (unknown codes never fail an order). */
   async findActiveByCode(
     ctx: RequestContext,

@@ -39,6 +39,14 @@ export interface PlaceResult {
   replayed: boolean;
 }
 
+/** Something the caller should know about an order that went through (e.g. an attribution refused). */
+export interface OrderNotice {
+  code: 'agent_code_refused';
+  detail: string;
+  agentCode: string;
+  reason: 'agent_suspended';
+}
+
 /** Columns other contexts may set on an order while moving it. */
 export interface TransitionChanges {
   assignedAgentId?: string | null;

@@ -3,13 +3,20 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } 
 import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import { IntakeService, PlaceOrderDto } from '@campus/intake';
-import { OrderEventView, OrderQueryDto, OrderService, OrderView, ReasonDto } from '@campus/orders';
+import {
+  OrderEventView,
+  OrderNotice,
+  OrderQueryDto,
+  OrderService,
+  OrderView,
+  ReasonDto,
+} from '@campus/orders';
 import { OrderTasksService } from '@campus/tasks';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { UuidParam } from '../common/validation';
 import { OrderRateGuard } from './order-rate.guard';
-import { OrderEventResponse, OrderPage, OrderResponse } from './orders.views';
+import { OrderEventResponse, OrderPage, OrderResponse, PlacedOrderResponse } from './orders.views';
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -30,18 +37,19 @@ export class OrdersController {
     description: '1–255 characters; replays return the same order',
   })
   @ApiCreatedResponse({
-    type: OrderResponse,
-    description: 'The order (the original one when the key was used before)',
+    type: PlacedOrderResponse,
+    description:
+      'The order (the original one when the key was used before); `notices` when something was refused without failing it (a suspended agent’s code)',
   })
   async place(
     @Ctx() ctx: RequestContext,
     @IdempotencyKey() key: string,
     @Body() dto: PlaceOrderDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OrderView> {
-    const { order, replayed } = await this.intake.placeFromHttp(ctx, dto, key);
+  ): Promise<OrderView & { notices?: OrderNotice[] }> {
+    const { order, replayed, notices } = await this.intake.placeFromHttp(ctx, dto, key);
     if (replayed) void reply.header('Idempotent-Replayed', 'true');
-    return order;
+    return notices.length ? { ...order, notices } : order;
   }
 
   @Get()

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@campus/audit';
 import { AuthService, User, UsersService } from '@campus/auth';
 import {
   BusinessRuleError,
@@ -55,6 +56,7 @@ export class StaffService {
     private readonly auth: AuthService,
     private readonly network: NetworkService,
     private readonly agents: AgentsService,
+    private readonly audit: AuditService,
   ) {}
 
   async createUser(ctx: RequestContext, dto: CreateUserDto): Promise<UserView> {
@@ -89,14 +91,32 @@ export class StaffService {
     return created.agent!;
   }
 
-  /** Suspends, reactivates or moves an agent; the account's campus follows the agent's. */
+  /**
+   * Suspends, reactivates or moves an agent, in one transaction with the account: a suspended agent's
+   * account becomes read-only (its tokens keep reading its own history, change nothing), and a moved
+   * agent's account follows the new campus and its region (a manager of the old region then has no
+   * right over it). Every change is in the audit log.
+   */
   async updateAgent(ctx: RequestContext, id: string, dto: UpdateAgentDto): Promise<AgentView> {
     return this.db.transaction(ctx, async (tx) => {
       const { before, after } = await this.agents.update(tx, id, dto);
       if (after.campusId !== before.campusId) {
-        await this.users.setCampus(tx, id, after.campusId);
-        this.auth.forget(id);
+        await this.users.setCampus(tx, id, after.campusId, after.regionId);
       }
+      if (after.status !== before.status) {
+        await this.users.setSuspended(tx, id, after.status === 'suspended');
+      }
+      if (after.campusId !== before.campusId || after.status !== before.status) {
+        await this.audit.record(tx, {
+          action: after.status !== before.status ? `agent.${after.status === 'suspended' ? 'suspend' : 'reactivate'}` : 'agent.move',
+          entityType: 'agent',
+          entityId: id,
+          regionId: before.regionId,
+          before: { status: before.status, campusId: before.campusId, regionId: before.regionId },
+          after: { status: after.status, campusId: after.campusId, regionId: after.regionId },
+        });
+      }
+      this.auth.forget(id);
       return after;
     });
   }
@@ -135,7 +155,10 @@ export class StaffService {
       await this.users.setActive(tx, id, dto.active);
       if (!dto.active && user.role === 'agent') {
         const agent = await this.agents.get(tx, id);
-        if (agent.status === 'active') await this.agents.update(tx, id, { status: 'suspended' });
+        if (agent.status === 'active') {
+          await this.agents.update(tx, id, { status: 'suspended' });
+          await this.users.setSuspended(tx, id, true);
+        }
       }
       this.auth.forget(id);
       return userView(await this.users.get(tx, id));

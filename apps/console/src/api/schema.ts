@@ -1442,6 +1442,66 @@ export interface components {
             campusId: string;
             address: string | null;
         };
+        OrderNoticeView: {
+            /** @enum {string} */
+            code: "agent_code_refused";
+            detail: string;
+            agentCode: string;
+            /** @enum {string} */
+            reason: "agent_suspended";
+        };
+        PlacedOrderResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description short number read out to the customer
+             * @example CO-7K2Q9X
+             */
+            number: string;
+            /** @enum {string} */
+            channel: "web" | "wap" | "sms" | "phone" | "pickup_point" | "agent";
+            /** @enum {string} */
+            status: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned";
+            customer: components["schemas"]["OrderCustomerView"];
+            /** Format: uuid */
+            agentId: string | null;
+            /** Format: uuid */
+            assignedAgentId: string | null;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            campusId: string;
+            lines: components["schemas"]["OrderLineResponse"][];
+            /** @description CNY fen */
+            totalCents: number;
+            /** @enum {string} */
+            paymentMethod: "online" | "cod" | "counter";
+            fulfillment: components["schemas"]["OrderFulfilmentView"];
+            note: string | null;
+            codCollectedCents: number | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            assignedAt: string | null;
+            /** Format: date-time */
+            dispatchedAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            returnedAt: string | null;
+            /** @description what was refused without failing the order */
+            notices?: components["schemas"]["OrderNoticeView"][];
+        };
         OrderResponse: {
             /** Format: uuid */
             id: string;
@@ -2902,13 +2962,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The order (the original one when the key was used before) */
+            /** @description The order (the original one when the key was used before); `notices` when something was refused without failing it (a suspended agent’s code) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderResponse"];
+                    "application/json": components["schemas"]["PlacedOrderResponse"];
                 };
             };
         };
