@@ -1,7 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ForbiddenError, Principal, Role, UnauthorizedError } from '@campus/core';
+import { ForbiddenError, Principal, Role, ServiceUnavailableError, UnauthorizedError } from '@campus/core';
+import { isDatabaseUnavailable } from '@campus/database';
 import { ALLOW_SUSPENDED_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 
 /** What a suspended account may still do: read. */
@@ -23,8 +24,16 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return super.canActivate(ctx);
   }
 
+  /**
+   * A refused token is 401. A token that could not be checked because the database is unreachable is
+   * 503 (retryable): an outage must not sign every client out. Anything else is a bug (500).
+   */
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err) throw err instanceof Error && 'status' in err ? err : new UnauthorizedError();
+    if (err) {
+      if (err instanceof Error && 'status' in err) throw err;
+      if (isDatabaseUnavailable(err)) throw new ServiceUnavailableError();
+      throw err;
+    }
     if (!user) throw new UnauthorizedError();
     return user;
   }

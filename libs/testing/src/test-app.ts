@@ -25,6 +25,8 @@ export interface TestAppOptions {
   clock?: Clock;
   workerBackoffMs?: number;
   workerAttempts?: number;
+  /** Rewrites the app's DATABASE_URL (e.g. through a TCP proxy the test can cut); `sql` stays direct. */
+  databaseUrl?: (url: string) => string;
 }
 
 export interface TestApp {
@@ -76,7 +78,7 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
 /** Boots the real API (and optionally the worker) on a private copy of the migrated database. */
 export async function bootTestApp(factories: AppFactories, opts: TestAppOptions = {}): Promise<TestApp> {
   const { url, name } = await createTestDatabase();
-  const config = loadConfig(testEnv(url, opts.env));
+  const config = loadConfig(testEnv(opts.databaseUrl?.(url) ?? url, opts.env));
   const api = await factories.api(config, { clock: opts.clock, quiet: true });
   const fastify = api.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> };
   await fastify.ready?.();

@@ -16,23 +16,26 @@ function problem(status: number, code: string, title: string, detail: string, in
 }
 
 function send(reply: FastifyReply, status: number, body: ReturnType<typeof problem>): void {
-  void reply.status(status).header('Content-Type', 'application/problem+json; charset=utf-8').send(JSON.stringify(body));
+  void reply
+    .status(status)
+    .header('Content-Type', 'application/problem+json; charset=utf-8')
+    .send(JSON.stringify(body));
 }
 
 /**
  * Errors Fastify raises before a route is matched (a URL that is not valid percent-encoding): the
  * same problem+json as every other error, not Fastify's own JSON.
  */
-export function frameworkErrors(error: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(
+  error: Error & { code?: string },
+  req: FastifyRequest,
+  reply: FastifyReply,
+): void {
   if (error.code === 'FST_ERR_BAD_URL') {
     send(reply, 400, problem(400, 'malformed_url', 'Invalid input', 'The URL is not valid percent-encoding'));
     return;
   }
-  send(
-    reply,
-    400,
-    problem(400, 'bad_request', 'Invalid input', 'The request could not be routed', req.url),
-  );
+  send(reply, 400, problem(400, 'bad_request', 'Invalid input', 'The request could not be routed', req.url));
 }
 
 /**
@@ -48,7 +51,12 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   const status = tooLarge ? 431 : 400;
   const body = JSON.stringify(
     tooLarge
-      ? problem(431, 'headers_too_large', 'Request header fields too large', 'The URL or the headers are too long')
+      ? problem(
+          431,
+          'headers_too_large',
+          'Request header fields too large',
+          'The URL or the headers are too long',
+        )
       : problem(400, 'bad_request', 'Invalid input', 'The request is not valid HTTP'),
   );
   socket.end(
