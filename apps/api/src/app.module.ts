@@ -30,6 +30,7 @@ import { SmsInboundController } from './channels/sms-inbound.controller';
 import { pinoOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
+import { AgentCashService } from './fulfilment/agent-cash.service';
 import { AgentWorkService } from './fulfilment/agent-work.service';
 import { DeliveriesController } from './fulfilment/deliveries.controller';
 import { LockersController } from './fulfilment/lockers.controller';
@@ -105,6 +106,7 @@ export class AppModule {
         OtpSignInService,
         StaffService,
         AgentWorkService,
+        AgentCashService,
         SignInThrottlerGuard,
         OrderRateGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },

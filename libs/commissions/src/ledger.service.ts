@@ -356,6 +356,25 @@ export class LedgerService {
     };
   }
 
+  /**
+   * The COD cash of an agent that paid settlements took (`cleared_at`): what the agent has handed in.
+   * With `orderIds`, which of those orders' cash it was. The caller checks the agent is in scope.
+   */
+  async codSettled(
+    ctx: RequestContext,
+    agentId: string,
+    orderIds: string[] = [],
+  ): Promise<{ settledCents: number; settledOrderIds: string[] }> {
+    const [row] = await this.db.query<{ settled: string; orders: string[] }>(
+      ctx,
+      `SELECT COALESCE(sum(amount_cents) FILTER (WHERE cleared_at IS NOT NULL), 0) AS settled,
+              COALESCE(array_agg(order_id) FILTER (WHERE cleared_at IS NOT NULL AND order_id = ANY($2::uuid[])), '{}') AS orders
+         FROM commission_cod WHERE agent_id = $1`,
+      [agentId, orderIds],
+    );
+    return { settledCents: Number(row.settled), settledOrderIds: row.orders };
+  }
+
   private async findEntry(ctx: RequestContext, sourceId: string, kind: EntryKind): Promise<EntryView | null> {
     const rows = await this.db.query<EntryRow>(
       ctx,

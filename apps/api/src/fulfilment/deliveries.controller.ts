@@ -5,7 +5,6 @@ import { Page, PageQueryDto, RequestContext } from '@campus/core';
 import {
   AssignmentService,
   AssignOrderDto,
-  CodBalanceView,
   CancelUndeliverableDto,
   CodLedgerService,
   DeliverOrderDto,
@@ -23,6 +22,7 @@ import {
 import { OrderView } from '@campus/orders';
 import type { TaskWorkItem } from '@campus/tasks';
 import { UuidParam } from '../common/validation';
+import { AgentCashService, AgentCashView } from './agent-cash.service';
 import { AgentWorkService } from './agent-work.service';
 import { OrderResponse } from '../orders/orders.views';
 import {
@@ -45,6 +45,7 @@ export class DeliveriesController {
     private readonly cod: CodLedgerService,
     private readonly agentWork: AgentWorkService,
     private readonly attempts: DeliveryAttemptsService,
+    private readonly agentCash: AgentCashService,
   ) {}
 
   @Post('orders/:id/assign')
@@ -117,14 +118,15 @@ export class DeliveriesController {
   @Roles('agent', 'regional_manager', 'admin')
   @ApiOkResponse({
     type: CodBalanceResponse,
-    description: 'cash collected on delivery that the agent holds, with its entries',
+    description:
+      'the cash the agent still holds: collected on delivery minus what paid settlements took; the entries say which were settled',
   })
   codBalance(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
     @Query() q: PageQueryDto,
-  ): Promise<CodBalanceView> {
-    return this.cod.balance(ctx, id, q);
+  ): Promise<AgentCashView> {
+    return this.agentCash.balance(ctx, id, q);
   }
 
   @Post('orders/:id/failed-attempts')

@@ -124,11 +124,15 @@ export class CodEntryResponse implements CodEntryView {
   @NullableStr() overrideReason: string | null;
   @Obj(CodRecorderView) recordedBy: CodRecorderView;
   @Time() recordedAt: Date;
+  /** A paid settlement took this cash (handed in). */
+  @Bool() settled: boolean;
 }
 
 export class CodBalanceResponse implements CodBalanceView {
   @Id() agentId: string;
-  @Int({ description: 'cash collected on delivery that the agent still holds' }) heldCents: number;
+  @Int({ description: 'cash the agent still holds: collected minus settled' }) heldCents: number;
+  @Int({ description: 'all cash collected on delivery' }) collectedCents: number;
+  @Int({ description: 'cash handed in: what paid settlements took' }) settledCents: number;
   @Int() entryCount: number;
   @List(CodEntryResponse) items: CodEntryResponse[];
   @NextCursor() nextCursor: string | null;

@@ -86,7 +86,11 @@ export class OrderNoticeView {
 }
 
 export class PlacedOrderResponse extends OrderResponse {
-  @ApiPropertyOptional({ type: OrderNoticeView, isArray: true, description: 'what was refused without failing the order' })
+  @ApiPropertyOptional({
+    type: OrderNoticeView,
+    isArray: true,
+    description: 'what was refused without failing the order',
+  })
   notices?: OrderNoticeView[];
 }
 

@@ -108,7 +108,10 @@ export class StaffService {
       }
       if (after.campusId !== before.campusId || after.status !== before.status) {
         await this.audit.record(tx, {
-          action: after.status !== before.status ? `agent.${after.status === 'suspended' ? 'suspend' : 'reactivate'}` : 'agent.move',
+          action:
+            after.status !== before.status
+              ? `agent.${after.status === 'suspended' ? 'suspend' : 'reactivate'}`
+              : 'agent.move',
           entityType: 'agent',
           entityId: id,
           regionId: before.regionId,

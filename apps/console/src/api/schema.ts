@@ -1825,12 +1825,17 @@ export interface components {
             recordedBy: components["schemas"]["CodRecorderView"];
             /** Format: date-time */
             recordedAt: string;
+            settled: boolean;
         };
         CodBalanceResponse: {
             /** Format: uuid */
             agentId: string;
-            /** @description cash collected on delivery that the agent still holds */
+            /** @description cash the agent still holds: collected minus settled */
             heldCents: number;
+            /** @description all cash collected on delivery */
+            collectedCents: number;
+            /** @description cash handed in: what paid settlements took */
+            settledCents: number;
             entryCount: number;
             items: components["schemas"]["CodEntryResponse"][];
             /** @description null on the last page */
@@ -3317,7 +3322,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description cash collected on delivery that the agent holds, with its entries */
+            /** @description the cash the agent still holds: collected on delivery minus what paid settlements took; the entries say which were settled */
             200: {
                 headers: {
                     [name: string]: unknown;
