@@ -64,7 +64,13 @@ describe('Desks: pickup desk, call centre, agents, alerts (e2e)', () => {
   }
 
   async function lockerParcel(site: Site, phone: string, paymentMethod = 'cod') {
-    const order = await d.order(d.lockerOrder(site, phone, paymentMethod));
+    // Paid at the counter: keyed by the point's own staff; otherwise by the call centre.
+    const placed = await d.place(
+      paymentMethod === 'counter' ? site.pickupStaff : w.tokens.callCenter,
+      d.lockerOrder(site, phone, paymentMethod),
+    );
+    expect(placed.status).toBe(201);
+    const order = placed.body as { id: string; number: string; totalCents: number };
     const agent = await d.outForDelivery(order.id, site);
     const dep = await d.post(agent.token, `/api/orders/${order.id}/deposit`, { lockerId: site.locker.id });
     expect(dep.status).toBe(200);
