@@ -10,11 +10,11 @@ import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import { setUnauthorizedHandler } from './api/client';
 import { homeOf, readSession, type Session } from './auth/session';
 import { DeskShell } from './components/DeskShell';
-import { AgentPage } from './pages/AgentPage';
-import { CallCentrePage } from './pages/CallCentrePage';
+import { AgentPage } from './pages/agent/AgentPage';
+import { CallCentrePage } from './pages/callcentre/CallCentrePage';
 import { CustomerPage } from './pages/CustomerPage';
 import { ManagerPage } from './pages/ManagerPage';
-import { PickupPage } from './pages/PickupPage';
+import { PickupPage } from './pages/pickup/PickupPage';
 import { SignInPage } from './pages/SignInPage';
 
 function RequireRole({ roles, children }: { roles: string[]; children: (s: Session) => JSX.Element }) {
