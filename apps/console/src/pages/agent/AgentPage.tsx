@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Badge, Button, NavBar, Tabs } from 'antd-mobile';
+import { Button, Tabs } from 'antd-mobile';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -55,43 +55,74 @@ export function AgentPage({ session }: { session: Session }) {
   const [tab, setTab] = useState<Tab>('deliveries');
   const agentId = session.agentId ?? '';
   const { news, since } = useSeenMarking(tab);
+  // Dark red under white digits (7:1): the default badge red is too light for small text.
   const badge = (count: number | undefined, list: Tab) =>
     count && tab !== list ? (
-      <Badge content={count} aria-label={t('desks.agent.newBadge', { count })} />
+      <span
+        data-testid={`badge-${list}`}
+        title={t('desks.agent.newBadge', { count })}
+        style={{
+          background: '#a8071a',
+          color: '#fff',
+          borderRadius: 9,
+          padding: '0 6px',
+          fontSize: 12,
+          marginLeft: 2,
+        }}
+      >
+        {count}
+      </span>
     ) : null;
   const english = i18n.language === 'en';
   return (
     <div style={{ maxWidth: 600, margin: '0 auto', minHeight: '100vh', background: '#f5f5f5' }}>
-      <NavBar
-        backIcon={false}
-        left={
-          // The button's name is what it shows (the other language, in that language).
-          <Button size="mini" fill="none" onClick={() => setLanguage(english ? 'zh-CN' : 'en')}>
-            <span lang={english ? 'zh-CN' : 'en'}>{english ? '中文' : 'EN'}</span>
-          </Button>
-        }
-        right={
-          <Button
-            size="mini"
-            fill="none"
-            onClick={() => {
-              clearSession();
-              queryClient.clear();
-              navigate('/sign-in', { replace: true });
-            }}
-          >
-            {t('app.signOut')}
-          </Button>
-        }
+      {/* A plain header: antd-mobile's NavBar makes its left area a control, which would nest the
+          language button inside another (axe: nested-interactive). */}
+      <header
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'space-between',
+          height: 45,
+          padding: '0 8px',
+          background: '#fff',
+          borderBottom: '1px solid #eee',
+        }}
       >
-        <h1 style={{ fontSize: 17, margin: 0 }}>{session.name}</h1>
-      </NavBar>
+        {/* The button's name is what it shows: the other language, in that language. */}
+        <Button size="mini" fill="none" onClick={() => setLanguage(english ? 'zh-CN' : 'en')}>
+          <span lang={english ? 'zh-CN' : 'en'}>{english ? '中文' : 'EN'}</span>
+        </Button>
+        <h1
+          style={{
+            fontSize: 17,
+            margin: 0,
+            overflow: 'hidden',
+            textOverflow: 'ellipsis',
+            whiteSpace: 'nowrap',
+          }}
+        >
+          {session.name}
+        </h1>
+        <Button
+          size="mini"
+          fill="none"
+          onClick={() => {
+            clearSession();
+            queryClient.clear();
+            navigate('/sign-in', { replace: true });
+          }}
+        >
+          {t('app.signOut')}
+        </Button>
+      </header>
       <main>
         <Tabs
           activeKey={tab}
           onChange={(key) => {
             setTab(key as Tab);
-            void queryClient.invalidateQueries({ queryKey: agentKeys.news });
+            // Whatever was given meanwhile shows up in the tab just opened (and in the badges).
+            void queryClient.invalidateQueries({ queryKey: agentKeys.all });
           }}
         >
           <Tabs.Tab

@@ -185,7 +185,7 @@ export function LogOrder({ session }: { session: Session }) {
           />
         </Form.Item>
       </Form>
-      <List aria-label={t('desks.agent.searchProduct')} style={{ marginBottom: 8 }}>
+      <List style={{ marginBottom: 8 }}>
         {(products.data?.items ?? []).map((p) => (
           <List.Item
             key={p.sku}
@@ -243,15 +243,26 @@ export function LogOrder({ session }: { session: Session }) {
               </div>
             )}
           </div>
-          <Input
+          {/* A native input: antd-mobile's repeats aria-label on its wrapper. */}
+          <input
             aria-label={t('desks.agent.quantityOf', { sku: l.sku })}
             type="number"
             inputMode="numeric"
             min={1}
             max={999}
             value={l.quantity}
-            onChange={(v) => setLines((ls) => ls.map((x) => (x.sku === l.sku ? { ...x, quantity: v } : x)))}
-            style={{ width: 56, '--text-align': 'center' }}
+            onChange={(e) => {
+              const v = e.target.value;
+              setLines((ls) => ls.map((x) => (x.sku === l.sku ? { ...x, quantity: v } : x)));
+            }}
+            style={{
+              width: 56,
+              height: 32,
+              fontSize: 16,
+              textAlign: 'center',
+              border: '1px solid #bbb',
+              borderRadius: 4,
+            }}
           />
           <Button
             size="small"

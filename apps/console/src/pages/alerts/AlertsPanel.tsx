@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { ToneTag } from '../../components/ToneTag';
 import { useAction } from '../../components/useAction';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
@@ -64,43 +65,46 @@ export default function AlertsPanel() {
         <Switch id="alerts-all" checked={all} onChange={setAll} />
         <label htmlFor="alerts-all">{t('desks.alerts.showAll')}</label>
         {alerts.data && (
-          <Tag color="gold">{t('desks.alerts.unacknowledged', { count: alerts.data.unacknowledged })}</Tag>
+          <ToneTag tone="gold">
+            {t('desks.alerts.unacknowledged', { count: alerts.data.unacknowledged })}
+          </ToneTag>
         )}
       </Space>
-      <Table<Alert>
-        rowKey="id"
-        size="small"
-        loading={alerts.isPending}
-        dataSource={alerts.data?.items ?? []}
-        pagination={false}
-        locale={{ emptyText: t('desks.alerts.none') }}
-        data-testid="alerts"
-        columns={[
-          { title: t('desks.alerts.at'), dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
-          {
-            title: t('desks.alerts.what'),
-            dataIndex: 'kind',
-            render: (k: string) => <Tag>{t(`desks.alerts.kinds.${k}`, { defaultValue: k })}</Tag>,
-          },
-          { title: '', key: 'text', render: (_, a) => alertText(t, a) },
-          {
-            title: t('common.actions'),
-            key: 'ack',
-            render: (_, a) =>
-              a.acknowledgedAt ? (
-                <span>{t('desks.alerts.acknowledged')}</span>
-              ) : (
-                <Button
-                  size="small"
-                  onClick={() => ack.run(a.id)}
-                  aria-label={`${t('desks.alerts.acknowledge')} ${alertText(t, a)}`}
-                >
-                  {t('desks.alerts.acknowledge')}
-                </Button>
-              ),
-          },
-        ]}
-      />
+      <div data-testid="alerts">
+        <Table<Alert>
+          rowKey="id"
+          size="small"
+          loading={alerts.isPending}
+          dataSource={alerts.data?.items ?? []}
+          pagination={false}
+          locale={{ emptyText: t('desks.alerts.none') }}
+          columns={[
+            { title: t('desks.alerts.at'), dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
+            {
+              title: t('desks.alerts.what'),
+              dataIndex: 'kind',
+              render: (k: string) => <Tag>{t(`desks.alerts.kinds.${k}`, { defaultValue: k })}</Tag>,
+            },
+            { title: '', key: 'text', render: (_, a) => alertText(t, a) },
+            {
+              title: t('common.actions'),
+              key: 'ack',
+              render: (_, a) =>
+                a.acknowledgedAt ? (
+                  <span>{t('desks.alerts.acknowledged')}</span>
+                ) : (
+                  <Button
+                    size="small"
+                    onClick={() => ack.run(a.id)}
+                    aria-label={`${t('desks.alerts.acknowledge')} ${alertText(t, a)}`}
+                  >
+                    {t('desks.alerts.acknowledge')}
+                  </Button>
+                ),
+            },
+          ]}
+        />
+      </div>
     </>
   );
 }

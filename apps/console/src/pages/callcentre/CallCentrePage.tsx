@@ -7,6 +7,7 @@ import { asProblem } from '../../api/problem';
 import { OrderForm } from '../../components/OrderForm';
 import { OrdersTable } from '../../components/OrdersTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { MUTED } from '../../components/ToneTag';
 import { normalizePhone } from '../../lib/phone';
 import { callKeys } from './keys';
 import { OrderDrawer } from './OrderDrawer';
@@ -73,7 +74,7 @@ export function CallCentrePage() {
               name="phone"
               label={t('callCentre.phone')}
               style={{ flex: 1 }}
-              extra={t('desks.callCentre.searchHint')}
+              extra={<span style={{ color: MUTED }}>{t('desks.callCentre.searchHint')}</span>}
             >
               <Input autoFocus inputMode="tel" autoComplete="off" />
             </Form.Item>
@@ -87,7 +88,7 @@ export function CallCentrePage() {
                 {phone ? t('callCentre.pastOrders', { phone }) : number}
               </Typography.Title>
               {orders.data.items.length === 0 ? (
-                <Typography.Text type="secondary" role="status">
+                <Typography.Text style={{ color: MUTED }} role="status">
                   {phone ? t('callCentre.noOrders') : t('desks.callCentre.notFound', { number })}
                 </Typography.Text>
               ) : (

@@ -1,6 +1,7 @@
 import { Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
+import { MUTED } from '../../components/ToneTag';
 import { formatTime } from '../../lib/time';
 
 type Entry = Schemas['OrderEventResponse'];
@@ -23,7 +24,7 @@ export function OrderTimeline({ entries }: { entries: Entry[] }) {
                   ? t('desks.callCentre.text', { to: data.to ?? '' })
                   : t(`desks.callCentre.events.${e.type}`, { defaultValue: e.type })}
               </Typography.Text>{' '}
-              <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>
+              <Typography.Text style={{ color: MUTED }}>{formatTime(e.at)}</Typography.Text>
               {!text && e.actor.role && <Tag style={{ marginLeft: 8 }}>{e.actor.role}</Tag>}
               {e.reason && <div>{e.reason}</div>}
               {text && (

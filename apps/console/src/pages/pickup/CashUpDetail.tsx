@@ -1,6 +1,7 @@
-import { Alert, Descriptions, Table, Tag, Typography } from 'antd';
+import { Alert, Descriptions, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
+import { MUTED, ToneTag } from '../../components/ToneTag';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 
@@ -14,11 +15,11 @@ export function CashUpDetail({ cashUp }: { cashUp: CashUp }) {
     <>
       <Descriptions bordered size="small" column={{ xs: 1, md: 3 }} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t('desks.cashUp.status')}>
-          <Tag color={cashUp.status === 'closed' ? 'green' : 'gold'} data-testid="cash-up-status">
+          <ToneTag tone={cashUp.status === 'closed' ? 'green' : 'gold'} data-testid="cash-up-status">
             {t(`desks.cashUp.statuses.${cashUp.status}`)}
-          </Tag>
+          </ToneTag>
           {cashUp.closedAt && (
-            <Typography.Text type="secondary">
+            <Typography.Text style={{ color: MUTED }}>
               {t('desks.cashUp.closed', { at: formatTime(cashUp.closedAt) })}
             </Typography.Text>
           )}
@@ -56,28 +57,29 @@ export function CashUpDetail({ cashUp }: { cashUp: CashUp }) {
       <Typography.Title level={3} style={{ fontSize: 16 }}>
         {t('desks.cashUp.collections')}
       </Typography.Title>
-      <Table
-        rowKey={(r) => `${r.kind}-${r.orderId}`}
-        size="small"
-        pagination={false}
-        dataSource={cashUp.collections}
-        data-testid="cash-up-collections"
-        columns={[
-          { title: t('desks.cashUp.at'), dataIndex: 'at', render: (at: string) => formatTime(at) },
-          { title: t('order.number'), dataIndex: 'orderNumber' },
-          {
-            title: t('desks.cashUp.kinds.cod'),
-            dataIndex: 'kind',
-            render: (k: string) => t(`desks.cashUp.kinds.${k}`),
-          },
-          {
-            title: t('order.total'),
-            dataIndex: 'amountCents',
-            align: 'right',
-            render: (c: number) => formatCents(c),
-          },
-        ]}
-      />
+      <div data-testid="cash-up-collections">
+        <Table
+          rowKey={(r) => `${r.kind}-${r.orderId}`}
+          size="small"
+          pagination={false}
+          dataSource={cashUp.collections}
+          columns={[
+            { title: t('desks.cashUp.at'), dataIndex: 'at', render: (at: string) => formatTime(at) },
+            { title: t('order.number'), dataIndex: 'orderNumber' },
+            {
+              title: t('desks.cashUp.kinds.cod'),
+              dataIndex: 'kind',
+              render: (k: string) => t(`desks.cashUp.kinds.${k}`),
+            },
+            {
+              title: t('order.total'),
+              dataIndex: 'amountCents',
+              align: 'right',
+              render: (c: number) => formatCents(c),
+            },
+          ]}
+        />
+      </div>
       {cashUp.refunds.length > 0 && (
         <>
           <Typography.Title level={3} style={{ fontSize: 16, marginTop: 16 }}>

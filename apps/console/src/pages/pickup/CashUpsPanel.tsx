@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Select, Space, Table, Tag } from 'antd';
+import { Select, Space, Table } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { ToneTag } from '../../components/ToneTag';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { CashUpDetail } from './CashUpDetail';
@@ -74,7 +75,7 @@ export default function CashUpsPanel() {
             dataIndex: 'status',
             render: (s: string, r) => (
               <>
-                <Tag color={s === 'closed' ? 'green' : 'gold'}>{t(`desks.cashUp.statuses.${s}`)}</Tag>
+                <ToneTag tone={s === 'closed' ? 'green' : 'gold'}>{t(`desks.cashUp.statuses.${s}`)}</ToneTag>
                 {r.closedAt && formatTime(r.closedAt)}
               </>
             ),

@@ -55,65 +55,67 @@ export function WaitingParcels({ pointId, onHandOut }: { pointId: string; onHand
         problem={resend.problem ?? (parcels.error ? asProblem(parcels.error) : null)}
         onClose={resend.reset}
       />
-      <Table<Parcel>
-        rowKey="id"
-        size="small"
-        loading={parcels.isPending}
-        dataSource={parcels.data ?? []}
-        pagination={false}
-        locale={{ emptyText: t('desks.pickup.noneWaiting') }}
-        data-testid="waiting-parcels"
-        columns={[
-          {
-            title: t('desks.pickup.order'),
-            dataIndex: 'orderNumber',
-            render: (n: string) => <strong>{n}</strong>,
-          },
-          { title: t('desks.pickup.phone'), dataIndex: 'maskedPhone' },
-          {
-            title: t('desks.pickup.where'),
-            render: (_, p) =>
-              p.compartment ? (
-                `${p.lockerCode} · ${p.compartment.label}`
-              ) : (
-                <Tag>{t('desks.pickup.shelf')}</Tag>
-              ),
-          },
-          { title: t('desks.pickup.age'), dataIndex: 'depositedAt', render: (at: string) => age(at) },
-          {
-            title: t('desks.pickup.collect'),
-            dataIndex: 'collectCents',
-            align: 'right',
-            render: (c: number) => (c ? <strong style={{ color: '#a8071a' }}>{formatCents(c)}</strong> : '—'),
-          },
-          {
-            title: t('desks.pickup.expires'),
-            dataIndex: 'expiresAt',
-            render: (at: string) => formatTime(at),
-          },
-          {
-            title: t('common.actions'),
-            key: 'actions',
-            render: (_, p) => (
-              <Space>
-                <Button size="small" type="primary" onClick={() => onHandOut(p)}>
-                  {t('desks.pickup.handOutThis')}
-                </Button>
-                <Popconfirm
-                  title={t('desks.pickup.resendConfirm', { phone: p.maskedPhone })}
-                  okText={t('desks.pickup.resend')}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() => resend.runAsync(p).catch(() => undefined)}
-                >
-                  <Button size="small" disabled={p.codeResendsLeft === 0}>
-                    {t('desks.pickup.resend')}
+      <div data-testid="waiting-parcels">
+        <Table<Parcel>
+          rowKey="id"
+          size="small"
+          loading={parcels.isPending}
+          dataSource={parcels.data ?? []}
+          pagination={false}
+          locale={{ emptyText: t('desks.pickup.noneWaiting') }}
+          columns={[
+            {
+              title: t('desks.pickup.order'),
+              dataIndex: 'orderNumber',
+              render: (n: string) => <strong>{n}</strong>,
+            },
+            { title: t('desks.pickup.phone'), dataIndex: 'maskedPhone' },
+            {
+              title: t('desks.pickup.where'),
+              render: (_, p) =>
+                p.compartment ? (
+                  `${p.lockerCode} · ${p.compartment.label}`
+                ) : (
+                  <Tag>{t('desks.pickup.shelf')}</Tag>
+                ),
+            },
+            { title: t('desks.pickup.age'), dataIndex: 'depositedAt', render: (at: string) => age(at) },
+            {
+              title: t('desks.pickup.collect'),
+              dataIndex: 'collectCents',
+              align: 'right',
+              render: (c: number) =>
+                c ? <strong style={{ color: '#a8071a' }}>{formatCents(c)}</strong> : '—',
+            },
+            {
+              title: t('desks.pickup.expires'),
+              dataIndex: 'expiresAt',
+              render: (at: string) => formatTime(at),
+            },
+            {
+              title: t('common.actions'),
+              key: 'actions',
+              render: (_, p) => (
+                <Space>
+                  <Button size="small" type="primary" onClick={() => onHandOut(p)}>
+                    {t('desks.pickup.handOutThis')}
                   </Button>
-                </Popconfirm>
-              </Space>
-            ),
-          },
-        ]}
-      />
+                  <Popconfirm
+                    title={t('desks.pickup.resendConfirm', { phone: p.maskedPhone })}
+                    okText={t('desks.pickup.resend')}
+                    cancelText={t('common.cancel')}
+                    onConfirm={() => resend.runAsync(p).catch(() => undefined)}
+                  >
+                    <Button size="small" disabled={p.codeResendsLeft === 0}>
+                      {t('desks.pickup.resend')}
+                    </Button>
+                  </Popconfirm>
+                </Space>
+              ),
+            },
+          ]}
+        />
+      </div>
     </Card>
   );
 }
