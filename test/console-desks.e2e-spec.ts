@@ -200,7 +200,7 @@ describe('Console desks in a browser (e2e)', () => {
     const card = page.getByTestId(`work-${number}`);
     await card.getByTestId('new-work').waitFor();
     await page.getByTestId('badge-deliveries').waitFor({ state: 'detached' });
-    await screenshot(page, 'agent');
+    await screenshot(page, 'agent-new-work');
     await expectAccessible(page);
     const news = await app.http().get('/api/fulfilment/work/news').set(auth(agent.token));
     expect(news.body.orders.count).toBe(0);
@@ -262,7 +262,7 @@ describe('Console desks in a browser (e2e)', () => {
     await page.getByRole('button', { name: zh.pickup.handOutButton }).click();
     await page.getByText(`请打开 ${parcel.label} 号格口`).waitFor();
     await row.waitFor({ state: 'detached' });
-    await screenshot(page, 'pickup');
+    await screenshot(page, 'pickup-desk');
     expect((await order(parcel.id)).status).toMatch(/delivered|completed/);
 
     // The day's cash-up: the COD cash collected, a hand-in, closed with the difference.
