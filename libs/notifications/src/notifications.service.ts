@@ -52,7 +52,9 @@ export interface OrderTextView {
 export function maskedText(template: string, body: string): string {
   const masked = maskPhonesInText(body);
   const kind = (TEMPLATES as Record<string, { kind: MessageKind } | undefined>)[template]?.kind;
-  return kind === 'code' ? masked.replace(/(?<!\d)\d{4,8}(?!\d)/g, '••••••') : masked;
+  // A code stands alone ("取件码123456，", "code 123456."); digits inside a locker code or an order
+  // number (letters, dashes or more digits around them) are left as they are.
+  return kind === 'code' ? masked.replace(/(?<![\w-])\d{6}(?![\w-])/g, '••••••') : masked;
 }
 
 /** Twilio's message statuses in our terms; earlier ones ("queued", "sending") are already implied. */

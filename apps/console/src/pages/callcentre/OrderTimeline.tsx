@@ -25,11 +25,20 @@ export function OrderTimeline({ entries }: { entries: Entry[] }) {
                   : t(`desks.callCentre.events.${e.type}`, { defaultValue: e.type })}
               </Typography.Text>{' '}
               <Typography.Text style={{ color: MUTED }}>{formatTime(e.at)}</Typography.Text>
-              {!text && e.actor.role && <Tag style={{ marginLeft: 8 }}>{e.actor.role}</Tag>}
+              {!text && e.actor.role && (
+                <Tag style={{ marginLeft: 8 }}>
+                  {t(`desks.callCentre.roles.${e.actor.role}`, { defaultValue: e.actor.role })}
+                </Tag>
+              )}
               {e.reason && <div>{e.reason}</div>}
               {text && (
                 <div>
-                  {data.body} {data.status && <Tag>{data.status}</Tag>}
+                  {data.body}{' '}
+                  {data.status && (
+                    <Tag>
+                      {t(`desks.callCentre.textStatuses.${data.status}`, { defaultValue: data.status })}
+                    </Tag>
+                  )}
                 </div>
               )}
             </div>
