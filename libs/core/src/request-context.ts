@@ -32,6 +32,8 @@ export interface Principal {
   campusId?: string | null;
   pickupPointId?: string | null;
   agentId?: string | null;
+  /** Staff signed in with a temporary password: only the password change is allowed. */
+  mustChangePassword?: boolean;
 }
 
 export const SYSTEM_PRINCIPAL: Principal = {

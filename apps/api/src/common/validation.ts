@@ -14,12 +14,15 @@ export function flattenErrors(errors: ClassValidatorError[], parent = ''): Field
   for (const e of errors) {
     const path = fieldPath(parent, e.property);
     if (e.constraints) {
-      const messages = Object.entries(e.constraints).map(([key, msg]) =>
+      const entries = Object.entries(e.constraints);
+      const messages = entries.map(([key, msg]) =>
         key === 'whitelistValidation'
           ? 'is not a known field'
           : msg.replace(new RegExp(`^${e.property} `), ''),
       );
-      out.push({ field: path, message: messages.join('; ') });
+      // The first rule broken names the message for clients that translate it (isPhone, min, …).
+      const code = entries[0][0] === 'whitelistValidation' ? 'unknownField' : entries[0][0];
+      out.push({ field: path, message: messages.join('; '), code });
     }
     if (e.children?.length) out.push(...flattenErrors(e.children, path));
   }
