@@ -19,6 +19,7 @@ import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
+import { QueueSessionController } from './admin/queue-board';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { PasswordChangeThrottlerGuard, SignInThrottlerGuard } from './auth/login-throttler.guard';
@@ -85,6 +86,7 @@ export class AppModule {
       controllers: [
         AuthController,
         AuditController,
+        QueueSessionController,
         NetworkController,
         StaffController,
         ProductsController,

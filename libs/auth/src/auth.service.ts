@@ -293,8 +293,47 @@ export class AuthService {
       // An agent's record shares its user's id.
       agentId: u.role === 'agent' ? u.id : null,
       mustChangePassword: u.must_change_password,
+      tokenVersion: u.token_version,
     };
     return { principal, tokenVersion: u.token_version };
+  }
+
+  /**
+   * A short-lived token for one purpose (e.g. the queue dashboard's cookie), signed with a key derived
+   * from JWT_SECRET for that purpose alone: it is never accepted as an API bearer token, nor an API
+   * token in its place. It carries the account's token version, so a password change revokes it.
+   */
+  async signPurposeToken(purpose: string, principal: Principal, ttlSeconds: number): Promise<string> {
+    if (principal.kind !== 'user') throw new ForbiddenError('Only staff accounts get this session');
+    const claims: TokenClaims = {
+      sub: principal.id,
+      kind: 'user',
+      role: principal.role as StaffRole,
+      ver: principal.tokenVersion ?? 0,
+    };
+    return this.jwt.signAsync(claims, {
+      secret: this.purposeKey(purpose),
+      expiresIn: ttlSeconds,
+      algorithm: 'HS256',
+    });
+  }
+
+  /** The account behind a purpose token as it is now (null: bad, expired, revoked or switched off). */
+  async principalForPurposeToken(purpose: string, token: string): Promise<Principal | null> {
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, {
+        secret: this.purposeKey(purpose),
+        algorithms: ['HS256'],
+      });
+    } catch {
+      return null;
+    }
+    return claims?.kind === 'user' && claims.sub ? this.principalFor(claims) : null;
+  }
+
+  private purposeKey(purpose: string): string {
+    return createHmac('sha256', this.config.jwtSecret).update(`purpose-token:${purpose}`).digest('hex');
   }
 
   /** Drops cached principals (tests and account changes on this replica). */

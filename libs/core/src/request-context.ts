@@ -34,6 +34,8 @@ export interface Principal {
   agentId?: string | null;
   /** Staff signed in with a temporary password: only the password change is allowed. */
   mustChangePassword?: boolean;
+  /** Staff: the account's token version (tokens carrying another one are revoked). */
+  tokenVersion?: number;
 }
 
 export const SYSTEM_PRINCIPAL: Principal = {

@@ -74,10 +74,10 @@ export class AuthController {
   @Roles(...STAFF_ROLES)
   @AllowPendingPasswordChange()
   @UseGuards(PasswordChangeThrottlerGuard)
-  @Throttle({ default: { limit: 5, ttl: 15 * 60_000 } })
+  @Throttle({ default: { limit: 10, ttl: 15 * 60_000 } })
   @ApiOperation({
     summary:
-      'Changes the caller\'s password (5 tries per 15 minutes per account); every token of the account, ' +
+      'Changes the caller\'s password (10 tries per 15 minutes per account); every token of the account, ' +
       'this one included, stops working: sign in again. Wrong current password → 422 current_password_wrong',
   })
   @ApiNoContentResponse()
@@ -91,6 +91,7 @@ export class AuthController {
   @AllowPendingPasswordChange()
   @ApiOkResponse({ type: PrincipalView })
   me(@Ctx() ctx: RequestContext): Principal {
-    return ctx.principal;
+    const { tokenVersion: _, ...principal } = ctx.principal;
+    return principal;
   }
 }

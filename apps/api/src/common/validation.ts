@@ -9,6 +9,31 @@ function fieldPath(parent: string, property: string): string {
   return parent ? `${parent}.${property}` : property;
 }
 
+/** Rules that say what a value is come before the ones that say how big it may be. */
+const CODE_PRIORITY = [
+  'whitelistValidation',
+  'isDefined',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isIn',
+  'isEnum',
+  'isUuid',
+  'isPhone',
+  'isDateString',
+  'isIso8601',
+  'isObject',
+  'isArray',
+];
+
+/** The one stable code of a field's problem (the rule a client translates: isPhone, min, …). */
+export function fieldErrorCode(constraints: string[]): string {
+  const code =
+    CODE_PRIORITY.find((c) => constraints.some((k) => k.toLowerCase() === c.toLowerCase())) ?? constraints[0];
+  return code === 'whitelistValidation' ? 'unknownField' : code;
+}
+
 export function flattenErrors(errors: ClassValidatorError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
@@ -20,9 +45,7 @@ export function flattenErrors(errors: ClassValidatorError[], parent = ''): Field
           ? 'is not a known field'
           : msg.replace(new RegExp(`^${e.property} `), ''),
       );
-      // The first rule broken names the message for clients that translate it (isPhone, min, …).
-      const code = entries[0][0] === 'whitelistValidation' ? 'unknownField' : entries[0][0];
-      out.push({ field: path, message: messages.join('; '), code });
+      out.push({ field: path, message: messages.join('; '), code: fieldErrorCode(entries.map(([k]) => k)) });
     }
     if (e.children?.length) out.push(...flattenErrors(e.children, path));
   }
