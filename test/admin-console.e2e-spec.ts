@@ -36,7 +36,8 @@ describe('Admin console API (e2e)', () => {
     await app?.close();
   });
 
-  const post = (token: string, path: string, body: object = {}) => http().post(path).set(auth(token)).send(body);
+  const post = (token: string, path: string, body: object = {}) =>
+    http().post(path).set(auth(token)).send(body);
   const patch = (token: string, path: string, body: object) => http().patch(path).set(auth(token)).send(body);
   const get = (token: string, path: string, query: Record<string, unknown> = {}) =>
     http().get(path).set(auth(token)).query(query);
@@ -77,7 +78,10 @@ describe('Admin console API (e2e)', () => {
         [cc.username, 'password_same_as_username'],
         [STAFF_PASSWORD, 'password_unchanged'],
       ]) {
-        const weak = await post(cc.token, '/api/auth/password', { currentPassword: STAFF_PASSWORD, newPassword });
+        const weak = await post(cc.token, '/api/auth/password', {
+          currentPassword: STAFF_PASSWORD,
+          newPassword,
+        });
         expect(weak.status).toBe(400);
         expect(weak.headers['content-type']).toMatch(/application\/problem\+json/);
         expect(weak.body.code).toBe('weak_password');
@@ -138,12 +142,18 @@ describe('Admin console API (e2e)', () => {
       expect((await get(token, '/api/auth/me')).body.mustChangePassword).toBe(true);
 
       expect(
-        (await post(token, '/api/auth/password', { currentPassword: temporary, newPassword: 'counter-shift-2026' }))
-          .status,
+        (
+          await post(token, '/api/auth/password', {
+            currentPassword: temporary,
+            newPassword: 'counter-shift-2026',
+          })
+        ).status,
       ).toBe(204);
       const after = await login(pick.username, 'counter-shift-2026');
       expect(after.body.user.mustChangePassword).toBe(false);
-      expect((await get(after.body.accessToken, `/api/pickup-points/${w.shopA1.id}/parcels`)).status).toBe(200);
+      expect((await get(after.body.accessToken, `/api/pickup-points/${w.shopA1.id}/parcels`)).status).toBe(
+        200,
+      );
 
       const [row] = await audit({ entityId: pick.id, action: 'user.password_reset' });
       expect(row).toMatchObject({
@@ -159,11 +169,17 @@ describe('Admin console API (e2e)', () => {
     it('a manager resets their region’s agents and pickup staff only (others 404); nobody resets their own', async () => {
       const mine = await post(w.tokens.managerA, `/api/users/${w.agentA1b.userId}/password-reset`);
       expect(mine.status).toBe(200);
-      expect((await post(w.tokens.managerA, `/api/users/${w.agentB1.userId}/password-reset`)).status).toBe(404);
+      expect((await post(w.tokens.managerA, `/api/users/${w.agentB1.userId}/password-reset`)).status).toBe(
+        404,
+      );
       const otherManager = await staff('regional_manager', { regionId: w.regionA.id });
-      expect((await post(w.tokens.managerA, `/api/users/${otherManager.id}/password-reset`)).status).toBe(404);
+      expect((await post(w.tokens.managerA, `/api/users/${otherManager.id}/password-reset`)).status).toBe(
+        404,
+      );
       expect((await post(w.tokens.managerA, `/api/users/${randomUUID()}/password-reset`)).status).toBe(404);
-      expect((await post(w.tokens.callCenter, `/api/users/${w.agentA1.userId}/password-reset`)).status).toBe(403);
+      expect((await post(w.tokens.callCenter, `/api/users/${w.agentA1.userId}/password-reset`)).status).toBe(
+        403,
+      );
       const me = (await get(w.tokens.admin, '/api/auth/me')).body.id as string;
       const self = await post(w.tokens.admin, `/api/users/${me}/password-reset`);
       expect(self.status).toBe(422);
@@ -180,7 +196,9 @@ describe('Admin console API (e2e)', () => {
         role: 'call_center',
       });
       expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'password', code: 'password_common' })]);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'password', code: 'password_common' }),
+      ]);
     });
   });
 
@@ -193,7 +211,11 @@ describe('Admin console API (e2e)', () => {
       expect(mine.every((r) => r.regionId === w.regionA.id)).toBe(true);
       expect((await get(w.tokens.callCenter, '/api/audit')).status).toBe(403);
       expect((await get(w.tokens.pickupA1, '/api/audit')).status).toBe(403);
-      const bad = await get(w.tokens.admin, '/api/audit', { actorId: 'someone', from: 'yesterday', limit: 0 });
+      const bad = await get(w.tokens.admin, '/api/audit', {
+        actorId: 'someone',
+        from: 'yesterday',
+        limit: 0,
+      });
       expect(bad.status).toBe(400);
       expect(fields(bad)).toEqual(['actorId', 'from', 'limit']);
       expect((await get(w.tokens.admin, '/api/audit', { cursor: 'bm90LWEtY3Vyc29y' })).status).toBe(400);
@@ -204,7 +226,9 @@ describe('Admin console API (e2e)', () => {
       expect(regionRows.map((r) => r.entityId)).toEqual(expect.arrayContaining([w.regionA.id, w.regionB.id]));
       const adminId = (await get(w.tokens.admin, '/api/auth/me')).body.id as string;
       expect((await audit({ actorId: adminId })).every((r) => r.actor.id === adminId)).toBe(true);
-      expect((await audit({ action: 'campus.create' })).every((r) => r.action === 'campus.create')).toBe(true);
+      expect((await audit({ action: 'campus.create' })).every((r) => r.action === 'campus.create')).toBe(
+        true,
+      );
       expect(await audit({ from: '2999-01-01T00:00:00Z' })).toEqual([]);
       expect((await audit({ to: '2000-01-01' })).length).toBe(0);
 
@@ -243,10 +267,20 @@ describe('Admin console API (e2e)', () => {
       });
       const edited = await patch(w.tokens.admin, `/api/products/${sku}`, { priceCents: 4500, active: false });
       expect(edited.status).toBe(200);
-      expect((await post(w.tokens.admin, `/api/products/${sku}/stock-adjustments`, { delta: 7, reason: 'delivery' })).status).toBe(200);
+      expect(
+        (
+          await post(w.tokens.admin, `/api/products/${sku}/stock-adjustments`, {
+            delta: 7,
+            reason: 'delivery',
+          })
+        ).status,
+      ).toBe(200);
       const rows = await audit({ entityType: 'product', entityId: sku });
       expect(rows.map((r) => r.action)).toEqual(['product.stock_adjust', 'product.update', 'product.create']);
-      expect(rows[0]).toMatchObject({ before: { onHand: 5 }, after: { onHand: 12, delta: 7, reason: 'delivery' } });
+      expect(rows[0]).toMatchObject({
+        before: { onHand: 5 },
+        after: { onHand: 12, delta: 7, reason: 'delivery' },
+      });
       expect(rows[1]).toMatchObject({
         before: { priceCents: 4900, active: true },
         after: { priceCents: 4500, active: false },
@@ -260,16 +294,29 @@ describe('Admin console API (e2e)', () => {
         code: `NR${randomUUID().slice(0, 4)}`,
         name: 'North',
       });
-      expect((await patch(w.tokens.admin, `/api/regions/${region.id}`, { name: 'North-east' })).status).toBe(200);
-      expect((await patch(w.tokens.managerA, `/api/campuses/${w.campusA2.id}`, { name: 'Campus CA2 east' })).status).toBe(200);
+      expect((await patch(w.tokens.admin, `/api/regions/${region.id}`, { name: 'North-east' })).status).toBe(
+        200,
+      );
       expect(
-        (await patch(w.tokens.managerA, `/api/pickup-points/${w.pointA1.id}`, { address: 'Dorm 3, ground floor' })).status,
+        (await patch(w.tokens.managerA, `/api/campuses/${w.campusA2.id}`, { name: 'Campus CA2 east' }))
+          .status,
       ).toBe(200);
-      const locker = await fx.post<{ id: string; compartments: { id: string }[] }>(w.tokens.managerA, '/api/lockers', {
-        code: `LX${randomUUID().slice(0, 4)}`,
-        pickupPointId: w.pointA1.id,
-        compartments: { S: 1, M: 1 },
-      });
+      expect(
+        (
+          await patch(w.tokens.managerA, `/api/pickup-points/${w.pointA1.id}`, {
+            address: 'Dorm 3, ground floor',
+          })
+        ).status,
+      ).toBe(200);
+      const locker = await fx.post<{ id: string; compartments: { id: string }[] }>(
+        w.tokens.managerA,
+        '/api/lockers',
+        {
+          code: `LX${randomUUID().slice(0, 4)}`,
+          pickupPointId: w.pointA1.id,
+          compartments: { S: 1, M: 1 },
+        },
+      );
       const compartment = locker.compartments[0].id;
       const out = await patch(w.tokens.managerA, `/api/lockers/${locker.id}/compartments/${compartment}`, {
         state: 'out_of_service',
@@ -281,7 +328,11 @@ describe('Admin console API (e2e)', () => {
         ['region.create', null, { code: expect.any(String), name: 'North' }],
       ]);
       const [campus] = await audit({ entityId: w.campusA2.id, action: 'campus.update' });
-      expect(campus).toMatchObject({ regionId: w.regionA.id, before: { name: 'Campus CA2' }, after: { name: 'Campus CA2 east' } });
+      expect(campus).toMatchObject({
+        regionId: w.regionA.id,
+        before: { name: 'Campus CA2' },
+        after: { name: 'Campus CA2 east' },
+      });
       const [point] = await audit({ entityId: w.pointA1.id, action: 'pickup_point.update' });
       expect(point).toMatchObject({ before: { address: null }, after: { address: 'Dorm 3, ground floor' } });
       expect((await audit({ entityId: locker.id }))[0]).toMatchObject({
@@ -305,13 +356,21 @@ describe('Admin console API (e2e)', () => {
       expect(rows.map((r) => [r.action, r.before, r.after])).toEqual([
         ['user.activate', { active: false }, { active: true }],
         ['user.deactivate', { active: true }, { active: false }],
-        ['user.create', null, expect.objectContaining({ username: pick.username, role: 'pickup_staff', active: true })],
+        [
+          'user.create',
+          null,
+          expect.objectContaining({ username: pick.username, role: 'pickup_staff', active: true }),
+        ],
       ]);
       expect(JSON.stringify(rows)).not.toContain(STAFF_PASSWORD);
 
       const agent = await fx.agent(w.campusA1.id, 'audited');
-      expect((await patch(w.tokens.managerA, `/api/agents/${agent.id}`, { status: 'suspended' })).status).toBe(200);
-      expect((await patch(w.tokens.managerA, `/api/agents/${agent.id}`, { campusId: w.campusA2.id })).status).toBe(200);
+      expect(
+        (await patch(w.tokens.managerA, `/api/agents/${agent.id}`, { status: 'suspended' })).status,
+      ).toBe(200);
+      expect(
+        (await patch(w.tokens.managerA, `/api/agents/${agent.id}`, { campusId: w.campusA2.id })).status,
+      ).toBe(200);
       const agentRows = await audit({ entityType: 'agent', entityId: agent.id });
       expect(agentRows.map((r) => [r.action, r.before, r.after])).toEqual([
         [
@@ -319,12 +378,19 @@ describe('Admin console API (e2e)', () => {
           expect.objectContaining({ campusId: w.campusA1.id }),
           expect.objectContaining({ campusId: w.campusA2.id }),
         ],
-        ['agent.suspend', expect.objectContaining({ status: 'active' }), expect.objectContaining({ status: 'suspended' })],
+        [
+          'agent.suspend',
+          expect.objectContaining({ status: 'active' }),
+          expect.objectContaining({ status: 'suspended' }),
+        ],
       ]);
     });
 
     it('commissions: rules, tiers, adjustments and a settlement from draft to paid (and a discarded draft)', async () => {
-      const rule = await fx.post<{ id: string }>(w.tokens.admin, '/api/commission-rules', { category: 'home', rateBps: 500 });
+      const rule = await fx.post<{ id: string }>(w.tokens.admin, '/api/commission-rules', {
+        category: 'home',
+        rateBps: 500,
+      });
       const tier = await fx.post<{ id: string }>(w.tokens.managerA, '/api/commission-tiers', {
         regionId: w.regionA.id,
         fromOrder: 51,
@@ -349,16 +415,31 @@ describe('Admin console API (e2e)', () => {
       });
 
       const period = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7);
-      const draft = await fx.post<{ id: string }>(w.tokens.managerA, '/api/settlements', { regionId: w.regionA.id, period });
-      expect((await http().delete(`/api/settlements/${draft.id}`).set(auth(w.tokens.managerA))).status).toBe(204);
-      const settlement = await fx.post<{ id: string }>(w.tokens.managerA, '/api/settlements', { regionId: w.regionA.id, period });
+      const draft = await fx.post<{ id: string }>(w.tokens.managerA, '/api/settlements', {
+        regionId: w.regionA.id,
+        period,
+      });
+      expect((await http().delete(`/api/settlements/${draft.id}`).set(auth(w.tokens.managerA))).status).toBe(
+        204,
+      );
+      const settlement = await fx.post<{ id: string }>(w.tokens.managerA, '/api/settlements', {
+        regionId: w.regionA.id,
+        period,
+      });
       await fx.post(w.tokens.managerA, `/api/settlements/${settlement.id}/approve`, {}, 200);
-      await fx.post(w.tokens.admin, `/api/settlements/${settlement.id}/mark-paid`, { paymentReference: 'BANK-1' }, 200);
+      await fx.post(
+        w.tokens.admin,
+        `/api/settlements/${settlement.id}/mark-paid`,
+        { paymentReference: 'BANK-1' },
+        200,
+      );
       expect((await audit({ entityId: draft.id }, w.tokens.managerA)).map((r) => r.action)).toEqual([
         'settlement.discard',
         'settlement.create',
       ]);
-      expect((await audit({ entityId: settlement.id }, w.tokens.managerA)).map((r) => [r.action, r.after?.status])).toEqual([
+      expect(
+        (await audit({ entityId: settlement.id }, w.tokens.managerA)).map((r) => [r.action, r.after?.status]),
+      ).toEqual([
         ['settlement.mark_paid', 'paid'],
         ['settlement.approve', 'approved'],
         ['settlement.create', 'draft'],
@@ -379,7 +460,12 @@ describe('Admin console API (e2e)', () => {
   describe('stock movements', () => {
     it('adjustments, deliveries and returns are movements; a reservation is not', async () => {
       const sku = await fx.product(`MOV-${randomUUID().slice(0, 6)}`, { stock: 10 });
-      await fx.post(w.tokens.admin, `/api/products/${sku}/stock-adjustments`, { delta: -2, reason: 'damaged' }, 200);
+      await fx.post(
+        w.tokens.admin,
+        `/api/products/${sku}/stock-adjustments`,
+        { delta: -2, reason: 'damaged' },
+        200,
+      );
       const placed = await http()
         .post('/api/orders')
         .set(auth(w.tokens.pickupA1))
@@ -391,7 +477,8 @@ describe('Admin console API (e2e)', () => {
           paymentMethod: 'counter',
         });
       expect(placed.status).toBe(201);
-      const movements = async () => (await get(w.tokens.admin, `/api/products/${sku}/stock-movements`)).body.items;
+      const movements = async () =>
+        (await get(w.tokens.admin, `/api/products/${sku}/stock-movements`)).body.items;
       // Reserved, not moved: the shelf still holds the units.
       expect((await movements()).map((m: { kind: string }) => m.kind)).toEqual(['adjustment', 'initial']);
       await fx.post(w.tokens.pickupA1, `/api/orders/${placed.body.id}/hand-over`, {}, 200);
@@ -403,28 +490,48 @@ describe('Admin console API (e2e)', () => {
         ['adjustment', -2],
         ['initial', 10],
       ]);
-      expect(list[1]).toMatchObject({ orderId: placed.body.id, reason: `order ${placed.body.number}: hand_over` });
+      expect(list[1]).toMatchObject({
+        orderId: placed.body.id,
+        reason: `order ${placed.body.number}: hand_over`,
+      });
       expect(list[2]).toMatchObject({ reason: 'damaged', actorId: expect.any(String) });
       // The ledger adds up to what is on hand.
       const product = (await get(w.tokens.admin, `/api/products/${sku}`)).body;
-      expect(list.reduce((n: number, m: { onHandDelta: number }) => n + m.onHandDelta, 0)).toBe(product.stock.onHand);
+      expect(list.reduce((n: number, m: { onHandDelta: number }) => n + m.onHandDelta, 0)).toBe(
+        product.stock.onHand,
+      );
 
       const page = await get(w.tokens.admin, `/api/products/${sku}/stock-movements`, { limit: 3 });
       expect(page.body.items).toHaveLength(3);
-      const rest = await get(w.tokens.admin, `/api/products/${sku}/stock-movements`, { cursor: page.body.nextCursor });
+      const rest = await get(w.tokens.admin, `/api/products/${sku}/stock-movements`, {
+        cursor: page.body.nextCursor,
+      });
       expect(rest.body.items.map((m: { kind: string }) => m.kind)).toEqual(['initial']);
       expect((await get(w.tokens.managerA, `/api/products/${sku}/stock-movements`)).status).toBe(403);
-      expect((await get(w.tokens.admin, `/api/products/NOPE-${randomUUID().slice(0, 4)}/stock-movements`)).status).toBe(404);
+      expect(
+        (await get(w.tokens.admin, `/api/products/NOPE-${randomUUID().slice(0, 4)}/stock-movements`)).status,
+      ).toBe(404);
     });
   });
 
   describe('network edits', () => {
     it('are scoped (another region 404), role-checked (403) and validated (400 naming the field)', async () => {
-      expect((await patch(w.tokens.managerB, `/api/campuses/${w.campusA1.id}`, { name: 'Mine now' })).status).toBe(404);
-      expect((await patch(w.tokens.managerB, `/api/pickup-points/${w.pointA1.id}`, { name: 'Mine now' })).status).toBe(404);
-      expect((await patch(w.tokens.managerA, `/api/regions/${w.regionA.id}`, { name: 'Renamed' })).status).toBe(403);
-      expect((await patch(w.tokens.admin, `/api/regions/${randomUUID()}`, { name: 'Ghost' })).status).toBe(404);
-      const bad = await patch(w.tokens.admin, `/api/campuses/${w.campusA1.id}`, { name: 'x'.repeat(101), code: 'NEW' });
+      expect(
+        (await patch(w.tokens.managerB, `/api/campuses/${w.campusA1.id}`, { name: 'Mine now' })).status,
+      ).toBe(404);
+      expect(
+        (await patch(w.tokens.managerB, `/api/pickup-points/${w.pointA1.id}`, { name: 'Mine now' })).status,
+      ).toBe(404);
+      expect(
+        (await patch(w.tokens.managerA, `/api/regions/${w.regionA.id}`, { name: 'Renamed' })).status,
+      ).toBe(403);
+      expect((await patch(w.tokens.admin, `/api/regions/${randomUUID()}`, { name: 'Ghost' })).status).toBe(
+        404,
+      );
+      const bad = await patch(w.tokens.admin, `/api/campuses/${w.campusA1.id}`, {
+        name: 'x'.repeat(101),
+        code: 'NEW',
+      });
       expect(bad.status).toBe(400);
       expect(fields(bad)).toEqual(['code', 'name']);
       expect(bad.body.errors.find((e: { field: string }) => e.field === 'name').code).toBe('maxLength');
@@ -465,14 +572,22 @@ describe('Admin console API (e2e)', () => {
       expect(byPhone.body.items).toHaveLength(1);
       expect(byPhone.body.items[0]).toMatchObject({ to: '+8613800138777', template: 'otp' });
       const status = byPhone.body.items[0].status as string;
-      expect((await get(w.tokens.admin, '/api/notifications', { to: '+8613800138777', status })).body.items).toHaveLength(1);
       expect(
-        (await get(w.tokens.admin, '/api/notifications', { to: '+8613800138777', from: '2999-01-01' })).body.items,
+        (await get(w.tokens.admin, '/api/notifications', { to: '+8613800138777', status })).body.items,
+      ).toHaveLength(1);
+      expect(
+        (await get(w.tokens.admin, '/api/notifications', { to: '+8613800138777', from: '2999-01-01' })).body
+          .items,
       ).toHaveLength(0);
       expect(
-        (await get(w.tokens.admin, '/api/notifications', { to: '+8613800138777', until: '2000-01-01' })).body.items,
+        (await get(w.tokens.admin, '/api/notifications', { to: '+8613800138777', until: '2000-01-01' })).body
+          .items,
       ).toHaveLength(0);
-      const bad = await get(w.tokens.admin, '/api/notifications', { status: 'lost', to: 'nobody', until: 'soon' });
+      const bad = await get(w.tokens.admin, '/api/notifications', {
+        status: 'lost',
+        to: 'nobody',
+        until: 'soon',
+      });
       expect(bad.status).toBe(400);
       expect(fields(bad)).toEqual(['status', 'to', 'until']);
     });
