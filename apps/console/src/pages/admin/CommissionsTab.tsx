@@ -147,7 +147,7 @@ export function CommissionsTab({ session }: { session: Session }) {
             style={{ marginBottom: 12 }}
             onFinish={(v) => addTier.mutate(v)}
           >
-            <Form.Item name="regionId" label={t('admin.network.region')} rules={required}>
+            <Form.Item name="regionId" label={t('admin.network.region')}>
               <Select
                 style={{ width: 130 }}
                 options={net.regions.map((r) => ({ value: r.id, label: r.name }))}

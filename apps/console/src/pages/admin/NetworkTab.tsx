@@ -97,7 +97,7 @@ function Lockers() {
               title: t('admin.network.state'),
               dataIndex: 'state',
               render: (s: string) => (
-                <Tag color={s === 'out_of_service' ? 'red' : s === 'free' ? 'green' : 'blue'}>
+                <Tag color={s === 'out_of_service' ? '#a8071a' : s === 'free' ? '#237804' : '#0958d9'}>
                   {t(`admin.network.states.${s}`)}
                 </Tag>
               ),
@@ -229,7 +229,7 @@ export function NetworkTab({ session }: { session: Session }) {
             <Form.Item name="name" label={t('admin.network.name')} rules={required}>
               <Input style={{ width: 140 }} />
             </Form.Item>
-            <Form.Item name="regionId" label={t('admin.network.region')} rules={required}>
+            <Form.Item name="regionId" label={t('admin.network.region')}>
               <Select
                 style={{ width: 130 }}
                 options={net.regions.map((r) => ({ value: r.id, label: r.name }))}
@@ -286,7 +286,7 @@ export function NetworkTab({ session }: { session: Session }) {
             <Form.Item name="name" label={t('admin.network.name')} rules={required}>
               <Input style={{ width: 130 }} />
             </Form.Item>
-            <Form.Item name="campusId" label={t('admin.network.campus')} rules={required}>
+            <Form.Item name="campusId" label={t('admin.network.campus')}>
               <Select
                 style={{ width: 130 }}
                 options={net.campuses.map((c) => ({ value: c.id, label: c.name }))}

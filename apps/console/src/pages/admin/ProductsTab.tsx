@@ -291,7 +291,7 @@ export function ProductsTab() {
             title: t('admin.product.available'),
             render: (_, p) =>
               p.stock.available < p.stock.lowStockThreshold ? (
-                <Tag color="orange">{p.stock.available}</Tag>
+                <Tag color="#ad4e00">{p.stock.available}</Tag>
               ) : (
                 p.stock.available
               ),
@@ -300,7 +300,7 @@ export function ProductsTab() {
             title: t('admin.product.active'),
             dataIndex: 'active',
             render: (a: boolean) => (
-              <Tag color={a ? 'green' : 'default'}>{a ? t('admin.users.on') : t('admin.users.off')}</Tag>
+              <Tag color={a ? '#237804' : 'default'}>{a ? t('admin.users.on') : t('admin.users.off')}</Tag>
             ),
           },
           {

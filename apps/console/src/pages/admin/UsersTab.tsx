@@ -47,14 +47,14 @@ function CreateUser({ session }: { session: Session }) {
         >
           <Input.Password style={{ width: 160 }} autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="role" label={t('admin.users.role')} rules={required}>
+        <Form.Item name="role" label={t('admin.users.role')}>
           <Select
             style={{ width: 150 }}
             options={roles.map((r) => ({ value: r, label: t(`admin.users.roles.${r}`) }))}
           />
         </Form.Item>
         {role === 'regional_manager' ? (
-          <Form.Item name="regionId" label={t('admin.users.region')} rules={required}>
+          <Form.Item name="regionId" label={t('admin.users.region')}>
             <Select
               style={{ width: 150 }}
               options={net.regions.map((r) => ({ value: r.id, label: r.name }))}
@@ -62,7 +62,7 @@ function CreateUser({ session }: { session: Session }) {
           </Form.Item>
         ) : null}
         {role === 'agent' ? (
-          <Form.Item name="campusId" label={t('admin.users.campus')} rules={required}>
+          <Form.Item name="campusId" label={t('admin.users.campus')}>
             <Select
               style={{ width: 150 }}
               options={net.campuses.map((c) => ({ value: c.id, label: c.name }))}
@@ -70,7 +70,7 @@ function CreateUser({ session }: { session: Session }) {
           </Form.Item>
         ) : null}
         {role === 'pickup_staff' ? (
-          <Form.Item name="pickupPointId" label={t('admin.users.point')} rules={required}>
+          <Form.Item name="pickupPointId" label={t('admin.users.point')}>
             <Select
               style={{ width: 150 }}
               options={net.points.map((p) => ({ value: p.id, label: p.name }))}
@@ -168,10 +168,10 @@ export function UsersTab({ session }: { session: Session }) {
             title: t('admin.users.active'),
             render: (_, u) => (
               <Space>
-                <Tag color={u.active ? 'green' : 'red'}>
+                <Tag color={u.active ? '#237804' : '#a8071a'}>
                   {u.active ? t('admin.users.on') : t('admin.users.off')}
                 </Tag>
-                {u.mustChangePassword ? <Tag color="orange">{t('admin.users.mustChange')}</Tag> : null}
+                {u.mustChangePassword ? <Tag color="#ad4e00">{t('admin.users.mustChange')}</Tag> : null}
               </Space>
             ),
           },
