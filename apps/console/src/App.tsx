@@ -54,6 +54,7 @@ export function App() {
           colorTextDescription: '#595959',
           colorTextTertiary: '#595959',
           colorTextPlaceholder: '#6b6b6b',
+          colorTextDisabled: '#6b6b6b',
         },
       }}
       // No space between two Chinese characters: a button's accessible name stays its label.
