@@ -43,7 +43,12 @@ describe('Admin console in a browser (e2e)', () => {
     await page.getByLabel(zh.signIn.password).press('Enter');
   }
 
-  const expectAccessible = async (page: Page) => expect(await seriousA11yViolations(page)).toEqual([]);
+  /** Scans the screen once it has settled (no request, spinner or loading button in flight). */
+  const expectAccessible = async (page: Page) => {
+    await page.waitForLoadState('networkidle');
+    await page.waitForFunction(() => !document.querySelector('.ant-btn-loading, .ant-spin-spinning'));
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  };
 
   it('the sign-in screen is accessible', async () => {
     const page = await newPage(browser);
