@@ -46,7 +46,7 @@ describe('Admin console in a browser (e2e)', () => {
   /** Scans the screen once it has settled (no request, spinner or loading button in flight). */
   const expectAccessible = async (page: Page) => {
     await page.waitForLoadState('networkidle');
-    await page.waitForFunction(() => !document.querySelector('.ant-btn-loading, .ant-spin-spinning'));
+    await page.locator('.ant-btn-loading, .ant-spin-spinning').first().waitFor({ state: 'detached' });
     expect(await seriousA11yViolations(page)).toEqual([]);
   };
 
@@ -91,11 +91,16 @@ describe('Admin console in a browser (e2e)', () => {
     await page.getByLabel(zh.admin.audit.entity).press('Enter');
     const audit = page.getByTestId('audit');
     await audit.getByText('product.stock_adjust').waitFor();
-    await expect(audit.innerText()).resolves.toMatch(/product\.stock_adjust[^\n]*onHand: 5 → delta: 12, onHand: 17, reason: 供应商到货/);
+    await expect(audit.innerText()).resolves.toMatch(
+      /product\.stock_adjust[^\n]*onHand: 5 → delta: 12, onHand: 17, reason: 供应商到货/,
+    );
     await expectAccessible(page);
     await screenshot(page, 'admin-audit');
 
-    const rows = await app.sql<{ action: string }>(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [sku]);
+    const rows = await app.sql<{ action: string }>(
+      `SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`,
+      [sku],
+    );
     expect(rows.map((r) => r.action)).toEqual(['product.create', 'product.stock_adjust']);
     await page.context().close();
   });
@@ -117,7 +122,10 @@ describe('Admin console in a browser (e2e)', () => {
 
     // A field error (the phone of a new account) in Chinese, next to its field.
     await page.goto(`${base}/admin/users`);
-    await page.getByLabel(zh.admin.users.username, { exact: true }).first().fill(`zh.${w.suffix}`.toLowerCase());
+    await page
+      .getByLabel(zh.admin.users.username, { exact: true })
+      .first()
+      .fill(`zh.${w.suffix}`.toLowerCase());
     await page.getByLabel(zh.admin.users.password, { exact: true }).fill('qwertyuiop');
     await page.getByLabel(zh.admin.users.role, { exact: true }).click();
     await page.locator('.ant-select-item-option', { hasText: zh.admin.users.roles.call_center }).click();
@@ -183,7 +191,10 @@ describe('Admin console in a browser (e2e)', () => {
     expect((await page.goto(`${base}/admin/queues`))!.status()).toBe(401);
     await page.goto(`${base}/admin/messages`);
     await page.getByRole('tab', { name: zh.admin.tabs.queues }).click();
-    const [board] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('open-queues').click()]);
+    const [board] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByTestId('open-queues').click(),
+    ]);
     await board.waitForLoadState();
     await board.getByText('notifications').first().waitFor({ timeout: 30_000 });
     await screenshot(board, 'admin-queues');
@@ -194,7 +205,13 @@ describe('Admin console in a browser (e2e)', () => {
     const manager = await newPage(browser);
     await signIn(manager, `mgr.a.${w.suffix}`.toLowerCase());
     await manager.waitForURL(/\/manager/);
-    for (const tab of [zhCN.manager.unassigned, zhCN.manager.agents, zhCN.manager.overdue, zhCN.settlement.tab, zhCN.reports.tab]) {
+    for (const tab of [
+      zhCN.manager.unassigned,
+      zhCN.manager.agents,
+      zhCN.manager.overdue,
+      zhCN.settlement.tab,
+      zhCN.reports.tab,
+    ]) {
       await manager.getByRole('tab', { name: tab }).click();
       await manager.waitForTimeout(300);
       await expectAccessible(manager);
@@ -237,9 +254,11 @@ describe('Admin console in a browser (e2e)', () => {
     // The customer's "my orders", with a session as the texted-code sign-in leaves it.
     const customer = await fx.customer('+8613800138456');
     const shopper = await newPage(browser);
-    await shopper.addInitScript((session) => {
-      window.sessionStorage.setItem('campus.session', session);
-    }, JSON.stringify({ token: customer.token, kind: 'customer', role: 'customer', name: customer.phone }));
+    await shopper.addInitScript(
+      `window.sessionStorage.setItem('campus.session', ${JSON.stringify(
+        JSON.stringify({ token: customer.token, kind: 'customer', role: 'customer', name: customer.phone }),
+      )})`,
+    );
     await shopper.goto(`${base}/my-orders`);
     await shopper.getByTestId('signed-in-as').waitFor();
     await shopper.waitForTimeout(500);

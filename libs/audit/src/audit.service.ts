@@ -86,7 +86,8 @@ export class AuditService {
     if (q.to) where.push(`at < ${add(q.to)}::timestamptz`);
     if (q.cursor) {
       const [last] = decodeCursor(q.cursor, ['string']);
-      if (!/^\d{1,18}$/.test(String(last))) throw ValidationError.field('cursor', 'is not a cursor this API issued');
+      if (!/^\d{1,18}$/.test(String(last)))
+        throw ValidationError.field('cursor', 'is not a cursor this API issued');
       where.push(`id < ${add(last)}::bigint`);
     }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;

@@ -38,4 +38,3 @@ export function changedFields(
   }
   return { before: b, after: a };
 }
-

@@ -265,7 +265,8 @@ export class ProductsService {
     let cursor = '';
     if (q.cursor) {
       const [last] = decodeCursor(q.cursor, ['string']);
-      if (!/^\d{1,18}$/.test(String(last))) throw ValidationError.field('cursor', 'is not a cursor this API issued');
+      if (!/^\d{1,18}$/.test(String(last)))
+        throw ValidationError.field('cursor', 'is not a cursor this API issued');
       params.push(last);
       cursor = ` AND m.id < $2::bigint`;
     }

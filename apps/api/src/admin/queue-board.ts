@@ -68,31 +68,33 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
       .send(JSON.stringify(problem));
   };
 
-  await fastify.register(
-    async (board) => {
-      board.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-        const token = parseCookies(req.headers.cookie ?? '')[QUEUE_COOKIE];
-        if (!token) return refuse(reply, new UnauthorizedError('Open the queues from the admin console'));
-        const principal = await auth.principalForPurposeToken(QUEUE_PURPOSE, token);
-        if (!principal) {
-          return refuse(reply, new UnauthorizedError('The queue session has expired or was revoked; open it again'));
-        }
-        if (principal.role !== 'admin' || principal.mustChangePassword) {
-          return refuse(reply, new ForbiddenError('Only admins may open the queues', 'role_not_allowed'));
-        }
-        if (!['GET', 'HEAD'].includes(req.method) && !sameOrigin(req)) {
-          return refuse(reply, new ForbiddenError('Cross-site request refused', 'cross_site_refused'));
-        }
-        void reply.header('Cache-Control', 'no-store');
-      });
-      await board.register(queueBoardPlugin(registry, QUEUE_BOARD_PATH), { prefix: QUEUE_BOARD_PATH });
-    },
-  );
+  await fastify.register(async (board) => {
+    board.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const token = parseCookies(req.headers.cookie ?? '')[QUEUE_COOKIE];
+      if (!token) return refuse(reply, new UnauthorizedError('Open the queues from the admin console'));
+      const principal = await auth.principalForPurposeToken(QUEUE_PURPOSE, token);
+      if (!principal) {
+        return refuse(
+          reply,
+          new UnauthorizedError('The queue session has expired or was revoked; open it again'),
+        );
+      }
+      if (principal.role !== 'admin' || principal.mustChangePassword) {
+        return refuse(reply, new ForbiddenError('Only admins may open the queues', 'role_not_allowed'));
+      }
+      if (!['GET', 'HEAD'].includes(req.method) && !sameOrigin(req)) {
+        return refuse(reply, new ForbiddenError('Cross-site request refused', 'cross_site_refused'));
+      }
+      void reply.header('Cache-Control', 'no-store');
+    });
+    await board.register(queueBoardPlugin(registry, QUEUE_BOARD_PATH), { prefix: QUEUE_BOARD_PATH });
+  });
 }
 
 function sameOrigin(req: FastifyRequest): boolean {
   const origin = req.headers.origin;
-  if (!origin) return req.headers['sec-fetch-site'] === undefined || req.headers['sec-fetch-site'] === 'same-origin';
+  if (!origin)
+    return req.headers['sec-fetch-site'] === undefined || req.headers['sec-fetch-site'] === 'same-origin';
   try {
     return new URL(origin).host === req.headers.host;
   } catch {

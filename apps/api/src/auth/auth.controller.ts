@@ -77,7 +77,7 @@ export class AuthController {
   @Throttle({ default: { limit: 10, ttl: 15 * 60_000 } })
   @ApiOperation({
     summary:
-      'Changes the caller\'s password (10 tries per 15 minutes per account); every token of the account, ' +
+      "Changes the caller's password (10 tries per 15 minutes per account); every token of the account, " +
       'this one included, stops working: sign in again. Wrong current password → 422 current_password_wrong',
   })
   @ApiNoContentResponse()

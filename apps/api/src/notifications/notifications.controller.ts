@@ -45,7 +45,8 @@ export class NotificationsController {
   @Get()
   @Roles('admin')
   @ApiOperation({
-    summary: 'The outbound message log, newest first; filters to (recipient), type (template), status, from/until',
+    summary:
+      'The outbound message log, newest first; filters to (recipient), type (template), status, from/until',
   })
   @ApiOkResponse({ type: NotificationPage })
   list(@Ctx() ctx: RequestContext, @Query() q: NotificationQueryDto): Promise<Page<NotificationView>> {

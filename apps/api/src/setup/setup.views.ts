@@ -1,6 +1,17 @@
 import { Page } from '@campus/core';
 import { AGENT_STATUSES, AgentStatus, AgentView, Campus, Locker, PickupPoint, Region } from '@campus/network';
-import { Bool, Enum, Id, List, NextCursor, NullableId, NullableStr, Obj, Str, Time } from '../common/view-props';
+import {
+  Bool,
+  Enum,
+  Id,
+  List,
+  NextCursor,
+  NullableId,
+  NullableStr,
+  Obj,
+  Str,
+  Time,
+} from '../common/view-props';
 import type { UserView } from './staff.service';
 import { STAFF_ROLES } from '@campus/core';
 

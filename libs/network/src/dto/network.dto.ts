@@ -52,7 +52,7 @@ export class UpdatePickupPointDto {
   @IsText({ max: 100, optional: true, example: 'Dorm 3 lobby' })
   name?: string;
 
-  @IsText({ max: 300, optional: true, description: 'an empty string clears it' , min: 0})
+  @IsText({ max: 300, optional: true, description: 'an empty string clears it', min: 0 })
   address?: string;
 }
 
