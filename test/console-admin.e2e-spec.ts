@@ -264,5 +264,5 @@ describe('Admin console in a browser (e2e)', () => {
     await shopper.waitForTimeout(500);
     await expectAccessible(shopper);
     await shopper.context().close();
-  });
+  }, 240_000);
 });
