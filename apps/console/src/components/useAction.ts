@@ -1,5 +1,7 @@
 import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import i18next from 'i18next';
 import { asProblem, type ApiProblem } from '../api/problem';
+import { localizeFieldError } from '../lib/problem-i18n';
 
 /**
  * One way to run a change against the API on every desk: a TanStack mutation that is busy while it
@@ -26,8 +28,11 @@ export function useAction<TVars, TData>(
     runAsync: mutation.mutateAsync,
     busy: mutation.isPending,
     problem,
-    /** The message the API gave for one field (its name as the API spells it, e.g. "lines[0].quantity"). */
-    fieldError: (field: string) => problem?.body.errors?.find((e) => e.field === field)?.message,
+    /** The API's message for one field (named as the API spells it, "lines[0].quantity"), in the reader's language. */
+    fieldError: (field: string) => {
+      const e = problem?.body.errors?.find((x) => x.field === field);
+      return e ? localizeFieldError(e, i18next.t.bind(i18next)) : undefined;
+    },
     reset: mutation.reset,
   };
 }
