@@ -5,13 +5,9 @@ import { QRCodeSVG } from 'qrcode.react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import { asProblem } from '../../api/problem';
+import { shareLink } from '../../lib/desk-search';
 import { MobileProblem } from './MobileProblem';
 import { agentKeys } from './queries';
-
-/** The share link of a referral code: the shop, with the agent's code (orders from it are theirs). */
-export function shareLink(origin: string, code: string): string {
-  return `${origin}/shop?agent=${encodeURIComponent(code)}`;
-}
 
 /** Copies text; without the Clipboard API (plain-http LAN addresses) selects it and uses execCommand. */
 async function copy(text: string, input: HTMLInputElement | null): Promise<boolean> {

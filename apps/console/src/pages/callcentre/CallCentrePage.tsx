@@ -8,19 +8,9 @@ import { OrderForm } from '../../components/OrderForm';
 import { OrdersTable } from '../../components/OrdersTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { MUTED } from '../../components/ToneTag';
-import { normalizePhone } from '../../lib/phone';
+import { parseDeskSearch, type DeskSearch } from '../../lib/desk-search';
 import { callKeys } from './keys';
 import { OrderDrawer } from './OrderDrawer';
-
-type Search = { phone: string } | { number: string };
-
-/** A phone number as typed, or the order number read out (digits, spaces ignored). */
-function parseSearch(input: string): Search | null {
-  const phone = normalizePhone(input);
-  if (phone) return { phone };
-  const digits = input.replace(/\s+/g, '');
-  return /^\d{12,20}$/.test(digits) ? { number: digits } : null;
-}
 
 /**
  * Call centre: find the caller by phone (their orders) or an order by the number they read out (it
@@ -30,7 +20,7 @@ export function CallCentrePage() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ phone: string }>();
-  const [search, setSearch] = useState<Search | null>(null);
+  const [search, setSearch] = useState<DeskSearch | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const orders = useQuery({
     queryKey: callKeys.search(search ?? {}),
@@ -60,7 +50,7 @@ export function CallCentrePage() {
             form={form}
             layout="inline"
             onFinish={({ phone: input }) => {
-              const parsed = parseSearch(input ?? '');
+              const parsed = parseDeskSearch(input ?? '');
               if (!parsed) {
                 form.setFields([{ name: 'phone', errors: [t('validation.phone')] }]);
                 return;
