@@ -33,7 +33,8 @@ export default function AdminPage({ session }: { session: Session }) {
     admin && { key: 'settlements', label: t('admin.tabs.settlements'), children: <PayoutsTab /> },
     admin && { key: 'messages', label: t('admin.tabs.messages'), children: <MessagesTab /> },
     { key: 'audit', label: t('admin.tabs.audit'), children: <AuditTab /> },
-    admin && { key: 'queues', label: t('admin.tabs.queues'), children: <QueuesTab /> },
+    // Not "queues": the server mounts the board itself at /admin/queues (outside this app).
+    admin && { key: 'jobs', label: t('admin.tabs.queues'), children: <QueuesTab /> },
   ].filter((x): x is { key: string; label: string; children: JSX.Element } => Boolean(x));
   const active = items.some((i) => i.key === tab) ? tab! : items[0].key;
   return (
