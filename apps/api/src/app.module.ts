@@ -19,8 +19,10 @@ import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
+import { QueueSessionController } from './admin/queue-board';
+import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
-import { SignInThrottlerGuard } from './auth/login-throttler.guard';
+import { PasswordChangeThrottlerGuard, SignInThrottlerGuard } from './auth/login-throttler.guard';
 import { OtpSignInService } from './auth/otp-sign-in.service';
 import { ProductsController } from './catalog/products.controller';
 import { CommissionRulesController } from './commissions/commission-rules.controller';
@@ -33,10 +35,13 @@ import { ResilientThrottlerStorage } from './common/throttler-storage';
 import { AgentCashService } from './fulfilment/agent-cash.service';
 import { AgentWorkService } from './fulfilment/agent-work.service';
 import { DeliveriesController } from './fulfilment/deliveries.controller';
+import { DesksController } from './fulfilment/desks.controller';
 import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
+import { AlertsController } from './notifications/alerts.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrderRateGuard } from './orders/order-rate.guard';
+import { OrderTimelineService } from './orders/order-timeline.service';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
@@ -85,6 +90,8 @@ export class AppModule {
       ],
       controllers: [
         AuthController,
+        AuditController,
+        QueueSessionController,
         NetworkController,
         StaffController,
         ProductsController,
@@ -94,6 +101,8 @@ export class AppModule {
         TwilioStatusController,
         DeliveriesController,
         LockersController,
+        DesksController,
+        AlertsController,
         HealthController,
         SmsInboundController,
         TasksController,
@@ -107,7 +116,9 @@ export class AppModule {
         StaffService,
         AgentWorkService,
         AgentCashService,
+        OrderTimelineService,
         SignInThrottlerGuard,
+        PasswordChangeThrottlerGuard,
         OrderRateGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

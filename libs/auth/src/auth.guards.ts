@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ForbiddenError, Principal, Role, ServiceUnavailableError, UnauthorizedError } from '@campus/core';
 import { isDatabaseUnavailable } from '@campus/database';
-import { ALLOW_SUSPENDED_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { ALLOW_SUSPENDED_KEY, PENDING_PASSWORD_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { PasswordChangeRequiredError } from './auth.errors';
 
 /** What a suspended account may still do: read. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -40,7 +41,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 }
 
 /**
- * Deny by default: a route answers only the roles its @Roles names. A suspended agent's token keeps
+ * Deny by default: a route answers only the roles its @Roles names; an account with a temporary
+ * password only the routes marked @AllowPendingPasswordChange. A suspended agent's token keeps
  * reading (their own history, scoped as ever) and changes nothing: any other method is 403
  * `agent_suspended` — no new orders, deliveries, deposits, tasks — unless the route says @AllowSuspended.
  */
@@ -70,6 +72,9 @@ export class RolesGuard {
         'This agent is suspended: their history stays readable, but nothing can be changed',
         'agent_suspended',
       );
+    }
+    if (user.mustChangePassword && this.reflector.get<boolean>(PENDING_PASSWORD_KEY, ctx.getHandler()) !== true) {
+      throw new PasswordChangeRequiredError();
     }
     return true;
   }

@@ -101,8 +101,8 @@ export class CommissionRulesService {
       await this.audit.record(tx, {
         action: 'commission_rule.create',
         entityType: 'commission_rule',
-        entityId: row.id,
-        after: { ...view },
+        entityId: view.id,
+        after: { ...view } as Record<string, unknown>,
       });
       return view;
     });
@@ -132,9 +132,9 @@ export class CommissionRulesService {
       await this.audit.record(tx, {
         action: 'commission_tier.create',
         entityType: 'commission_tier',
-        entityId: row.id,
-        regionId: dto.regionId,
-        after: { ...tier },
+        entityId: tier.id,
+        regionId: tier.regionId,
+        after: { ...tier } as Record<string, unknown>,
       });
       return tier;
     });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@campus/audit';
 import {
   BusinessRuleError,
   Clock,
@@ -10,7 +11,6 @@ import {
   shanghaiPeriod,
   toPage,
 } from '@campus/core';
-import { AuditService } from '@campus/audit';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
 import { entryScopeSql, settlementScopeSql } from './commission-scope';
@@ -229,6 +229,12 @@ export class SettlementsService {
            FROM t JOIN agents a ON a.id = t.agent_id JOIN campuses c ON c.id = a.campus_id`,
         [created.id, regionId, period, created.seq, created.entries_upto, created.cod_upto],
       );
+      const [sum] = await this.db.query<{ statements: number; net_cents: number }>(
+        tx,
+        `SELECT count(*)::int AS statements, COALESCE(sum(net_cents), 0)::int AS net_cents
+           FROM settlement_statements WHERE settlement_id = $1`,
+        [created.id],
+      );
       await this.audit.record(tx, {
         action: 'settlement.create',
         entityType: 'settlement',
@@ -237,6 +243,8 @@ export class SettlementsService {
         after: {
           period,
           status: 'draft',
+          statements: sum.statements,
+          netCents: sum.net_cents,
           entriesUpTo: Number(created.entries_upto),
           codUpTo: Number(created.cod_upto),
         },
@@ -341,8 +349,8 @@ export class SettlementsService {
         entityType: 'settlement',
         entityId: id,
         regionId: s.region_id,
-        before: { status: 'draft', createdById: s.created_by_id },
-        after: { status: 'approved', approvedById: ctx.actorId },
+        before: { period: s.period, status: 'draft', createdById: s.created_by_id },
+        after: { period: s.period, status: 'approved', approvedById: ctx.actorId },
       });
     });
     return this.get(ctx, id);
@@ -376,6 +384,7 @@ export class SettlementsService {
         entityId: id,
         regionId: s.region_id,
         before: { period: s.period, status: 'draft' },
+        after: null,
       });
     });
   }
@@ -391,6 +400,14 @@ export class SettlementsService {
         [id, ctx.actorId, paymentReference ?? null],
       );
       if (moved.length === 0) await this.refuse(tx, id, 'mark_paid');
+      await this.audit.record(tx, {
+        action: 'settlement.mark_paid',
+        entityType: 'settlement',
+        entityId: id,
+        regionId: s.region_id,
+        before: { period: s.period, status: 'approved' },
+        after: { period: s.period, status: 'paid', paymentReference: paymentReference ?? null },
+      });
       await this.db.query(
         tx,
         `UPDATE commission_cod d SET cleared_at = now()
@@ -398,14 +415,6 @@ export class SettlementsService {
             AND ${coveredBySql('d', { region: '$1::uuid', period: '$2', seq: '$3::bigint', upto: '$4::bigint', uptoCol: 'cod_upto' })}`,
         [s.region_id, s.period, s.seq, s.cod_upto],
       );
-      await this.audit.record(tx, {
-        action: 'settlement.mark_paid',
-        entityType: 'settlement',
-        entityId: id,
-        regionId: s.region_id,
-        before: { status: 'approved' },
-        after: { status: 'paid', paymentReference: paymentReference ?? null },
-      });
     });
     return this.get(ctx, id);
   }

@@ -34,6 +34,10 @@ export interface Principal {
   agentId?: string | null;
   /** A suspended agent: reads their own history, changes nothing (403 `agent_suspended`). */
   suspended?: boolean;
+  /** Staff signed in with a temporary password: only the password change is allowed. */
+  mustChangePassword?: boolean;
+  /** Staff: the account's token version (tokens carrying another one are revoked). */
+  tokenVersion?: number;
 }
 
 export const SYSTEM_PRINCIPAL: Principal = {

@@ -3,6 +3,7 @@ import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { AssignmentService } from './assignment.service';
+import { CashUpService } from './cash-up.service';
 import { CodLedgerService } from './cod-ledger.service';
 import { DeliveryAttemptsService } from './delivery-attempts.service';
 import { CompartmentsService } from './compartments.service';
@@ -23,6 +24,7 @@ import { PickupLockouts } from './pickup-lockouts.service';
     ParcelService,
     CompartmentsService,
     CodLedgerService,
+    CashUpService,
     PickupLockouts,
     DeliveryAttemptsService,
   ],
@@ -33,6 +35,7 @@ import { PickupLockouts } from './pickup-lockouts.service';
     CompartmentsService,
     CodLedgerService,
     DeliveryAttemptsService,
+    CashUpService,
   ],
 })
 export class FulfilmentModule {}

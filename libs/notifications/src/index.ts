@@ -2,6 +2,8 @@ export * from './notification.entity';
 export * from './templates';
 export * from './code-seal';
 export * from './notifications.service';
+export * from './alerts.service';
+export * from './dto/alert-query.dto';
 export * from './senders/sms-sender';
 export * from './senders/log-sms.sender';
 export * from './senders/twilio-sms.sender';

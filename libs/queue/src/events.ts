@@ -69,8 +69,6 @@ export interface EventPayloads {
   };
   /** Timer of a parcel waiting at a pickup point: a reminder (at `hour`) or its expiry. */
   'parcel.timer': { parcelId: string; orderId: string; kind: 'reminder' | 'expiry'; hour: number };
-  /** The hourly budget of sign-in codes (OTP_HOURLY_BUDGET) was spent: alert the admins (once an hour). */
-  'security.otp_budget_exhausted': { hour: string; budget: number; used: number };
   /** Timer: a delivered order's return window (RETURN_WINDOW_HOURS) is over; complete it if nothing is pending. */
   'order.completion_due': { orderId: string };
 }

@@ -2,15 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuthService } from '@campus/auth';
 import { BusinessRuleError, maskPhone, RateLimitedError, RequestContext } from '@campus/core';
 import { Db } from '@campus/database';
-import { NotificationsService } from '@campus/notifications';
-import { event, OutboxService } from '@campus/queue';
+import { AlertsService, NotificationsService } from '@campus/notifications';
 
 /**
  * Customer sign-in by texted code. Auth makes the code, notifications texts it; both rows are written
  * in one transaction, so a code exists exactly when its text is on its way. Codes go only to numbers
  * of SMS_ALLOWED_COUNTRIES (422 naming `phone`), and all numbers together get at most
  * OTP_HOURLY_BUDGET codes per clock hour: past it the request is refused (429) and — once per hour —
- * an `security.otp_budget_exhausted` event alerts the admins and an error is logged.
+ * a staff alert (`otp_budget`, for the admins) is raised in the same transaction and an error logged.
  */
 @Injectable()
 export class OtpSignInService {
@@ -20,7 +19,7 @@ export class OtpSignInService {
     private readonly db: Db,
     private readonly auth: AuthService,
     private readonly notifications: NotificationsService,
-    private readonly outbox: OutboxService,
+    private readonly alerts: AlertsService,
   ) {}
 
   async request(ctx: RequestContext, phone: string, language?: 'zh-CN' | 'en'): Promise<void> {
@@ -39,9 +38,14 @@ export class OtpSignInService {
           this.log.error(
             `the hourly budget of ${budget} sign-in codes is spent (refused ${maskPhone(phone)}); alerting the admins`,
           );
-          await this.outbox.append(tx, [
-            event('security.otp_budget_exhausted', { hour: hour.toISOString(), budget, used }),
-          ]);
+          await this.alerts.raise(tx, {
+            kind: 'otp_budget',
+            audience: 'admins',
+            subject: `验证码已达每小时上限（${budget}条）`,
+            body: `本小时（${hour.toISOString().slice(0, 13)}:00 UTC 起）的登录验证码已发出 ${budget} 条，后续请求被拒绝（429）。请检查是否存在短信轰炸；如属正常高峰，可调高 OTP_HOURLY_BUDGET。`,
+            data: { hour: hour.toISOString(), budget, used },
+            dedupeKey: `otp_budget:${hour.toISOString()}`,
+          });
         }
         return made.overBudget;
       }

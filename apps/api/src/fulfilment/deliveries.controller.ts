@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Ctx, Roles } from '@campus/auth';
+import { AllowSuspended, Ctx, Roles } from '@campus/auth';
 import { Page, PageQueryDto, RequestContext } from '@campus/core';
 import {
   AssignmentService,
@@ -18,6 +18,7 @@ import {
   ParcelService,
   ParcelView,
   WorkItem,
+  WorkSeenDto,
 } from '@campus/fulfilment';
 import { OrderView } from '@campus/orders';
 import type { TaskWorkItem } from '@campus/tasks';
@@ -32,6 +33,8 @@ import {
   UnclaimedCodPage,
   WorkListView,
 } from './fulfilment.views';
+import { WorkNewsResponse } from './desk.views';
+import type { WorkNews } from './agent-work.service';
 
 /** Assignment, door delivery, deposit at a pickup point, counter hand-over, and the agent's work list. */
 @ApiTags('fulfilment')
@@ -112,6 +115,25 @@ export class DeliveriesController {
   })
   work(@Ctx() ctx: RequestContext): Promise<{ items: WorkItem[]; tasks: TaskWorkItem[] }> {
     return this.agentWork.workList(ctx);
+  }
+
+  @Get('fulfilment/work/news')
+  @Roles('agent')
+  @ApiOkResponse({
+    type: WorkNewsResponse,
+    description: 'deliveries and tasks given to the calling agent since they last opened each list',
+  })
+  news(@Ctx() ctx: RequestContext): Promise<WorkNews> {
+    return this.agentWork.news(ctx);
+  }
+
+  @Post('fulfilment/work/seen')
+  @HttpCode(200)
+  @Roles('agent')
+  @AllowSuspended() // marking a list seen changes no work
+  @ApiOkResponse({ type: WorkNewsResponse, description: 'the counts after marking the list seen' })
+  seen(@Ctx() ctx: RequestContext, @Body() dto: WorkSeenDto): Promise<WorkNews> {
+    return this.agentWork.markSeen(ctx, dto.list);
   }
 
   @Get('agents/:id/cod')

@@ -4,6 +4,7 @@ import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import { IntakeService, PlaceOrderDto } from '@campus/intake';
 import {
+  OrderEventsQueryDto,
   OrderEventView,
   OrderNotice,
   OrderQueryDto,
@@ -16,6 +17,7 @@ import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { UuidParam } from '../common/validation';
 import { OrderRateGuard } from './order-rate.guard';
+import { OrderTimelineService } from './order-timeline.service';
 import { OrderEventResponse, OrderPage, OrderResponse, PlacedOrderResponse } from './orders.views';
 
 @ApiTags('orders')
@@ -26,6 +28,7 @@ export class OrdersController {
     private readonly intake: IntakeService,
     private readonly orders: OrderService,
     private readonly orderTasks: OrderTasksService,
+    private readonly timeline: OrderTimelineService,
   ) {}
 
   @Post()
@@ -66,11 +69,16 @@ export class OrdersController {
     return this.orders.get(ctx, id);
   }
 
+  /** The timeline: every event, and every text sent about the order (`type: "text"`, masked). */
   @Get(':id/events')
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff', 'customer')
   @ApiOkResponse({ type: [OrderEventResponse] })
-  events(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderEventView[]> {
-    return this.orders.events(ctx, id);
+  events(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Query() q: OrderEventsQueryDto,
+  ): Promise<OrderEventView[]> {
+    return this.timeline.timeline(ctx, id, { texts: q.texts ?? true });
   }
 
   /**

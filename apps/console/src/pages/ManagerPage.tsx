@@ -11,6 +11,8 @@ import { formatTime } from '../lib/time';
 // ECharts is large: the reports load when their tab is first opened.
 const ReportsPanel = lazy(() => import('./ReportsPanel'));
 const SettlementPanel = lazy(() => import('./SettlementPanel'));
+const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
+const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
 
 function useAgents() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -124,7 +126,9 @@ function AgentsTable({ agents, onChanged }: { agents: Agent[]; onChanged: (a: Ag
           {
             title: t('manager.agentStatus'),
             dataIndex: 'status',
-            render: (s: string) => <Tag color={s === 'active' ? 'green' : 'red'}>{t(`manager.${s}`)}</Tag>,
+            render: (s: string) => (
+              <Tag color={s === 'active' ? '#237804' : '#a8071a'}>{t(`manager.${s}`)}</Tag>
+            ),
           },
           {
             title: t('common.actions'),
@@ -219,6 +223,24 @@ export function ManagerPage({ session }: { session: Session }) {
             children: (
               <Suspense fallback={<Spin />}>
                 <ReportsPanel />
+              </Suspense>
+            ),
+          },
+          {
+            key: 'cash-ups',
+            label: t('desks.cashUp.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <CashUpsPanel />
+              </Suspense>
+            ),
+          },
+          {
+            key: 'alerts',
+            label: t('desks.alerts.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <AlertsPanel />
               </Suspense>
             ),
           },
