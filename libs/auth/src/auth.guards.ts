@@ -73,7 +73,10 @@ export class RolesGuard {
         'agent_suspended',
       );
     }
-    if (user.mustChangePassword && this.reflector.get<boolean>(PENDING_PASSWORD_KEY, ctx.getHandler()) !== true) {
+    if (
+      user.mustChangePassword &&
+      this.reflector.get<boolean>(PENDING_PASSWORD_KEY, ctx.getHandler()) !== true
+    ) {
       throw new PasswordChangeRequiredError();
     }
     return true;

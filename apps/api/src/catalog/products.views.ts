@@ -1,6 +1,18 @@
 import type { ProductView, StockMovementView } from '@campus/catalog';
 import { Page } from '@campus/core';
-import { Bool, Enum, Id, Int, List, NextCursor, NullableId, NullableInt, Obj, Str, Time } from '../common/view-props';
+import {
+  Bool,
+  Enum,
+  Id,
+  Int,
+  List,
+  NextCursor,
+  NullableId,
+  NullableInt,
+  Obj,
+  Str,
+  Time,
+} from '../common/view-props';
 
 export class StockView {
   @Int() onHand: number;

@@ -24,7 +24,6 @@ export class AlertsController {
   @HttpCode(200)
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff')
   @AllowSuspended() // reading an alert is not new work
-
   @ApiOkResponse({ type: AlertResponse, description: 'the alert, acknowledged (again: unchanged)' })
   acknowledge(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<AlertView> {
     return this.alerts.acknowledge(ctx, id);
