@@ -624,7 +624,13 @@ export class ParcelService {
               AND NOT EXISTS (SELECT 1 FROM parcels q WHERE COALESCE(q.locker_id, q.pickup_point_id) = $5
                                  AND q.code_hash = $2 AND q.state = 'held')
             RETURNING id`,
-          [parcel.id, pickupCodeHash(this.config.jwtSecret, placeId, code), used, today, placeId],
+          [
+            parcel.id,
+            pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, code),
+            used,
+            today,
+            placeId,
+          ],
         );
         await this.db.query(tx, `RELEASE SAVEPOINT replace_code`);
         if (rows.length) return code;

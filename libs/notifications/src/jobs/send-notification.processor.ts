@@ -37,7 +37,21 @@ export class SendNotificationProcessor implements JobHandler<'notification.reque
     );
     if (!claimed[0]) return; // already sent, suppressed, failed for good, or being sent right now
     const { to_phone, sealed_body } = claimed[0];
-    const body = sealed_body ? unsealText(this.config, id, sealed_body) : claimed[0].body;
+    let body = claimed[0].body;
+    if (sealed_body) {
+      try {
+        body = unsealText(this.config, id, sealed_body);
+      } catch {
+        // Sealed with another CODES_SECRET (rotated since): the code could not verify anyway.
+        await this.db.query(
+          ctx,
+          `UPDATE notifications SET status = 'failed', sealed_body = NULL, updated_at = now(),
+             error = 'the sealed text cannot be opened (CODES_SECRET changed?); issue a new code' WHERE id = $1`,
+          [id],
+        );
+        throw new PermanentJobError(`notification ${id}: sealed text cannot be opened`);
+      }
+    }
     try {
       const receipt = await this.sender.send(to_phone, body, { notificationId: id });
       // A status callback may already have moved the row further; never move it backwards.
