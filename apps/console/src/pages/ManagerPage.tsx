@@ -13,6 +13,7 @@ const ReportsPanel = lazy(() => import('./ReportsPanel'));
 const SettlementPanel = lazy(() => import('./SettlementPanel'));
 const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
 const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
+const UnclaimedCodPanel = lazy(() => import('./UnclaimedCodPanel'));
 
 function useAgents() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -208,6 +209,15 @@ export function ManagerPage({ session }: { session: Session }) {
             ),
           },
           { key: 'overdue', label: t('manager.overdue'), children: <OverdueTasks agents={agents} /> },
+          {
+            key: 'unclaimed-cod',
+            label: t('attempts.unclaimedTab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <UnclaimedCodPanel />
+              </Suspense>
+            ),
+          },
           {
             key: 'settlement',
             label: t('settlement.tab'),
