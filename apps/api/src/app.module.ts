@@ -15,6 +15,7 @@ import { IntakeModule } from '@campus/intake';
 import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
+import { PaymentsModule } from '@campus/payments';
 import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
@@ -36,7 +37,9 @@ import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrdersController } from './orders/orders.controller';
+import { OrderPaymentsController } from './payments/order-payments.controller';
 import { PaymentsController } from './payments/payments.controller';
+import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
@@ -80,6 +83,7 @@ export class AppModule {
         TasksModule,
         ReportsModule,
         CommissionsModule,
+        PaymentsModule,
       ],
       controllers: [
         AuthController,
@@ -89,6 +93,8 @@ export class AppModule {
         OrdersController,
         NotificationsController,
         PaymentsController,
+        OrderPaymentsController,
+        RefundsController,
         TwilioStatusController,
         DeliveriesController,
         LockersController,

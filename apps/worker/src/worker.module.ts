@@ -7,6 +7,7 @@ import { DatabaseModule } from '@campus/database';
 import { FulfilmentJobsModule } from '@campus/fulfilment';
 import { NotificationsJobsModule } from '@campus/notifications';
 import { OrdersJobsModule } from '@campus/orders';
+import { PaymentsJobsModule } from '@campus/payments';
 import { QueueModule, QueueWorkerModule } from '@campus/queue';
 import { TasksJobsModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
@@ -45,6 +46,7 @@ export class WorkerModule {
         FulfilmentJobsModule,
         TasksJobsModule,
         CommissionsJobsModule,
+        PaymentsJobsModule,
       ],
     };
   }

@@ -96,3 +96,10 @@ export class NotCounterSaleError extends BusinessRuleError {
     );
   }
 }
+
+/** The order was paid online (an Alipay QR at the door) while cash was being recorded for it. */
+export class AlreadyPaidError extends ConflictError {
+  constructor(orderId: string) {
+    super('already_paid', `Order ${orderId} was paid online meanwhile; no cash is due`, { orderId });
+  }
+}
