@@ -19,6 +19,7 @@ import { useNavigate } from 'react-router-dom';
 import { api, ok, type Order, type Schemas, type Task, type WorkItem } from '../api/client';
 import { ApiProblem, asProblem } from '../api/problem';
 import { clearSession, type Session } from '../auth/session';
+import { AlipayQrButton } from '../components/AlipayQrButton';
 import { setLanguage } from '../i18n';
 import { centsToInput, formatCents, parseYuan } from '../lib/money';
 import { formatTime, shanghaiPeriod, shanghaiToIso } from '../lib/time';
@@ -60,7 +61,7 @@ function DeliverPopup({
   onDone: (o: Order) => void;
 }) {
   const { t } = useTranslation();
-  const cod = item.order.paymentMethod === 'cod';
+  const cod = item.order.paymentMethod === 'cod' && item.collectCents > 0; // 0: paid by Alipay QR
   const [amount, setAmount] = useState(centsToInput(item.collectCents));
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -295,6 +296,7 @@ function Deliveries({ agentId }: { agentId: string }) {
                     {t('agent.dispatch')}
                   </Button>
                 )}
+                {item.nextActions.includes('deliver') && <AlipayQrButton order={item.order} onPaid={load} />}
                 {item.nextActions.includes('deliver') && (
                   <Button color="success" onClick={() => setDelivering(item)}>
                     {t('agent.deliver')}
