@@ -12,13 +12,15 @@ import { formatTime } from '../lib/time';
 
 type Refund = Schemas['RefundResponse'];
 
-const STATUS_COLOURS: Record<string, string> = {
-  pending: 'processing',
-  succeeded: 'green',
-  failed: 'red',
-  owed: 'gold',
-  paid_out: 'blue',
+/** Status tags in dark-on-light pairs that keep a 4.5:1 contrast (antd's preset colours do not). */
+const STATUS_STYLES: Record<string, { color: string; background: string; borderColor: string }> = {
+  pending: { color: '#003a8c', background: '#e6f4ff', borderColor: '#91caff' },
+  succeeded: { color: '#135200', background: '#f6ffed', borderColor: '#b7eb8f' },
+  failed: { color: '#820014', background: '#fff1f0', borderColor: '#ffa39e' },
+  owed: { color: '#613400', background: '#fffbe6', borderColor: '#ffe58f' },
+  paid_out: { color: '#10239e', background: '#f0f5ff', borderColor: '#adc6ff' },
 };
+const STAT_TITLE = { color: 'rgba(0, 0, 0, 0.88)' };
 
 interface Filters {
   status?: Refund['status'];
@@ -159,8 +161,14 @@ export default function RefundsPanel({ session }: { session: Session }) {
       <ProblemAlert problem={problem} />
       <ProblemAlert problem={actionProblem} onClose={() => setActionProblem(null)} />
       <Space size="large">
-        <Statistic title={t('payments.refunds.owedCash')} value={formatCents(problems.owedCents)} />
-        <Statistic title={t('payments.refunds.failedAlipay')} value={problems.failed} />
+        <Statistic
+          title={<span style={STAT_TITLE}>{t('payments.refunds.owedCash')}</span>}
+          value={formatCents(problems.owedCents)}
+        />
+        <Statistic
+          title={<span style={STAT_TITLE}>{t('payments.refunds.failedAlipay')}</span>}
+          value={problems.failed}
+        />
       </Space>
       {problems.failed > 0 && (
         <Alert type="warning" showIcon message={t('payments.refunds.failedAlipay')} role="status" />
@@ -189,7 +197,7 @@ export default function RefundsPanel({ session }: { session: Session }) {
             title: t('payments.refunds.status'),
             dataIndex: 'status',
             render: (s: string) => (
-              <Tag color={STATUS_COLOURS[s]}>{t(`payments.refunds.statuses.${s}`, s)}</Tag>
+              <Tag style={STATUS_STYLES[s]}>{t(`payments.refunds.statuses.${s}`, s)}</Tag>
             ),
           },
           {
