@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { Fixtures, TestApp, World } from '@campus/testing';
 import { eventually, TestClock } from '@campus/testing';
 import { auth, startApp, withAnotherApi } from './support/app';
@@ -321,6 +322,46 @@ describe('Online payment with Alipay (e2e, fake gateway)', () => {
     });
   });
 
+  it('a refused notice is logged at warn with its identifiers masked', async () => {
+    const o = await placeOnline();
+    const a = (await pay(o.id, { method: 'alipay_wap' })).body as Attempt;
+    await openCashier(a);
+    await fake.markPaid(a.outTradeNo);
+    const forged = fake.noticeFor(a.outTradeNo, {}, rsaKeyPair().privateKey);
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    await withAnotherApi(
+      { ...app.config, logLevel: 'warn' },
+      async (api) => {
+        const { default: request } = await import('supertest');
+        const res = await request(api.getHttpServer())
+          .post('/api/payments/alipay/notify')
+          .type('form')
+          .send(new URLSearchParams(forged).toString());
+        expect(res.text).toBe('fail');
+      },
+      { logDestination: sink },
+    );
+    const refused = chunks
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('Alipay notice refused'));
+    expect(refused).toHaveLength(1);
+    const line = JSON.parse(refused[0]) as { level: number; msg: string };
+    expect(line.level).toBe(40); // warn
+    expect(line.msg).toContain('bad_signature');
+    expect(line.msg).toContain(a.outTradeNo);
+    expect(line.msg).not.toContain(forged.trade_no);
+    expect(line.msg).not.toContain(forged.buyer_logon_id);
+    expect(line.msg).not.toContain(forged.sign);
+    expect((await order(o.id)).status).toBe('pending_payment');
+  });
+
   describe('never "paid but shows unpaid"', () => {
     it('the customer comes back from Alipay: sync asks Alipay and confirms (no notice needed)', async () => {
       const o = await placeOnline();
@@ -423,6 +464,14 @@ describe('Online payment with Alipay (e2e, fake gateway)', () => {
     it('an unpaid online order switches to COD: confirmed at once, attempts closed, its deadline no longer cancels it', async () => {
       const o = await placeOnline();
       const a = (await pay(o.id, { method: 'alipay_wap' })).body as Attempt;
+      // Back from a cashier that would not load, the shop asks Alipay: unreachable, a clear problem.
+      fake.failNext('alipay.trade.query', 2, 'reset'); // urllib retries a reset once
+      const down = await app.http().post(`/api/orders/${o.id}/payments/sync`).set(auth(customer.token));
+      expect(down.status).toBe(502);
+      expect(down.body).toMatchObject({
+        code: 'provider_unavailable',
+        title: 'Payment provider unavailable',
+      });
       const bad = await app
         .http()
         .post(`/api/orders/${o.id}/payment-method`)
