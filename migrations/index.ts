@@ -9,6 +9,8 @@ import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 import { Audit1764800000000 } from './1764800000000-audit';
 import { MoneyLedger1765000000000 } from './1765000000000-money-ledger';
 import { PaymentAttempts1765000100000 } from './1765000100000-payment-attempts';
+import { Desks1765200000000 } from './1765200000000-desks';
+import { AdminConsole1765300000000 } from './1765300000000-admin-console';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -23,4 +25,6 @@ export const ALL_MIGRATIONS = [
   Audit1764800000000,
   MoneyLedger1765000000000,
   PaymentAttempts1765000100000,
+  Desks1765200000000,
+  AdminConsole1765300000000,
 ];

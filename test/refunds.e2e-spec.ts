@@ -201,7 +201,25 @@ describe('Refunds and the cash that pays them (e2e)', () => {
       amountCents: placed.body.totalCents,
       holder: { agentId: null, pickupPointId: site.point.id },
     });
+    // Owed, it is not yet out of the drawer; paid out, the day's cash-up counts it as refunded.
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const cashUp = () =>
+      app.http().get(`/api/pickup-points/${site.point.id}/cash-ups/${day}`).set(auth(site.pickupStaff));
+    expect((await cashUp()).body.refundedCents).toBe(0);
     expect((await paidOut(refund.id, w.tokens.managerA)).body.status).toBe('paid_out');
+    const after = (await cashUp()).body;
+    expect(after).toMatchObject({
+      collectedCents: placed.body.totalCents,
+      refundedCents: placed.body.totalCents,
+      expectedCents: 0,
+    });
+    expect(after.refunds).toEqual([
+      expect.objectContaining({
+        refundId: refund.id,
+        orderNumber: placed.body.number,
+        amountCents: placed.body.totalCents,
+      }),
+    ]);
   });
 
   it('a paid locker parcel nobody collects is sent back and its money refunded through Alipay', async () => {

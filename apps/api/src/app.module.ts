@@ -20,8 +20,10 @@ import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
+import { QueueSessionController } from './admin/queue-board';
+import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
-import { SignInThrottlerGuard } from './auth/login-throttler.guard';
+import { PasswordChangeThrottlerGuard, SignInThrottlerGuard } from './auth/login-throttler.guard';
 import { OtpSignInService } from './auth/otp-sign-in.service';
 import { ProductsController } from './catalog/products.controller';
 import { CommissionRulesController } from './commissions/commission-rules.controller';
@@ -33,9 +35,12 @@ import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
 import { AgentWorkService } from './fulfilment/agent-work.service';
 import { DeliveriesController } from './fulfilment/deliveries.controller';
+import { DesksController } from './fulfilment/desks.controller';
 import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
+import { AlertsController } from './notifications/alerts.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { OrderTimelineService } from './orders/order-timeline.service';
 import { OrdersController } from './orders/orders.controller';
 import { OrderPaymentsController } from './payments/order-payments.controller';
 import { PaymentsController } from './payments/payments.controller';
@@ -87,6 +92,8 @@ export class AppModule {
       ],
       controllers: [
         AuthController,
+        AuditController,
+        QueueSessionController,
         NetworkController,
         StaffController,
         ProductsController,
@@ -98,6 +105,8 @@ export class AppModule {
         TwilioStatusController,
         DeliveriesController,
         LockersController,
+        DesksController,
+        AlertsController,
         HealthController,
         SmsInboundController,
         TasksController,
@@ -110,7 +119,9 @@ export class AppModule {
         OtpSignInService,
         StaffService,
         AgentWorkService,
+        OrderTimelineService,
         SignInThrottlerGuard,
+        PasswordChangeThrottlerGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -11,6 +11,7 @@ import { PaymentsJobsModule } from '@campus/payments';
 import { QueueModule, QueueWorkerModule } from '@campus/queue';
 import { TasksJobsModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
+import { AlertsJobsModule } from './alerts/alerts-jobs.module';
 
 /** The worker: the outbox relay and every context's queue consumers. No HTTP. */
 @Module({})
@@ -47,6 +48,7 @@ export class WorkerModule {
         TasksJobsModule,
         CommissionsJobsModule,
         PaymentsJobsModule,
+        AlertsJobsModule,
       ],
     };
   }

@@ -9,3 +9,4 @@ export * from './auth.decorators';
 export * from './auth.guards';
 export * from './auth.module';
 export * from './dto/auth.dto';
+export * from './password-policy';

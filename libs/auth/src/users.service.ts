@@ -76,6 +76,26 @@ export class UsersService {
     ]);
   }
 
+  /**
+   * Sets a new password (hashed here), marks whether it must be changed at the next sign-in, and
+   * bumps the token version so every token issued before stops working.
+   */
+  async setPassword(
+    ctx: RequestContext,
+    userId: string,
+    password: string,
+    opts: { mustChange: boolean },
+  ): Promise<void> {
+    const hash = await this.hasher.hash(password);
+    await this.db.query(
+      ctx,
+      `UPDATE users SET password_hash = $2, must_change_password = $3, token_version = token_version + 1,
+              updated_at = now()
+        WHERE id = $1`,
+      [userId, hash, opts.mustChange],
+    );
+  }
+
   /** Moves an agent's account to another campus (kept in step with the agent record). */
   async setCampus(ctx: RequestContext, userId: string, campusId: string): Promise<void> {
     await this.db.query(ctx, `UPDATE users SET campus_id = $2, updated_at = now() WHERE id = $1`, [

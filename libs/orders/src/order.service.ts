@@ -495,6 +495,7 @@ export class OrderService {
       where.push(`o.assigned_agent_id = ${add(agentRef(q.assignedAgentId, 'assignedAgentId'))}`);
     // "Unassigned" is the dispatch pool: confirmed orders that no agent delivers yet.
     if (q.unassigned === true) where.push(`o.assigned_agent_id IS NULL AND o.status = 'confirmed'`);
+    if (q.number) where.push(`o.number = ${add(q.number)}`);
     if (q.phone) where.push(`o.customer_phone = ${add(q.phone)}`);
     if (q.from) where.push(`o.created_at >= ${add(q.from)}::timestamptz`);
     if (q.to) where.push(`o.created_at < ${add(q.to)}::timestamptz`);
@@ -586,7 +587,13 @@ export class OrderService {
       await this.db.query(tx, `UPDATE orders SET ${sets.join(', ')} WHERE id = $1`, params);
 
       const effect = STOCK_EFFECTS[action];
-      if (effect) await this.stock.move(tx, await this.stockDeltas(tx, id, effect));
+      if (effect) {
+        await this.stock.move(tx, await this.stockDeltas(tx, id, effect), {
+          kind: effect === 'consume' ? 'consumed' : 'restocked',
+          reason: `order ${before.number}: ${action}`,
+          orderId: id,
+        });
+      }
 
       const after = (await this.find(tx, id))!;
       const money = await this.moneyEffects(tx, after, action, opts);

@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes the caller's password (10 tries per 15 minutes per account); every token of the account, this one included, stops working: sign in again. Wrong current password → 422 current_password_wrong */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/me": {
         parameters: {
             query?: never;
@@ -65,6 +82,40 @@ export interface paths {
         get: operations["AuthController_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log of staff changes, newest first: who, what, before → after, when. A regional manager sees the rows of their region. */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/queue-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Opens the queue dashboard at /admin/queues for 15 minutes (an HttpOnly cookie) */
+        post: operations["QueueSessionController_open"];
         delete?: never;
         options?: never;
         head?: never;
@@ -87,6 +138,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["NetworkController_updateRegion"];
+        trace?: never;
+    };
     "/api/campuses": {
         parameters: {
             query?: never;
@@ -103,6 +170,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campuses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["NetworkController_updateCampus"];
+        trace?: never;
+    };
     "/api/pickup-points": {
         parameters: {
             query?: never;
@@ -117,6 +200,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/pickup-points/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["NetworkController_updatePickupPoint"];
         trace?: never;
     };
     "/api/lockers": {
@@ -158,9 +257,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["StaffController_listUsers"];
         put?: never;
         post: operations["StaffController_createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StaffController_resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -245,6 +360,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["ProductsController_update"];
+        trace?: never;
+    };
+    "/api/products/{sku}/stock-movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stock ledger of a product, newest first: initial stock, adjustments, units delivered (consumed) and returned (restocked). Reservations are not movements. */
+        get: operations["ProductsController_movements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/products/{sku}/stock-adjustments": {
@@ -366,6 +498,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The outbound message log, newest first; filters to (recipient), type (template), status, from/until */
         get: operations["NotificationsController_list"];
         put?: never;
         post?: never;
@@ -631,6 +764,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fulfilment/work/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_news"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fulfilment/work/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_seen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/{id}/cod": {
         parameters: {
             query?: never;
@@ -702,7 +867,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LockersController_counterParcels"];
+        get: operations["LockersController_pointParcels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -725,6 +890,118 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["LockersController_setCompartmentState"];
+        trace?: never;
+    };
+    "/api/parcels/{orderId}/resend-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DesksController_resendCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cash-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DesksController_listCashUps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pickup-points/{id}/cash-ups/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DesksController_getCashUp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pickup-points/{id}/cash-ups/{day}/hand-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DesksController_handIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pickup-points/{id}/cash-ups/{day}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DesksController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlertsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AlertsController_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/health": {
@@ -1143,6 +1420,8 @@ export interface components {
             role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
             username: string;
             displayName: string | null;
+            /** @description true after a password reset: change it (POST /api/auth/password) first */
+            mustChangePassword: boolean;
         };
         StaffSessionView: {
             /** @description send as `Authorization: Bearer <token>` */
@@ -1178,6 +1457,11 @@ export interface components {
             accessToken: string;
             customer: components["schemas"]["SessionCustomerView"];
         };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /** @description at least 10 characters, not a common password, not the username, not the current one */
+            newPassword: string;
+        };
         PrincipalView: {
             /** @enum {string} */
             kind: "user" | "customer" | "system" | "anonymous";
@@ -1195,6 +1479,41 @@ export interface components {
             pickupPointId: string | null;
             /** Format: uuid */
             agentId: string | null;
+            mustChangePassword?: boolean;
+        };
+        AuditActorView: {
+            /** Format: uuid */
+            id: string | null;
+            role: string | null;
+            username: string | null;
+        };
+        AuditRecordResponse: {
+            /** @description increasing with time */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["AuditActorView"];
+            /** @example product.update */
+            action: string;
+            /** @example product */
+            entityType: string;
+            entityId: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** @description the fields that changed, as they were (null for a creation) */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the fields that changed, as they became */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            requestId: string | null;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditRecordResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
         CreateRegionDto: {
             /** @example BJ */
@@ -1209,6 +1528,10 @@ export interface components {
             name: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdateRegionDto: {
+            /** @example Beijing */
+            name: string;
         };
         CreateCampusDto: {
             /** @example PKU */
@@ -1227,6 +1550,10 @@ export interface components {
             regionId: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdateCampusDto: {
+            /** @example Peking University */
+            name: string;
         };
         CreatePickupPointDto: {
             /** @example PKU-DORM3 */
@@ -1247,6 +1574,12 @@ export interface components {
             address: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdatePickupPointDto: {
+            /** @example Dorm 3 lobby */
+            name?: string;
+            /** @description an empty string clears it */
+            address?: string;
         };
         CompartmentCountsDto: {
             S?: number;
@@ -1279,7 +1612,7 @@ export interface components {
         CreateUserDto: {
             /** @example cc.wang */
             username: string;
-            /** @description at least 8 characters */
+            /** @description at least 10 characters, not a common password, not the username */
             password: string;
             /** @enum {string} */
             role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
@@ -1305,22 +1638,6 @@ export interface components {
              */
             phone?: string;
         };
-        UpdateUserDto: {
-            /** @description false: the account can no longer sign in and its tokens stop working */
-            active: boolean;
-        };
-        CreateAgentDto: {
-            /** @example agent.li */
-            username: string;
-            /** @description at least 8 characters */
-            password: string;
-            /** @example Li Lei */
-            displayName: string;
-            /** @example +8613800138000 */
-            phone: string;
-            /** Format: uuid */
-            campusId: string;
-        };
         AgentResponse: {
             /** Format: uuid */
             id: string;
@@ -1338,6 +1655,52 @@ export interface components {
             status: "active" | "suspended";
             /** Format: date-time */
             createdAt: string;
+        };
+        UserResponse: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            /** @enum {string} */
+            role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
+            displayName: string | null;
+            phone: string | null;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            /** Format: uuid */
+            pickupPointId: string | null;
+            active: boolean;
+            /** @description a reset is pending: the account must change its password at its next sign-in */
+            mustChangePassword: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            agent?: components["schemas"]["AgentResponse"];
+        };
+        UserPage: {
+            items: components["schemas"]["UserResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        TemporaryPasswordView: {
+            /** @description shown once; the account must change it at its next sign-in */
+            temporaryPassword: string;
+        };
+        UpdateUserDto: {
+            /** @description false: the account can no longer sign in and its tokens stop working */
+            active: boolean;
+        };
+        CreateAgentDto: {
+            /** @example agent.li */
+            username: string;
+            /** @description at least 8 characters */
+            password: string;
+            /** @example Li Lei */
+            displayName: string;
+            /** @example +8613800138000 */
+            phone: string;
+            /** Format: uuid */
+            campusId: string;
         };
         UpdateAgentDto: {
             /** @enum {string} */
@@ -1400,6 +1763,25 @@ export interface components {
         };
         ProductPage: {
             items: components["schemas"]["ProductResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        StockMovementResponse: {
+            id: string;
+            /** @enum {string} */
+            kind: "initial" | "adjustment" | "consumed" | "restocked";
+            /** @description units added to (+) or taken from (−) on hand */
+            onHandDelta: number;
+            reason: string;
+            /** Format: uuid */
+            orderId: string | null;
+            /** Format: uuid */
+            actorId: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        StockMovementPage: {
+            items: components["schemas"]["StockMovementResponse"][];
             /** @description null on the last page */
             nextCursor: string | null;
         };
@@ -1582,6 +1964,33 @@ export interface components {
         ReasonDto: {
             /** @example customer changed their mind */
             reason: string;
+        };
+        NotificationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example +8613800138000 */
+            to: string;
+            /** @example order_placed */
+            template: string;
+            language: string;
+            body: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "suppressed";
+            transport: string | null;
+            providerId: string | null;
+            error: string | null;
+            attempts: number;
+            /** Format: uuid */
+            orderId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        NotificationPage: {
+            items: components["schemas"]["NotificationResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
         PaymentNoticeDto: {
             /** Format: uuid */
@@ -1948,6 +2357,8 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             /** Format: date-time */
+            assignedAt: string | null;
+            /** Format: date-time */
             scheduledAt: string | null;
             /** Format: date-time */
             startedAt: string | null;
@@ -1963,6 +2374,23 @@ export interface components {
         WorkListView: {
             items: components["schemas"]["WorkItemView"][];
             tasks: components["schemas"]["TaskWorkItemView"][];
+        };
+        WorkNewsListView: {
+            /** @description open items given to the agent since they last opened the list */
+            count: number;
+            /** Format: date-time */
+            seenAt: string | null;
+        };
+        WorkNewsResponse: {
+            orders: components["schemas"]["WorkNewsListView"];
+            tasks: components["schemas"]["WorkNewsListView"];
+        };
+        WorkSeenDto: {
+            /**
+             * @description the list the agent has just opened
+             * @enum {string}
+             */
+            list: "orders" | "tasks";
         };
         CodRecorderView: {
             /** Format: uuid */
@@ -2068,12 +2496,189 @@ export interface components {
             paymentDueAt: string | null;
             compartment: components["schemas"]["CompartmentRefView"] | null;
         };
+        WaitingParcelResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            /** Format: uuid */
+            pickupPointId: string;
+            /** Format: uuid */
+            lockerId: string | null;
+            compartment: components["schemas"]["SizedCompartmentView"] | null;
+            /** @enum {string} */
+            state: "held" | "collected" | "expired";
+            /** Format: date-time */
+            depositedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            lockerCode: string | null;
+            /**
+             * @description the customer’s number, masked
+             * @example +86138****8000
+             */
+            maskedPhone: string;
+            paymentMethod: string;
+            totalCents: number;
+            /** @description cash to take at hand-out (unpaid COD), else 0 */
+            collectCents: number;
+            /** @description replacement codes that may still be sent today */
+            codeResendsLeft: number;
+        };
         UpdateCompartmentDto: {
             /**
              * @description out_of_service takes an empty compartment out of allocation; free puts it back
              * @enum {string}
              */
             state: "out_of_service" | "free";
+        };
+        CodeResentResponse: {
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            /** Format: uuid */
+            parcelId: string;
+            /** @description the masked number the new code was texted to */
+            sentTo: string;
+            /** @description replacement codes still allowed today */
+            resendsLeft: number;
+        };
+        CashUpSummaryResponse: {
+            /** @description cash taken at the point that day (COD parcels, counter sales) */
+            collectedCents: number;
+            /** @description cash refunds paid out at the point that day */
+            refundedCents: number;
+            /** @description cash the staff recorded as handed in */
+            handedInCents: number;
+            /** @description collected − refunded */
+            expectedCents: number;
+            /** @description handed in − expected (negative: cash missing) */
+            differenceCents: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            pickupPointId: string;
+            pickupPointName: string;
+            /** Format: uuid */
+            regionId: string;
+            day: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        CashUpPage: {
+            items: components["schemas"]["CashUpSummaryResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        CashCollectionResponse: {
+            /** @enum {string} */
+            kind: "cod" | "counter_sale";
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            amountCents: number;
+            /** Format: date-time */
+            at: string;
+        };
+        CashRefundResponse: {
+            refundId: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            amountCents: number;
+            /** Format: date-time */
+            at: string;
+        };
+        CashRecorderView: {
+            /** Format: uuid */
+            id: string;
+            role: string;
+        };
+        CashHandInResponse: {
+            id: string;
+            amountCents: number;
+            note: string;
+            recordedBy: components["schemas"]["CashRecorderView"];
+            /** Format: date-time */
+            at: string;
+        };
+        CashUpResponse: {
+            /** @description cash taken at the point that day (COD parcels, counter sales) */
+            collectedCents: number;
+            /** @description cash refunds paid out at the point that day */
+            refundedCents: number;
+            /** @description cash the staff recorded as handed in */
+            handedInCents: number;
+            /** @description collected − refunded */
+            expectedCents: number;
+            /** @description handed in − expected (negative: cash missing) */
+            differenceCents: number;
+            /** Format: uuid */
+            id: string | null;
+            /** Format: uuid */
+            pickupPointId: string;
+            pickupPointName: string;
+            /** Format: uuid */
+            regionId: string;
+            /** @example 2026-11-26 */
+            day: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: uuid */
+            closedById: string | null;
+            closeNote: string | null;
+            changedSinceClose: boolean;
+            collections: components["schemas"]["CashCollectionResponse"][];
+            refunds: components["schemas"]["CashRefundResponse"][];
+            handIns: components["schemas"]["CashHandInResponse"][];
+        };
+        HandInDto: {
+            /** @description cash handed in, in fen (more than 0) */
+            amountCents: number;
+            /**
+             * @description to whom, how (bank bag number, receipt)
+             * @example to manager Wang, bag 0412
+             */
+            note: string;
+        };
+        CloseCashUpDto: {
+            /** @example counted twice, ¥5 short */
+            note?: string;
+        };
+        AlertResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example low_stock */
+            kind: string;
+            /** @enum {string} */
+            audience: "admins" | "region" | "user";
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            userId: string | null;
+            subject: string;
+            body: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            /** Format: uuid */
+            acknowledgedById: string | null;
+        };
+        AlertPageResponse: {
+            items: components["schemas"]["AlertResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+            /** @description alerts in scope not acknowledged yet */
+            unacknowledged: number;
         };
         TaskPage: {
             items: components["schemas"]["TaskResponse"][];
@@ -2569,6 +3174,27 @@ export interface operations {
             };
         };
     };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuthController_me: {
         parameters: {
             query?: never;
@@ -2585,6 +3211,58 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PrincipalView"];
                 };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description user, product, region, settlement, … */
+                entityType?: string;
+                /** @description the id (or SKU) of the thing changed */
+                entityId?: string;
+                /** @description who made the change */
+                actorId?: string;
+                /** @description e.g. product.update, user.password_reset */
+                action?: string;
+                /** @description from this instant (inclusive), ISO 8601 */
+                from?: string;
+                /** @description until this instant (exclusive), ISO 8601 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+        };
+    };
+    QueueSessionController_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2621,6 +3299,31 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionView"];
+                };
+            };
+        };
+    };
+    NetworkController_updateRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegionDto"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2674,6 +3377,31 @@ export interface operations {
             };
         };
     };
+    NetworkController_updateCampus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCampusDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampusView"];
+                };
+            };
+        };
+    };
     NetworkController_listPickupPoints: {
         parameters: {
             query?: {
@@ -2709,6 +3437,31 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupPointView"];
+                };
+            };
+        };
+    };
+    NetworkController_updatePickupPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePickupPointDto"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2779,6 +3532,33 @@ export interface operations {
             };
         };
     };
+    StaffController_listUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                role?: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
+                active?: boolean;
+                /** @description matches username or display name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+        };
+    };
     StaffController_createUser: {
         parameters: {
             query?: never;
@@ -2796,7 +3576,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    StaffController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemporaryPasswordView"];
+                };
             };
         };
     };
@@ -2819,7 +3622,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
         };
     };
@@ -3012,6 +3817,31 @@ export interface operations {
             };
         };
     };
+    ProductsController_movements: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockMovementPage"];
+                };
+            };
+        };
+    };
     ProductsController_adjust: {
         parameters: {
             query?: never;
@@ -3052,6 +3882,8 @@ export interface operations {
                 assignedAgentId?: string;
                 /** @description only confirmed orders no agent delivers yet (the dispatch pool) */
                 unassigned?: boolean;
+                /** @description the order number, exactly (as read out on the phone) */
+                number?: string;
                 /** @description the customer's phone number */
                 phone?: string;
                 /** @description created at or after */
@@ -3125,7 +3957,10 @@ export interface operations {
     };
     OrdersController_events: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description include the texts sent about the order (type "text", masked); default true */
+                texts?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3221,11 +4056,16 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                /** @description recipient (E.164), exactly as stored */
+                /** @description recipient, in any common form (compared as E.164) */
                 to?: string;
                 /** @description template name, e.g. otp, order_placed */
                 type?: string;
                 orderId?: string;
+                status?: "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "suppressed";
+                /** @description created at or after this instant, ISO 8601 */
+                from?: string;
+                /** @description created before this instant, ISO 8601 */
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -3237,7 +4077,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
             };
         };
     };
@@ -3651,6 +4493,50 @@ export interface operations {
             };
         };
     };
+    DeliveriesController_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deliveries and tasks given to the calling agent since they last opened each list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkNewsResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_seen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkSeenDto"];
+            };
+        };
+        responses: {
+            /** @description the counts after marking the list seen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkNewsResponse"];
+                };
+            };
+        };
+    };
     DeliveriesController_codBalance: {
         parameters: {
             query?: {
@@ -3748,9 +4634,12 @@ export interface operations {
             };
         };
     };
-    LockersController_counterParcels: {
+    LockersController_pointParcels: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description waiting (the default): every parcel held at the point, in its lockers and at its counter */
+                state?: "waiting";
+            };
             header?: never;
             path: {
                 id: string;
@@ -3764,7 +4653,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ParcelResponse"][];
+                    "application/json": components["schemas"]["WaitingParcelResponse"][];
                 };
             };
         };
@@ -3790,6 +4679,181 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    DesksController_resendCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeResentResponse"];
+                };
+            };
+        };
+    };
+    DesksController_listCashUps: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                pickupPointId?: string;
+                status?: "open" | "closed";
+                /** @description first day (YYYY-MM-DD, Asia/Shanghai) */
+                from?: string;
+                /** @description last day, inclusive (YYYY-MM-DD, Asia/Shanghai) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description cash-ups in scope, newest day first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashUpPage"];
+                };
+            };
+        };
+    };
+    DesksController_getCashUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the point’s cash for a Shanghai day (YYYY-MM-DD) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashUpResponse"];
+                };
+            };
+        };
+    };
+    DesksController_handIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandInDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashUpResponse"];
+                };
+            };
+        };
+    };
+    DesksController_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseCashUpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashUpResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description only alerts of this kind, e.g. low_stock, order_assigned, task_assigned */
+                kind?: string;
+                /** @description true: only acknowledged alerts; false: only those still open */
+                acknowledged?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPageResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the alert, acknowledged (again: unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertResponse"];
+                };
             };
         };
     };

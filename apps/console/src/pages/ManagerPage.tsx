@@ -12,6 +12,8 @@ import { formatTime } from '../lib/time';
 const ReportsPanel = lazy(() => import('./ReportsPanel'));
 const SettlementPanel = lazy(() => import('./SettlementPanel'));
 const RefundsPanel = lazy(() => import('./RefundsPanel'));
+const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
+const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
 
 function useAgents() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -125,7 +127,9 @@ function AgentsTable({ agents, onChanged }: { agents: Agent[]; onChanged: (a: Ag
           {
             title: t('manager.agentStatus'),
             dataIndex: 'status',
-            render: (s: string) => <Tag color={s === 'active' ? 'green' : 'red'}>{t(`manager.${s}`)}</Tag>,
+            render: (s: string) => (
+              <Tag color={s === 'active' ? '#237804' : '#a8071a'}>{t(`manager.${s}`)}</Tag>
+            ),
           },
           {
             title: t('common.actions'),
@@ -229,6 +233,24 @@ export function ManagerPage({ session }: { session: Session }) {
             children: (
               <Suspense fallback={<Spin />}>
                 <ReportsPanel />
+              </Suspense>
+            ),
+          },
+          {
+            key: 'cash-ups',
+            label: t('desks.cashUp.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <CashUpsPanel />
+              </Suspense>
+            ),
+          },
+          {
+            key: 'alerts',
+            label: t('desks.alerts.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <AlertsPanel />
               </Suspense>
             ),
           },
