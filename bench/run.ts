@@ -22,6 +22,7 @@ import { ensureDatabase, migrate } from '../scripts/db';
 import { ephemeralSecrets } from '../scripts/env';
 import { BaselineResult, runBaseline } from './baseline';
 import { printReportsTable, ReportsBenchResult, runReportsBench } from './reports';
+import { AlipayNoticeBenchResult, runAlipayNoticeBench } from './alipay-notify';
 import { runSmsBench, SmsBenchResult } from './sms';
 import { runSettlementBench, SettlementBenchResult } from './settlement';
 
@@ -368,6 +369,8 @@ async function main(): Promise<void> {
       concurrency: smsConcurrency,
       seconds: DURATION,
     });
+    log('alipay notices: signed notices, each confirming its own payment attempt (own database and API)');
+    const alipayNotify: AlipayNoticeBenchResult = await runAlipayNoticeBench({ baseUrl, smoke: SMOKE, log });
     log('settlement: 1,000 agents with 100,000 ledger entries, in a database of its own');
     const settlement = await runSettlementBench({ baseUrl, smoke: SMOKE, log });
 
@@ -393,6 +396,7 @@ async function main(): Promise<void> {
       baseline,
       intake,
       sms,
+      alipayNotify,
       settlement,
       ratio: intake.map((r, i) => ({
         concurrency: r.concurrency,
@@ -412,7 +416,8 @@ async function main(): Promise<void> {
     const file = join(ROOT, 'bench/results', SMOKE ? 'smoke.json' : 'latest.json');
     writeFileSync(file, `${JSON.stringify({ ...results, reports }, null, 2)}\n`);
     log(`wrote ${file}`);
-    const failed = intake.some((r) => r.errors > 0 || r.non2xx > 0) || sms.errors > 0;
+    const failed =
+      intake.some((r) => r.errors > 0 || r.non2xx > 0) || sms.errors > 0 || alipayNotify.errors > 0;
     if (failed) {
       log('errors during intake: see the table');
       process.exitCode = 1;

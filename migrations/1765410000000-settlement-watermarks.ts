@@ -28,6 +28,7 @@ export class SettlementWatermarks1765410000000 implements MigrationInterface {
         ADD COLUMN seq bigint,
         ADD COLUMN entries_upto bigint NOT NULL DEFAULT 0 CHECK (entries_upto >= 0),
         ADD COLUMN cod_upto bigint NOT NULL DEFAULT 0 CHECK (cod_upto >= 0),
+        ADD COLUMN refunds_upto bigint NOT NULL DEFAULT 0 CHECK (refunds_upto >= 0),
         ADD COLUMN approved_by_role text`);
     // Four eyes (issue 17.6): whoever drew a settlement up does not approve it, unless an admin.
     // NOT VALID: settlements approved before this rule stay as they were.
@@ -48,12 +49,16 @@ export class SettlementWatermarks1765410000000 implements MigrationInterface {
                                   WHERE st.settlement_id = s.id), 0),
         cod_upto = COALESCE((SELECT max(d.id) FROM commission_cod d
                                JOIN settlement_statements st ON st.id = d.statement_id
-                              WHERE st.settlement_id = s.id), 0)`);
+                              WHERE st.settlement_id = s.id), 0),
+        refunds_upto = COALESCE((SELECT max(f.id) FROM commission_cash_refunds f
+                                   JOIN settlement_statements st ON st.id = f.statement_id
+                                  WHERE st.settlement_id = s.id), 0)`);
     // A later settlement covers at least what an earlier one did.
     await q.query(`
       UPDATE settlements s SET
         entries_upto = (SELECT max(p.entries_upto) FROM settlements p WHERE p.region_id = s.region_id AND p.seq <= s.seq),
-        cod_upto = (SELECT max(p.cod_upto) FROM settlements p WHERE p.region_id = s.region_id AND p.seq <= s.seq)`);
+        cod_upto = (SELECT max(p.cod_upto) FROM settlements p WHERE p.region_id = s.region_id AND p.seq <= s.seq),
+        refunds_upto = (SELECT max(p.refunds_upto) FROM settlements p WHERE p.region_id = s.region_id AND p.seq <= s.seq)`);
     await q.query(`ALTER TABLE settlements ALTER COLUMN seq SET NOT NULL,
                      ALTER COLUMN seq SET DEFAULT nextval('settlements_seq')`);
     await q.query(`ALTER SEQUENCE settlements_seq OWNED BY settlements.seq`);
@@ -69,7 +74,12 @@ export class SettlementWatermarks1765410000000 implements MigrationInterface {
         SELECT d.statement_id, (
           SELECT st.id FROM settlements s JOIN settlement_statements st ON st.settlement_id = s.id AND st.agent_id = d.agent_id
            WHERE s.region_id = d.region_id AND s.period >= d.period AND s.cod_upto >= d.id ORDER BY s.seq LIMIT 1)
-          FROM commission_cod d WHERE d.agent_id IS NOT NULL) x
+          FROM commission_cod d WHERE d.agent_id IS NOT NULL
+        UNION ALL
+        SELECT f.statement_id, (
+          SELECT st.id FROM settlements s JOIN settlement_statements st ON st.settlement_id = s.id AND st.agent_id = f.agent_id
+           WHERE s.region_id = f.region_id AND s.period >= f.period AND s.refunds_upto >= f.id ORDER BY s.seq LIMIT 1)
+          FROM commission_cash_refunds f WHERE f.agent_id IS NOT NULL) x
        WHERE x.was IS DISTINCT FROM x.now`);
     if (moved[0].n > 0) {
       throw new Error(
@@ -86,6 +96,14 @@ export class SettlementWatermarks1765410000000 implements MigrationInterface {
     await q.query(`ALTER TABLE commission_entries DROP COLUMN statement_id, DROP COLUMN locked_at`);
     await q.query(`ALTER TABLE commission_cod DROP CONSTRAINT commission_cod_cleared_settled`);
     await q.query(`ALTER TABLE commission_cod DROP COLUMN statement_id`);
+    await q.query(`DROP INDEX IF EXISTS commission_cash_refunds_unsettled_idx`);
+    await q.query(
+      `ALTER TABLE commission_cash_refunds DROP CONSTRAINT commission_cash_refunds_cleared_settled`,
+    );
+    await q.query(`ALTER TABLE commission_cash_refunds DROP COLUMN statement_id`);
+    await q.query(
+      `CREATE INDEX commission_cash_refunds_region_period_idx ON commission_cash_refunds (region_id, period, id)`,
+    );
     await q.query(
       `CREATE INDEX commission_entries_region_period_idx ON commission_entries (region_id, period, id)`,
     );
@@ -139,9 +157,49 @@ export class SettlementWatermarks1765410000000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER commission_cod_guard BEFORE INSERT OR UPDATE OR DELETE ON commission_cod
         FOR EACH ROW EXECUTE FUNCTION commission_cod_guard()`);
+    await q.query(`
+      CREATE FUNCTION commission_cash_refunds_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE s record;
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          SELECT id, period INTO s FROM settlements
+           WHERE region_id = NEW.region_id AND period >= NEW.period AND refunds_upto >= NEW.id ORDER BY seq LIMIT 1;
+          IF FOUND THEN
+            RAISE EXCEPTION 'cash refund row % falls inside settlement % (%), already drawn up', NEW.id, s.id, s.period
+              USING ERRCODE = 'P0001';
+          END IF;
+          RETURN NEW;
+        END IF;
+        IF TG_OP = 'UPDATE' AND (NEW.refund_id, NEW.order_id, NEW.agent_id, NEW.pickup_point_id, NEW.region_id,
+            NEW.amount_cents, NEW.owed_at, NEW.period, NEW.created_at) IS NOT DISTINCT FROM (OLD.refund_id, OLD.order_id,
+            OLD.agent_id, OLD.pickup_point_id, OLD.region_id, OLD.amount_cents, OLD.owed_at, OLD.period, OLD.created_at) THEN
+          RETURN NEW; -- only cleared_at changes (the settlement was paid)
+        END IF;
+        RAISE EXCEPTION 'commission_cash_refunds is append-only: % of row % refused', TG_OP, OLD.id USING ERRCODE = 'P0001';
+      END $$`);
+    await q.query(`
+      CREATE TRIGGER commission_cash_refunds_guard BEFORE INSERT OR UPDATE OR DELETE ON commission_cash_refunds
+        FOR EACH ROW EXECUTE FUNCTION commission_cash_refunds_guard()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER IF EXISTS commission_cash_refunds_guard ON commission_cash_refunds`);
+    await q.query(`DROP FUNCTION IF EXISTS commission_cash_refunds_guard()`);
+    await q.query(`DROP INDEX IF EXISTS commission_cash_refunds_region_period_idx`);
+    await q.query(
+      `ALTER TABLE commission_cash_refunds ADD COLUMN statement_id uuid REFERENCES settlement_statements(id)`,
+    );
+    await q.query(`
+      UPDATE commission_cash_refunds f SET statement_id = c.st FROM (
+        SELECT f2.id, st.id AS st FROM commission_cash_refunds f2
+          JOIN LATERAL (SELECT * FROM settlements s WHERE s.region_id = f2.region_id AND s.period >= f2.period
+                          AND s.refunds_upto >= f2.id ORDER BY s.seq LIMIT 1) s ON true
+          JOIN settlement_statements st ON st.settlement_id = s.id AND st.agent_id = f2.agent_id) c
+       WHERE c.id = f.id`);
+    await q.query(`ALTER TABLE commission_cash_refunds ADD CONSTRAINT commission_cash_refunds_cleared_settled
+                     CHECK (cleared_at IS NULL OR statement_id IS NOT NULL)`);
+    await q.query(`CREATE INDEX commission_cash_refunds_unsettled_idx ON commission_cash_refunds (region_id, period)
+                     WHERE statement_id IS NULL`);
     await q.query(`DROP TRIGGER IF EXISTS commission_cod_guard ON commission_cod`);
     await q.query(`DROP FUNCTION IF EXISTS commission_cod_guard()`);
     await q.query(`DROP TRIGGER IF EXISTS commission_entries_append_only ON commission_entries`);
@@ -208,6 +266,6 @@ export class SettlementWatermarks1765410000000 implements MigrationInterface {
     await q.query(`DROP INDEX IF EXISTS settlements_region_seq_idx`);
     await q.query(`ALTER TABLE settlements DROP CONSTRAINT IF EXISTS settlements_approver_not_creator`);
     await q.query(`ALTER TABLE settlements DROP COLUMN seq, DROP COLUMN entries_upto, DROP COLUMN cod_upto,
-                     DROP COLUMN approved_by_role`);
+                     DROP COLUMN refunds_upto, DROP COLUMN approved_by_role`);
   }
 }

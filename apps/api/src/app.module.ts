@@ -15,6 +15,7 @@ import { IntakeModule } from '@campus/intake';
 import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
+import { PaymentsModule } from '@campus/payments';
 import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
@@ -43,7 +44,9 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { OrderRateGuard } from './orders/order-rate.guard';
 import { OrderTimelineService } from './orders/order-timeline.service';
 import { OrdersController } from './orders/orders.controller';
+import { OrderPaymentsController } from './payments/order-payments.controller';
 import { PaymentsController } from './payments/payments.controller';
+import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
@@ -87,6 +90,7 @@ export class AppModule {
         TasksModule,
         ReportsModule,
         CommissionsModule,
+        PaymentsModule,
       ],
       controllers: [
         AuthController,
@@ -98,6 +102,8 @@ export class AppModule {
         OrdersController,
         NotificationsController,
         PaymentsController,
+        OrderPaymentsController,
+        RefundsController,
         TwilioStatusController,
         DeliveriesController,
         LockersController,

@@ -35,6 +35,7 @@ interface SettlementRow {
   seq: string;
   entries_upto: string;
   cod_upto: string;
+  refunds_upto: string;
   created_by_id: string;
   created_at: Date;
   approved_at: Date | null;
@@ -57,6 +58,7 @@ interface MoneyRow {
   install_fee_cents: string;
   adjustment_cents: string;
   cod_held_cents: string;
+  cash_refunds_cents: string;
   net_cents: string;
 }
 
@@ -66,6 +68,7 @@ const moneyOf = (r: MoneyRow): MoneyTotals => ({
   installFeeCents: Number(r.install_fee_cents),
   adjustmentCents: Number(r.adjustment_cents),
   codHeldCents: Number(r.cod_held_cents),
+  cashRefundsCents: Number(r.cash_refunds_cents),
   netCents: Number(r.net_cents),
 });
 
@@ -85,6 +88,7 @@ export function totalsOf(statements: readonly MoneyTotals[]): MoneyTotals {
     installFeeCents: 0,
     adjustmentCents: 0,
     codHeldCents: 0,
+    cashRefundsCents: 0,
     netCents: 0,
   };
   for (const s of statements) {
@@ -93,6 +97,7 @@ export function totalsOf(statements: readonly MoneyTotals[]): MoneyTotals {
     t.installFeeCents += s.installFeeCents;
     t.adjustmentCents += s.adjustmentCents;
     t.codHeldCents += s.codHeldCents;
+    t.cashRefundsCents += s.cashRefundsCents;
     t.netCents += s.netCents;
   }
   return t;
@@ -104,9 +109,12 @@ export function totalsOf(statements: readonly MoneyTotals[]): MoneyTotals {
  * of every earlier settlement of the region whose month is not before the row's (those took it).
  * `uptoCol` is `entries_upto` or `cod_upto`. Parameters are SQL expressions.
  */
+/** The watermark of each ledger a settlement covers. */
+type UptoColumn = 'entries_upto' | 'cod_upto' | 'refunds_upto';
+
 export function coveredBySql(
   x: string,
-  p: { region: string; period: string; seq: string; upto: string; uptoCol: 'entries_upto' | 'cod_upto' },
+  p: { region: string; period: string; seq: string; upto: string; uptoCol: UptoColumn },
 ): string {
   return `${x}.region_id = ${p.region} AND ${x}.period <= ${p.period} AND ${x}.id <= ${p.upto}
     AND ${x}.id > COALESCE((SELECT max(e_.${p.uptoCol}) FROM settlements e_
@@ -121,7 +129,7 @@ export function coveredBySql(
  * not above the new watermark). The earlier settlements are few (one a month), so this is a handful of
  * id-range scans of the ledger instead of a lookup per row.
  */
-function coverageBandsSql(name: string, uptoCol: 'entries_upto' | 'cod_upto'): string {
+function coverageBandsSql(name: string, uptoCol: UptoColumn): string {
   return `${name}_prior AS (
       SELECT period, ${uptoCol} AS upto FROM settlements WHERE region_id = $2 AND seq < $4::bigint
     ), ${name} AS (
@@ -182,12 +190,14 @@ export class SettlementsService {
         seq: string;
         entries_upto: string;
         cod_upto: string;
+        refunds_upto: string;
       }>(
         tx,
-        `INSERT INTO settlements (region_id, period, created_by_id, entries_upto, cod_upto)
+        `INSERT INTO settlements (region_id, period, created_by_id, entries_upto, cod_upto, refunds_upto)
          VALUES ($1, $2, $3, COALESCE(pg_sequence_last_value('commission_entries_id_seq'), 0),
-                 COALESCE(pg_sequence_last_value('commission_cod_id_seq'), 0))
-         ON CONFLICT (region_id, period) DO NOTHING RETURNING id, seq, entries_upto, cod_upto`,
+                 COALESCE(pg_sequence_last_value('commission_cod_id_seq'), 0),
+                 COALESCE(pg_sequence_last_value('commission_cash_refunds_id_seq'), 0))
+         ON CONFLICT (region_id, period) DO NOTHING RETURNING id, seq, entries_upto, cod_upto, refunds_upto`,
         [regionId, period, ctx.actorId],
       );
       if (!created) {
@@ -201,6 +211,7 @@ export class SettlementsService {
       await this.db.query(
         tx,
         `WITH ${coverageBandsSql('eb', 'entries_upto')}, ${coverageBandsSql('db', 'cod_upto')},
+         ${coverageBandsSql('rb', 'refunds_upto')},
          e AS (
            SELECT agent_id,
                   COALESCE(sum(amount_cents) FILTER (WHERE kind = 'order_commission'), 0) AS commission,
@@ -216,18 +227,34 @@ export class SettlementsService {
              FROM commission_cod d JOIN db ON ${inBandSql('d', 'db')}
             WHERE d.region_id = $2 AND d.period <= $3 AND d.id <= $6::bigint AND d.agent_id IS NOT NULL
             GROUP BY agent_id
+         ), r AS (
+           SELECT agent_id, sum(amount_cents) AS refunds
+             FROM commission_cash_refunds r JOIN rb ON ${inBandSql('r', 'rb')}
+            WHERE r.region_id = $2 AND r.period <= $3 AND r.id <= $7::bigint AND r.agent_id IS NOT NULL
+            GROUP BY agent_id
          ), t AS (
-           SELECT COALESCE(e.agent_id, d.agent_id) AS agent_id, COALESCE(e.commission, 0) AS commission,
+           SELECT COALESCE(e.agent_id, d.agent_id, r.agent_id) AS agent_id, COALESCE(e.commission, 0) AS commission,
                   COALESCE(e.reversal, 0) AS reversal, COALESCE(e.install_fee, 0) AS install_fee,
-                  COALESCE(e.adjustment, 0) AS adjustment, COALESCE(e.n, 0) AS n, COALESCE(d.cod, 0) AS cod
+                  COALESCE(e.adjustment, 0) AS adjustment, COALESCE(e.n, 0) AS n, COALESCE(d.cod, 0) AS cod,
+                  COALESCE(r.refunds, 0) AS refunds
            FROM e FULL JOIN d ON d.agent_id = e.agent_id
+                  FULL JOIN r ON r.agent_id = COALESCE(e.agent_id, d.agent_id)
          )
          INSERT INTO settlement_statements (settlement_id, agent_id, agent_name, campus_name, commission_cents,
-           reversal_cents, install_fee_cents, adjustment_cents, cod_held_cents, entry_count, net_cents)
+           reversal_cents, install_fee_cents, adjustment_cents, cod_held_cents, cash_refunds_cents, entry_count,
+           net_cents)
          SELECT $1, t.agent_id, a.display_name, c.name, t.commission, t.reversal, t.install_fee, t.adjustment,
-                t.cod, t.n, t.commission + t.reversal + t.install_fee + t.adjustment - t.cod
+                t.cod, t.refunds, t.n, t.commission + t.reversal + t.install_fee + t.adjustment - t.cod + t.refunds
            FROM t JOIN agents a ON a.id = t.agent_id JOIN campuses c ON c.id = a.campus_id`,
-        [created.id, regionId, period, created.seq, created.entries_upto, created.cod_upto],
+        [
+          created.id,
+          regionId,
+          period,
+          created.seq,
+          created.entries_upto,
+          created.cod_upto,
+          created.refunds_upto,
+        ],
       );
       const [sum] = await this.db.query<{ statements: number; net_cents: number }>(
         tx,
@@ -247,6 +274,7 @@ export class SettlementsService {
           netCents: sum.net_cents,
           entriesUpTo: Number(created.entries_upto),
           codUpTo: Number(created.cod_upto),
+          refundsUpTo: Number(created.refunds_upto),
         },
       });
       return created.id;
@@ -278,6 +306,7 @@ export class SettlementsService {
               COALESCE(sum(st.install_fee_cents), 0) AS install_fee_cents,
               COALESCE(sum(st.adjustment_cents), 0) AS adjustment_cents,
               COALESCE(sum(st.cod_held_cents), 0) AS cod_held_cents,
+              COALESCE(sum(st.cash_refunds_cents), 0) AS cash_refunds_cents,
               COALESCE(sum(st.net_cents), 0) AS net_cents
          FROM settlements s LEFT JOIN settlement_statements st ON st.settlement_id = s.id
         WHERE ${where.join(' AND ')}
@@ -415,6 +444,13 @@ export class SettlementsService {
             AND ${coveredBySql('d', { region: '$1::uuid', period: '$2', seq: '$3::bigint', upto: '$4::bigint', uptoCol: 'cod_upto' })}`,
         [s.region_id, s.period, s.seq, s.cod_upto],
       );
+      await this.db.query(
+        tx,
+        `UPDATE commission_cash_refunds d SET cleared_at = now()
+          WHERE d.agent_id IS NOT NULL AND d.cleared_at IS NULL
+            AND ${coveredBySql('d', { region: '$1::uuid', period: '$2', seq: '$3::bigint', upto: '$4::bigint', uptoCol: 'refunds_upto' })}`,
+        [s.region_id, s.period, s.seq, s.refunds_upto],
+      );
     });
     return this.get(ctx, id);
   }
@@ -446,7 +482,7 @@ export class SettlementsService {
       params,
     );
     if (!s || !row) throw new NotFoundError('statement');
-    const scopeOf = (x: string, uptoCol: 'entries_upto' | 'cod_upto', upto: string) =>
+    const scopeOf = (x: string, uptoCol: UptoColumn, upto: string) =>
       coveredBySql(x, { region: '$2', period: '$3', seq: '$4::bigint', upto, uptoCol });
     const entries = await this.db.query<EntryRow>(
       ctx,
@@ -466,6 +502,18 @@ export class SettlementsService {
         WHERE d.agent_id = $1 AND ${scopeOf('d', 'cod_upto', '$5::bigint')} ORDER BY d.id`,
       [agentId, s.region_id, s.period, s.seq, s.cod_upto],
     );
+    const refunds = await this.db.query<{
+      refund_id: string;
+      order_id: string;
+      amount_cents: string;
+      owed_at: Date;
+      period: string;
+    }>(
+      ctx,
+      `SELECT d.refund_id, d.order_id, d.amount_cents, d.owed_at, d.period FROM commission_cash_refunds d
+        WHERE d.agent_id = $1 AND ${scopeOf('d', 'refunds_upto', '$5::bigint')} ORDER BY d.id`,
+      [agentId, s.region_id, s.period, s.seq, s.refunds_upto],
+    );
     return {
       settlementId: s.id,
       period: s.period,
@@ -479,6 +527,13 @@ export class SettlementsService {
         collectedAt: c.collected_at,
         period: c.period,
       })),
+      cashRefunds: refunds.map((r) => ({
+        refundId: r.refund_id,
+        orderId: r.order_id,
+        amountCents: Number(r.amount_cents),
+        owedAt: r.owed_at,
+        period: r.period,
+      })),
     };
   }
 
@@ -491,7 +546,7 @@ export class SettlementsService {
    */
   async integrity(ctx: RequestContext, period: string): Promise<IntegrityReport> {
     const problems: string[] = [];
-    const covered = (x: string, uptoCol: 'entries_upto' | 'cod_upto') =>
+    const covered = (x: string, uptoCol: UptoColumn) =>
       coveredBySql(x, {
         region: 'se.region_id',
         period: 'se.period',
@@ -523,15 +578,24 @@ export class SettlementsService {
          SELECT se.id AS settlement_id, d.agent_id, sum(d.amount_cents) AS d
            FROM se JOIN commission_cod d ON d.agent_id IS NOT NULL AND ${covered('d', 'cod_upto')}
           GROUP BY se.id, d.agent_id),
-       derived AS (
+       f AS (
+         SELECT se.id AS settlement_id, f.agent_id, sum(f.amount_cents) AS f
+           FROM se JOIN commission_cash_refunds f ON f.agent_id IS NOT NULL AND ${covered('f', 'refunds_upto')}
+          GROUP BY se.id, f.agent_id),
+       ed AS (
          SELECT COALESCE(e.settlement_id, d.settlement_id) AS settlement_id, COALESCE(e.agent_id, d.agent_id) AS agent_id,
                 COALESCE(e.c, 0) AS c, COALESCE(e.r, 0) AS r, COALESCE(e.i, 0) AS i, COALESCE(e.a, 0) AS a,
                 COALESCE(e.n, 0) AS n, COALESCE(d.d, 0) AS d
            FROM e FULL JOIN d ON d.settlement_id = e.settlement_id AND d.agent_id = e.agent_id),
+       derived AS (
+         SELECT COALESCE(ed.settlement_id, f.settlement_id) AS settlement_id, COALESCE(ed.agent_id, f.agent_id) AS agent_id,
+                COALESCE(ed.c, 0) AS c, COALESCE(ed.r, 0) AS r, COALESCE(ed.i, 0) AS i, COALESCE(ed.a, 0) AS a,
+                COALESCE(ed.n, 0) AS n, COALESCE(ed.d, 0) AS d, COALESCE(f.f, 0) AS f
+           FROM ed FULL JOIN f ON f.settlement_id = ed.settlement_id AND f.agent_id = ed.agent_id),
        st AS (SELECT st.* FROM settlement_statements st JOIN se ON se.id = st.settlement_id)
        SELECT COALESCE(st.settlement_id, x.settlement_id) AS settlement_id, COALESCE(st.agent_id, x.agent_id) AS agent_id,
               st.id AS statement_id, st.net_cents AS net,
-              COALESCE(x.c + x.r + x.i + x.a - x.d, 0) AS derived_net, COALESCE(x.n, 0) AS n,
+              COALESCE(x.c + x.r + x.i + x.a - x.d + x.f, 0) AS derived_net, COALESCE(x.n, 0) AS n,
               CASE WHEN st.id IS NULL THEN 'no statement for the rows it covers'
                    ELSE concat_ws(', ',
                      CASE WHEN st.commission_cents <> COALESCE(x.c, 0) THEN 'commission' END,
@@ -539,7 +603,8 @@ export class SettlementsService {
                      CASE WHEN st.install_fee_cents <> COALESCE(x.i, 0) THEN 'install fee' END,
                      CASE WHEN st.adjustment_cents <> COALESCE(x.a, 0) THEN 'adjustment' END,
                      CASE WHEN st.cod_held_cents <> COALESCE(x.d, 0) THEN 'COD held' END,
-                     CASE WHEN st.net_cents <> COALESCE(x.c + x.r + x.i + x.a - x.d, 0) THEN 'net' END,
+                     CASE WHEN st.cash_refunds_cents <> COALESCE(x.f, 0) THEN 'cash refunds' END,
+                     CASE WHEN st.net_cents <> COALESCE(x.c + x.r + x.i + x.a - x.d + x.f, 0) THEN 'net' END,
                      CASE WHEN st.entry_count <> COALESCE(x.n, 0) THEN 'entry count' END) END AS what
          FROM st FULL JOIN derived x ON x.settlement_id = st.settlement_id AND x.agent_id = st.agent_id`,
       [period],
@@ -557,6 +622,12 @@ export class SettlementsService {
               CASE WHEN se.status = 'paid' THEN 'not cleared though its settlement is paid'
                    ELSE 'cleared though its settlement is not paid' END AS why
          FROM settlements se JOIN commission_cod d ON d.agent_id IS NOT NULL AND ${covered('d', 'cod_upto')}
+        WHERE se.period = $1 AND (d.cleared_at IS NOT NULL) <> (se.status = 'paid')
+       UNION ALL
+       SELECT 'cash refund ' || d.refund_id::text,
+              CASE WHEN se.status = 'paid' THEN 'not cleared though its settlement is paid'
+                   ELSE 'cleared though its settlement is not paid' END
+         FROM settlements se JOIN commission_cash_refunds d ON d.agent_id IS NOT NULL AND ${covered('d', 'refunds_upto')}
         WHERE se.period = $1 AND (d.cleared_at IS NOT NULL) <> (se.status = 'paid')`,
       [period],
     );
@@ -576,7 +647,7 @@ export class SettlementsService {
     const entries = compared.reduce((n, r) => n + r.n, 0);
     const entriesNet = compared.reduce((n, r) => n + Number(r.derived_net), 0);
     if (Number(sum.net) !== entriesNet) {
-      problems.push(`statements net ${sum.net} ≠ entries settled minus COD ${entriesNet}`);
+      problems.push(`statements net ${sum.net} ≠ entries settled minus COD plus cash refunds ${entriesNet}`);
     }
     if (sum.links !== entries) {
       problems.push(`statements count ${sum.links} entries but ${entries} entries are settled`);

@@ -27,6 +27,7 @@ describe('orderStateMachine', () => {
     ['out_for_delivery', 'abandon', 'cancelled'],
     ['delivered', 'return', 'returned'],
     ['completed', 'return', 'returned'],
+    ['pending_payment', 'choose_cod', 'confirmed'],
   ];
 
   it.each(legal)('%s --%s--> %s', (from, action, to) => {

@@ -26,7 +26,8 @@ export type OrderAction =
   | 'complete'
   | 'cancel'
   | 'abandon'
-  | 'return';
+  | 'return'
+  | 'choose_cod';
 
 /**
  * The order lifecycle, in one table (DESIGN.md §5). Nothing else decides whether a move is allowed.
@@ -34,6 +35,8 @@ export type OrderAction =
  * `hand_over` is a counter sale whose goods are on the shelf, handed over at once.
  * `abandon` cancels a cash-on-delivery order its agent could not deliver (the customer unreachable
  * twice): unlike `cancel`, it is allowed once the goods are out, and they come back to stock.
+ * `choose_cod` is an unpaid online order the customer decides to pay in cash on delivery instead
+ * (e.g. while Alipay cannot be reached): it is confirmed at once and its payment timers stop mattering.
  */
 export const ORDER_TRANSITIONS = {
   pay: { from: ['pending_payment'], to: 'confirmed' },
@@ -49,6 +52,7 @@ export const ORDER_TRANSITIONS = {
   cancel: { from: ['pending_payment', 'confirmed', 'assigned'], to: 'cancelled' },
   abandon: { from: ['assigned', 'out_for_delivery'], to: 'cancelled' },
   return: { from: ['delivered', 'completed'], to: 'returned' },
+  choose_cod: { from: ['pending_payment'], to: 'confirmed' },
 } as const satisfies Record<OrderAction, { from: readonly OrderStatus[]; to: OrderStatus }>;
 
 export const orderStateMachine = new StateMachine<OrderStatus, OrderAction>('order', ORDER_TRANSITIONS);
