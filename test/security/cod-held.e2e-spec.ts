@@ -41,10 +41,11 @@ describe('COD cash held by an agent (e2e)', () => {
       heldCents: number;
       collectedCents: number;
       settledCents: number;
+      refundsPaidOutCents: number;
       items: { orderId: string; settled: boolean }[];
     };
 
-  it('held = collected − settled: a paid settlement takes the cash off, later cash counts again', async () => {
+  it('held = collected − settled − refunds paid out: a paid settlement takes the cash off, later cash counts, a cash refund handed over leaves the agent', async () => {
     const a = await deliverCod();
     const b = await deliverCod();
     expect(await cod(site.agents[0].token)).toMatchObject({
@@ -83,5 +84,21 @@ describe('COD cash held by an agent (e2e)', () => {
       .get(`/api/agents/${site.agents[0].id}/earnings`)
       .set(auth(w.tokens.admin));
     expect(earnings.body.codHeldCents).toBe(c.totalCents);
+
+    // The order comes back: its cash is refunded by the agent who holds it; once handed to the
+    // customer (paid out), the agent no longer holds it.
+    expect((await d.post(w.tokens.managerA, `/api/orders/${c.id}/return`, { reason: 'faulty' })).status).toBe(
+      200,
+    );
+    const refund = await eventually(async () => {
+      const res = await app.http().get('/api/refunds').set(auth(w.tokens.admin));
+      return (res.body.items as { id: string; orderId: string; method: string; status: string }[]).find(
+        (r) => r.orderId === c.id && r.method === 'cash',
+      );
+    });
+    expect(refund.status).toBe('owed');
+    expect((await cod()).heldCents).toBe(c.totalCents);
+    expect((await d.post(w.tokens.managerA, `/api/refunds/${refund.id}/paid-out`)).status).toBe(200);
+    expect(await cod()).toMatchObject({ heldCents: 0, refundsPaidOutCents: c.totalCents });
   });
 });

@@ -399,22 +399,29 @@ export class LedgerService {
   }
 
   /**
-   * The COD cash of an agent that paid settlements took (`cleared_at`): what the agent has handed in.
-   * With `orderIds`, which of those orders' cash it was. The caller checks the agent is in scope.
+   * The COD cash of an agent that paid settlements took (`cleared_at`): what the agent has handed in;
+   * and the cash refunds those settlements credited back to the agent (the agent keeps that cash to
+   * pay the customers). With `orderIds`, which of those orders' cash it was. The caller checks scope.
    */
   async codSettled(
     ctx: RequestContext,
     agentId: string,
     orderIds: string[] = [],
-  ): Promise<{ settledCents: number; settledOrderIds: string[] }> {
-    const [row] = await this.db.query<{ settled: string; orders: string[] }>(
+  ): Promise<{ settledCents: number; settledRefundsCents: number; settledOrderIds: string[] }> {
+    const [row] = await this.db.query<{ settled: string; refunds: string; orders: string[] }>(
       ctx,
       `SELECT COALESCE(sum(amount_cents) FILTER (WHERE cleared_at IS NOT NULL), 0) AS settled,
-              COALESCE(array_agg(order_id) FILTER (WHERE cleared_at IS NOT NULL AND order_id = ANY($2::uuid[])), '{}') AS orders
+              COALESCE(array_agg(order_id) FILTER (WHERE cleared_at IS NOT NULL AND order_id = ANY($2::uuid[])), '{}') AS orders,
+              (SELECT COALESCE(sum(amount_cents), 0) FROM commission_cash_refunds
+                WHERE agent_id = $1 AND cleared_at IS NOT NULL) AS refunds
          FROM commission_cod WHERE agent_id = $1`,
       [agentId, orderIds],
     );
-    return { settledCents: Number(row.settled), settledOrderIds: row.orders };
+    return {
+      settledCents: Number(row.settled),
+      settledRefundsCents: Number(row.refunds),
+      settledOrderIds: row.orders,
+    };
   }
 
   private async findEntry(ctx: RequestContext, sourceId: string, kind: EntryKind): Promise<EntryView | null> {

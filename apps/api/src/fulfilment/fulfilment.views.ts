@@ -132,7 +132,9 @@ export class CodBalanceResponse implements CodBalanceView {
   @Id() agentId: string;
   @Int({ description: 'cash the agent still holds: collected minus settled' }) heldCents: number;
   @Int({ description: 'all cash collected on delivery' }) collectedCents: number;
-  @Int({ description: 'cash handed in: what paid settlements took' }) settledCents: number;
+  @Int({ description: 'cash handed in: what paid settlements took, less the refunds they credited back' })
+  settledCents: number;
+  @Int({ description: 'cash refunds the agent handed to customers' }) refundsPaidOutCents: number;
   @Int() entryCount: number;
   @List(CodEntryResponse) items: CodEntryResponse[];
   @NextCursor() nextCursor: string | null;

@@ -2009,6 +2009,11 @@ export interface components {
             cancelledAt: string | null;
             /** Format: date-time */
             returnedAt: string | null;
+            /**
+             * Format: date-time
+             * @description an unpaid online order is cancelled at this time unless paid (null otherwise)
+             */
+            paymentDueAt: string | null;
             /** @description what was refused without failing the order */
             notices?: components["schemas"]["OrderNoticeView"][];
         };
@@ -2551,8 +2556,10 @@ export interface components {
             heldCents: number;
             /** @description all cash collected on delivery */
             collectedCents: number;
-            /** @description cash handed in: what paid settlements took */
+            /** @description cash handed in: what paid settlements took, less the refunds they credited back */
             settledCents: number;
+            /** @description cash refunds the agent handed to customers */
+            refundsPaidOutCents: number;
             entryCount: number;
             items: components["schemas"]["CodEntryResponse"][];
             /** @description null on the last page */
