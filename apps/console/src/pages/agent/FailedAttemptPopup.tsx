@@ -72,7 +72,7 @@ export function FailedAttemptPopup({
           label={<label htmlFor="attempt-note">{t('attempts.note')}</label>}
           help={record.fieldError('note')}
         >
-          <Input id="attempt-note" value={note} onChange={setNote} clearable />
+          <Input id="attempt-note" value={note} onChange={setNote} />
         </Form.Item>
       </Form>
       <Space block direction="vertical">
@@ -93,7 +93,7 @@ export function FailedAttemptPopup({
                 label={<label htmlFor="cancel-reason">{t('attempts.cancelReason')}</label>}
                 help={cancel.fieldError('reason')}
               >
-                <Input id="cancel-reason" value={cancelReason} onChange={setCancelReason} clearable />
+                <Input id="cancel-reason" value={cancelReason} onChange={setCancelReason} />
               </Form.Item>
             </Form>
             <Button
