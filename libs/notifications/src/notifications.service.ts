@@ -75,7 +75,10 @@ export function maskedText(template: string, body: string): string {
   const kind = (TEMPLATES as Record<string, { kind: MessageKind } | undefined>)[template]?.kind;
   // A code stands alone ("取件码123456，", "code 123456."); digits inside a locker code or an order
   // number (letters, dashes or more digits around them) are left as they are.
-  return kind === 'code' ? masked.replace(/(?<![\w-])\d{6}(?![\w-])/g, '••••••') : masked;
+  // Code texts are stored with the code masked already (******, issue 17.2); older rows are masked here.
+  return kind === 'code'
+    ? masked.replace(/(?<![\w-])\d{6}(?![\w-])/g, '••••••').replaceAll(CODE_MASK, '••••••')
+    : masked;
 }
 
 /** Twilio's message statuses in our terms; earlier ones ("queued", "sending") are already implied. */
