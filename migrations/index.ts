@@ -7,6 +7,7 @@ import { Commissions1764500000000 } from './1764500000000-commissions';
 import { Reports1764600000000 } from './1764600000000-reports';
 import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 import { Audit1764800000000 } from './1764800000000-audit';
+import { ShopAddresses1765100000000 } from './1765100000000-shop-addresses';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const ALL_MIGRATIONS = [
   Reports1764600000000,
   StockShortfall1764700000000,
   Audit1764800000000,
+  ShopAddresses1765100000000,
 ];

@@ -79,6 +79,15 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/settlements/:id/mark-paid': ['admin'],
   'GET /api/settlements/:id/export.csv': ['regional_manager', 'admin'],
   'GET /api/settlements/:id/statements/:agentId': ['regional_manager', 'admin', 'agent'],
+  'GET /api/shop/campuses': 'public',
+  'GET /api/shop/categories': 'public',
+  'GET /api/shop/products': 'public',
+  'GET /api/shop/products/:sku': 'public',
+  'GET /api/shop/pickup-points': 'public',
+  'GET /api/me/addresses': ['customer'],
+  'POST /api/me/addresses': ['customer'],
+  'PATCH /api/me/addresses/:id': ['customer'],
+  'DELETE /api/me/addresses/:id': ['customer'],
 };
 
 const key = (r: RouteInfo) => `${r.method} ${r.path}`;

@@ -40,6 +40,10 @@ import { PaymentsController } from './payments/payments.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
+import { AddressesController } from './shop/addresses.controller';
+import { ShopCatalogueService } from './shop/shop-catalogue.service';
+import { ShopController } from './shop/shop.controller';
+import { ShopThrottlerGuard } from './shop/shop-throttler.guard';
 import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
@@ -99,12 +103,16 @@ export class AppModule {
         CommissionRulesController,
         CommissionsController,
         SettlementsController,
+        ShopController,
+        AddressesController,
       ],
       providers: [
         OtpSignInService,
         StaffService,
         AgentWorkService,
         SignInThrottlerGuard,
+        ShopThrottlerGuard,
+        ShopCatalogueService,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,4 +1,4 @@
-import { ConflictError, UnauthorizedError } from '@campus/core';
+import { BusinessRuleError, ConflictError, UnauthorizedError } from '@campus/core';
 
 export class BadCredentialsError extends UnauthorizedError {
   constructor() {
@@ -21,5 +21,11 @@ export class OtpRejectedError extends UnauthorizedError {
 export class UsernameTakenError extends ConflictError {
   constructor(username: string) {
     super('username_taken', `The username ${username} is already taken`);
+  }
+}
+
+export class AddressLimitError extends BusinessRuleError {
+  constructor(max: number) {
+    super('address_limit', `A customer keeps at most ${max} addresses; delete one first`, { max });
   }
 }

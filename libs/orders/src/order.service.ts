@@ -114,7 +114,7 @@ function lineView(l: LineRow): OrderLineView {
   };
 }
 
-function orderView(r: OrderRow, lines: OrderLineView[]): OrderView {
+function orderView(r: OrderRow, lines: OrderLineView[], paymentWindowMs: number): OrderView {
   return {
     id: r.id,
     number: r.number,
@@ -139,6 +139,7 @@ function orderView(r: OrderRow, lines: OrderLineView[]): OrderView {
     createdById: r.created_by_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    paymentDueAt: paymentDueAt(r.status, r.created_at, paymentWindowMs),
     paidAt: r.paid_at,
     assignedAt: r.assigned_at,
     dispatchedAt: r.dispatched_at,
@@ -147,6 +148,10 @@ function orderView(r: OrderRow, lines: OrderLineView[]): OrderView {
     cancelledAt: r.cancelled_at,
     returnedAt: r.returned_at,
   };
+}
+
+function paymentDueAt(status: OrderStatus, createdAt: Date, paymentWindowMs: number): Date | null {
+  return status === 'pending_payment' ? new Date(createdAt.getTime() + paymentWindowMs) : null;
 }
 
 /** The scalar facts of an order that travel in its events. */
@@ -183,6 +188,10 @@ export class OrderService {
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  private get paymentWindowMs(): number {
+    return this.config.paymentWindowMinutes * 60_000;
+  }
 
   /**
    * Places an order. Prices the lines (a read), then ONE statement — atomic on its own, or part of
@@ -253,6 +262,7 @@ export class OrderService {
       createdById: ctx.actorId,
       createdAt: now,
       updatedAt: now,
+      paymentDueAt: null, // from the database's created_at below
       paidAt: paidNow ? now : null,
       assignedAt: null,
       dispatchedAt: null,
@@ -373,6 +383,7 @@ export class OrderService {
     }
     order.number = written.number!;
     order.createdAt = order.updatedAt = written.created_at!;
+    order.paymentDueAt = paymentDueAt(status, written.created_at!, this.paymentWindowMs);
     if (paidNow) order.paidAt = written.created_at!;
     return { order, replayed: false };
   }
@@ -413,7 +424,7 @@ export class OrderService {
       params,
     );
     if (!rows[0]) return null;
-    return orderView(rows[0], (await this.linesOf(ctx, [id])).get(id) ?? []);
+    return orderView(rows[0], (await this.linesOf(ctx, [id])).get(id) ?? [], this.paymentWindowMs);
   }
 
   /**
@@ -495,7 +506,10 @@ export class OrderService {
       ctx,
       page.items.map((r) => r.id),
     );
-    return { ...page, items: page.items.map((r) => orderView(r, lines.get(r.id) ?? [])) };
+    return {
+      ...page,
+      items: page.items.map((r) => orderView(r, lines.get(r.id) ?? [], this.paymentWindowMs)),
+    };
   }
 
   async events(ctx: RequestContext, id: string): Promise<OrderEventView[]> {

@@ -71,6 +71,11 @@ export interface OrderView {
   createdById: string;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * While the order awaits online payment: when it is cancelled if still unpaid (createdAt +
+   * PAYMENT_WINDOW_MINUTES, the instant its expiry timer was set for); null otherwise.
+   */
+  paymentDueAt: Date | null;
   paidAt: Date | null;
   assignedAt: Date | null;
   dispatchedAt: Date | null;

@@ -68,6 +68,13 @@ export class OrderResponse implements OrderView {
   @Id() createdById: string;
   @Time() createdAt: Date;
   @Time() updatedAt: Date;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'while awaiting online payment: when the order is cancelled if still unpaid; else null',
+  })
+  paymentDueAt: Date | null;
   @NullableTime() paidAt: Date | null;
   @NullableTime() assignedAt: Date | null;
   @NullableTime() dispatchedAt: Date | null;

@@ -1,0 +1,44 @@
+import { IsId, IsPhone, IsText } from '@campus/core';
+
+export const MAX_ADDRESSES = 10;
+
+export class CreateAddressDto {
+  @IsText({ max: 30, optional: true, example: 'Dorm' })
+  label?: string;
+
+  @IsId({ description: 'the campus the building stands on' })
+  campusId: string;
+
+  @IsText({ max: 100, example: 'Building 5' })
+  building: string;
+
+  @IsText({ max: 50, example: '302' })
+  room: string;
+
+  @IsText({ max: 50, optional: true, example: 'Li Lei', description: 'who takes the parcel (default: you)' })
+  recipientName?: string;
+
+  @IsPhone({ optional: true, description: 'who to call at the door (default: your number)' })
+  phone?: string;
+}
+
+/** Every field optional; `null` clears label, recipientName and phone. */
+export class UpdateAddressDto {
+  @IsText({ max: 30, optional: true })
+  label?: string | null;
+
+  @IsId({ optional: true })
+  campusId?: string;
+
+  @IsText({ max: 100, optional: true })
+  building?: string;
+
+  @IsText({ max: 50, optional: true })
+  room?: string;
+
+  @IsText({ max: 50, optional: true })
+  recipientName?: string | null;
+
+  @IsPhone({ optional: true })
+  phone?: string | null;
+}
