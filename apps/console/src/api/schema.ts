@@ -2406,14 +2406,19 @@ export interface components {
             phone?: string;
         };
         UpdateAddressDto: {
-            label?: string;
+            /** @description null clears it */
+            label?: string | null;
             /** Format: uuid */
             campusId?: string;
             building?: string;
             room?: string;
-            recipientName?: string;
-            /** @example +8613800138000 */
-            phone?: string;
+            /** @description null clears it */
+            recipientName?: string | null;
+            /**
+             * @description null clears it
+             * @example +8613800138000
+             */
+            phone?: string | null;
         };
     };
     responses: never;

@@ -1,4 +1,8 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId, IsPhone, IsText } from '@campus/core';
+
+/** Documents that `null` clears the field (class-validator's IsOptional lets null through). */
+const Clearable = () => ApiPropertyOptional({ type: String, nullable: true, description: 'null clears it' });
 
 export const MAX_ADDRESSES = 10;
 
@@ -24,6 +28,7 @@ export class CreateAddressDto {
 
 /** Every field optional; `null` clears label, recipientName and phone. */
 export class UpdateAddressDto {
+  @Clearable()
   @IsText({ max: 30, optional: true })
   label?: string | null;
 
@@ -36,9 +41,11 @@ export class UpdateAddressDto {
   @IsText({ max: 50, optional: true })
   room?: string;
 
+  @Clearable()
   @IsText({ max: 50, optional: true })
   recipientName?: string | null;
 
+  @Clearable()
   @IsPhone({ optional: true })
   phone?: string | null;
 }
