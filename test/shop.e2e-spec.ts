@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
 import type { Fixtures, TestApp, World } from '@campus/testing';
 import { fixtureAddress } from '@campus/testing';
+import { findConsoleDir } from '../apps/api/src/console-static';
 import { auth, startApp } from './support/app';
+import { ensureConsoleBuilt, listen } from './support/console-browser';
 
 const RATE_LIMIT = 40;
 
@@ -17,6 +22,7 @@ describe('Shop: public catalogue, address book and shop orders (e2e)', () => {
   let w: World;
 
   beforeAll(async () => {
+    ensureConsoleBuilt();
     ({ app, fx } = await startApp({ env: { SHOP_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) } }));
     w = await fx.world();
   });
@@ -422,6 +428,58 @@ describe('Shop: public catalogue, address book and shop orders (e2e)', () => {
         .set(auth(c.token))
         .send({ reason: 'changed my mind' });
       expect(cancelled.body.paymentDueAt).toBeNull();
+    });
+  });
+
+  describe("the shop's static files", () => {
+    let base: string;
+    beforeAll(async () => {
+      base = await listen(app);
+    });
+
+    /** The bytes as sent (node:http does not decompress), with the response headers. */
+    const raw = (path: string, encoding: string) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        get(`${base}${path}`, { headers: { 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on('error', reject);
+        }).on('error', reject);
+      });
+    const same = (a: Buffer, b: Buffer) => a.length === b.length && a.equals(b);
+
+    it('serves /shop as the app, never cached; hashed assets precompressed (brotli, gzip) and immutable', async () => {
+      const dir = findConsoleDir()!;
+      const page = await raw('/shop/orders/123', 'br, gzip');
+      expect(page.status).toBe(200);
+      expect(page.headers['cache-control']).toBe('no-cache');
+      const html = page.body.toString('utf8');
+      const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+      const file = join(dir, script);
+
+      const br = await raw(script, 'gzip, deflate, br');
+      expect(br.status).toBe(200);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers['content-type']).toMatch(/javascript/);
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(br.headers.vary).toMatch(/accept-encoding/i);
+      expect(same(br.body, readFileSync(`${file}.br`))).toBe(true);
+
+      const gz = await raw(script, 'gzip');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(same(gz.body, readFileSync(`${file}.gz`))).toBe(true);
+
+      const plain = await raw(script, 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(same(plain.body, readFileSync(file))).toBe(true);
+      expect(statSync(`${file}.br`).size).toBeLessThan(statSync(file).size / 2);
+
+      const api = await app.http().get('/api/no-such-route');
+      expect(api.status).toBe(404);
+      expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
     });
   });
 });
