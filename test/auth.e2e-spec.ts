@@ -81,6 +81,7 @@ describe('Auth (e2e)', () => {
           role: 'admin',
           username: TEST_ADMIN.username,
           displayName: expect.anything(),
+          mustChangePassword: false,
         },
       });
       expect(res.body).not.toHaveProperty('user.passwordHash');

@@ -19,8 +19,10 @@ import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
+import { QueueSessionController } from './admin/queue-board';
+import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
-import { SignInThrottlerGuard } from './auth/login-throttler.guard';
+import { PasswordChangeThrottlerGuard, SignInThrottlerGuard } from './auth/login-throttler.guard';
 import { OtpSignInService } from './auth/otp-sign-in.service';
 import { ProductsController } from './catalog/products.controller';
 import { CommissionRulesController } from './commissions/commission-rules.controller';
@@ -87,6 +89,8 @@ export class AppModule {
       ],
       controllers: [
         AuthController,
+        AuditController,
+        QueueSessionController,
         NetworkController,
         StaffController,
         ProductsController,
@@ -113,6 +117,7 @@ export class AppModule {
         SignInThrottlerGuard,
         ShopThrottlerGuard,
         ShopCatalogueService,
+        PasswordChangeThrottlerGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -7,6 +7,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { UsersService } from '@campus/auth';
 import { AppConfig, Clock, RequestContext } from '@campus/core';
+import { mountQueueBoard } from './admin/queue-board';
 import { AppModule } from './app.module';
 import { requestIdOf } from './common/logging';
 import { findConsoleDir, serveConsole } from './console-static';
@@ -74,6 +75,8 @@ export async function createApiApp(
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  // Before the console: its catch-all page route must not shadow the board's.
+  await mountQueueBoard(app);
   const consoleDir = opts.consoleDir ?? findConsoleDir();
   if (consoleDir) await serveConsole(app, consoleDir);
 

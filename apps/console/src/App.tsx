@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { ConfigProvider } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { ConfigProvider, Spin } from 'antd';
 import antdEn from 'antd/locale/en_US';
 import antdZh from 'antd/locale/zh_CN';
 import { ConfigProvider as MobileConfigProvider } from 'antd-mobile';
@@ -15,12 +15,18 @@ import { CallCentrePage } from './pages/CallCentrePage';
 import { CustomerPage } from './pages/CustomerPage';
 import { ManagerPage } from './pages/ManagerPage';
 import { PickupPage } from './pages/PickupPage';
+import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { SignInPage } from './pages/SignInPage';
+
+// The admin console is only for admins and managers: loaded when first opened.
+const AdminPage = lazy(() => import('./pages/admin/AdminPage'));
 
 function RequireRole({ roles, children }: { roles: string[]; children: (s: Session) => JSX.Element }) {
   const session = readSession();
   if (!session) return <Navigate to="/sign-in" replace />;
   if (!roles.includes(session.role)) return <Navigate to={homeOf(session.role)} replace />;
+  // A temporary password must be changed before anything else (the API answers 403 until then).
+  if (session.mustChangePassword) return <Navigate to="/change-password" replace />;
   return children(session);
 }
 
@@ -40,13 +46,49 @@ export function App() {
   return (
     <ConfigProvider
       locale={zh ? antdZh : antdEn}
-      theme={{ token: { colorPrimary: '#1f6feb' } }}
+      theme={{
+        token: {
+          colorPrimary: '#1f6feb',
+          // Darker than antd's defaults, so hints, empty states and danger text meet WCAG AA (4.5:1).
+          colorError: '#cf1322',
+          colorTextDescription: '#595959',
+          colorTextTertiary: '#595959',
+          colorTextPlaceholder: '#6b6b6b',
+          colorTextDisabled: '#6b6b6b',
+        },
+      }}
       // No space between two Chinese characters: a button's accessible name stays its label.
       button={{ autoInsertSpace: false }}
     >
       <MobileConfigProvider locale={zh ? mobileZh : mobileEn}>
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
+          <Route
+            path="/change-password"
+            element={
+              session && session.kind === 'user' ? (
+                <DeskShell session={session}>
+                  <ChangePasswordPage session={session} />
+                </DeskShell>
+              ) : (
+                <Navigate to="/sign-in" replace />
+              )
+            }
+          />
+          <Route
+            path="/admin/*"
+            element={
+              <RequireRole roles={['regional_manager', 'admin']}>
+                {(s) => (
+                  <DeskShell session={s}>
+                    <Suspense fallback={<Spin />}>
+                      <AdminPage session={s} />
+                    </Suspense>
+                  </DeskShell>
+                )}
+              </RequireRole>
+            }
+          />
           <Route
             path="/call-centre"
             element={

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_PAGE_SIZE, ForbiddenError, Page, RequestContext, decodeCursor, toPage } from '@campus/core';
+import {
+  DEFAULT_PAGE_SIZE,
+  ForbiddenError,
+  Page,
+  RequestContext,
+  ValidationError,
+  decodeCursor,
+  toPage,
+} from '@campus/core';
 import { Db } from '@campus/database';
 import type { AuditEntry, AuditRecordView } from './audit.types';
 
@@ -76,7 +84,12 @@ export class AuditService {
     if (q.action) where.push(`action = ${add(q.action)}`);
     if (q.from) where.push(`at >= ${add(q.from)}::timestamptz`);
     if (q.to) where.push(`at < ${add(q.to)}::timestamptz`);
-    if (q.cursor) where.push(`id < ${add(String(decodeCursor(q.cursor, ['string'])[0]))}::bigint`);
+    if (q.cursor) {
+      const [last] = decodeCursor(q.cursor, ['string']);
+      if (!/^\d{1,18}$/.test(String(last)))
+        throw ValidationError.field('cursor', 'is not a cursor this API issued');
+      where.push(`id < ${add(last)}::bigint`);
+    }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<AuditRow>(
       ctx,

@@ -1,3 +1,3 @@
 export { AuditModule } from './audit.module';
 export { AuditService, type AuditQuery } from './audit.service';
-export type { AuditEntry, AuditRecordView } from './audit.types';
+export { changedFields, type AuditEntry, type AuditRecordView } from './audit.types';

@@ -3,12 +3,19 @@ import { ANONYMOUS_PRINCIPAL, Principal, RequestContext, Role } from '@campus/co
 
 export const ROLES_KEY = 'campus:roles';
 export const PUBLIC_KEY = 'campus:public';
+export const PENDING_PASSWORD_KEY = 'campus:pending-password';
 
 /** The roles that may call a route. Routes without @Roles or @Public are refused (deny by default). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
 
 /** A route anyone may call without a token (sign-in, webhooks that verify their own signatures, health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * A route an account with a temporary password may still use (the password change itself, "who am
+ * I"); every other route answers 403 `password_change_required` until the password is changed.
+ */
+export const AllowPendingPasswordChange = (): MethodDecorator => SetMetadata(PENDING_PASSWORD_KEY, true);
 
 interface RequestLike {
   user?: Principal;

@@ -1,4 +1,4 @@
-import { BusinessRuleError, ConflictError, UnauthorizedError } from '@campus/core';
+import { BusinessRuleError, ConflictError, ForbiddenError, UnauthorizedError } from '@campus/core';
 
 export class BadCredentialsError extends UnauthorizedError {
   constructor() {
@@ -21,6 +21,20 @@ export class OtpRejectedError extends UnauthorizedError {
 export class UsernameTakenError extends ConflictError {
   constructor(username: string) {
     super('username_taken', `The username ${username} is already taken`);
+  }
+}
+
+/** A valid token, a wrong current password: refused (422), the session is not at fault. */
+export class CurrentPasswordWrongError extends BusinessRuleError {
+  constructor() {
+    super('current_password_wrong', 'The current password is wrong');
+  }
+}
+
+/** The account was given a temporary password: only changing it is allowed until then. */
+export class PasswordChangeRequiredError extends ForbiddenError {
+  constructor() {
+    super('Change your temporary password before doing anything else', 'password_change_required');
   }
 }
 

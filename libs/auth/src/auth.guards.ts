@@ -2,7 +2,8 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ForbiddenError, Principal, Role, UnauthorizedError } from '@campus/core';
-import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { PENDING_PASSWORD_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { PasswordChangeRequiredError } from './auth.errors';
 
 function isPublic(reflector: Reflector, ctx: ExecutionContext): boolean {
   return reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()]) === true;
@@ -27,7 +28,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 }
 
-/** Deny by default: a route answers only the roles its @Roles names. */
+/**
+ * Deny by default: a route answers only the roles its @Roles names; an account with a temporary
+ * password only the routes marked @AllowPendingPasswordChange.
+ */
 @Injectable()
 export class RolesGuard {
   constructor(private readonly reflector: Reflector) {}
@@ -43,6 +47,12 @@ export class RolesGuard {
     const user = ctx.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (!user || !roles.includes(user.role as Role)) {
       throw new ForbiddenError('Your role may not use this route', 'role_not_allowed');
+    }
+    if (
+      user.mustChangePassword &&
+      this.reflector.get<boolean>(PENDING_PASSWORD_KEY, ctx.getHandler()) !== true
+    ) {
+      throw new PasswordChangeRequiredError();
     }
     return true;
   }

@@ -1,19 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AuditService } from '@campus/audit';
 import {
   AppConfig,
+  ForbiddenError,
   InjectConfig,
   isUuid,
   numericCode,
   Principal,
   RateLimitedError,
   RequestContext,
+  UnauthorizedError,
+  ValidationError,
 } from '@campus/core';
 import { Db } from '@campus/database';
-import { BadCredentialsError, OtpRejectedError } from './auth.errors';
+import { BadCredentialsError, CurrentPasswordWrongError, OtpRejectedError } from './auth.errors';
 import { CustomerRef, CustomersService } from './customers.service';
 import { PasswordHasher } from './password-hasher';
+import {
+  loadCommonPasswords,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordWeakness,
+} from './password-policy';
 import { UsersService } from './users.service';
 import type { StaffRole } from './user.entity';
 
@@ -29,11 +39,20 @@ export interface TokenClaims {
   sub: string;
   kind: 'user' | 'customer';
   role: StaffRole | 'customer';
+  /** The account's token version when the token was issued (staff); a password change bumps it. */
+  ver?: number;
 }
 
 export interface StaffSession {
   accessToken: string;
-  user: { id: string; role: StaffRole; username: string; displayName: string | null };
+  user: {
+    id: string;
+    role: StaffRole;
+    username: string;
+    displayName: string | null;
+    /** True after a password reset: every route but the password change answers 403 until then. */
+    mustChangePassword: boolean;
+  };
 }
 
 export interface CustomerSession {
@@ -45,7 +64,11 @@ const PRINCIPAL_TTL_MS = 5_000;
 
 @Injectable()
 export class AuthService {
-  private readonly cache = new Map<string, { at: number; principal: Principal | null }>();
+  private readonly cache = new Map<
+    string,
+    { at: number; principal: Principal | null; tokenVersion: number }
+  >();
+  private readonly policy = loadCommonPasswords();
 
   constructor(
     private readonly db: Db,
@@ -53,8 +76,14 @@ export class AuthService {
     private readonly customers: CustomersService,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
+    private readonly audit: AuditService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /** The shipped common-password list (for callers that set passwords: account creation). */
+  get commonPasswords(): ReadonlySet<string> {
+    return this.policy;
+  }
 
   async login(ctx: RequestContext, username: string, password: string): Promise<StaffSession> {
     const user = await this.users.findForLogin(ctx, username);
@@ -65,11 +94,61 @@ export class AuthService {
       sub: user.id,
       kind: 'user',
       role: user.role,
+      ver: user.tokenVersion,
     } satisfies TokenClaims);
     return {
       accessToken,
-      user: { id: user.id, role: user.role, username: user.username, displayName: user.displayName },
+      user: {
+        id: user.id,
+        role: user.role,
+        username: user.username,
+        displayName: user.displayName,
+        mustChangePassword: user.mustChangePassword,
+      },
     };
+  }
+
+  /**
+   * The caller changes their own password: the current one must be right (422 otherwise: the token
+   * is valid, the request is refused), the new one strong enough. Clears a pending reset and revokes
+   * every token of the account, this one included: the client signs in again with the new password.
+   */
+  async changePassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<void> {
+    if (ctx.principal.kind !== 'user') throw new ForbiddenError('Only staff accounts have a password');
+    const id = ctx.principal.id;
+    await this.db.transaction(ctx, async (tx) => {
+      const [row] = await this.db.query<{ username: string; password_hash: string }>(
+        tx,
+        `SELECT username, password_hash FROM users WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!row) throw new UnauthorizedError();
+      if (!(await this.hasher.verify(row.password_hash, currentPassword))) {
+        throw new CurrentPasswordWrongError();
+      }
+      assertStrong(this.policy, newPassword, { username: row.username, current: currentPassword });
+      await this.users.setPassword(tx, id, newPassword, { mustChange: false });
+      await this.audit.record(tx, {
+        action: 'user.password_change',
+        entityType: 'user',
+        entityId: id,
+        regionId: ctx.principal.regionId ?? null,
+        before: null,
+        after: { mustChangePassword: false, tokensRevoked: true },
+      });
+    });
+    this.forget(id);
+  }
+
+  /**
+   * Gives an account a temporary password that must be changed at its next sign-in, and revokes the
+   * account's tokens. Who may reset whom is the caller's decision (the staff service checks scope).
+   */
+  async resetPassword(ctx: RequestContext, userId: string): Promise<string> {
+    const temporary = temporaryPassword();
+    await this.users.setPassword(ctx, userId, temporary, { mustChange: true });
+    this.forget(userId);
+    return temporary;
   }
 
   /**
@@ -157,15 +236,21 @@ export class AuthService {
     // A signed token with a malformed subject is refused without asking the database.
     if (!isUuid(claims.sub)) return null;
     const key = `${claims.kind}:${claims.sub}`;
-    const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < PRINCIPAL_TTL_MS) return hit.principal;
-    const principal = await this.loadPrincipal(claims);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { at: Date.now(), principal });
-    return principal;
+    let hit = this.cache.get(key);
+    if (!hit || Date.now() - hit.at >= PRINCIPAL_TTL_MS) {
+      const loaded = await this.loadPrincipal(claims);
+      if (this.cache.size > 10_000) this.cache.clear();
+      hit = { at: Date.now(), ...loaded };
+      this.cache.set(key, hit);
+    }
+    // A token issued before the account's last password change or reset is revoked.
+    if (claims.kind === 'user' && (claims.ver ?? 0) !== hit.tokenVersion) return null;
+    return hit.principal;
   }
 
-  private async loadPrincipal(claims: TokenClaims): Promise<Principal | null> {
+  private async loadPrincipal(
+    claims: TokenClaims,
+  ): Promise<{ principal: Principal | null; tokenVersion: number }> {
     const ctx = RequestContext.system();
     if (claims.kind === 'customer') {
       const rows = await this.db.query<{ id: string; phone: string }>(
@@ -173,7 +258,10 @@ export class AuthService {
         `SELECT id, phone FROM customers WHERE id = $1`,
         [claims.sub],
       );
-      return rows[0] ? { kind: 'customer', id: rows[0].id, role: 'customer', phone: rows[0].phone } : null;
+      const principal: Principal | null = rows[0]
+        ? { kind: 'customer', id: rows[0].id, role: 'customer', phone: rows[0].phone }
+        : null;
+      return { principal, tokenVersion: 0 };
     }
     const rows = await this.db.query<{
       id: string;
@@ -183,14 +271,18 @@ export class AuthService {
       campus_id: string | null;
       pickup_point_id: string | null;
       active: boolean;
+      must_change_password: boolean;
+      token_version: number;
     }>(
       ctx,
-      `SELECT id, username, role, region_id, campus_id, pickup_point_id, active FROM users WHERE id = $1`,
+      `SELECT id, username, role, region_id, campus_id, pickup_point_id, active, must_change_password,
+              token_version
+         FROM users WHERE id = $1`,
       [claims.sub],
     );
     const u = rows[0];
-    if (!u || !u.active) return null;
-    return {
+    if (!u || !u.active) return { principal: null, tokenVersion: u?.token_version ?? 0 };
+    const principal: Principal = {
       kind: 'user',
       id: u.id,
       role: u.role,
@@ -200,7 +292,48 @@ export class AuthService {
       pickupPointId: u.pickup_point_id,
       // An agent's record shares its user's id.
       agentId: u.role === 'agent' ? u.id : null,
+      mustChangePassword: u.must_change_password,
+      tokenVersion: u.token_version,
     };
+    return { principal, tokenVersion: u.token_version };
+  }
+
+  /**
+   * A short-lived token for one purpose (e.g. the queue dashboard's cookie), signed with a key derived
+   * from JWT_SECRET for that purpose alone: it is never accepted as an API bearer token, nor an API
+   * token in its place. It carries the account's token version, so a password change revokes it.
+   */
+  async signPurposeToken(purpose: string, principal: Principal, ttlSeconds: number): Promise<string> {
+    if (principal.kind !== 'user') throw new ForbiddenError('Only staff accounts get this session');
+    const claims: TokenClaims = {
+      sub: principal.id,
+      kind: 'user',
+      role: principal.role as StaffRole,
+      ver: principal.tokenVersion ?? 0,
+    };
+    return this.jwt.signAsync(claims, {
+      secret: this.purposeKey(purpose),
+      expiresIn: ttlSeconds,
+      algorithm: 'HS256',
+    });
+  }
+
+  /** The account behind a purpose token as it is now (null: bad, expired, revoked or switched off). */
+  async principalForPurposeToken(purpose: string, token: string): Promise<Principal | null> {
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, {
+        secret: this.purposeKey(purpose),
+        algorithms: ['HS256'],
+      });
+    } catch {
+      return null;
+    }
+    return claims?.kind === 'user' && claims.sub ? this.principalFor(claims) : null;
+  }
+
+  private purposeKey(purpose: string): string {
+    return createHmac('sha256', this.config.jwtSecret).update(`purpose-token:${purpose}`).digest('hex');
   }
 
   /** Drops cached principals (tests and account changes on this replica). */
@@ -213,6 +346,39 @@ export class AuthService {
   private otpHash(phone: string, code: string): string {
     return createHmac('sha256', this.config.jwtSecret).update(`otp:${phone}:${code}`).digest('hex');
   }
+}
+
+/** 400 naming `newPassword` when the password breaks the strength rule. */
+export function assertStrong(
+  common: ReadonlySet<string>,
+  password: string,
+  opts: { username?: string; current?: string; field?: string } = {},
+): void {
+  const weakness = passwordWeakness(password, { common, ...opts });
+  if (!weakness) return;
+  const field = opts.field ?? 'newPassword';
+  const message = {
+    too_short: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+    too_long: `must be at most ${PASSWORD_MAX_LENGTH} characters long`,
+    common: 'is one of the most common passwords; choose another',
+    same_as_username: 'must not be the username',
+    unchanged: 'must differ from the current password',
+  }[weakness];
+  throw new ValidationError(
+    [{ field, message, code: `password_${weakness}` }],
+    `${field}: ${message}`,
+    'weak_password',
+  );
+}
+
+/** 14 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 80 bits. */
+export function temporaryPassword(): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(28);
+  let out = '';
+  // 2 bytes per character keeps the modulo bias negligible (65536 mod 56 over 65536).
+  for (let i = 0; i < 14; i++) out += alphabet[bytes.readUInt16BE(i * 2) % alphabet.length];
+  return out;
 }
 
 function safeEqual(a: string, b: string): boolean {

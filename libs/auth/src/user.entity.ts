@@ -35,6 +35,14 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** Set by a password reset, cleared by the account's own change. */
+  @Column({ type: 'boolean', default: false })
+  mustChangePassword: boolean;
+
+  /** Carried in every access token; bumped by a password change or reset to revoke older tokens. */
+  @Column({ type: 'integer', default: 0 })
+  tokenVersion: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -77,6 +77,26 @@ export class UsersService {
   }
 
   /**
+   * Sets a new password (hashed here), marks whether it must be changed at the next sign-in, and
+   * bumps the token version so every token issued before stops working.
+   */
+  async setPassword(
+    ctx: RequestContext,
+    userId: string,
+    password: string,
+    opts: { mustChange: boolean },
+  ): Promise<void> {
+    const hash = await this.hasher.hash(password);
+    await this.db.query(
+      ctx,
+      `UPDATE users SET password_hash = $2, must_change_password = $3, token_version = token_version + 1,
+              updated_at = now()
+        WHERE id = $1`,
+      [userId, hash, opts.mustChange],
+    );
+  }
+
+  /**
    * Which of these pickup points have someone at the counter: at least one active pickup-staff
    * account (a counter parcel is handed over by staff; a bare locker lobby has none).
    */

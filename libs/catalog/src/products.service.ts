@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, NotFoundError, Page, RequestContext, toPage } from '@campus/core';
+import { AuditService, changedFields } from '@campus/audit';
+import {
+  decodeCursor,
+  NotFoundError,
+  Page,
+  PageQueryDto,
+  RequestContext,
+  toPage,
+  ValidationError,
+} from '@campus/core';
 import { Db, pgErrorCode } from '@campus/database';
 import { SkuTakenError, StockBelowReservedError } from './catalog.errors';
 import { CreateProductDto, ProductQueryDto, StockAdjustmentDto, UpdateProductDto } from './dto/product.dto';
@@ -17,6 +26,31 @@ export interface ProductView {
   stock: { onHand: number; reserved: number; available: number; lowStockThreshold: number };
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** One row of the stock ledger: a change of units on hand, and why. */
+export interface StockMovementView {
+  id: string;
+  kind: 'initial' | 'adjustment' | 'consumed' | 'restocked';
+  onHandDelta: number;
+  reason: string;
+  orderId: string | null;
+  actorId: string | null;
+  at: Date;
+}
+
+/** What the audit log keeps of a product and its stock settings. */
+function audited(p: ProductView): Record<string, unknown> {
+  return {
+    sku: p.sku,
+    name: p.name,
+    category: p.category,
+    priceCents: p.priceCents,
+    requiresInstallation: p.requiresInstallation,
+    installFeeCents: p.installFeeCents,
+    active: p.active,
+    lowStockThreshold: p.stock.lowStockThreshold,
+  };
 }
 
 interface ProductRow {
@@ -101,6 +135,7 @@ export class ProductsService {
   constructor(
     private readonly db: Db,
     private readonly stock: StockService,
+    private readonly audit: AuditService,
   ) {}
 
   async create(ctx: RequestContext, dto: CreateProductDto): Promise<ProductView> {
@@ -128,11 +163,20 @@ export class ProductsService {
         if (dto.stock) {
           await this.db.query(
             tx,
-            `INSERT INTO stock_movements (product_id, on_hand_delta, reason, actor_id) VALUES ($1, $2, 'initial stock', $3)`,
+            `INSERT INTO stock_movements (product_id, on_hand_delta, kind, reason, actor_id)
+             VALUES ($1, $2, 'initial', 'initial stock', $3)`,
             [id, dto.stock, ctx.actorId],
           );
         }
-        return this.get(tx, dto.sku);
+        const created = await this.get(tx, dto.sku);
+        await this.audit.record(tx, {
+          action: 'product.create',
+          entityType: 'product',
+          entityId: created.sku,
+          before: null,
+          after: { ...audited(created), onHand: created.stock.onHand },
+        });
+        return created;
       } catch (err) {
         if (pgErrorCode(err) === '23505') throw new SkuTakenError(dto.sku);
         throw err;
@@ -143,6 +187,7 @@ export class ProductsService {
   async update(ctx: RequestContext, sku: string, dto: UpdateProductDto): Promise<ProductView> {
     return this.db.transaction(ctx, async (tx) => {
       const p = await this.get(tx, sku);
+      await this.db.query(tx, `SELECT 1 FROM products WHERE id = $1 FOR UPDATE`, [p.id]);
       await this.db.query(
         tx,
         `UPDATE products SET name = COALESCE($2, name), category = COALESCE($3, category),
@@ -167,7 +212,17 @@ export class ProductsService {
           [p.id, dto.lowStockThreshold],
         );
       }
-      return this.get(tx, sku);
+      const after = await this.get(tx, sku);
+      const diff = changedFields(audited(p), audited(after));
+      if (Object.keys(diff.after).length) {
+        await this.audit.record(tx, {
+          action: 'product.update',
+          entityType: 'product',
+          entityId: p.sku,
+          ...diff,
+        });
+      }
+      return after;
     });
   }
 
@@ -268,13 +323,44 @@ export class ProductsService {
       if (row.on_hand + dto.delta < row.reserved) {
         throw new StockBelowReservedError(sku.toUpperCase(), row.on_hand, row.reserved, dto.delta);
       }
-      await this.stock.move(tx, [{ productId: row.id, onHand: dto.delta, reserved: 0 }]);
-      await this.db.query(
-        tx,
-        `INSERT INTO stock_movements (product_id, on_hand_delta, reason, actor_id) VALUES ($1, $2, $3, $4)`,
-        [row.id, dto.delta, dto.reason, ctx.actorId],
-      );
-      return this.get(tx, sku);
+      await this.stock.move(tx, [{ productId: row.id, onHand: dto.delta, reserved: 0 }], {
+        kind: 'adjustment',
+        reason: dto.reason,
+      });
+      const after = await this.get(tx, sku);
+      await this.audit.record(tx, {
+        action: 'product.stock_adjust',
+        entityType: 'product',
+        entityId: after.sku,
+        before: { onHand: row.on_hand },
+        after: { onHand: after.stock.onHand, delta: dto.delta, reason: dto.reason },
+      });
+      return after;
     });
+  }
+
+  /** The stock ledger of one product, newest first: adjustments, deliveries out, returns in. */
+  async movements(ctx: RequestContext, sku: string, q: PageQueryDto): Promise<Page<StockMovementView>> {
+    const product = await this.get(ctx, sku);
+    const params: unknown[] = [product.id];
+    let cursor = '';
+    if (q.cursor) {
+      const [last] = decodeCursor(q.cursor, ['string']);
+      if (!/^\d{1,18}$/.test(String(last)))
+        throw ValidationError.field('cursor', 'is not a cursor this API issued');
+      params.push(last);
+      cursor = ` AND m.id < $2::bigint`;
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<StockMovementView>(
+      ctx,
+      `SELECT m.id::text AS id, m.kind, m.on_hand_delta AS "onHandDelta", m.reason, m.order_id AS "orderId",
+              m.actor_id AS "actorId", m.created_at AS "at"
+         FROM stock_movements m
+        WHERE m.product_id = $1 AND m.on_hand_delta <> 0${cursor}
+        ORDER BY m.id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    return toPage(rows, limit, (m) => [m.id]);
   }
 }

@@ -28,6 +28,13 @@ export interface StockDelta {
   reserved: number;
 }
 
+/** Why on-hand stock moved: written to the `stock_movements` ledger by the statement that moves it. */
+export interface StockMovementCause {
+  kind: 'adjustment' | 'consumed' | 'restocked';
+  reason: string;
+  orderId?: string | null;
+}
+
 /**
  * Stock moves. Every statement locks the stock rows it touches in product-id order (no deadlocks
  * between orders of the same SKUs) and rechecks availability on the locked row, so concurrent
@@ -134,8 +141,10 @@ export class StockService {
   /**
    * Applies signed deltas to on hand and reserved (release: reserved −q; leave for good on delivery:
    * both −q; return of delivered goods: on hand +q). Throws if a row would break its invariants.
+   * Every row whose on hand changes gets its `stock_movements` ledger row (kind, reason, order, actor)
+   * in the same statement; a reservation or its release moves nothing on the shelf and writes none.
    */
-  async move(ctx: RequestContext, deltas: readonly StockDelta[]): Promise<void> {
+  async move(ctx: RequestContext, deltas: readonly StockDelta[], cause: StockMovementCause): Promise<void> {
     if (deltas.length === 0) return;
     try {
       await this.db.query(
@@ -158,12 +167,23 @@ export class StockService {
            RETURNING s.product_id, (SELECT sku FROM products WHERE id = s.product_id) AS sku,
                      (SELECT name FROM products WHERE id = s.product_id) AS name,
                      s.on_hand - s.reserved AS available, s.low_stock_threshold AS threshold,
-                     l.was_open, s.low_alert_open AS now_open
+                     l.was_open, s.low_alert_open AS now_open, l.dh, l.dr
          ), stock_low AS (
            ${this.lowStockSql('moved')}
+         ), ledger AS (
+           INSERT INTO stock_movements (product_id, on_hand_delta, reserved_delta, kind, reason, order_id, actor_id)
+           SELECT product_id, dh, dr, $4, $5, $6, $7 FROM moved WHERE dh <> 0
          )
          SELECT count(*) AS moved FROM moved`,
-        [deltas.map((d) => d.productId), deltas.map((d) => d.onHand), deltas.map((d) => d.reserved)],
+        [
+          deltas.map((d) => d.productId),
+          deltas.map((d) => d.onHand),
+          deltas.map((d) => d.reserved),
+          cause.kind,
+          cause.reason,
+          cause.orderId ?? null,
+          ctx.principal.kind === 'user' || ctx.principal.kind === 'customer' ? ctx.actorId : null,
+        ],
       );
     } catch (err) {
       if (pgErrorCode(err) === '23514') {

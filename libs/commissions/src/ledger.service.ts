@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '@campus/audit';
 import {
   Clock,
   decodeCursor,
@@ -99,6 +100,7 @@ export class LedgerService {
     private readonly agents: AgentsService,
     private readonly rules: CommissionRulesService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -231,18 +233,27 @@ export class LedgerService {
   async adjust(ctx: RequestContext, dto: CreateAdjustmentDto): Promise<EntryView> {
     if (dto.amountCents === 0) throw ValidationError.field('amountCents', 'must not be zero');
     const agent = await this.agents.get(ctx, dto.agentId);
-    const entry = await this.insert(ctx, {
-      agentId: agent.id,
-      regionId: agent.regionId,
-      kind: 'adjustment',
-      amountCents: dto.amountCents,
-      sourceId: randomUUID(),
-      orderId: null,
-      earnedAt: this.clock.now(),
-      description: `adjustment by ${ctx.principal.username ?? ctx.actorId}`,
-      reason: dto.reason,
+    return this.db.transaction(ctx, async (tx) => {
+      const entry = (await this.insert(tx, {
+        agentId: agent.id,
+        regionId: agent.regionId,
+        kind: 'adjustment',
+        amountCents: dto.amountCents,
+        sourceId: randomUUID(),
+        orderId: null,
+        earnedAt: this.clock.now(),
+        description: `adjustment by ${ctx.principal.username ?? ctx.actorId}`,
+        reason: dto.reason,
+      }))!;
+      await this.audit.record(tx, {
+        action: 'commission.adjust',
+        entityType: 'commission_entry',
+        entityId: entry.id,
+        regionId: agent.regionId,
+        after: { agentId: agent.id, amountCents: dto.amountCents, reason: dto.reason, period: entry.period },
+      });
+      return entry;
     });
-    return entry!;
   }
 
   /** Entries in the caller's scope (agents their own, managers their region's), newest first. */

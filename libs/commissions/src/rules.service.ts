@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@campus/audit';
 import { RequestContext, ValidationError } from '@campus/core';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
@@ -65,6 +66,7 @@ export class CommissionRulesService {
   constructor(
     private readonly db: Db,
     private readonly network: NetworkService,
+    private readonly audit: AuditService,
   ) {}
 
   async createRule(ctx: RequestContext, dto: CreateCommissionRuleDto): Promise<CommissionRuleView> {
@@ -78,13 +80,22 @@ export class CommissionRulesService {
       throw ValidationError.field('rateBps', 'give rateBps and/or fixedCents');
     }
     const { from, to } = validity(dto);
-    const [row] = await this.db.query<RuleRow>(
-      ctx,
-      `INSERT INTO commission_rules (sku, category, rate_bps, fixed_cents, valid_from, valid_to, created_by_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [dto.sku ?? null, dto.category ?? null, dto.rateBps ?? 0, dto.fixedCents ?? 0, from, to, ctx.actorId],
-    );
-    return ruleView(toRule(row));
+    return this.db.transaction(ctx, async (tx) => {
+      const [row] = await this.db.query<RuleRow>(
+        tx,
+        `INSERT INTO commission_rules (sku, category, rate_bps, fixed_cents, valid_from, valid_to, created_by_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [dto.sku ?? null, dto.category ?? null, dto.rateBps ?? 0, dto.fixedCents ?? 0, from, to, ctx.actorId],
+      );
+      const view = ruleView(toRule(row));
+      await this.audit.record(tx, {
+        action: 'commission_rule.create',
+        entityType: 'commission_rule',
+        entityId: view.id,
+        after: { ...view } as Record<string, unknown>,
+      });
+      return view;
+    });
   }
 
   async listRules(ctx: RequestContext): Promise<CommissionRuleView[]> {
@@ -99,13 +110,23 @@ export class CommissionRulesService {
   async createTier(ctx: RequestContext, dto: CreateCommissionTierDto): Promise<CommissionTierView> {
     await this.network.regionInScope(ctx, dto.regionId);
     const { from, to } = validity(dto);
-    const [row] = await this.db.query<TierRow>(
-      ctx,
-      `INSERT INTO commission_tiers (region_id, from_order, bonus_bps, valid_from, valid_to, created_by_id)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [dto.regionId, dto.fromOrder, dto.bonusBps, from, to, ctx.actorId],
-    );
-    return toTier(row);
+    return this.db.transaction(ctx, async (tx) => {
+      const [row] = await this.db.query<TierRow>(
+        tx,
+        `INSERT INTO commission_tiers (region_id, from_order, bonus_bps, valid_from, valid_to, created_by_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [dto.regionId, dto.fromOrder, dto.bonusBps, from, to, ctx.actorId],
+      );
+      const tier = toTier(row);
+      await this.audit.record(tx, {
+        action: 'commission_tier.create',
+        entityType: 'commission_tier',
+        entityId: tier.id,
+        regionId: tier.regionId,
+        after: { ...tier } as Record<string, unknown>,
+      });
+      return tier;
+    });
   }
 
   async listTiers(ctx: RequestContext, regionId?: string): Promise<CommissionTierView[]> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@campus/audit';
 import {
   BusinessRuleError,
   Clock,
@@ -104,6 +105,7 @@ export class SettlementsService {
     private readonly db: Db,
     private readonly network: NetworkService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -196,6 +198,19 @@ export class SettlementsService {
           WHERE s.id = t.id`,
         [created.id],
       );
+      const [sum] = await this.db.query<{ statements: number; net_cents: number }>(
+        tx,
+        `SELECT count(*)::int AS statements, COALESCE(sum(net_cents), 0)::int AS net_cents
+           FROM settlement_statements WHERE settlement_id = $1`,
+        [created.id],
+      );
+      await this.audit.record(tx, {
+        action: 'settlement.create',
+        entityType: 'settlement',
+        entityId: created.id,
+        regionId,
+        after: { period, status: 'draft', statements: sum.statements, netCents: sum.net_cents },
+      });
       return created.id;
     });
     return this.get(ctx, id);
@@ -276,7 +291,7 @@ export class SettlementsService {
    */
   async approve(ctx: RequestContext, id: string): Promise<SettlementView> {
     await this.db.transaction(ctx, async (tx) => {
-      await this.find(tx, id);
+      const s = await this.find(tx, id);
       const moved = await this.db.query(
         tx,
         `UPDATE settlements SET status = 'approved', approved_at = now(), approved_by_id = $2
@@ -284,6 +299,14 @@ export class SettlementsService {
         [id, ctx.actorId],
       );
       if (moved.length === 0) await this.refuse(tx, id, 'approve');
+      await this.audit.record(tx, {
+        action: 'settlement.approve',
+        entityType: 'settlement',
+        entityId: id,
+        regionId: s.region_id,
+        before: { period: s.period, status: 'draft' },
+        after: { period: s.period, status: 'approved' },
+      });
       await this.db.query(
         tx,
         `UPDATE commission_entries e SET locked_at = now()
@@ -302,7 +325,7 @@ export class SettlementsService {
    */
   async discard(ctx: RequestContext, id: string): Promise<void> {
     await this.db.transaction(ctx, async (tx) => {
-      await this.find(tx, id);
+      const s = await this.find(tx, id);
       const [row] = await this.db.query<{ status: string }>(
         tx,
         `SELECT status FROM settlements WHERE id = $1 FOR UPDATE`,
@@ -315,13 +338,21 @@ export class SettlementsService {
       await this.db.query(tx, `UPDATE commission_cod SET statement_id = NULL WHERE ${released}`, [id]);
       await this.db.query(tx, `DELETE FROM settlement_statements WHERE settlement_id = $1`, [id]);
       await this.db.query(tx, `DELETE FROM settlements WHERE id = $1`, [id]);
+      await this.audit.record(tx, {
+        action: 'settlement.discard',
+        entityType: 'settlement',
+        entityId: id,
+        regionId: s.region_id,
+        before: { period: s.period, status: 'draft' },
+        after: null,
+      });
     });
   }
 
   /** approved → paid (admin): records the payment and clears the COD cash the statements settled. */
   async markPaid(ctx: RequestContext, id: string, paymentReference?: string): Promise<SettlementView> {
     await this.db.transaction(ctx, async (tx) => {
-      await this.find(tx, id);
+      const s = await this.find(tx, id);
       const moved = await this.db.query(
         tx,
         `UPDATE settlements SET status = 'paid', paid_at = now(), paid_by_id = $2, payment_reference = $3
@@ -329,6 +360,14 @@ export class SettlementsService {
         [id, ctx.actorId, paymentReference ?? null],
       );
       if (moved.length === 0) await this.refuse(tx, id, 'mark_paid');
+      await this.audit.record(tx, {
+        action: 'settlement.mark_paid',
+        entityType: 'settlement',
+        entityId: id,
+        regionId: s.region_id,
+        before: { period: s.period, status: 'approved' },
+        after: { period: s.period, status: 'paid', paymentReference: paymentReference ?? null },
+      });
       await this.db.query(
         tx,
         `UPDATE commission_cod d SET cleared_at = now()

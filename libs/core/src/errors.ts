@@ -2,6 +2,8 @@
 export interface FieldError {
   field: string;
   message: string;
+  /** The rule broken, stable for clients to translate: `isPhone`, `min`, `password_common`, … */
+  code?: string;
 }
 
 /**

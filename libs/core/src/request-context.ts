@@ -32,6 +32,10 @@ export interface Principal {
   campusId?: string | null;
   pickupPointId?: string | null;
   agentId?: string | null;
+  /** Staff signed in with a temporary password: only the password change is allowed. */
+  mustChangePassword?: boolean;
+  /** Staff: the account's token version (tokens carrying another one are revoked). */
+  tokenVersion?: number;
 }
 
 export const SYSTEM_PRINCIPAL: Principal = {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@campus/audit';
 import { NotFoundError, RequestContext } from '@campus/core';
 import { Db } from '@campus/database';
 import { CompartmentState, NetworkService } from '@campus/network';
@@ -24,6 +25,7 @@ export class CompartmentsService {
   constructor(
     private readonly db: Db,
     private readonly network: NetworkService,
+    private readonly audit: AuditService,
   ) {}
 
   async setState(
@@ -32,7 +34,8 @@ export class CompartmentsService {
     compartmentId: string,
     state: SettableCompartmentState,
   ): Promise<CompartmentView> {
-    await this.network.getLocker(ctx, lockerId);
+    const locker = await this.network.getLocker(ctx, lockerId);
+    const { regionId } = await this.network.placementOfCampus(ctx, locker.campusId);
     return this.db.transaction(ctx, async (tx) => {
       const [current] = await this.db.query<{ label: string; state: CompartmentState }>(
         tx,
@@ -50,6 +53,16 @@ export class CompartmentsService {
           RETURNING id, locker_id AS "lockerId", label, size, state, order_id AS "orderId", updated_at AS "updatedAt"`,
         [compartmentId, state],
       );
+      if (current.state !== row.state) {
+        await this.audit.record(tx, {
+          action: state === 'out_of_service' ? 'compartment.out_of_service' : 'compartment.in_service',
+          entityType: 'compartment',
+          entityId: compartmentId,
+          regionId,
+          before: { lockerId, label: current.label, state: current.state },
+          after: { lockerId, label: row.label, state: row.state },
+        });
+      }
       return row;
     });
   }

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, RequestContext, ValidationError } from '@campus/core';
+import { AuditService, changedFields } from '@campus/audit';
+import { ForbiddenError, NotFoundError, RequestContext, ValidationError } from '@campus/core';
 import { Db, pgConstraint, pgErrorCode } from '@campus/database';
-import { CreateCampusDto, CreateLockerDto, CreatePickupPointDto, CreateRegionDto } from './dto/network.dto';
+import {
+  CreateCampusDto,
+  CreateLockerDto,
+  CreatePickupPointDto,
+  CreateRegionDto,
+  UpdateCampusDto,
+  UpdatePickupPointDto,
+  UpdateRegionDto,
+} from './dto/network.dto';
 import { CodeTakenError } from './network.errors';
 import { networkScopeSql } from './network-scope';
 import { Campus, Compartment, COMPARTMENT_SIZES, Locker, PickupPoint, Region } from './network.entities';
@@ -44,12 +53,98 @@ export class NetworkService {
   private readonly pointPlacements = new Map<string, Placement>();
   private readonly campusRegions = new Map<string, string>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+  ) {}
 
   async createRegion(ctx: RequestContext, dto: CreateRegionDto): Promise<Region> {
-    return this.insertUnique('region', dto.code, () =>
-      this.db.repo(ctx, Region).save(this.db.repo(ctx, Region).create(dto)),
-    );
+    return this.db.transaction(ctx, async (tx) => {
+      const region = await this.insertUnique('region', dto.code, () =>
+        this.db.repo(tx, Region).save(this.db.repo(tx, Region).create(dto)),
+      );
+      await this.audit.record(tx, {
+        action: 'region.create',
+        entityType: 'region',
+        entityId: region.id,
+        regionId: region.id,
+        after: { code: region.code, name: region.name },
+      });
+      return region;
+    });
+  }
+
+  /** Renames a region (admin). Codes never change. */
+  async updateRegion(ctx: RequestContext, id: string, dto: UpdateRegionDto): Promise<Region> {
+    if (!ctx.is('admin', 'system')) throw new ForbiddenError();
+    return this.db.transaction(ctx, async (tx) => {
+      const [before] = await this.db.query<Region>(
+        tx,
+        `SELECT id, code, name, created_at AS "createdAt" FROM regions WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!before) throw new NotFoundError('region', id);
+      const [after] = await this.db.query<Region>(
+        tx,
+        `UPDATE regions SET name = $2 WHERE id = $1 RETURNING id, code, name, created_at AS "createdAt"`,
+        [id, dto.name],
+      );
+      await this.recordChange(tx, 'region', id, id, { name: before.name }, { name: after.name });
+      return after;
+    });
+  }
+
+  /** Renames a campus (admin; a regional manager within their region, else 404). */
+  async updateCampus(ctx: RequestContext, id: string, dto: UpdateCampusDto): Promise<Campus> {
+    return this.db.transaction(ctx, async (tx) => {
+      const before = await this.campusInScope(tx, id);
+      await this.db.query(tx, `SELECT 1 FROM campuses WHERE id = $1 FOR UPDATE`, [id]);
+      const [after] = await this.db.query<Campus>(
+        tx,
+        `UPDATE campuses SET name = $2 WHERE id = $1
+         RETURNING id, code, name, region_id AS "regionId", created_at AS "createdAt"`,
+        [id, dto.name],
+      );
+      await this.recordChange(tx, 'campus', id, before.regionId, { name: before.name }, { name: after.name });
+      return after;
+    });
+  }
+
+  /** Renames a pickup point or changes its address (admin; a manager within their region). */
+  async updatePickupPoint(ctx: RequestContext, id: string, dto: UpdatePickupPointDto): Promise<PickupPoint> {
+    return this.db.transaction(ctx, async (tx) => {
+      const before = await this.pickupPointInScope(tx, id);
+      await this.db.query(tx, `SELECT 1 FROM pickup_points WHERE id = $1 FOR UPDATE`, [id]);
+      const address = dto.address === undefined ? before.address : dto.address || null;
+      const [after] = await this.db.query<PickupPoint>(
+        tx,
+        `UPDATE pickup_points SET name = $2, address = $3 WHERE id = $1
+         RETURNING id, code, name, campus_id AS "campusId", address, created_at AS "createdAt"`,
+        [id, dto.name ?? before.name, address],
+      );
+      await this.recordChange(
+        tx,
+        'pickup_point',
+        id,
+        before.regionId,
+        { name: before.name, address: before.address },
+        { name: after.name, address: after.address },
+      );
+      return after;
+    });
+  }
+
+  private async recordChange(
+    tx: RequestContext,
+    entityType: string,
+    entityId: string,
+    regionId: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+  ): Promise<void> {
+    const diff = changedFields(before, after);
+    if (Object.keys(diff.after).length === 0) return;
+    await this.audit.record(tx, { action: `${entityType}.update`, entityType, entityId, regionId, ...diff });
   }
 
   async listRegions(ctx: RequestContext): Promise<Region[]> {
@@ -64,9 +159,19 @@ export class NetworkService {
 
   async createCampus(ctx: RequestContext, dto: CreateCampusDto): Promise<Campus> {
     await this.regionInScope(ctx, dto.regionId);
-    return this.insertUnique('campus', dto.code, () =>
-      this.db.repo(ctx, Campus).save(this.db.repo(ctx, Campus).create(dto)),
-    );
+    return this.db.transaction(ctx, async (tx) => {
+      const campus = await this.insertUnique('campus', dto.code, () =>
+        this.db.repo(tx, Campus).save(this.db.repo(tx, Campus).create(dto)),
+      );
+      await this.audit.record(tx, {
+        action: 'campus.create',
+        entityType: 'campus',
+        entityId: campus.id,
+        regionId: campus.regionId,
+        after: { code: campus.code, name: campus.name, regionId: campus.regionId },
+      });
+      return campus;
+    });
   }
 
   async listCampuses(ctx: RequestContext, regionId?: string): Promise<Campus[]> {
@@ -106,12 +211,22 @@ export class NetworkService {
   }
 
   async createPickupPoint(ctx: RequestContext, dto: CreatePickupPointDto): Promise<PickupPoint> {
-    await this.campusInScope(ctx, dto.campusId);
-    return this.insertUnique('pickup point', dto.code, () =>
-      this.db
-        .repo(ctx, PickupPoint)
-        .save(this.db.repo(ctx, PickupPoint).create({ ...dto, address: dto.address ?? null })),
-    );
+    const campus = await this.campusInScope(ctx, dto.campusId);
+    return this.db.transaction(ctx, async (tx) => {
+      const point = await this.insertUnique('pickup point', dto.code, () =>
+        this.db
+          .repo(tx, PickupPoint)
+          .save(this.db.repo(tx, PickupPoint).create({ ...dto, address: dto.address ?? null })),
+      );
+      await this.audit.record(tx, {
+        action: 'pickup_point.create',
+        entityType: 'pickup_point',
+        entityId: point.id,
+        regionId: campus.regionId,
+        after: { code: point.code, name: point.name, campusId: point.campusId, address: point.address },
+      });
+      return point;
+    });
   }
 
   /** Pickup points are public knowledge (customers choose one); filter by campus. */
@@ -200,7 +315,7 @@ export class NetworkService {
   }
 
   async createLocker(ctx: RequestContext, dto: CreateLockerDto): Promise<LockerView> {
-    await this.pickupPointInScope(ctx, dto.pickupPointId);
+    const point = await this.pickupPointInScope(ctx, dto.pickupPointId);
     const counts = dto.compartments ?? {};
     const total = COMPARTMENT_SIZES.reduce((n, s) => n + (counts[s] ?? 0), 0);
     if (total === 0) throw ValidationError.field('compartments', 'a locker needs at least one compartment');
@@ -223,6 +338,13 @@ export class NetworkService {
         `INSERT INTO compartments (locker_id, label, size) SELECT $1, l, s FROM unnest($2::text[], $3::text[]) AS x(l, s)`,
         [locker.id, labels, sizes],
       );
+      await this.audit.record(tx, {
+        action: 'locker.create',
+        entityType: 'locker',
+        entityId: locker.id,
+        regionId: point.regionId,
+        after: { code: locker.code, pickupPointId: point.id, compartments: { ...counts } },
+      });
       return this.getLocker(tx, locker.id);
     });
   }

@@ -175,7 +175,16 @@ export class NotificationsService {
 
   async list(
     ctx: RequestContext,
-    q: { to?: string; type?: string; orderId?: string; limit?: number; cursor?: string },
+    q: {
+      to?: string;
+      type?: string;
+      orderId?: string;
+      status?: NotificationStatus;
+      from?: string;
+      until?: string;
+      limit?: number;
+      cursor?: string;
+    },
   ): Promise<Page<NotificationView>> {
     const params: unknown[] = [];
     const where: string[] = [];
@@ -190,6 +199,18 @@ export class NotificationsService {
     if (q.orderId) {
       params.push(q.orderId);
       where.push(`order_id = $${params.length}`);
+    }
+    if (q.status) {
+      params.push(q.status);
+      where.push(`status = $${params.length}`);
+    }
+    if (q.from) {
+      params.push(q.from);
+      where.push(`created_at >= $${params.length}::timestamptz`);
+    }
+    if (q.until) {
+      params.push(q.until);
+      where.push(`created_at < $${params.length}::timestamptz`);
     }
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);

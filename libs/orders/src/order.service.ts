@@ -576,7 +576,13 @@ export class OrderService {
       await this.db.query(tx, `UPDATE orders SET ${sets.join(', ')} WHERE id = $1`, params);
 
       const effect = STOCK_EFFECTS[action];
-      if (effect) await this.stock.move(tx, await this.stockDeltas(tx, id, effect));
+      if (effect) {
+        await this.stock.move(tx, await this.stockDeltas(tx, id, effect), {
+          kind: effect === 'consume' ? 'consumed' : 'restocked',
+          reason: `order ${before.number}: ${action}`,
+          orderId: id,
+        });
+      }
 
       const after = (await this.find(tx, id))!;
       await this.recordEvent(tx, after, {

@@ -9,3 +9,4 @@ export * from './queue.module';
 export { OutboxRelay } from './outbox-relay.service';
 export { JobDispatcher } from './job-dispatcher.service';
 export type { JobData } from './job-dispatcher.service';
+export { queueBoardPlugin } from './queue-board';

@@ -1,8 +1,17 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import {
+  AllowPendingPasswordChange,
   AuthService,
+  ChangePasswordDto,
   Ctx,
   CustomerSession,
   LoginDto,
@@ -12,8 +21,8 @@ import {
   Roles,
   StaffSession,
 } from '@campus/auth';
-import { Principal, RequestContext, ROLES } from '@campus/core';
-import { SignInThrottlerGuard } from './login-throttler.guard';
+import { Principal, RequestContext, ROLES, STAFF_ROLES } from '@campus/core';
+import { PasswordChangeThrottlerGuard, SignInThrottlerGuard } from './login-throttler.guard';
 import { OtpSignInService } from './otp-sign-in.service';
 import { CustomerSessionView, OtpSentView, PrincipalView, StaffSessionView } from './auth.views';
 
@@ -59,11 +68,30 @@ export class AuthController {
     return this.auth.verifyOtp(ctx, dto.phone, dto.code);
   }
 
+  @Post('password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @Roles(...STAFF_ROLES)
+  @AllowPendingPasswordChange()
+  @UseGuards(PasswordChangeThrottlerGuard)
+  @Throttle({ default: { limit: 10, ttl: 15 * 60_000 } })
+  @ApiOperation({
+    summary:
+      "Changes the caller's password (10 tries per 15 minutes per account); every token of the account, " +
+      'this one included, stops working: sign in again. Wrong current password → 422 current_password_wrong',
+  })
+  @ApiNoContentResponse()
+  changePassword(@Ctx() ctx: RequestContext, @Body() dto: ChangePasswordDto): Promise<void> {
+    return this.auth.changePassword(ctx, dto.currentPassword, dto.newPassword);
+  }
+
   @Get('me')
   @ApiBearerAuth()
   @Roles(...ROLES)
+  @AllowPendingPasswordChange()
   @ApiOkResponse({ type: PrincipalView })
   me(@Ctx() ctx: RequestContext): Principal {
-    return ctx.principal;
+    const { tokenVersion: _, ...principal } = ctx.principal;
+    return principal;
   }
 }

@@ -1,6 +1,6 @@
 import type { CustomerSession, StaffRole, StaffSession } from '@campus/auth';
 import { Principal, ROLES, Role } from '@campus/core';
-import { Enum, Id, NullableId, NullableStr, Obj, Str } from '../common/view-props';
+import { Bool, Enum, Id, NullableId, NullableStr, Obj, Str } from '../common/view-props';
 
 const STAFF = ROLES.filter((r) => r !== 'customer');
 
@@ -9,6 +9,8 @@ export class SessionUserView {
   @Enum(STAFF) role: StaffRole;
   @Str() username: string;
   @NullableStr() displayName: string | null;
+  @Bool({ description: 'true after a password reset: change it (POST /api/auth/password) first' })
+  mustChangePassword: boolean;
 }
 
 export class StaffSessionView implements StaffSession {
@@ -41,4 +43,5 @@ export class PrincipalView implements Principal {
   @NullableId() campusId?: string | null;
   @NullableId() pickupPointId?: string | null;
   @NullableId() agentId?: string | null;
+  @Bool({ required: false }) mustChangePassword?: boolean;
 }

@@ -10,3 +10,12 @@ export class SignInThrottlerGuard extends ThrottlerGuard {
     return `${String(req.ip)}|${who}`;
   }
 }
+
+/** Limits password changes per account (a stolen token cannot guess the current password fast). */
+@Injectable()
+export class PasswordChangeThrottlerGuard extends ThrottlerGuard {
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const user = req.user as { id?: string } | undefined;
+    return `password|${user?.id ?? String(req.ip)}`;
+  }
+}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import {
   CreateProductDto,
@@ -7,10 +7,11 @@ import {
   ProductsService,
   ProductView,
   StockAdjustmentDto,
+  StockMovementView,
   UpdateProductDto,
 } from '@campus/catalog';
-import { Page, RequestContext, ROLES } from '@campus/core';
-import { ProductPage, ProductResponse } from './products.views';
+import { Page, PageQueryDto, RequestContext, ROLES } from '@campus/core';
+import { ProductPage, ProductResponse, StockMovementPage } from './products.views';
 
 @ApiTags('catalogue')
 @ApiBearerAuth()
@@ -37,6 +38,22 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductResponse })
   get(@Ctx() ctx: RequestContext, @Param('sku') sku: string): Promise<ProductView> {
     return this.products.get(ctx, sku);
+  }
+
+  @Get(':sku/stock-movements')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'The stock ledger of a product, newest first: initial stock, adjustments, units delivered (consumed) ' +
+      'and returned (restocked). Reservations are not movements.',
+  })
+  @ApiOkResponse({ type: StockMovementPage })
+  movements(
+    @Ctx() ctx: RequestContext,
+    @Param('sku') sku: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<StockMovementView>> {
+    return this.products.movements(ctx, sku, q);
   }
 
   @Patch(':sku')

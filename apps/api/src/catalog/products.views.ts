@@ -1,6 +1,6 @@
-import type { ProductView } from '@campus/catalog';
+import type { ProductView, StockMovementView } from '@campus/catalog';
 import { Page } from '@campus/core';
-import { Bool, Id, Int, List, NextCursor, Obj, Str, Time } from '../common/view-props';
+import { Bool, Enum, Id, Int, List, NextCursor, NullableId, Obj, Str, Time } from '../common/view-props';
 
 export class StockView {
   @Int() onHand: number;
@@ -25,5 +25,20 @@ export class ProductResponse implements ProductView {
 
 export class ProductPage implements Page<ProductResponse> {
   @List(ProductResponse) items: ProductResponse[];
+  @NextCursor() nextCursor: string | null;
+}
+
+export class StockMovementResponse implements StockMovementView {
+  @Str() id: string;
+  @Enum(['initial', 'adjustment', 'consumed', 'restocked']) kind: StockMovementView['kind'];
+  @Int({ description: 'units added to (+) or taken from (−) on hand' }) onHandDelta: number;
+  @Str() reason: string;
+  @NullableId() orderId: string | null;
+  @NullableId() actorId: string | null;
+  @Time() at: Date;
+}
+
+export class StockMovementPage implements Page<StockMovementResponse> {
+  @List(StockMovementResponse) items: StockMovementResponse[];
   @NextCursor() nextCursor: string | null;
 }

@@ -46,7 +46,7 @@ describe('createValidationPipe', () => {
       note: 'ring \u001b[31m twice',
     }).catch((e: unknown) => e);
     expect((err as ValidationError).errors).toEqual([
-      { field: 'note', message: 'must not contain control characters' },
+      { field: 'note', message: 'must not contain control characters', code: 'noControlChars' },
     ]);
   });
 });

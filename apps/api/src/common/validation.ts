@@ -9,17 +9,43 @@ function fieldPath(parent: string, property: string): string {
   return parent ? `${parent}.${property}` : property;
 }
 
+/** Rules that say what a value is come before the ones that say how big it may be. */
+const CODE_PRIORITY = [
+  'whitelistValidation',
+  'isDefined',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isIn',
+  'isEnum',
+  'isUuid',
+  'isPhone',
+  'isDateString',
+  'isIso8601',
+  'isObject',
+  'isArray',
+];
+
+/** The one stable code of a field's problem (the rule a client translates: isPhone, min, …). */
+export function fieldErrorCode(constraints: string[]): string {
+  const code =
+    CODE_PRIORITY.find((c) => constraints.some((k) => k.toLowerCase() === c.toLowerCase())) ?? constraints[0];
+  return code === 'whitelistValidation' ? 'unknownField' : code;
+}
+
 export function flattenErrors(errors: ClassValidatorError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
     const path = fieldPath(parent, e.property);
     if (e.constraints) {
-      const messages = Object.entries(e.constraints).map(([key, msg]) =>
+      const entries = Object.entries(e.constraints);
+      const messages = entries.map(([key, msg]) =>
         key === 'whitelistValidation'
           ? 'is not a known field'
           : msg.replace(new RegExp(`^${e.property} `), ''),
       );
-      out.push({ field: path, message: messages.join('; ') });
+      out.push({ field: path, message: messages.join('; '), code: fieldErrorCode(entries.map(([k]) => k)) });
     }
     if (e.children?.length) out.push(...flattenErrors(e.children, path));
   }

@@ -14,7 +14,10 @@ export const Int = (opts: ApiPropertyOptions = {}) =>
   ApiProperty({ type: 'integer', ...opts } as ApiPropertyOptions);
 export const NullableInt = (opts: ApiPropertyOptions = {}) =>
   ApiProperty({ type: 'integer', nullable: true, ...opts } as ApiPropertyOptions);
-export const Bool = () => ApiProperty({ type: Boolean });
+export const Bool = (opts: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: Boolean, ...opts } as ApiPropertyOptions);
+export const Json = (opts: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: 'object', additionalProperties: true, nullable: true, ...opts } as ApiPropertyOptions);
 export const Time = () => ApiProperty({ type: String, format: 'date-time' });
 export const NullableTime = () => ApiProperty({ type: String, format: 'date-time', nullable: true });
 export const Enum = (values: readonly string[], opts: ApiPropertyOptions = {}) =>

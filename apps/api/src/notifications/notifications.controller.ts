@@ -1,11 +1,19 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NotificationPage } from './notifications.views';
 import { Ctx, Roles } from '@campus/auth';
-import { IsId, IsText, Page, PageQueryDto, RequestContext } from '@campus/core';
-import { NotificationsService, NotificationView } from '@campus/notifications';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsOptional } from 'class-validator';
+import { IsId, IsOneOf, IsPhone, IsText, Page, PageQueryDto, RequestContext } from '@campus/core';
+import {
+  NOTIFICATION_STATUSES,
+  NotificationStatus,
+  NotificationsService,
+  NotificationView,
+} from '@campus/notifications';
 
 export class NotificationQueryDto extends PageQueryDto {
-  @IsText({ max: 64, optional: true, description: 'recipient (E.164), exactly as stored' })
+  @IsPhone({ optional: true, description: 'recipient, in any common form (compared as E.164)' })
   to?: string;
 
   @IsText({ max: 64, optional: true, description: 'template name, e.g. otp, order_placed' })
@@ -13,6 +21,19 @@ export class NotificationQueryDto extends PageQueryDto {
 
   @IsId({ optional: true })
   orderId?: string;
+
+  @IsOneOf(NOTIFICATION_STATUSES, { optional: true })
+  status?: NotificationStatus;
+
+  @ApiPropertyOptional({ description: 'created at or after this instant, ISO 8601', format: 'date-time' })
+  @IsOptional()
+  @IsDateString({}, { message: 'must be an ISO 8601 date or date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'created before this instant, ISO 8601', format: 'date-time' })
+  @IsOptional()
+  @IsDateString({}, { message: 'must be an ISO 8601 date or date-time' })
+  until?: string;
 }
 
 @ApiTags('operations')
@@ -23,6 +44,11 @@ export class NotificationsController {
 
   @Get()
   @Roles('admin')
+  @ApiOperation({
+    summary:
+      'The outbound message log, newest first; filters to (recipient), type (template), status, from/until',
+  })
+  @ApiOkResponse({ type: NotificationPage })
   list(@Ctx() ctx: RequestContext, @Query() q: NotificationQueryDto): Promise<Page<NotificationView>> {
     return this.notifications.list(ctx, q);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { RequestContext, ROLES } from '@campus/core';
@@ -13,6 +13,9 @@ import {
   NetworkService,
   PickupPoint,
   Region,
+  UpdateCampusDto,
+  UpdatePickupPointDto,
+  UpdateRegionDto,
 } from '@campus/network';
 import { UuidParam } from '../common/validation';
 import { OptionalUuidQuery } from '../common/optional-uuid-query.pipe';
@@ -38,6 +41,17 @@ export class NetworkController {
     return this.network.listRegions(ctx);
   }
 
+  @Patch('regions/:id')
+  @Roles('admin')
+  @ApiOkResponse({ type: RegionView })
+  updateRegion(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateRegionDto,
+  ): Promise<Region> {
+    return this.network.updateRegion(ctx, id, dto);
+  }
+
   @Post('campuses')
   @Roles('admin', 'regional_manager')
   @ApiCreatedResponse({ type: CampusView })
@@ -56,6 +70,17 @@ export class NetworkController {
     return this.network.listCampuses(ctx, regionId);
   }
 
+  @Patch('campuses/:id')
+  @Roles('admin', 'regional_manager')
+  @ApiOkResponse({ type: CampusView })
+  updateCampus(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateCampusDto,
+  ): Promise<Campus> {
+    return this.network.updateCampus(ctx, id, dto);
+  }
+
   @Post('pickup-points')
   @Roles('admin', 'regional_manager')
   @ApiCreatedResponse({ type: PickupPointView })
@@ -72,6 +97,17 @@ export class NetworkController {
     @Query('campusId', OptionalUuidQuery) campusId?: string,
   ): Promise<PickupPoint[]> {
     return this.network.listPickupPoints(ctx, campusId);
+  }
+
+  @Patch('pickup-points/:id')
+  @Roles('admin', 'regional_manager')
+  @ApiOkResponse({ type: PickupPointView })
+  updatePickupPoint(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdatePickupPointDto,
+  ): Promise<PickupPoint> {
+    return this.network.updatePickupPoint(ctx, id, dto);
   }
 
   @Post('lockers')

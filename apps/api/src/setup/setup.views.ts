@@ -1,6 +1,19 @@
 import { Page } from '@campus/core';
 import { AGENT_STATUSES, AgentStatus, AgentView, Campus, Locker, PickupPoint, Region } from '@campus/network';
-import { Id, List, NextCursor, NullableStr, Str, Time, Enum } from '../common/view-props';
+import {
+  Bool,
+  Enum,
+  Id,
+  List,
+  NextCursor,
+  NullableId,
+  NullableStr,
+  Obj,
+  Str,
+  Time,
+} from '../common/view-props';
+import type { UserView } from './staff.service';
+import { STAFF_ROLES } from '@campus/core';
 
 export class RegionView implements Region {
   @Id() id: string;
@@ -47,5 +60,26 @@ export class AgentResponse implements AgentView {
 
 export class AgentPage implements Page<AgentResponse> {
   @List(AgentResponse) items: AgentResponse[];
+  @NextCursor() nextCursor: string | null;
+}
+
+export class UserResponse implements UserView {
+  @Id() id: string;
+  @Str() username: string;
+  @Enum(STAFF_ROLES) role: string;
+  @NullableStr() displayName: string | null;
+  @NullableStr() phone: string | null;
+  @NullableId() regionId: string | null;
+  @NullableId() campusId: string | null;
+  @NullableId() pickupPointId: string | null;
+  @Bool() active: boolean;
+  @Bool({ description: 'a reset is pending: the account must change its password at its next sign-in' })
+  mustChangePassword: boolean;
+  @Time() createdAt: Date;
+  @Obj(AgentResponse, { required: false }) agent?: AgentResponse;
+}
+
+export class UserPage implements Page<UserResponse> {
+  @List(UserResponse) items: UserResponse[];
   @NextCursor() nextCursor: string | null;
 }

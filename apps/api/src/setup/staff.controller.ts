@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import { AgentQueryDto, AgentsService, AgentView, CreateAgentDto, UpdateAgentDto } from '@campus/network';
 import { UuidParam } from '../common/validation';
-import { CreateUserDto, UpdateUserDto } from './staff.dto';
+import { CreateUserDto, TemporaryPasswordView, UpdateUserDto, UserQueryDto } from './staff.dto';
 import { StaffService, UserView } from './staff.service';
-import { AgentPage, AgentResponse } from './setup.views';
+import { AgentPage, AgentResponse, UserPage, UserResponse } from './setup.views';
 
 @ApiTags('setup')
 @ApiBearerAuth()
@@ -19,12 +19,32 @@ export class StaffController {
 
   @Post('users')
   @Roles('admin', 'regional_manager')
+  @ApiCreatedResponse({ type: UserResponse })
   createUser(@Ctx() ctx: RequestContext, @Body() dto: CreateUserDto): Promise<UserView> {
     return this.staff.createUser(ctx, dto);
   }
 
+  @Get('users')
+  @Roles('admin', 'regional_manager')
+  @ApiOkResponse({ type: UserPage })
+  listUsers(@Ctx() ctx: RequestContext, @Query() q: UserQueryDto): Promise<Page<UserView>> {
+    return this.staff.listUsers(ctx, q);
+  }
+
+  @Post('users/:id/password-reset')
+  @Roles('admin', 'regional_manager')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TemporaryPasswordView })
+  resetPassword(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+  ): Promise<{ temporaryPassword: string }> {
+    return this.staff.resetPassword(ctx, id);
+  }
+
   @Patch('users/:id')
   @Roles('admin', 'regional_manager')
+  @ApiOkResponse({ type: UserResponse })
   updateUser(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,

@@ -1,4 +1,5 @@
 import i18next from 'i18next';
+import { localizeFieldError, localizeProblem } from '../lib/problem-i18n';
 
 /** An API answer in application/problem+json (RFC 9457), as the API's one filter writes it. */
 export interface ProblemBody {
@@ -6,7 +7,8 @@ export interface ProblemBody {
   title?: string;
   status?: number;
   detail?: string;
-  errors?: { field: string; message: string }[];
+  code?: string;
+  errors?: { field: string; message: string; code?: string }[];
   [extra: string]: unknown;
 }
 
@@ -29,19 +31,25 @@ export class ApiProblem extends Error {
     super(body.detail ?? body.title ?? `HTTP ${status}`);
   }
 
+  /** The problem's stable code (problem+json `code`), e.g. `out_of_stock`. */
+  get code(): string | undefined {
+    return this.body.code;
+  }
+
+  /** The title in the reader's language (by code), else the server's. */
   get title(): string {
-    return this.body.title ?? `HTTP ${this.status}`;
+    return localizeProblem(this.body, i18next.t.bind(i18next), `HTTP ${this.status}`).title;
   }
 
   get detail(): string | undefined {
-    return this.body.detail;
+    return localizeProblem(this.body, i18next.t.bind(i18next), `HTTP ${this.status}`).detail;
   }
 
   /** The fields the problem names, with their messages, as form field names. */
   fieldErrors(): { name: FieldPath; errors: string[] }[] {
     const byField = new Map<string, string[]>();
     for (const e of this.body.errors ?? []) {
-      byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
+      byField.set(e.field, [...(byField.get(e.field) ?? []), localizeFieldError(e, i18next.t.bind(i18next))]);
     }
     return [...byField].map(([field, errors]) => ({ name: fieldPath(field), errors }));
   }

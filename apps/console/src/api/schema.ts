@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes the caller's password (10 tries per 15 minutes per account); every token of the account, this one included, stops working: sign in again. Wrong current password → 422 current_password_wrong */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/me": {
         parameters: {
             query?: never;
@@ -65,6 +82,40 @@ export interface paths {
         get: operations["AuthController_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log of staff changes, newest first: who, what, before → after, when. A regional manager sees the rows of their region. */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/queue-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Opens the queue dashboard at /admin/queues for 15 minutes (an HttpOnly cookie) */
+        post: operations["QueueSessionController_open"];
         delete?: never;
         options?: never;
         head?: never;
@@ -87,6 +138,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["NetworkController_updateRegion"];
+        trace?: never;
+    };
     "/api/campuses": {
         parameters: {
             query?: never;
@@ -103,6 +170,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campuses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["NetworkController_updateCampus"];
+        trace?: never;
+    };
     "/api/pickup-points": {
         parameters: {
             query?: never;
@@ -117,6 +200,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/pickup-points/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["NetworkController_updatePickupPoint"];
         trace?: never;
     };
     "/api/lockers": {
@@ -158,9 +257,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["StaffController_listUsers"];
         put?: never;
         post: operations["StaffController_createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StaffController_resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -245,6 +360,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["ProductsController_update"];
+        trace?: never;
+    };
+    "/api/products/{sku}/stock-movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stock ledger of a product, newest first: initial stock, adjustments, units delivered (consumed) and returned (restocked). Reservations are not movements. */
+        get: operations["ProductsController_movements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/products/{sku}/stock-adjustments": {
@@ -366,6 +498,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The outbound message log, newest first; filters to (recipient), type (template), status, from/until */
         get: operations["NotificationsController_list"];
         put?: never;
         post?: never;
@@ -1132,6 +1265,8 @@ export interface components {
             role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
             username: string;
             displayName: string | null;
+            /** @description true after a password reset: change it (POST /api/auth/password) first */
+            mustChangePassword: boolean;
         };
         StaffSessionView: {
             /** @description send as `Authorization: Bearer <token>` */
@@ -1167,6 +1302,11 @@ export interface components {
             accessToken: string;
             customer: components["schemas"]["SessionCustomerView"];
         };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /** @description at least 10 characters, not a common password, not the username, not the current one */
+            newPassword: string;
+        };
         PrincipalView: {
             /** @enum {string} */
             kind: "user" | "customer" | "system" | "anonymous";
@@ -1184,6 +1324,41 @@ export interface components {
             pickupPointId: string | null;
             /** Format: uuid */
             agentId: string | null;
+            mustChangePassword?: boolean;
+        };
+        AuditActorView: {
+            /** Format: uuid */
+            id: string | null;
+            role: string | null;
+            username: string | null;
+        };
+        AuditRecordResponse: {
+            /** @description increasing with time */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["AuditActorView"];
+            /** @example product.update */
+            action: string;
+            /** @example product */
+            entityType: string;
+            entityId: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** @description the fields that changed, as they were (null for a creation) */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the fields that changed, as they became */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            requestId: string | null;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditRecordResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
         CreateRegionDto: {
             /** @example BJ */
@@ -1198,6 +1373,10 @@ export interface components {
             name: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdateRegionDto: {
+            /** @example Beijing */
+            name: string;
         };
         CreateCampusDto: {
             /** @example PKU */
@@ -1216,6 +1395,10 @@ export interface components {
             regionId: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdateCampusDto: {
+            /** @example Peking University */
+            name: string;
         };
         CreatePickupPointDto: {
             /** @example PKU-DORM3 */
@@ -1236,6 +1419,12 @@ export interface components {
             address: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdatePickupPointDto: {
+            /** @example Dorm 3 lobby */
+            name?: string;
+            /** @description an empty string clears it */
+            address?: string;
         };
         CompartmentCountsDto: {
             S?: number;
@@ -1268,7 +1457,7 @@ export interface components {
         CreateUserDto: {
             /** @example cc.wang */
             username: string;
-            /** @description at least 8 characters */
+            /** @description at least 10 characters, not a common password, not the username */
             password: string;
             /** @enum {string} */
             role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
@@ -1294,22 +1483,6 @@ export interface components {
              */
             phone?: string;
         };
-        UpdateUserDto: {
-            /** @description false: the account can no longer sign in and its tokens stop working */
-            active: boolean;
-        };
-        CreateAgentDto: {
-            /** @example agent.li */
-            username: string;
-            /** @description at least 8 characters */
-            password: string;
-            /** @example Li Lei */
-            displayName: string;
-            /** @example +8613800138000 */
-            phone: string;
-            /** Format: uuid */
-            campusId: string;
-        };
         AgentResponse: {
             /** Format: uuid */
             id: string;
@@ -1327,6 +1500,52 @@ export interface components {
             status: "active" | "suspended";
             /** Format: date-time */
             createdAt: string;
+        };
+        UserResponse: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            /** @enum {string} */
+            role: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
+            displayName: string | null;
+            phone: string | null;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            /** Format: uuid */
+            pickupPointId: string | null;
+            active: boolean;
+            /** @description a reset is pending: the account must change its password at its next sign-in */
+            mustChangePassword: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            agent?: components["schemas"]["AgentResponse"];
+        };
+        UserPage: {
+            items: components["schemas"]["UserResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        TemporaryPasswordView: {
+            /** @description shown once; the account must change it at its next sign-in */
+            temporaryPassword: string;
+        };
+        UpdateUserDto: {
+            /** @description false: the account can no longer sign in and its tokens stop working */
+            active: boolean;
+        };
+        CreateAgentDto: {
+            /** @example agent.li */
+            username: string;
+            /** @description at least 8 characters */
+            password: string;
+            /** @example Li Lei */
+            displayName: string;
+            /** @example +8613800138000 */
+            phone: string;
+            /** Format: uuid */
+            campusId: string;
         };
         UpdateAgentDto: {
             /** @enum {string} */
@@ -1389,6 +1608,25 @@ export interface components {
         };
         ProductPage: {
             items: components["schemas"]["ProductResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        StockMovementResponse: {
+            id: string;
+            /** @enum {string} */
+            kind: "initial" | "adjustment" | "consumed" | "restocked";
+            /** @description units added to (+) or taken from (−) on hand */
+            onHandDelta: number;
+            reason: string;
+            /** Format: uuid */
+            orderId: string | null;
+            /** Format: uuid */
+            actorId: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        StockMovementPage: {
+            items: components["schemas"]["StockMovementResponse"][];
             /** @description null on the last page */
             nextCursor: string | null;
         };
@@ -1576,6 +1814,33 @@ export interface components {
         ReasonDto: {
             /** @example customer changed their mind */
             reason: string;
+        };
+        NotificationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example +8613800138000 */
+            to: string;
+            /** @example order_placed */
+            template: string;
+            language: string;
+            body: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "suppressed";
+            transport: string | null;
+            providerId: string | null;
+            error: string | null;
+            attempts: number;
+            /** Format: uuid */
+            orderId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        NotificationPage: {
+            items: components["schemas"]["NotificationResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
         PaymentNoticeDto: {
             /** Format: uuid */
@@ -2498,6 +2763,27 @@ export interface operations {
             };
         };
     };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuthController_me: {
         parameters: {
             query?: never;
@@ -2514,6 +2800,58 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PrincipalView"];
                 };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description user, product, region, settlement, … */
+                entityType?: string;
+                /** @description the id (or SKU) of the thing changed */
+                entityId?: string;
+                /** @description who made the change */
+                actorId?: string;
+                /** @description e.g. product.update, user.password_reset */
+                action?: string;
+                /** @description from this instant (inclusive), ISO 8601 */
+                from?: string;
+                /** @description until this instant (exclusive), ISO 8601 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+        };
+    };
+    QueueSessionController_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2550,6 +2888,31 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionView"];
+                };
+            };
+        };
+    };
+    NetworkController_updateRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegionDto"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2603,6 +2966,31 @@ export interface operations {
             };
         };
     };
+    NetworkController_updateCampus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCampusDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampusView"];
+                };
+            };
+        };
+    };
     NetworkController_listPickupPoints: {
         parameters: {
             query?: {
@@ -2638,6 +3026,31 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupPointView"];
+                };
+            };
+        };
+    };
+    NetworkController_updatePickupPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePickupPointDto"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2708,6 +3121,33 @@ export interface operations {
             };
         };
     };
+    StaffController_listUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                role?: "admin" | "regional_manager" | "call_center" | "agent" | "pickup_staff";
+                active?: boolean;
+                /** @description matches username or display name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+        };
+    };
     StaffController_createUser: {
         parameters: {
             query?: never;
@@ -2725,7 +3165,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    StaffController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemporaryPasswordView"];
+                };
             };
         };
     };
@@ -2748,7 +3211,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
         };
     };
@@ -2937,6 +3402,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductResponse"];
+                };
+            };
+        };
+    };
+    ProductsController_movements: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockMovementPage"];
                 };
             };
         };
@@ -3150,11 +3640,16 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                /** @description recipient (E.164), exactly as stored */
+                /** @description recipient, in any common form (compared as E.164) */
                 to?: string;
                 /** @description template name, e.g. otp, order_placed */
                 type?: string;
                 orderId?: string;
+                status?: "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "suppressed";
+                /** @description created at or after this instant, ISO 8601 */
+                from?: string;
+                /** @description created before this instant, ISO 8601 */
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -3166,7 +3661,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
             };
         };
     };

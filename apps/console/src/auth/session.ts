@@ -4,6 +4,10 @@ export interface Session {
   kind: 'user' | 'customer';
   role: string;
   name: string;
+  /** Staff: the sign-in name (to sign in again after a password change). */
+  username?: string;
+  /** Signed in with a temporary password: only the password change screen until it is changed. */
+  mustChangePassword?: boolean;
   agentId?: string | null;
   regionId?: string | null;
   campusId?: string | null;

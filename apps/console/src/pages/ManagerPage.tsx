@@ -124,7 +124,9 @@ function AgentsTable({ agents, onChanged }: { agents: Agent[]; onChanged: (a: Ag
           {
             title: t('manager.agentStatus'),
             dataIndex: 'status',
-            render: (s: string) => <Tag color={s === 'active' ? 'green' : 'red'}>{t(`manager.${s}`)}</Tag>,
+            render: (s: string) => (
+              <Tag color={s === 'active' ? '#237804' : '#a8071a'}>{t(`manager.${s}`)}</Tag>
+            ),
           },
           {
             title: t('common.actions'),

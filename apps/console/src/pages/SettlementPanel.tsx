@@ -14,7 +14,8 @@ type Settlement = Schemas['SettlementResponse'];
 type Statement = Schemas['StatementResponse'];
 type Lines = Schemas['StatementLinesResponse'];
 
-const STATUS_COLOURS: Record<string, string> = { draft: 'gold', approved: 'blue', paid: 'green' };
+// Solid dark colours: white text on them meets WCAG AA.
+const STATUS_COLOURS: Record<string, string> = { draft: '#ad4e00', approved: '#0958d9', paid: '#237804' };
 
 function StatementLines({ settlementId, agentId }: { settlementId: string; agentId: string }) {
   const { t } = useTranslation();

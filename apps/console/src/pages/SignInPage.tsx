@@ -11,7 +11,7 @@ import { useProblemForm } from '../components/useProblemForm';
 import { normalizePhone } from '../lib/phone';
 
 /** Reads the caller's scope (agent id, region, pickup point) once the token is known. */
-async function startSession(base: Session): Promise<Session> {
+export async function startSession(base: Session): Promise<Session> {
   writeSession(base);
   const me = await ok(api.GET('/api/auth/me'));
   const session: Session = {
@@ -46,8 +46,10 @@ function StaffSignIn() {
             kind: 'user',
             role: res.user.role,
             name: res.user.displayName ?? res.user.username,
+            username: res.user.username,
+            mustChangePassword: res.user.mustChangePassword,
           });
-          navigate(homeOf(s.role), { replace: true });
+          navigate(s.mustChangePassword ? '/change-password' : homeOf(s.role), { replace: true });
         } catch (err) {
           clearSession();
           showProblem(err);

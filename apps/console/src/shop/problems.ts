@@ -22,7 +22,7 @@ export function problemText(err: unknown, t: TFunction, facts: Record<string, un
         : undefined;
     return t(key, { ...p.body, ...facts, status });
   }
-  return p.detail ?? p.title;
+  return p.detail || p.title;
 }
 
 /** Problems that belong to one field of a form although the API does not name it. */

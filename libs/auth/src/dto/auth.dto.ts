@@ -36,3 +36,20 @@ export class OtpVerifyDto {
   @Matches(/^\d{6}$/, { message: 'must be the 6-digit code from the text' })
   code: string;
 }
+
+export class ChangePasswordDto {
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  currentPassword: string;
+
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 200,
+    description: 'at least 10 characters, not a common password, not the username, not the current one',
+  })
+  @IsString()
+  @MaxLength(200)
+  newPassword: string;
+}

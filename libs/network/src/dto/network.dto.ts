@@ -37,6 +37,25 @@ export class CreatePickupPointDto {
   address?: string;
 }
 
+/** Codes never change (texts and SMS commands quote them); names do. */
+export class UpdateRegionDto {
+  @IsText({ max: 100, example: 'Beijing' })
+  name: string;
+}
+
+export class UpdateCampusDto {
+  @IsText({ max: 100, example: 'Peking University' })
+  name: string;
+}
+
+export class UpdatePickupPointDto {
+  @IsText({ max: 100, optional: true, example: 'Dorm 3 lobby' })
+  name?: string;
+
+  @IsText({ max: 300, optional: true, description: 'an empty string clears it', min: 0 })
+  address?: string;
+}
+
 export class CompartmentCountsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 200 })
   @IsOptional()
