@@ -137,7 +137,9 @@ describe('Shop: public catalogue, address book and shop orders (e2e)', () => {
       expect(unknown.body.code).toBe('not_found');
       const bad = await pub('/api/shop/products?campusId=PKU');
       expect(bad.status).toBe(400);
-      expect(bad.body.errors).toEqual([{ field: 'campusId', message: expect.any(String) }]);
+      expect(bad.body.errors).toEqual([
+        expect.objectContaining({ field: 'campusId', message: expect.any(String) }),
+      ]);
     });
 
     it('answers bad query input with 400 problem+json naming the field, never a 500', async () => {
@@ -278,7 +280,9 @@ describe('Shop: public catalogue, address book and shop orders (e2e)', () => {
         .set(auth(c.token))
         .send({ building: null });
       expect(cleared.status).toBe(400);
-      expect(cleared.body.errors).toEqual([{ field: 'building', message: 'cannot be cleared' }]);
+      expect(cleared.body.errors).toEqual([
+        expect.objectContaining({ field: 'building', message: 'cannot be cleared' }),
+      ]);
     });
 
     it('keeps at most 10 per customer, also when saves race', async () => {
@@ -364,7 +368,9 @@ describe('Shop: public catalogue, address book and shop orders (e2e)', () => {
       expect(theirs.body.code).toBe('not_found');
       const mixed = await place(a.token, delivery({ addressId: saved.body.id, address: 'Room 1' }));
       expect(mixed.status).toBe(400);
-      expect(mixed.body.errors).toEqual([{ field: 'fulfillment.address', message: expect.any(String) }]);
+      expect(mixed.body.errors).toEqual([
+        expect.objectContaining({ field: 'fulfillment.address', message: expect.any(String) }),
+      ]);
       const locker = await place(
         a.token,
         lockerOrder({
@@ -373,7 +379,7 @@ describe('Shop: public catalogue, address book and shop orders (e2e)', () => {
       );
       expect(locker.status).toBe(400);
       expect(locker.body.errors).toEqual([
-        { field: 'fulfillment.addressId', message: 'is only for delivery' },
+        expect.objectContaining({ field: 'fulfillment.addressId', message: 'is only for delivery' }),
       ]);
       // Staff have no address book: a customer's address id is as unknown to them as any other.
       const staff = await place(w.tokens.callCenter, {
