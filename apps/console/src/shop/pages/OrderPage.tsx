@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Dialog, DotLoading, Toast } from 'antd-mobile';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,9 +7,11 @@ import { api, ok } from '../../api/client';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { isLive, keys, useOrder, useOrderEvents, usePickupPoints, type Order, type OrderEvent } from '../api';
+import { PayPanel } from '../components/PayPanel';
 import { ProblemLine } from '../components/ProblemLine';
 import { SignInForm } from '../components/SignInForm';
 import { useBuyAgain } from '../components/useBuyAgain';
+import { syncPayment, usePayments, type PaymentMethodName } from '../payments';
 import { useCustomer } from '../store';
 
 /** Statuses from which the customer may still cancel (the API refuses once it is on its way). */
@@ -85,10 +87,38 @@ function OrderDetail() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const navigate = useNavigate();
-  const { state } = useLocation() as { state: { placed?: boolean } | null };
+  const { state, search } = useLocation() as {
+    state: { placed?: boolean; pay?: PaymentMethodName | null } | null;
+    search: string;
+  };
   const queryClient = useQueryClient();
   const order = useOrder(id, true);
   const o = order.data;
+  const payments = usePayments(id, o?.status, Boolean(o));
+  const refunds = payments.data?.refunds ?? [];
+  // Back from Alipay: the API asks Alipay about the order's open attempts at once (a paid one
+  // confirms the order), so the status shown is never "unpaid" for money that was paid.
+  const fromAlipay = new URLSearchParams(search).get('from') === 'alipay';
+  const sync = useMutation({
+    mutationFn: () => syncPayment(id),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: keys.order(id) });
+      navigate(`/shop/orders/${id}`, { replace: true });
+    },
+  });
+  // Straight after checkout with Alipay the cashier opens once; the history entry forgets it, so
+  // coming back to this page (browser back from the cashier) does not open it again.
+  const [autoPay] = useState(() => state?.pay ?? null);
+  useEffect(() => {
+    if (state?.pay) navigate(`/shop/orders/${id}`, { replace: true, state: { placed: true } });
+  }, [state, id, navigate]);
+  const synced = useRef(false);
+  useEffect(() => {
+    if (fromAlipay && !synced.current) {
+      synced.current = true;
+      sync.mutate();
+    }
+  }, [fromAlipay, sync]);
   const events = useOrderEvents(id, o?.status, Boolean(o));
   const points = usePickupPoints(o?.fulfillment.pickupPointId ? o.campusId : undefined);
   const point = points.data?.items.find((p) => p.id === o?.fulfillment.pickupPointId);
@@ -131,7 +161,16 @@ function OrderDetail() {
                 </span>
               )}
             </p>
+            {sync.isPending && (
+              <p className="shop-notice" role="status">
+                {t('shop.order.checkingPayment')}
+              </p>
+            )}
+            <ProblemLine error={sync.error} />
             <PaymentDeadline order={o} />
+            {o.status === 'pending_payment' && o.paymentMethod === 'online' && !sync.isPending && (
+              <PayPanel order={o} autoStart={autoPay} />
+            )}
             <p className="shop-muted">{t('shop.order.placedAt', { at: formatTime(o.createdAt) })}</p>
           </>
         )}
@@ -194,6 +233,22 @@ function OrderDetail() {
             </div>
             <ProblemLine error={cancel.error ?? buyAgain.error} />
           </section>
+          {refunds.length > 0 && (
+            <section className="shop-section" aria-labelledby="refunds-title" data-testid="refunds">
+              <h2 id="refunds-title">{t('shop.order.refunds')}</h2>
+              <ul className="shop-orders" style={{ margin: 0 }}>
+                {refunds.map((r) => (
+                  <li key={r.id} className="shop-line" style={{ padding: '6px 0' }}>
+                    <span className="shop-line-name">
+                      {t(`shop.order.refund.${r.status}`, { defaultValue: r.status })}
+                      <span className="shop-muted"> · {formatTime(r.createdAt)}</span>
+                    </span>
+                    <span>{formatCents(r.amountCents)}</span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           <section className="shop-section" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t('shop.order.timeline')}</h2>
             {events.data && <Timeline events={events.data} />}
