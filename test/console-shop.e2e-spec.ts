@@ -262,9 +262,13 @@ describe('Shop in a browser (e2e)', () => {
     await signIn(page, '+8613800138113', '13800138113');
     await page.getByRole('radio', { name: new RegExp(zh.checkout.counter) }).click();
     await page.getByTestId(`point-${w.shopA1.code}`).click();
-    await page.getByTestId('place-order').click();
+    // A double tap places one order (one Idempotency-Key per attempt, the second tap shares it).
+    await page.getByTestId('place-order').dblclick();
     const number = (await page.getByTestId('order-number').innerText()).trim();
-    const [order] = await ordersOf('+8613800138113');
+    await page.waitForTimeout(500); // let a second request, if any, land before counting
+    const orders = await ordersOf('+8613800138113');
+    expect(orders).toHaveLength(1);
+    const [order] = orders;
     expect(order).toMatchObject({
       number,
       agentId: w.agentA1.id,
@@ -288,6 +292,13 @@ describe('Shop in a browser (e2e)', () => {
     await expect(lamp.innerText()).resolves.toContain(fill(zh.catalogue.available, { count: 3 }));
     await shot(page, 'shop-desktop');
     await expectAccessible(page);
+
+    // English on request; the choice is remembered.
+    await page.getByRole('button', { name: /EN$/ }).click();
+    await page.getByRole('heading', { name: bundle.en.shop.title }).waitFor();
+    await page.getByTestId('cart-panel').getByRole('heading', { name: bundle.en.shop.cart.title }).waitFor();
+    await page.getByRole('button', { name: /中文$/ }).click();
+    await page.getByRole('heading', { name: zh.title }).waitFor();
 
     await page.getByTestId('cart-panel').getByRole('button', { name: zh.cart.checkout }).click();
     await signIn(page, '+8613800138114', '+86 138 0013 8114');
