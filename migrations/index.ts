@@ -8,6 +8,7 @@ import { Reports1764600000000 } from './1764600000000-reports';
 import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 import { Audit1764800000000 } from './1764800000000-audit';
 import { ShopAddresses1765100000000 } from './1765100000000-shop-addresses';
+import { Desks1765200000000 } from './1765200000000-desks';
 import { AdminConsole1765300000000 } from './1765300000000-admin-console';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
@@ -22,5 +23,6 @@ export const ALL_MIGRATIONS = [
   StockShortfall1764700000000,
   Audit1764800000000,
   ShopAddresses1765100000000,
+  Desks1765200000000,
   AdminConsole1765300000000,
 ];

@@ -3,10 +3,17 @@ import { AgentReportService } from './agent-report.service';
 import { ChannelReportService } from './channel-report.service';
 import { CustomerReportService } from './customer-report.service';
 import { ReportScopeResolver } from './report-scope';
+import { SalesFootprintService } from './sales-footprint.service';
 
 /** Read-only reporting over the other contexts' tables; imports no other context (DESIGN.md §3). */
 @Module({
-  providers: [ReportScopeResolver, ChannelReportService, AgentReportService, CustomerReportService],
-  exports: [ChannelReportService, AgentReportService, CustomerReportService],
+  providers: [
+    ReportScopeResolver,
+    ChannelReportService,
+    AgentReportService,
+    CustomerReportService,
+    SalesFootprintService,
+  ],
+  exports: [ChannelReportService, AgentReportService, CustomerReportService, SalesFootprintService],
 })
 export class ReportsModule {}

@@ -148,6 +148,11 @@ export default function ShopApp() {
   }, [navigate, t]);
 
   useEffect(() => {
+    document.documentElement.classList.add('shop-page');
+    return () => document.documentElement.classList.remove('shop-page');
+  }, []);
+
+  useEffect(() => {
     document.documentElement.lang = i18n.language === 'en' ? 'en' : 'zh-CN';
     document.title = t('shop.title');
   }, [i18n.language, t]);
