@@ -290,6 +290,8 @@ describe('Shop in a browser (e2e)', () => {
     // The cart column beside the catalogue.
     await expect(page.getByTestId('cart-panel').innerText()).resolves.toContain('¥264.00');
     await expect(lamp.innerText()).resolves.toContain(fill(zh.catalogue.available, { count: 3 }));
+    await page.getByRole('searchbox').fill('');
+    await page.getByTestId(`product-${w.skus.usb}`).waitFor();
     await shot(page, 'shop-desktop');
     await expectAccessible(page);
 
