@@ -21,6 +21,7 @@ import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
 import { BaselineResult, runBaseline } from './baseline';
 import { printReportsTable, ReportsBenchResult, runReportsBench } from './reports';
+import { AlipayNoticeBenchResult, runAlipayNoticeBench } from './alipay-notify';
 import { runSmsBench, SmsBenchResult } from './sms';
 import { printShopBench, runShopBench } from './shop-catalogue';
 import { runSettlementBench, SettlementBenchResult } from './settlement';
@@ -371,6 +372,8 @@ async function main(): Promise<void> {
       concurrency: smsConcurrency,
       seconds: DURATION,
     });
+    log('alipay notices: signed notices, each confirming its own payment attempt (own database and API)');
+    const alipayNotify: AlipayNoticeBenchResult = await runAlipayNoticeBench({ baseUrl, smoke: SMOKE, log });
     log('settlement: 1,000 agents with 100,000 ledger entries, in a database of its own');
     const settlement = await runSettlementBench({ baseUrl, smoke: SMOKE, log });
     const shopCampus = { id: campus.id, name: 'Bench U' };
@@ -406,6 +409,7 @@ async function main(): Promise<void> {
       baseline,
       intake,
       sms,
+      alipayNotify,
       settlement,
       shop,
       ratio: intake.map((r, i) => ({
@@ -430,6 +434,7 @@ async function main(): Promise<void> {
     const failed =
       intake.some((r) => r.errors > 0 || r.non2xx > 0) ||
       sms.errors > 0 ||
+      alipayNotify.errors > 0 ||
       shop.catalogue.some((c) => c.errors + c.non2xx > 0);
     if (failed) {
       log('errors during intake: see the table');

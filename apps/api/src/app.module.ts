@@ -15,6 +15,7 @@ import { IntakeModule } from '@campus/intake';
 import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
+import { PaymentsModule } from '@campus/payments';
 import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
@@ -41,7 +42,9 @@ import { AlertsController } from './notifications/alerts.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrderTimelineService } from './orders/order-timeline.service';
 import { OrdersController } from './orders/orders.controller';
+import { OrderPaymentsController } from './payments/order-payments.controller';
 import { PaymentsController } from './payments/payments.controller';
+import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
@@ -89,6 +92,7 @@ export class AppModule {
         TasksModule,
         ReportsModule,
         CommissionsModule,
+        PaymentsModule,
       ],
       controllers: [
         AuthController,
@@ -100,6 +104,8 @@ export class AppModule {
         OrdersController,
         NotificationsController,
         PaymentsController,
+        OrderPaymentsController,
+        RefundsController,
         TwilioStatusController,
         DeliveriesController,
         LockersController,

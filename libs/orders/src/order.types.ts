@@ -71,11 +71,6 @@ export interface OrderView {
   createdById: string;
   createdAt: Date;
   updatedAt: Date;
-  /**
-   * While the order awaits online payment: when it is cancelled if still unpaid (createdAt +
-   * PAYMENT_WINDOW_MINUTES, the instant its expiry timer was set for); null otherwise.
-   */
-  paymentDueAt: Date | null;
   paidAt: Date | null;
   assignedAt: Date | null;
   dispatchedAt: Date | null;
@@ -83,6 +78,8 @@ export interface OrderView {
   completedAt: Date | null;
   cancelledAt: Date | null;
   returnedAt: Date | null;
+  /** When an unpaid online order is cancelled unless paid (null once paid, or for other orders). */
+  paymentDueAt: Date | null;
 }
 
 export interface OrderEventView {

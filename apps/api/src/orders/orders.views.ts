@@ -68,13 +68,6 @@ export class OrderResponse implements OrderView {
   @Id() createdById: string;
   @Time() createdAt: Date;
   @Time() updatedAt: Date;
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description: 'while awaiting online payment: when the order is cancelled if still unpaid; else null',
-  })
-  paymentDueAt: Date | null;
   @NullableTime() paidAt: Date | null;
   @NullableTime() assignedAt: Date | null;
   @NullableTime() dispatchedAt: Date | null;
@@ -82,6 +75,13 @@ export class OrderResponse implements OrderView {
   @NullableTime() completedAt: Date | null;
   @NullableTime() cancelledAt: Date | null;
   @NullableTime() returnedAt: Date | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'an unpaid online order is cancelled at this time unless paid (null otherwise)',
+  })
+  paymentDueAt: Date | null;
 }
 
 export class OrderPage implements Page<OrderResponse> {
