@@ -1,14 +1,26 @@
 import { existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { Fixtures, TestApp, World } from '@campus/testing';
 import { bundle } from '../apps/console/src/locales/areas/shop';
 import { zhCN } from '../apps/console/src/locales/zh-CN';
 import { auth, startApp } from './support/app';
 import { seriousA11yViolations } from './support/axe';
-import { ensureConsoleBuilt, launchChromium, listen, newPage, screenshot } from './support/console-browser';
+import { ensureConsoleBuilt, launchChromium, newPage, screenshot } from './support/console-browser';
+import { FakeAlipay, startFakeAlipay } from './support/fake-alipay';
 
 const zh = bundle['zh-CN'].shop;
 const statuses = zhCN.order.statuses;
+/** A free local port, so PUBLIC_BASE_URL (Alipay's return URLs must be on it) can name it before boot. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
 const fill = (s: string, values: Record<string, string | number>) =>
   s.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
 
@@ -39,11 +51,22 @@ describe('Shop in a browser (e2e)', () => {
   let base: string;
   let browser: Browser;
   let deskSku: string;
+  let alipay: FakeAlipay;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    ({ app, fx } = await startApp());
-    base = await listen(app);
+    // Alipay is on (the fake gateway of test/support): checkout offers it beside cash on delivery.
+    // Its notices reach the app through supertest; the shop's return URL is on PUBLIC_BASE_URL.
+    alipay = await startFakeAlipay({
+      deliver: async (url, form) => {
+        const res = await app.http().post(url.pathname).type('form').send(form);
+        return { status: res.status, text: res.text };
+      },
+    });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    ({ app, fx } = await startApp({ env: { ...alipay.env, PUBLIC_BASE_URL: base } }));
+    await app.api.listen(port, '127.0.0.1');
     w = await fx.world();
     deskSku = await fx.product(`DESK-${w.suffix}`, { name: 'Desk lamp', priceCents: 8800, stock: 3 });
     browser = await launchChromium();
@@ -51,6 +74,7 @@ describe('Shop in a browser (e2e)', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await alipay?.close();
   });
 
   const phone = (b: Browser) =>
@@ -341,8 +365,105 @@ describe('Shop in a browser (e2e)', () => {
     await page.context().close();
   });
 
+  /** Cart with one product, checkout signed in, a locker at pointA1, Alipay chosen, order placed. */
+  async function placeWithAlipay(
+    page: Page,
+    phoneNumber: string,
+    product: string,
+    again = false,
+  ): Promise<void> {
+    await page.goto(`${base}/shop`);
+    if (again) await page.getByTestId('products').locator('li').first().waitFor();
+    else await chooseCampus(page);
+    await addButton(page, product).click();
+    await page.goto(`${base}/shop/checkout`);
+    if (!again) await signIn(page, phoneNumber, phoneNumber);
+    await page.getByTestId(`point-${w.pointA1.code}`).click();
+    await page.getByTestId('pay-alipay').click();
+    await page.getByTestId('place-order').click();
+    // Straight on to Alipay's cashier (here the fake gateway's page).
+    await page.waitForURL((url) => url.href.startsWith(alipay.url));
+  }
+
+  const payAtCashier = (page: Page) => page.getByRole('button', { name: '确认付款 / Pay' }).click();
+
+  it('pays with Alipay from a phone: WAP cashier, back to the order, confirmed', async () => {
+    const page = await phone(browser);
+    await placeWithAlipay(page, '+8613800138116', `Product ${w.skus.usb}`);
+    const [placed] = await ordersOf('+8613800138116');
+    expect(placed).toMatchObject({ status: 'pending_payment', paymentMethod: 'online', channel: 'wap' });
+    const trade = [...alipay.trades.values()].find((t) => t.returnUrl?.includes(placed.id))!;
+    expect(trade).toMatchObject({ method: 'alipay.trade.wap.pay', totalAmount: '39.00' });
+    expect(trade.returnUrl).toMatch(new RegExp(`^${base}/shop/orders/${placed.id}\\?from=alipay`));
+
+    // The cashier sends the signed notice and the browser back to the shop, which asks the API to
+    // check with Alipay: the order is confirmed, never shown unpaid.
+    await payAtCashier(page);
+    await page.waitForURL(new RegExp(`/shop/orders/${placed.id}$`));
+    await page.locator('[data-testid="order-status"][data-status="confirmed"]').waitFor();
+    await page.getByTestId('timeline').getByText(zh.order.events.pay).waitFor();
+    await expect(page.getByTestId('pay-panel').count()).resolves.toBe(0);
+    await shot(page, 'shop-paid');
+    await expectAccessible(page);
+    const [paid] = await ordersOf('+8613800138116');
+    expect(paid).toMatchObject({ id: placed.id, status: 'confirmed', paymentMethod: 'online' });
+    await page.context().close();
+  });
+
+  it('an unpaid order: the time left, pay now, or cash on delivery instead', async () => {
+    const page = await phone(browser);
+    await placeWithAlipay(page, '+8613800138117', `Product ${w.skus.pen}`);
+    // Back from the cashier without paying: the order waits for payment, with its deadline.
+    await page.goBack();
+    const [first] = await ordersOf('+8613800138117');
+    await page.waitForURL(new RegExp(`/shop/orders/${first.id}$`));
+    await page.locator('[data-testid="order-status"][data-status="pending_payment"]').waitFor();
+    await expect(page.getByTestId('payment-deadline').innerText()).resolves.toMatch(
+      new RegExp(fill(zh.order.payBy, { left: '(2[0-9]|30|1[0-9]):[0-5][0-9]' })),
+    );
+    await shot(page, 'shop-pay-now');
+    await expectAccessible(page);
+    await page.getByTestId('pay-now').click();
+    await page.waitForURL((url) => url.href.startsWith(alipay.url));
+    await payAtCashier(page);
+    await page.locator('[data-testid="order-status"][data-status="confirmed"]').waitFor();
+
+    // Another unpaid order: cash on delivery instead, confirmed at once.
+    await placeWithAlipay(page, '+8613800138117', `Product ${w.skus.pen}`, true);
+    await page.goBack();
+    const second = (await ordersOf('+8613800138117')).find((o) => o.id !== first.id)!;
+    await page.waitForURL(new RegExp(`/shop/orders/${second.id}$`));
+    await page.getByTestId('choose-cod').click();
+    await page.locator('[data-testid="order-status"][data-status="confirmed"]').waitFor();
+    const cod = await app.http().get(`/api/orders/${second.id}`).set(auth(w.tokens.callCenter));
+    expect(cod.body).toMatchObject({ status: 'confirmed', paymentMethod: 'cod', paymentDueAt: null });
+    await page.context().close();
+  });
+
+  it('pays with Alipay from a desktop: the page cashier, channel web', async () => {
+    const page = await newPage(browser);
+    await placeWithAlipay(page, '+8613800138118', `Product ${w.skus.pen}`);
+    const [placed] = await ordersOf('+8613800138118');
+    expect(placed.channel).toBe('web');
+    const trade = [...alipay.trades.values()].find((t) => t.returnUrl?.includes(placed.id))!;
+    expect(trade.method).toBe('alipay.trade.page.pay');
+    await payAtCashier(page);
+    await page.locator('[data-testid="order-status"][data-status="confirmed"]').waitFor();
+    await page.context().close();
+  });
+
   it('left the screenshots for the README', () => {
-    for (const name of ['catalogue', 'product', 'cart', 'checkout', 'order', 'orders', 'desktop']) {
+    for (const name of [
+      'catalogue',
+      'product',
+      'cart',
+      'checkout',
+      'order',
+      'orders',
+      'desktop',
+      'paid',
+      'pay-now',
+    ]) {
       const file = `${__dirname}/../docs/screenshots/shop-${name}.png`;
       expect(existsSync(file) && statSync(file).size > 10_000).toBe(true);
     }
