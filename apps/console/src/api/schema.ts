@@ -4281,7 +4281,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                /** @description recipient, in any common form (compared as E.164) */
+                /** @description recipient: a phone number in any common form (compared as E.164), or a staff inbox such as role:admin */
                 to?: string;
                 /** @description template name, e.g. otp, order_placed */
                 type?: string;
