@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, STAFF_PASSWORD, TestClock } from '@campus/testing';
 import type { Fixtures, TestApp, World } from '@campus/testing';
-import { bundle as attemptsBundle } from '../apps/console/src/locales/areas/attempts';
+import { bundle as attemptsBundle } from '../apps/console/src/locales/areas/desk/attempts';
 import { zhCN as zh } from '../apps/console/src/locales/zh-CN';
 import { auth, startApp } from './support/app';
 import { seriousA11yViolations } from './support/axe';

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, STAFF_PASSWORD } from '@campus/testing';
 import type { Fixtures, TestApp, World } from '@campus/testing';
-import { bundle as approvals } from '../apps/console/src/locales/areas/approvals';
+import { bundle as approvals } from '../apps/console/src/locales/areas/desk/approvals';
 import { zhCN as zh } from '../apps/console/src/locales/zh-CN';
 import { seriousA11yViolations } from './support/axe';
 import { auth, startApp } from './support/app';

@@ -50,6 +50,10 @@ import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
+import { AddressesController } from './shop/addresses.controller';
+import { ShopCatalogueService } from './shop/shop-catalogue.service';
+import { ShopController } from './shop/shop.controller';
+import { ShopThrottlerGuard } from './shop/shop-throttler.guard';
 import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
@@ -116,6 +120,8 @@ export class AppModule {
         CommissionRulesController,
         CommissionsController,
         SettlementsController,
+        ShopController,
+        AddressesController,
       ],
       providers: [
         OtpSignInService,
@@ -124,6 +130,8 @@ export class AppModule {
         AgentCashService,
         OrderTimelineService,
         SignInThrottlerGuard,
+        ShopThrottlerGuard,
+        ShopCatalogueService,
         PasswordChangeThrottlerGuard,
         OrderRateGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -80,6 +80,8 @@ export interface AppConfig {
   orderRatePerMinute: number;
   /** Commission rates and tier bonuses above this (basis points) are for admins only. */
   commissionMaxBps: number;
+  /** Requests per minute one client address may make to the public catalogue (GET /api/shop/...). */
+  shopRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -332,6 +334,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     codConfirmHours: r.int('COD_CONFIRM_HOURS', 24, 1, 30 * 24),
     orderRatePerMinute: r.int('ORDER_RATE_PER_MINUTE', 30, 1, 100_000),
     commissionMaxBps: r.int('COMMISSION_MAX_BPS', 1500, 0, 10_000),
+    shopRateLimitPerMinute: r.int('SHOP_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
   };
   if (r.optional('CODES_SECRET') && config.codesSecret.length < 16) {
     r.problems.push('CODES_SECRET must be at least 16 characters');

@@ -1,4 +1,4 @@
-import { areaBundle } from '../shape';
+import { areaBundle } from '../../shape';
 
 /** COD orders nobody receives (issue 17.4): failed attempts, cancellation, the managers' list. */
 const en = {

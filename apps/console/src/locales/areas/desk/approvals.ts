@@ -1,4 +1,4 @@
-import { areaBundle } from '../shape';
+import { areaBundle } from '../../shape';
 
 /** Four-eyes money approvals (issue 17.6). */
 const en = {
