@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
+import { ephemeralSecrets } from '../scripts/env';
 
 export interface AlipayNoticeBenchResult {
   notices: number;
@@ -87,12 +88,9 @@ export async function runAlipayNoticeBench(opts: {
     DB_POOL_SIZE: '20',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `benchalipay${stamp}`,
-    JWT_SECRET: 'bench-jwt-secret-0123456789',
+    ...ephemeralSecrets(),
     ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'bench-admin-password',
     PUBLIC_BASE_URL: base,
-    TWILIO_AUTH_TOKEN: 'bench-twilio-token',
-    PAYMENT_WEBHOOK_SECRET: 'bench-payment-secret-0123456789',
     DEMO_DATA: 'false',
     LOG_LEVEL: 'warn',
     RATE_LIMITS: 'false',

@@ -57,6 +57,20 @@ describe('SHIPPED_SECRET_VALUES', () => {
     expect(missing).toEqual([]);
   });
 
+  it('code that starts the app in production mode draws its secrets (none is written out)', () => {
+    const offenders: string[] = [];
+    // Specs feed production-mode configs on purpose (to see them refused); running code must not.
+    const running = repositoryFiles().filter(
+      (f) => /\.(ts|js)$/.test(f) && !/\.spec\.ts$/.test(f) && !relative(ROOT, f).startsWith('test/'),
+    );
+    for (const file of running) {
+      const text = readFileSync(file, 'utf8');
+      if (!/NODE_ENV:\s*'production'/.test(text)) continue;
+      for (const { name } of assignedValues(text, file)) offenders.push(`${relative(ROOT, file)}: ${name}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('includes the development defaults and the test values', () => {
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
     const values = assignedValues(example, '.env.example').map((a) => a.value);

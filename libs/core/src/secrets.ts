@@ -25,6 +25,7 @@ export const SHIPPED_SECRET_VALUES: readonly string[] = [
   'admin-password',
   'short',
   'token',
+  'codes-secret-0123456789',
   // docker-compose.yml before it took secrets from the environment only
   'compose-only-jwt-secret-change-me',
   'compose-twilio-auth-token',
