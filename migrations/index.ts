@@ -8,6 +8,7 @@ import { Reports1764600000000 } from './1764600000000-reports';
 import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 import { Audit1764800000000 } from './1764800000000-audit';
 import { AdminConsole1765300000000 } from './1765300000000-admin-console';
+import { Pricing1765700000000 } from './1765700000000-pricing';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   StockShortfall1764700000000,
   Audit1764800000000,
   AdminConsole1765300000000,
+  Pricing1765700000000,
 ];

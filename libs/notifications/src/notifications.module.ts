@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CouponIssuedTextProcessor } from './jobs/coupon-issued-text.processor';
 import { LowStockAlertProcessor } from './jobs/low-stock-alert.processor';
 import { OrderPlacedTextProcessor } from './jobs/order-placed-text.processor';
 import { PaymentReminderTextProcessor } from './jobs/payment-reminder-text.processor';
@@ -36,6 +37,7 @@ export class NotificationsModule {}
     LowStockAlertProcessor,
     SmsPreferenceProcessor,
     PaymentReminderTextProcessor,
+    CouponIssuedTextProcessor,
   ],
 })
 export class NotificationsJobsModule {}

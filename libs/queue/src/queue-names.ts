@@ -34,6 +34,7 @@ export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = 
   // The tasks queue completes the order; the commissions ledger books the install fee.
   'task.completed': [QueueName.Tasks, QueueName.Commissions],
   'cod.collected': [QueueName.Commissions],
+  'coupon.issued': [QueueName.Notifications],
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
