@@ -15,6 +15,7 @@ import { IntakeModule } from '@campus/intake';
 import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
+import { PricingAdminModule } from '@campus/pricing';
 import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
@@ -39,6 +40,8 @@ import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
+import { NetworkPricingPlaces } from './pricing/network-pricing-places';
+import { FlashSalesController, PromotionsController } from './pricing/promotions.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
@@ -82,6 +85,7 @@ export class AppModule {
         TasksModule,
         ReportsModule,
         CommissionsModule,
+        PricingAdminModule.register({ places: NetworkPricingPlaces, imports: [NetworkModule] }),
       ],
       controllers: [
         AuthController,
@@ -103,6 +107,8 @@ export class AppModule {
         CommissionRulesController,
         CommissionsController,
         SettlementsController,
+        PromotionsController,
+        FlashSalesController,
       ],
       providers: [
         OtpSignInService,

@@ -129,7 +129,8 @@ export class FlashSalesService {
     };
     const where = [this.scope(ctx, params)];
     if (q.sku) where.push(`f.sku = ${add(q.sku)}`);
-    if (q.campusId) where.push(`(cardinality(f.campus_ids) = 0 OR ${add(q.campusId)}::uuid = ANY(f.campus_ids))`);
+    if (q.campusId)
+      where.push(`(cardinality(f.campus_ids) = 0 OR ${add(q.campusId)}::uuid = ANY(f.campus_ids))`);
     if (q.status === 'running') where.push(`f.active AND f.starts_at <= now() AND f.ends_at > now()`);
     if (q.status === 'upcoming') where.push(`f.active AND f.starts_at > now()`);
     if (q.status === 'ended') where.push(`(NOT f.active OR f.ends_at <= now())`);
@@ -152,7 +153,8 @@ export class FlashSalesService {
     return this.db.transaction(ctx, async (tx) => {
       const before = await this.get(tx, id);
       const endsAt = dto.endsAt ? new Date(dto.endsAt) : null;
-      if (endsAt && endsAt <= before.startsAt) throw ValidationError.field('endsAt', 'must be after startsAt');
+      if (endsAt && endsAt <= before.startsAt)
+        throw ValidationError.field('endsAt', 'must be after startsAt');
       await this.db.query(
         tx,
         `UPDATE flash_sales SET active = COALESCE($2, active), ends_at = COALESCE($3, ends_at), updated_at = now()

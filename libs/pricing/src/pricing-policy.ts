@@ -106,7 +106,13 @@ export interface PricedOrder {
   /** Each automatic promotion applied (one use each), with the discount it gave. */
   promotions: { promotionId: string; discountCents: number }[];
   flashSales: { flashSaleId: string; sku: string; quantity: number; discountCents: number }[];
-  coupon: { couponId: string; promotionId: string; code: string; agentId: string | null; discountCents: number } | null;
+  coupon: {
+    couponId: string;
+    promotionId: string;
+    code: string;
+    agentId: string | null;
+    discountCents: number;
+  } | null;
   /** Flash sales that were sold out and priced at list price (allowListPrice). */
   listPriceFallbacks: string[];
 }
@@ -119,7 +125,8 @@ export interface PricedOrder {
 export function splitByLargestRemainder(total: number, weights: readonly number[]): number[] {
   if (!Number.isSafeInteger(total) || total < 0) throw new RangeError(`cannot split ${total}`);
   const sum = weights.reduce((s, w) => s + w, 0);
-  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new RangeError('weights must be cents ≥ 0');
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0))
+    throw new RangeError('weights must be cents ≥ 0');
   if (total === 0) return weights.map(() => 0);
   if (sum === 0) throw new RangeError('cannot split over nothing');
   if (total > sum) throw new RangeError(`cannot split ${total} over ${sum}`);
@@ -260,7 +267,9 @@ export function priceOrder(input: PricingInput): PricedOrder {
       amount,
       idx.map((i) => current[i]),
     );
-    idx.forEach((i, k) => give(i, { source: 'promotion', id: save.id, promotionId: save.id, amountCents: shares[k] }));
+    idx.forEach((i, k) =>
+      give(i, { source: 'promotion', id: save.id, promotionId: save.id, amountCents: shares[k] }),
+    );
     count(save.id, amount);
   }
 
@@ -275,20 +284,26 @@ export function priceOrder(input: PricingInput): PricedOrder {
   let coupon: PricedOrder['coupon'] = null;
   if (input.coupon) {
     const c = input.coupon;
-    if (c.usesLeft === 0 || c.customerUsesLeft <= 0 || c.promotionUsesLeft === 0) throw new CouponUsedError(c.code);
+    if (c.usesLeft === 0 || c.customerUsesLeft <= 0 || c.promotionUsesLeft === 0)
+      throw new CouponUsedError(c.code);
     const p = c.promotion;
     const idx = eligible(p);
     const base = baseOf(p);
-    if (idx.length === 0 || base === 0) throw new CouponDoesNotApplyError(c.code, 'applies to nothing in this order');
+    if (idx.length === 0 || base === 0)
+      throw new CouponDoesNotApplyError(c.code, 'applies to nothing in this order');
     let amount: number;
     if (p.kind === 'percent_off') amount = applyBps(base, p.percentBps!);
     else if (p.kind === 'amount_off') amount = Math.min(p.amountCents!, base);
     else if (p.kind === 'spend_and_save') {
       if (base < p.thresholdCents) {
-        throw new CouponDoesNotApplyError(c.code, `needs ${p.thresholdCents} fen of eligible goods, has ${base}`, {
-          thresholdCents: p.thresholdCents,
-          eligibleCents: base,
-        });
+        throw new CouponDoesNotApplyError(
+          c.code,
+          `needs ${p.thresholdCents} fen of eligible goods, has ${base}`,
+          {
+            thresholdCents: p.thresholdCents,
+            eligibleCents: base,
+          },
+        );
       }
       amount = Math.min(p.amountCents!, base);
     } else throw new CouponDoesNotApplyError(c.code, 'is not a discount coupon');

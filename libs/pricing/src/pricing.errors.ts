@@ -8,7 +8,11 @@ function couponField(code: string, rule: string, message: string) {
 /** 409: the code exists but has no use left (in total, for this customer, or on its promotion's budget). */
 export class CouponUsedError extends ConflictError {
   constructor(code: string) {
-    super('coupon_used', `Coupon ${code} has been used up`, couponField(code, 'coupon_used', 'has been used up'));
+    super(
+      'coupon_used',
+      `Coupon ${code} has been used up`,
+      couponField(code, 'coupon_used', 'has been used up'),
+    );
   }
 }
 
@@ -22,17 +26,24 @@ export class CouponInvalidError extends BusinessRuleError {
 /** 422 `coupon_invalid` too: a valid coupon that this order does not qualify for (nothing eligible, threshold). */
 export class CouponDoesNotApplyError extends BusinessRuleError {
   constructor(code: string, why: string, extra: Record<string, unknown> = {}) {
-    super('coupon_invalid', `Coupon ${code} ${why}`, { ...couponField(code, 'coupon_invalid', why), ...extra });
+    super('coupon_invalid', `Coupon ${code} ${why}`, {
+      ...couponField(code, 'coupon_invalid', why),
+      ...extra,
+    });
   }
 }
 
 /** 409: not enough sale stock left (send `allowListPrice: true` to buy at the list price instead). */
 export class FlashSaleSoldOutError extends ConflictError {
   constructor(sku: string, remaining: number) {
-    super('flash_sale_sold_out', `The flash sale of ${sku} is sold out (${remaining} left at the sale price)`, {
-      sku,
-      remaining,
-    });
+    super(
+      'flash_sale_sold_out',
+      `The flash sale of ${sku} is sold out (${remaining} left at the sale price)`,
+      {
+        sku,
+        remaining,
+      },
+    );
   }
 }
 
@@ -61,6 +72,9 @@ export class PromotionNotCouponError extends BusinessRuleError {
 /** 409: a coupon code that already exists. */
 export class CouponCodeTakenError extends ConflictError {
   constructor(code: string) {
-    super('coupon_code_taken', `Coupon code ${code} already exists`, { couponCode: code, errors: [{ field: 'code', message: 'is taken', code: 'coupon_code_taken' }] });
+    super('coupon_code_taken', `Coupon code ${code} already exists`, {
+      couponCode: code,
+      errors: [{ field: 'code', message: 'is taken', code: 'coupon_code_taken' }],
+    });
   }
 }

@@ -157,14 +157,7 @@ export class PricingService {
             LEFT JOIN products g ON g.id = pr.gift_product_id
             LEFT JOIN coupon_customer_uses cu ON cu.coupon_id = c.id AND cu.customer_id = $5::uuid
            WHERE c.code = $6::text) AS coupon`,
-      [
-        skus,
-        req.regionId,
-        req.campusId,
-        req.channel,
-        req.customerId,
-        code,
-      ],
+      [skus, req.regionId, req.campusId, req.channel, req.customerId, code],
       { prepare: 'pricing_quote_v1' },
     );
     const products = new Map<string, QuotedProduct>(

@@ -198,10 +198,13 @@ export class PromotionsService {
       const before = await this.get(tx, id);
       await this.db.query(tx, `SELECT 1 FROM promotions WHERE id = $1 FOR UPDATE`, [id]);
       const endsAt = dto.endsAt ? new Date(dto.endsAt) : null;
-      if (endsAt && endsAt <= before.startsAt) throw ValidationError.field('endsAt', 'must be after startsAt');
-      const [{ uses }] = await this.db.query<{ uses: number }>(tx, `SELECT uses FROM promotions WHERE id = $1`, [
-        id,
-      ]);
+      if (endsAt && endsAt <= before.startsAt)
+        throw ValidationError.field('endsAt', 'must be after startsAt');
+      const [{ uses }] = await this.db.query<{ uses: number }>(
+        tx,
+        `SELECT uses FROM promotions WHERE id = $1`,
+        [id],
+      );
       if (typeof dto.maxUses === 'number' && dto.maxUses < uses) {
         throw new ValidationError([
           { field: 'maxUses', message: `must be at least the ${uses} uses already made`, code: 'min' },
@@ -243,7 +246,8 @@ export class PromotionsService {
     }
     if (dto.agentId) {
       const agentRegion = await this.places.agentRegion(ctx, dto.agentId);
-      if (promotion.regionId && agentRegion !== promotion.regionId) throw new NotFoundError('agent', dto.agentId);
+      if (promotion.regionId && agentRegion !== promotion.regionId)
+        throw new NotFoundError('agent', dto.agentId);
     }
     return this.db.transaction(ctx, async (tx) => {
       const count = dto.code ? 1 : (dto.count ?? 1);
@@ -331,7 +335,12 @@ export class PromotionsService {
   }
 
   /** The coupons of a promotion (optionally one batch), oldest first. */
-  async coupons(ctx: RequestContext, promotionId: string, q: CouponQueryDto, all = false): Promise<Page<CouponView>> {
+  async coupons(
+    ctx: RequestContext,
+    promotionId: string,
+    q: CouponQueryDto,
+    all = false,
+  ): Promise<Page<CouponView>> {
     await this.get(ctx, promotionId);
     const params: unknown[] = [promotionId];
     const where = ['c.promotion_id = $1'];
@@ -464,5 +473,6 @@ function checkKindFields(dto: CreatePromotionDto): void {
     forbid('amountCents');
     if (dto.requiresCoupon) throw ValidationError.field('requiresCoupon', 'a gift applies automatically');
   }
-  if (dto.amountCents !== undefined && dto.amountCents < 1) throw ValidationError.field('amountCents', 'must be at least 1');
+  if (dto.amountCents !== undefined && dto.amountCents < 1)
+    throw ValidationError.field('amountCents', 'must be at least 1');
 }

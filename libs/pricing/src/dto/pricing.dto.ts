@@ -13,12 +13,26 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { CHANNELS, Channel, IsCents, IsCount, IsId, IsOneOf, IsSku, IsText, PageQueryDto, toE164 } from '@campus/core';
+import {
+  CHANNELS,
+  Channel,
+  IsCents,
+  IsCount,
+  IsId,
+  IsOneOf,
+  IsSku,
+  IsText,
+  PageQueryDto,
+  toE164,
+} from '@campus/core';
 import { PROMOTION_KINDS, PromotionKind } from '../pricing-policy';
 
 function IsInstant(description: string, optional = false): PropertyDecorator {
   return (target, key) => {
-    (optional ? ApiPropertyOptional : ApiProperty)({ description, type: String, format: 'date-time' })(target, key);
+    (optional ? ApiPropertyOptional : ApiProperty)({ description, type: String, format: 'date-time' })(
+      target,
+      key,
+    );
     if (optional) IsOptional()(target, key);
     IsDateString({ strict: true }, { message: 'must be an ISO 8601 date-time' })(target, key);
   };
@@ -88,10 +102,16 @@ export class CreatePromotionDto {
   @ApiPropertyOptional({ enum: CHANNELS, isArray: true, description: 'only orders from these channels' })
   @IsOptional()
   @IsArray()
-  @IsIn(CHANNELS as unknown as string[], { each: true, message: `each must be one of: ${CHANNELS.join(', ')}` })
+  @IsIn(CHANNELS as unknown as string[], {
+    each: true,
+    message: `each must be one of: ${CHANNELS.join(', ')}`,
+  })
   channels?: Channel[];
 
-  @ApiPropertyOptional({ description: 'applies only with one of its coupons (not automatically)', default: false })
+  @ApiPropertyOptional({
+    description: 'applies only with one of its coupons (not automatically)',
+    default: false,
+  })
   @IsOptional()
   @IsBoolean()
   requiresCoupon?: boolean;
@@ -115,7 +135,12 @@ export class UpdatePromotionDto {
   @IsInstant('a new end', true)
   endsAt?: string;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, description: 'null removes the budget' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    description: 'null removes the budget',
+  })
   @IsCount({ optional: true, min: 1 })
   maxUses?: number | null;
 
@@ -135,7 +160,10 @@ export class IssueCouponsDto {
   @IsCount({ optional: true, min: 1, max: 10_000, description: 'unique codes to make (default 1)' })
   count?: number;
 
-  @ApiPropertyOptional({ description: 'one shared code (3–32 letters, digits, "_" or "-")', example: 'WELCOME10' })
+  @ApiPropertyOptional({
+    description: 'one shared code (3–32 letters, digits, "_" or "-")',
+    example: 'WELCOME10',
+  })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
   @IsString()
