@@ -563,6 +563,137 @@ describe('Promotions: priced in the order statement (e2e)', () => {
     });
   });
 
+  describe('money after the sale', () => {
+    /** A counter sale handed over at once, then completed by the admin. */
+    const counterSale = async (
+      lines: { sku: string; quantity: number }[],
+      extra: Record<string, unknown> = {},
+    ) => {
+      const o = await ok(
+        order(lines, {
+          paymentMethod: 'counter',
+          fulfillment: { type: 'counter', pickupPointId: w.shopA1.id },
+          agentCode: w.agentA1.referralCode,
+          ...extra,
+        }),
+        w.tokens.pickupA1,
+      );
+      expect(
+        (await app.http().post(`/api/orders/${o.id}/hand-over`).set(auth(w.tokens.pickupA1)).send({})).status,
+      ).toBe(200);
+      expect(
+        (await app.http().post(`/api/orders/${o.id}/complete`).set(auth(w.tokens.admin)).send({})).status,
+      ).toBe(200);
+      return o;
+    };
+
+    it('commission is computed on the paid amount; a free gift line earns nothing', async () => {
+      const a = await sku(10000);
+      const gift = await sku(3000);
+      await fx.post(w.tokens.admin, '/api/commission-rules', { sku: a, rateBps: 1000 });
+      await fx.post(w.tokens.admin, '/api/commission-rules', { sku: gift, rateBps: 1000, fixedCents: 500 });
+      await promotion({ kind: 'percent_off', percentBps: 2000, skus: [a] });
+      await promotion({ kind: 'gift', giftSku: gift, skus: [a] });
+      const o = await counterSale([{ sku: a, quantity: 1 }]);
+      expect(o.lines).toHaveLength(2);
+      expect(o.totalCents).toBe(8000);
+      const entry = await eventually(async () => {
+        const rows = await app.sql<{ amount_cents: string }>(
+          `SELECT amount_cents FROM commission_entries WHERE source_id = $1 AND kind = 'order_commission'`,
+          [o.id],
+        );
+        return rows[0];
+      }, 30_000);
+      // 10% of the 80.00 paid (not of the 100.00 list price); the gift: nothing.
+      expect(Number(entry.amount_cents)).toBe(800);
+    });
+
+    it('the promotion report: orders, discount, GMV, new customers, gross margin and ROI; cost is admin-only', async () => {
+      const a = await sku(10000);
+      const patched = await app
+        .http()
+        .patch(`/api/products/${a}`)
+        .set(auth(w.tokens.admin))
+        .send({ costCents: 6000 });
+      expect(patched.body.costCents).toBe(6000);
+      const seen = await app.http().get(`/api/products/${a}`).set(auth(w.tokens.managerA));
+      expect(seen.body).not.toHaveProperty('costCents');
+      const seenByCc = await app.http().get('/api/products').query({ q: a }).set(auth(w.tokens.callCenter));
+      expect(seenByCc.body.items[0]).not.toHaveProperty('costCents');
+      const p = await promotion({ kind: 'amount_off', amountCents: 1000, skus: [a] });
+      const fs = await fx.post<{ id: string }>(w.tokens.managerA, '/api/flash-sales', {
+        sku: a,
+        priceCents: 8000,
+        quantity: 5,
+        perCustomerLimit: 5,
+        startsAt: hourAgo(),
+        endsAt: inADay(),
+      });
+      // Flash sale for campus A's orders: 2 orders; then the flash sale is stopped and the promotion applies.
+      const returning = phone();
+      await ok(order([{ sku: w.skus.pen, quantity: 1 }], { customer: { phone: returning } }));
+      await ok(order([{ sku: a, quantity: 1 }], { customer: { phone: returning } }));
+      await ok(order([{ sku: a, quantity: 2 }]));
+      await app
+        .http()
+        .patch(`/api/flash-sales/${fs.id}`)
+        .set(auth(w.tokens.managerA))
+        .send({ active: false });
+      await ok(order([{ sku: a, quantity: 1 }]));
+      const cancelled = await ok(order([{ sku: a, quantity: 1 }]));
+      await app
+        .http()
+        .post(`/api/orders/${cancelled.id}/cancel`)
+        .set(auth(w.tokens.callCenter))
+        .send({ reason: 'x' });
+
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const res = await app
+        .http()
+        .get('/api/reports/promotions')
+        .query({ from: today, to: today })
+        .set(auth(w.tokens.admin));
+      expect(res.status).toBe(200);
+      const flash = res.body.items.find((i: { id: string }) => i.id === fs.id);
+      expect(flash).toMatchObject({
+        kind: 'flash_sale',
+        name: a,
+        orders: 2,
+        discountCents: 3 * 2000,
+        gmvCents: 3 * 8000,
+        newCustomers: 1,
+        // 3 × (80.00 − 60.00) = 60.00 margin for 60.00 of discount
+        grossMarginCents: 6000,
+        roiBps: 10_000,
+      });
+      const promo = res.body.items.find((i: { id: string }) => i.id === p.id);
+      expect(promo).toMatchObject({
+        kind: 'promotion',
+        orders: 1,
+        discountCents: 1000,
+        gmvCents: 9000,
+        newCustomers: 1,
+      });
+      expect(promo.grossMarginCents).toBe(3000);
+      expect(promo.roiBps).toBe(30_000);
+
+      const managerB = await app
+        .http()
+        .get('/api/reports/promotions')
+        .query({ from: today, to: today })
+        .set(auth(w.tokens.managerB));
+      expect(managerB.status).toBe(200);
+      expect(managerB.body.items.find((i: { id: string }) => i.id === fs.id)).toBeUndefined();
+      const csv = await app
+        .http()
+        .get('/api/reports/promotions')
+        .query({ from: today, to: today, format: 'csv' })
+        .set(auth(w.tokens.managerA));
+      expect(csv.headers['content-type']).toMatch(/text\/csv/);
+      expect(csv.text).toContain(fs.id);
+    });
+  });
+
   describe('scoping and validation', () => {
     it("managers make promotions in their own region; another region's is 404, the list is theirs", async () => {
       const mine = await promotion(
@@ -585,18 +716,14 @@ describe('Promotions: priced in the order statement (e2e)', () => {
         .set(auth(w.tokens.managerB))
         .send({});
       expect(coupons.status).toBe(404);
-      const elsewhere = await app
-        .http()
-        .post('/api/promotions')
-        .set(auth(w.tokens.managerA))
-        .send({
-          name: 'x',
-          kind: 'amount_off',
-          amountCents: 100,
-          regionId: w.regionB.id,
-          startsAt: hourAgo(),
-          endsAt: inADay(),
-        });
+      const elsewhere = await app.http().post('/api/promotions').set(auth(w.tokens.managerA)).send({
+        name: 'x',
+        kind: 'amount_off',
+        amountCents: 100,
+        regionId: w.regionB.id,
+        startsAt: hourAgo(),
+        endsAt: inADay(),
+      });
       expect(elsewhere.status).toBe(404);
       const campusB = await app
         .http()
@@ -613,18 +740,14 @@ describe('Promotions: priced in the order statement (e2e)', () => {
       expect(campusB.status).toBe(404);
       const listB = await app.http().get('/api/promotions').set(auth(w.tokens.managerB));
       expect(listB.body.items.map((p: { id: string }) => p.id)).not.toContain(mine.id);
-      const flashB = await app
-        .http()
-        .post('/api/flash-sales')
-        .set(auth(w.tokens.managerB))
-        .send({
-          sku: w.skus.pen,
-          priceCents: 100,
-          quantity: 1,
-          perCustomerLimit: 1,
-          startsAt: hourAgo(),
-          endsAt: inADay(),
-        });
+      const flashB = await app.http().post('/api/flash-sales').set(auth(w.tokens.managerB)).send({
+        sku: w.skus.pen,
+        priceCents: 100,
+        quantity: 1,
+        perCustomerLimit: 1,
+        startsAt: hourAgo(),
+        endsAt: inADay(),
+      });
       expect(flashB.status).toBe(201);
       expect(flashB.body.regionId).toBe(w.regionB.id);
       const audit = await app

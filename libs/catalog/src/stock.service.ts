@@ -125,7 +125,11 @@ export class StockService {
        )`,
       guard: `CASE WHEN (SELECT count(*) FROM stock_reserved) < (SELECT count(*) FROM stock_req)
                    THEN stock_shortfall(${skus}::text[], ${qtys}::int[]) END`,
-      params: [requests.map((r) => r.sku), requests.map((r) => r.quantity), requests.map((r) => r.optional ?? 0)],
+      params: [
+        requests.map((r) => r.sku),
+        requests.map((r) => r.quantity),
+        requests.map((r) => r.optional ?? 0),
+      ],
     };
   }
 

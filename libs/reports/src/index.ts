@@ -9,3 +9,4 @@ export * from './agent-report.service';
 export * from './customer-report.service';
 export * from './reports.module';
 export * from './report-query';
+export * from './promotion-report.service';

@@ -2,11 +2,18 @@ import { Module } from '@nestjs/common';
 import { AgentReportService } from './agent-report.service';
 import { ChannelReportService } from './channel-report.service';
 import { CustomerReportService } from './customer-report.service';
+import { PromotionReportService } from './promotion-report.service';
 import { ReportScopeResolver } from './report-scope';
 
 /** Read-only reporting over the other contexts' tables; imports no other context (DESIGN.md §3). */
 @Module({
-  providers: [ReportScopeResolver, ChannelReportService, AgentReportService, CustomerReportService],
-  exports: [ChannelReportService, AgentReportService, CustomerReportService],
+  providers: [
+    ReportScopeResolver,
+    ChannelReportService,
+    AgentReportService,
+    CustomerReportService,
+    PromotionReportService,
+  ],
+  exports: [ChannelReportService, AgentReportService, CustomerReportService, PromotionReportService],
 })
 export class ReportsModule {}
