@@ -47,7 +47,9 @@ export class Pricing1765700000000 implements MigrationInterface {
           (kind = 'gift' AND gift_product_id IS NOT NULL AND percent_bps IS NULL AND amount_cents IS NULL
              AND NOT requires_coupon))
       )`);
-    await q.query(`CREATE INDEX promotions_running_idx ON promotions (ends_at) WHERE active AND NOT requires_coupon`);
+    await q.query(
+      `CREATE INDEX promotions_running_idx ON promotions (ends_at) WHERE active AND NOT requires_coupon`,
+    );
     await q.query(`CREATE INDEX promotions_region_idx ON promotions (region_id, created_at DESC)`);
 
     await q.query(`

@@ -88,6 +88,17 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/settlements/:id/mark-paid': ['admin'],
   'GET /api/settlements/:id/export.csv': ['regional_manager', 'admin'],
   'GET /api/settlements/:id/statements/:agentId': ['regional_manager', 'admin', 'agent'],
+  'POST /api/promotions': ['admin', 'regional_manager'],
+  'GET /api/promotions': ['admin', 'regional_manager'],
+  'GET /api/promotions/:id': ['admin', 'regional_manager'],
+  'PATCH /api/promotions/:id': ['admin', 'regional_manager'],
+  'POST /api/promotions/:id/coupons': ['admin', 'regional_manager'],
+  'GET /api/promotions/:id/coupons': ['admin', 'regional_manager'],
+  'POST /api/promotions/:id/coupons/send': ['admin', 'regional_manager'],
+  'POST /api/flash-sales': ['admin', 'regional_manager'],
+  'GET /api/flash-sales': ALL,
+  'PATCH /api/flash-sales/:id': ['admin', 'regional_manager'],
+  'GET /api/reports/promotions': ['regional_manager', 'admin'],
 };
 
 const key = (r: RouteInfo) => `${r.method} ${r.path}`;

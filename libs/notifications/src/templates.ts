@@ -94,8 +94,10 @@ export const TEMPLATES = {
   },
   coupon_issued: {
     kind: 'marketing',
-    'zh-CN': (p) => `【校园订单】${p.name}：您的优惠码 ${p.code}，下单时输入即可使用，${p.until}前有效。回复TD退订`,
-    en: (p) => `[Campus Orders] ${p.name}: your coupon code ${p.code}, enter it at checkout; valid until ${p.until}. Reply STOP to opt out`,
+    'zh-CN': (p) =>
+      `【校园订单】${p.name}：您的优惠码 ${p.code}，下单时输入即可使用，${p.until}前有效。回复TD退订`,
+    en: (p) =>
+      `[Campus Orders] ${p.name}: your coupon code ${p.code}, enter it at checkout; valid until ${p.until}. Reply STOP to opt out`,
   },
   low_stock: {
     kind: 'alert',

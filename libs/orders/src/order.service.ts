@@ -515,7 +515,12 @@ export class OrderService {
         promotionId: gift.promotionId,
         flashSaleId: null,
         discounts: [
-          { source: 'promotion', id: gift.promotionId, promotionId: gift.promotionId, amountCents: g.listPriceCents },
+          {
+            source: 'promotion',
+            id: gift.promotionId,
+            promotionId: gift.promotionId,
+            amountCents: g.listPriceCents,
+          },
         ],
         requiresInstallation: g.requiresInstallation,
         installFeeCents: g.installFeeCents,

@@ -6,7 +6,12 @@ import {
   PromotionRule,
   splitByLargestRemainder,
 } from './pricing-policy';
-import { CouponDoesNotApplyError, CouponUsedError, FlashSaleLimitError, FlashSaleSoldOutError } from './pricing.errors';
+import {
+  CouponDoesNotApplyError,
+  CouponUsedError,
+  FlashSaleLimitError,
+  FlashSaleSoldOutError,
+} from './pricing.errors';
 
 const promo = (p: Partial<PromotionRule> & Pick<PromotionRule, 'id' | 'kind'>): PromotionRule => ({
   name: p.id,
@@ -121,7 +126,9 @@ describe('priceOrder', () => {
     const pct = promo({ id: 'pct', kind: 'percent_off', percentBps: 1000 });
     const save = promo({ id: 'save', kind: 'spend_and_save', thresholdCents: 10000, amountCents: 2000 });
     // 2 × 5500 = 11000, 10% → 9900 < 10000: no spend-and-save
-    expect(priceOrder(input({ lines: [line('A', 2, 5500)], promotions: [pct, save] })).discountCents).toBe(1100);
+    expect(priceOrder(input({ lines: [line('A', 2, 5500)], promotions: [pct, save] })).discountCents).toBe(
+      1100,
+    );
     // 2 × 6000 = 12000 → 10800 ≥ 10000: −2000
     const o = priceOrder(input({ lines: [line('A', 2, 6000)], promotions: [pct, save] }));
     expect(o.discountCents).toBe(1200 + 2000);
@@ -132,10 +139,21 @@ describe('priceOrder', () => {
     const pct = promo({ id: 'pct', kind: 'percent_off', percentBps: 5000 });
     const save = promo({ id: 'save', kind: 'spend_and_save', thresholdCents: 1000, amountCents: 100 });
     const o = priceOrder(
-      input({ lines: [line('A', 2, 1000), line('B', 1, 1000)], promotions: [pct, save], flashSales: [flash()] }),
+      input({
+        lines: [line('A', 2, 1000), line('B', 1, 1000)],
+        promotions: [pct, save],
+        flashSales: [flash()],
+      }),
     );
-    expect(o.lines[0]).toMatchObject({ unitPriceCents: 600, discountCents: 800, flashSaleId: 'fs-1', promotionId: null });
-    expect(o.lines[0].discounts).toEqual([{ source: 'flash_sale', id: 'fs-1', promotionId: null, amountCents: 800 }]);
+    expect(o.lines[0]).toMatchObject({
+      unitPriceCents: 600,
+      discountCents: 800,
+      flashSaleId: 'fs-1',
+      promotionId: null,
+    });
+    expect(o.lines[0].discounts).toEqual([
+      { source: 'flash_sale', id: 'fs-1', promotionId: null, amountCents: 800 },
+    ]);
     // B: 50% → 500, below the 1000 threshold of spend-and-save (A does not count towards it).
     expect(o.lines[1]).toMatchObject({ discountCents: 500 });
     expect(o.flashSales).toEqual([{ flashSaleId: 'fs-1', sku: 'A', quantity: 2, discountCents: 800 }]);
@@ -146,7 +164,9 @@ describe('priceOrder', () => {
     expect(() => priceOrder(input({ lines, flashSales: [flash({ boughtByCustomer: 1 })] }))).toThrow(
       FlashSaleLimitError,
     );
-    expect(() => priceOrder(input({ lines, flashSales: [flash({ remaining: 1 })] }))).toThrow(FlashSaleSoldOutError);
+    expect(() => priceOrder(input({ lines, flashSales: [flash({ remaining: 1 })] }))).toThrow(
+      FlashSaleSoldOutError,
+    );
     const o = priceOrder(input({ lines, flashSales: [flash({ remaining: 1 })], allowListPrice: true }));
     expect(o.lines[0]).toMatchObject({ unitPriceCents: 1000, flashSaleId: null });
     expect(o.listPriceFallbacks).toEqual(['fs-1']);
@@ -158,10 +178,20 @@ describe('priceOrder', () => {
         id,
         kind: 'gift',
         thresholdCents: threshold,
-        gift: { productId: id, sku: id, name: id, listPriceCents: price, requiresInstallation: false, installFeeCents: 0 },
+        gift: {
+          productId: id,
+          sku: id,
+          name: id,
+          listPriceCents: price,
+          requiresInstallation: false,
+          installFeeCents: 0,
+        },
       });
     const o = priceOrder(
-      input({ lines: [line('A', 1, 5000)], promotions: [gift('mouse', 2000, 5000), gift('bag', 9000, 6000)] }),
+      input({
+        lines: [line('A', 1, 5000)],
+        promotions: [gift('mouse', 2000, 5000), gift('bag', 9000, 6000)],
+      }),
     );
     expect(o.gift?.promotionId).toBe('mouse');
     expect(o.totalCents).toBe(5000);
@@ -191,7 +221,9 @@ describe('priceOrder', () => {
     it('is refused when used up, and does not apply to nothing or under its threshold', () => {
       const c = promo({ id: 'cp', kind: 'amount_off', amountCents: 100 });
       expect(() => priceOrder(input({ lines, coupon: coupon(c, { usesLeft: 0 }) }))).toThrow(CouponUsedError);
-      expect(() => priceOrder(input({ lines, coupon: coupon(c, { customerUsesLeft: 0 }) }))).toThrow(CouponUsedError);
+      expect(() => priceOrder(input({ lines, coupon: coupon(c, { customerUsesLeft: 0 }) }))).toThrow(
+        CouponUsedError,
+      );
       expect(() => priceOrder(input({ lines, coupon: coupon(c, { promotionUsesLeft: 0 }) }))).toThrow(
         CouponUsedError,
       );

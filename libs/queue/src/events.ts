@@ -70,7 +70,13 @@ export interface EventPayloads {
   /** Timer of a parcel waiting at a pickup point: a reminder (at `hour`) or its expiry. */
   'parcel.timer': { parcelId: string; orderId: string; kind: 'reminder' | 'expiry'; hour: number };
   /** A coupon code was issued to a customer's phone (texted, unless the number sent STOP). */
-  'coupon.issued': { promotionId: string; promotionName: string; phone: string; code: string; endsAt: string };
+  'coupon.issued': {
+    promotionId: string;
+    promotionName: string;
+    phone: string;
+    code: string;
+    endsAt: string;
+  };
   /** Timer: a delivered order's return window (RETURN_WINDOW_HOURS) is over; complete it if nothing is pending. */
   'order.completion_due': { orderId: string };
 }

@@ -45,7 +45,8 @@ export class OrderLineResponse implements OrderLineView {
   @Str() name: string;
   @Int() quantity: number;
   @Int({ description: 'catalogue price per unit at order time' }) listPriceCents: number;
-  @Int({ description: 'the flash-sale price, else the list price (0 for a gift line)' }) unitPriceCents: number;
+  @Int({ description: 'the flash-sale price, else the list price (0 for a gift line)' })
+  unitPriceCents: number;
   @Int({ description: 'everything off quantity × listPriceCents on this line' }) discountCents: number;
   @Int({ description: 'quantity × listPriceCents − discountCents: what is paid' }) lineTotalCents: number;
   @NullableId() promotionId: string | null;

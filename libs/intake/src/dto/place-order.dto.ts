@@ -102,8 +102,8 @@ export class PlaceOrderDto {
   couponCode?: string;
 
   @ApiPropertyOptional({
-    description: 'a sold-out flash sale: take the line at the list price instead of 409 flash_sale_sold_out',
-    default: false,
+    description:
+      'a sold-out flash sale: take the line at the list price instead of 409 flash_sale_sold_out (default false)',
   })
   @IsOptional()
   @IsBoolean()
