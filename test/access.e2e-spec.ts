@@ -99,6 +99,19 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/flash-sales': ALL,
   'PATCH /api/flash-sales/:id': ['admin', 'regional_manager'],
   'GET /api/reports/promotions': ['regional_manager', 'admin'],
+  // Desks (issue 15): pickup desk, call centre, agents' badge, staff alerts.
+  'GET /api/lockers/:id/parcels': ['admin', 'regional_manager', 'pickup_staff', 'agent'],
+  'GET /api/pickup-points/:id/parcels': ['admin', 'regional_manager', 'pickup_staff'],
+  'POST /api/parcels/:orderId/resend-code': ['pickup_staff', 'call_center', 'customer'],
+  'GET /api/cash-ups': ['admin', 'regional_manager', 'pickup_staff'],
+  'GET /api/pickup-points/:id/cash-ups/:day': ['admin', 'regional_manager', 'pickup_staff'],
+  'POST /api/pickup-points/:id/cash-ups/:day/hand-ins': ['pickup_staff'],
+  'POST /api/pickup-points/:id/cash-ups/:day/close': ['pickup_staff'],
+  'GET /api/fulfilment/work': ['agent'],
+  'GET /api/fulfilment/work/news': ['agent'],
+  'POST /api/fulfilment/work/seen': ['agent'],
+  'GET /api/alerts': STAFF_READ,
+  'POST /api/alerts/:id/ack': STAFF_READ,
 };
 
 const key = (r: RouteInfo) => `${r.method} ${r.path}`;

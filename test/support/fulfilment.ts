@@ -115,8 +115,13 @@ export class FulfilmentDriver {
     await eventually(async () => (await this.get(orderId)).status === 'completed');
   }
 
+  /** The order's own events (without the texts sent about it: those arrive at the worker's pace). */
   async events(orderId: string) {
-    const res = await this.app.http().get(`/api/orders/${orderId}/events`).set(auth(this.w.tokens.admin));
+    const res = await this.app
+      .http()
+      .get(`/api/orders/${orderId}/events`)
+      .query({ texts: false })
+      .set(auth(this.w.tokens.admin));
     return res.body as {
       type: string;
       fromStatus: string | null;

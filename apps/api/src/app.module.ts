@@ -35,9 +35,12 @@ import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
 import { AgentWorkService } from './fulfilment/agent-work.service';
 import { DeliveriesController } from './fulfilment/deliveries.controller';
+import { DesksController } from './fulfilment/desks.controller';
 import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
+import { AlertsController } from './notifications/alerts.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { OrderTimelineService } from './orders/order-timeline.service';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { NetworkPricingPlaces } from './pricing/network-pricing-places';
@@ -100,6 +103,8 @@ export class AppModule {
         TwilioStatusController,
         DeliveriesController,
         LockersController,
+        DesksController,
+        AlertsController,
         HealthController,
         SmsInboundController,
         TasksController,
@@ -114,6 +119,7 @@ export class AppModule {
         OtpSignInService,
         StaffService,
         AgentWorkService,
+        OrderTimelineService,
         SignInThrottlerGuard,
         PasswordChangeThrottlerGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },

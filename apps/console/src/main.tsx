@@ -3,6 +3,7 @@ import ReactDOM from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router-dom';
 import './i18n';
+import './theme.css';
 import { App } from './App';
 import { makeQueryClient } from './api/query';
 

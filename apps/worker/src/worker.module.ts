@@ -10,6 +10,7 @@ import { OrdersJobsModule } from '@campus/orders';
 import { QueueModule, QueueWorkerModule } from '@campus/queue';
 import { TasksJobsModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
+import { AlertsJobsModule } from './alerts/alerts-jobs.module';
 
 /** The worker: the outbox relay and every context's queue consumers. No HTTP. */
 @Module({})
@@ -45,6 +46,7 @@ export class WorkerModule {
         FulfilmentJobsModule,
         TasksJobsModule,
         CommissionsJobsModule,
+        AlertsJobsModule,
       ],
     };
   }

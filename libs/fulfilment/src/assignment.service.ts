@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError, RequestContext } from '@campus/core';
 import { Db } from '@campus/database';
 import { AgentsService } from '@campus/network';
+import { NotificationsService, render } from '@campus/notifications';
 import { OrderService, OrderView } from '@campus/orders';
 import { AgentLoad, chooseAgent, needsAgent, OPEN_DELIVERY_STATUSES } from './assignment-policy';
 import { AgentUnavailableError } from './fulfilment.errors';
@@ -18,6 +19,7 @@ export class AssignmentService {
     private readonly db: Db,
     private readonly orders: OrderService,
     private readonly agents: AgentsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -146,6 +148,12 @@ export class AssignmentService {
     }));
   }
 
+  /**
+   * The move itself, then the agent is told: a text to their own phone (STOP honoured like any
+   * customer's) and an alert, written with the assignment in one statement, so it exists exactly
+   * when the assignment commits — once per assignment (keyed by the order and its assignment time),
+   * however often the event that caused it is delivered.
+   */
   private async assignTo(
     tx: RequestContext,
     orderId: string,
@@ -158,12 +166,38 @@ export class AssignmentService {
       set: { assignedAgentId: agentId },
       data: { agentId, ...data },
     });
-    const touched = await this.db.query(
+    const [agent] = await this.db.query<{ user_id: string; phone: string; point_name: string | null }>(
       tx,
-      `UPDATE agents SET last_assigned_at = now() WHERE id = $1 RETURNING id`,
-      [agentId],
+      `UPDATE agents SET last_assigned_at = now() WHERE id = $1
+       RETURNING user_id, phone, (SELECT name FROM pickup_points WHERE id = $2::uuid) AS point_name`,
+      [agentId, order.fulfillment.pickupPointId],
     );
-    if (touched.length === 0) throw new NotFoundError('agent', agentId);
+    if (!agent) throw new NotFoundError('agent', agentId);
+    const params = {
+      number: order.number,
+      destination:
+        order.fulfillment.type === 'delivery' ? (order.fulfillment.address ?? '') : (agent.point_name ?? ''),
+      collectCents: order.paymentMethod === 'cod' && !order.paidAt ? order.totalCents : 0,
+      install: order.lines.some((l) => l.requiresInstallation) ? 'yes' : '',
+    };
+    const key = `agent_assigned:order:${order.id}:${order.assignedAt!.toISOString()}`;
+    await this.notifications.notifyStaff(tx, {
+      to: agent.phone,
+      template: 'agent_order_assigned',
+      params,
+      orderId: order.id,
+      dedupeKey: key,
+      alert: {
+        kind: 'order_assigned',
+        audience: 'user',
+        userId: agent.user_id,
+        regionId: order.regionId,
+        subject: `新配送 ${order.number}`,
+        body: render('agent_order_assigned', 'zh-CN', params),
+        data: { orderId: order.id, agentId, ...params, install: params.install !== '' },
+        dedupeKey: key,
+      },
+    });
     return order;
   }
 }

@@ -176,6 +176,18 @@ export class DeliveryService {
     return { items };
   }
 
+  /** How many of the calling agent's open deliveries were assigned after `since` (all of them when null). */
+  async countAssignedSince(ctx: RequestContext, since: Date | null): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      ctx,
+      `SELECT count(*)::int AS n FROM orders
+        WHERE assigned_agent_id = $1 AND campus_id = $2 AND status = ANY($3::text[])
+          AND ($4::timestamptz IS NULL OR assigned_at > $4::timestamptz)`,
+      [ctx.principal.agentId, ctx.principal.campusId, OPEN_DELIVERY_STATUSES, since],
+    );
+    return row.n;
+  }
+
   private async workItem(ctx: RequestContext, order: OrderView): Promise<WorkItem> {
     const collectCents = order.paymentMethod === 'cod' ? order.totalCents : 0;
     const nextActions: WorkItem['nextActions'] =

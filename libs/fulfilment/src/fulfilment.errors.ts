@@ -96,3 +96,35 @@ export class NotCounterSaleError extends BusinessRuleError {
     );
   }
 }
+
+export class ParcelNotWaitingError extends ConflictError {
+  constructor(orderId: string, status: string) {
+    super('parcel_not_waiting', `No parcel of order ${orderId} waits for pickup (the order is ${status})`, {
+      orderId,
+      currentStatus: status,
+    });
+  }
+}
+
+export class CodeResendLimitError extends RateLimitedError {
+  constructor(retryAfterSeconds: number, max: number) {
+    super(
+      `A parcel's pickup code may be re-sent at most ${max} times a day`,
+      retryAfterSeconds,
+      'code_resend_limit',
+    );
+  }
+}
+
+export class CashUpClosedError extends ConflictError {
+  constructor(day: string, closedAt: Date) {
+    super(
+      'cash_up_closed',
+      `The cash-up of ${day} was closed at ${closedAt.toISOString()}; it no longer changes`,
+      {
+        day,
+        closedAt: closedAt.toISOString(),
+      },
+    );
+  }
+}

@@ -3,6 +3,7 @@ import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { AssignmentService } from './assignment.service';
+import { CashUpService } from './cash-up.service';
 import { CodLedgerService } from './cod-ledger.service';
 import { CompartmentsService } from './compartments.service';
 import { DeliveryService } from './delivery.service';
@@ -22,9 +23,17 @@ import { PickupLockouts } from './pickup-lockouts.service';
     ParcelService,
     CompartmentsService,
     CodLedgerService,
+    CashUpService,
     PickupLockouts,
   ],
-  exports: [AssignmentService, DeliveryService, ParcelService, CompartmentsService, CodLedgerService],
+  exports: [
+    AssignmentService,
+    DeliveryService,
+    ParcelService,
+    CompartmentsService,
+    CodLedgerService,
+    CashUpService,
+  ],
 })
 export class FulfilmentModule {}
 

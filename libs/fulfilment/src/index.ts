@@ -9,4 +9,6 @@ export * from './delivery.service';
 export * from './parcel.service';
 export * from './compartments.service';
 export * from './cod-ledger.service';
+export * from './cash-up-policy';
+export * from './cash-up.service';
 export * from './fulfilment.module';

@@ -1,23 +1,33 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@campus/audit';
 import {
   AppConfig,
   Clock,
   InjectConfig,
+  maskPhone,
   NotFoundError,
   numericCode,
   RequestContext,
   ValidationError,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, pgConstraint, pgErrorCode } from '@campus/database';
 import { CompartmentSize, NetworkService } from '@campus/network';
 import { NotificationsService } from '@campus/notifications';
 import { orderStateMachine, OrderService, OrderView } from '@campus/orders';
 import { event } from '@campus/queue';
+import {
+  MAX_CODE_RESENDS_PER_DAY,
+  resendsLeftToday,
+  secondsUntilNextShanghaiDay,
+  shanghaiDay,
+} from './cash-up-policy';
 import { checkCod } from './cod-policy';
 import { CodLedgerService } from './cod-ledger.service';
 import { fittingSizes } from './compartment-policy';
 import {
+  CodeResendLimitError,
   CodPayAtCounterError,
+  ParcelNotWaitingError,
   NoFreeCompartmentError,
   PickupLockedError,
   WrongFulfilmentError,
@@ -46,6 +56,30 @@ export interface ParcelView {
   expiresAt: Date;
 }
 
+/** A parcel waiting at a pickup point, as its desk lists it. */
+export interface WaitingParcelView extends ParcelView {
+  lockerCode: string | null;
+  /** The customer's number, masked (+86138****8000): enough to tell parcels apart, not to call. */
+  maskedPhone: string;
+  paymentMethod: string;
+  totalCents: number;
+  /** Cash to take at hand-out: the total of an unpaid COD order, else 0. */
+  collectCents: number;
+  /** Replacement codes that may still be sent today. */
+  codeResendsLeft: number;
+}
+
+/** A replacement pickup code was texted. */
+export interface CodeResentView {
+  orderId: string;
+  orderNumber: string;
+  parcelId: string;
+  /** The masked number the code went to. */
+  sentTo: string;
+  /** Replacement codes still allowed today for this parcel. */
+  resendsLeft: number;
+}
+
 /** A collected order, with the compartment to open (null at a counter). */
 export type PickedUp = OrderView & { compartment: { id: string; label: string } | null };
 
@@ -72,6 +106,13 @@ const PARCEL_SELECT = `SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, 
   LEFT JOIN lockers l ON l.id = p.locker_id
   LEFT JOIN compartments c ON c.id = p.compartment_id`;
 
+const PARCEL_SELECT_RESEND = `SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size,
+    p.expires_at, l.code AS locker_code, pp.name AS point_name, p.code_resends, p.code_resend_day::text AS code_resend_day
+  FROM parcels p
+  JOIN pickup_points pp ON pp.id = p.pickup_point_id
+  LEFT JOIN lockers l ON l.id = p.locker_id
+  LEFT JOIN compartments c ON c.id = p.compartment_id`;
+
 /**
  * Parcels waiting at a pickup point: deposit into a locker compartment (or at the counter) with a
  * texted one-time code, pickup with that code, reminders and expiry. Compartments are allocated with
@@ -87,6 +128,7 @@ export class ParcelService {
     private readonly notifications: NotificationsService,
     private readonly cod: CodLedgerService,
     private readonly lockouts: PickupLockouts,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -238,16 +280,136 @@ export class ParcelService {
     return outcome.order;
   }
 
+  /**
+   * Replaces a waiting parcel's pickup code and texts the new one (the old hash is overwritten, so
+   * the old code stops opening anything). For the point's pickup staff, the call centre and the
+   * customer who owns the order; anyone else's parcel is 404. At most MAX_CODE_RESENDS_PER_DAY a
+   * Shanghai day per parcel (429 `code_resend_limit` with Retry-After until midnight), counted under
+   * the parcel's row lock, so concurrent requests cannot exceed it.
+   */
+  async resendCode(ctx: RequestContext, orderId: string): Promise<CodeResentView> {
+    type Outcome = { kind: 'limited'; retryAfter: number } | { kind: 'sent'; view: CodeResentView };
+    const outcome = await this.db.transaction(ctx, async (tx): Promise<Outcome> => {
+      const order = await this.orders.find(tx, orderId);
+      if (!order) throw new NotFoundError('order', orderId);
+      const [parcel] = await this.db.query<
+        HeldParcelRow & { code_resends: number; code_resend_day: string | null }
+      >(tx, `${PARCEL_SELECT_RESEND} WHERE p.order_id = $1 AND p.state = 'held' FOR UPDATE OF p`, [orderId]);
+      if (!parcel) throw new ParcelNotWaitingError(orderId, order.status);
+      if (ctx.is('pickup_staff') && parcel.pickup_point_id !== ctx.principal.pickupPointId) {
+        throw new NotFoundError('order', orderId);
+      }
+      const now = this.clock.now();
+      const today = shanghaiDay(now);
+      const left = resendsLeftToday(parcel.code_resends, parcel.code_resend_day, today);
+      if (left === 0) return { kind: 'limited', retryAfter: secondsUntilNextShanghaiDay(now) };
+      const used = MAX_CODE_RESENDS_PER_DAY - left + 1;
+      const code = await this.replaceCode(tx, parcel, today, used);
+      await this.notifications.send(tx, {
+        to: order.customer.phone,
+        template: 'pickup_code',
+        params: {
+          number: order.number,
+          place: placeName(parcel.point_name, parcel.locker_code, parcel.label),
+          code,
+          until: campusTime(parcel.expires_at),
+        },
+        orderId,
+        customerId: order.customer.id,
+        dedupeKey: `pickup_code:${parcel.id}:${today}:${used}`,
+      });
+      await this.orders.note(tx, orderId, 'pickup_code_resent', {
+        parcelId: parcel.id,
+        resendsToday: used,
+        requestedBy: ctx.role,
+      });
+      if (!ctx.is('customer')) {
+        await this.audit.record(tx, {
+          action: 'parcel.code_resent',
+          entityType: 'parcel',
+          entityId: parcel.id,
+          regionId: order.regionId,
+          before: { resendsToday: used - 1 },
+          after: { resendsToday: used, orderNumber: order.number },
+        });
+      }
+      return {
+        kind: 'sent',
+        view: {
+          orderId,
+          orderNumber: order.number,
+          parcelId: parcel.id,
+          sentTo: maskPhone(order.customer.phone),
+          resendsLeft: MAX_CODE_RESENDS_PER_DAY - used,
+        },
+      };
+    });
+    if (outcome.kind === 'limited') {
+      throw new CodeResendLimitError(outcome.retryAfter, MAX_CODE_RESENDS_PER_DAY);
+    }
+    return outcome.view;
+  }
+
+  /**
+   * Every parcel waiting at a pickup point — in its lockers and on its counter shelf — oldest first,
+   * with what the desk needs: order number, masked phone, compartment, cash to collect. For the
+   * point's staff, the region's manager and admins (404 otherwise).
+   */
+  async listWaiting(ctx: RequestContext, pickupPointId: string): Promise<WaitingParcelView[]> {
+    await this.network.pickupPointInScope(ctx, pickupPointId);
+    const rows = await this.db.query<{
+      id: string;
+      order_id: string;
+      number: string;
+      customer_phone: string;
+      payment_method: string;
+      total_cents: string;
+      paid_at: Date | null;
+      pickup_point_id: string;
+      locker_id: string | null;
+      locker_code: string | null;
+      compartment_id: string | null;
+      label: string | null;
+      size: CompartmentSize | null;
+      deposited_at: Date;
+      expires_at: Date;
+      code_resends: number;
+      code_resend_day: string | null;
+    }>(
+      ctx,
+      `SELECT p.id, p.order_id, o.number, o.customer_phone, o.payment_method, o.total_cents, o.paid_at,
+              p.pickup_point_id, p.locker_id, l.code AS locker_code, p.compartment_id, c.label, p.size,
+              p.deposited_at, p.expires_at, p.code_resends, p.code_resend_day::text AS code_resend_day
+         FROM parcels p JOIN orders o ON o.id = p.order_id
+         LEFT JOIN lockers l ON l.id = p.locker_id LEFT JOIN compartments c ON c.id = p.compartment_id
+        WHERE p.pickup_point_id = $1 AND p.state = 'held'
+        ORDER BY p.deposited_at, p.id LIMIT 500`,
+      [pickupPointId],
+    );
+    const today = shanghaiDay(this.clock.now());
+    return rows.map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      orderNumber: r.number,
+      pickupPointId: r.pickup_point_id,
+      lockerId: r.locker_id,
+      lockerCode: r.locker_code,
+      compartment: r.compartment_id ? { id: r.compartment_id, label: r.label!, size: r.size! } : null,
+      state: 'held',
+      depositedAt: r.deposited_at,
+      expiresAt: r.expires_at,
+      maskedPhone: maskPhone(r.customer_phone),
+      paymentMethod: r.payment_method,
+      totalCents: Number(r.total_cents),
+      collectCents: r.payment_method === 'cod' && !r.paid_at ? Number(r.total_cents) : 0,
+      codeResendsLeft: resendsLeftToday(r.code_resends, r.code_resend_day, today),
+    }));
+  }
+
   /** Held parcels at a locker (staff of its point, agents of its campus, managers, admins). */
   async listAtLocker(ctx: RequestContext, lockerId: string): Promise<ParcelView[]> {
     await this.network.getLocker(ctx, lockerId);
     return this.listHeld(ctx, `p.locker_id = $1`, [lockerId]);
-  }
-
-  /** Held counter parcels at a pickup point. */
-  async listAtCounter(ctx: RequestContext, pickupPointId: string): Promise<ParcelView[]> {
-    await this.network.pickupPointInScope(ctx, pickupPointId);
-    return this.listHeld(ctx, `p.pickup_point_id = $1 AND p.locker_id IS NULL`, [pickupPointId]);
   }
 
   /** Reminder timer: texts the customer if the parcel still waits; otherwise nothing. */
@@ -431,6 +593,41 @@ export class ParcelService {
         ],
       );
       if (rows[0]) return { parcelId: rows[0].id, code };
+    }
+    throw new Error('could not draw an unused pickup code');
+  }
+
+  /**
+   * Draws a new code for a held parcel and stores its hash with today's resend count. A code already
+   * held at the same place is drawn again; a concurrent deposit drawing the same code at that moment
+   * trips the unique index, which the savepoint turns into one more draw.
+   */
+  private async replaceCode(
+    tx: RequestContext,
+    parcel: HeldParcelRow,
+    today: string,
+    used: number,
+  ): Promise<string> {
+    const placeId = parcel.locker_id ?? parcel.pickup_point_id;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const code = numericCode(6);
+      await this.db.query(tx, `SAVEPOINT replace_code`);
+      try {
+        const rows = await this.db.query(
+          tx,
+          `UPDATE parcels SET code_hash = $2, code_resends = $3, code_resend_day = $4::date
+            WHERE id = $1 AND state = 'held'
+              AND NOT EXISTS (SELECT 1 FROM parcels q WHERE COALESCE(q.locker_id, q.pickup_point_id) = $5
+                                 AND q.code_hash = $2 AND q.state = 'held')
+            RETURNING id`,
+          [parcel.id, pickupCodeHash(this.config.jwtSecret, placeId, code), used, today, placeId],
+        );
+        await this.db.query(tx, `RELEASE SAVEPOINT replace_code`);
+        if (rows.length) return code;
+      } catch (err) {
+        await this.db.query(tx, `ROLLBACK TO SAVEPOINT replace_code`);
+        if (pgErrorCode(err) !== '23505' || pgConstraint(err) !== 'parcels_code_per_place') throw err;
+      }
     }
     throw new Error('could not draw an unused pickup code');
   }

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, NotFoundError, Page, readableCode, RequestContext, toPage } from '@campus/core';
+import {
+  decodeCursor,
+  ForbiddenError,
+  NotFoundError,
+  Page,
+  readableCode,
+  RequestContext,
+  toPage,
+} from '@campus/core';
 import { Db, pgConstraint, pgErrorCode } from '@campus/database';
 import { event, OutboxEvent, OutboxService } from '@campus/queue';
 import { AgentQueryDto } from './dto/network.dto';
@@ -135,6 +143,37 @@ export class AgentsService {
       await this.outbox.append(tx, events);
       return { before, after };
     });
+  }
+
+  /** When the calling agent last opened their list of deliveries and of tasks (null: never). */
+  async workSeen(ctx: RequestContext): Promise<{ ordersSeenAt: Date | null; tasksSeenAt: Date | null }> {
+    const [row] = await this.db.query<{ orders_seen_at: Date | null; tasks_seen_at: Date | null }>(
+      ctx,
+      `SELECT orders_seen_at, tasks_seen_at FROM agents WHERE id = $1`,
+      [this.callingAgent(ctx)],
+    );
+    if (!row) throw new NotFoundError('agent', ctx.principal.agentId ?? undefined);
+    return { ordersSeenAt: row.orders_seen_at, tasksSeenAt: row.tasks_seen_at };
+  }
+
+  /** The calling agent has just opened a list: what is in it now is no longer new. */
+  async markWorkSeen(
+    ctx: RequestContext,
+    list: 'orders' | 'tasks',
+  ): Promise<{ ordersSeenAt: Date | null; tasksSeenAt: Date | null }> {
+    const column = list === 'orders' ? 'orders_seen_at' : 'tasks_seen_at';
+    const [row] = await this.db.query<{ orders_seen_at: Date | null; tasks_seen_at: Date | null }>(
+      ctx,
+      `UPDATE agents SET ${column} = now() WHERE id = $1 RETURNING orders_seen_at, tasks_seen_at`,
+      [this.callingAgent(ctx)],
+    );
+    if (!row) throw new NotFoundError('agent', ctx.principal.agentId ?? undefined);
+    return { ordersSeenAt: row.orders_seen_at, tasksSeenAt: row.tasks_seen_at };
+  }
+
+  private callingAgent(ctx: RequestContext): string {
+    if (!ctx.is('agent') || !ctx.principal.agentId) throw new ForbiddenError('Only agents have a work list');
+    return ctx.principal.agentId;
   }
 
   /** The active agent owning a referral code, or null (unknown codes never fail an order). */

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CouponIssuedTextProcessor } from './jobs/coupon-issued-text.processor';
-import { LowStockAlertProcessor } from './jobs/low-stock-alert.processor';
 import { OrderPlacedTextProcessor } from './jobs/order-placed-text.processor';
 import { PaymentReminderTextProcessor } from './jobs/payment-reminder-text.processor';
 import { OrderStatusTextProcessor } from './jobs/order-status-text.processor';
@@ -9,6 +8,7 @@ import { SendNotificationProcessor } from './jobs/send-notification.processor';
 import { SmsPreferenceProcessor } from './jobs/sms-preference.processor';
 import { Notification, SmsPreference } from './notification.entity';
 import { NotificationsService } from './notifications.service';
+import { AlertsService } from './alerts.service';
 import { LogSmsSender } from './senders/log-sms.sender';
 import { SmsSender } from './senders/sms-sender';
 import { TwilioSmsSender } from './senders/twilio-sms.sender';
@@ -16,8 +16,8 @@ import { APP_CONFIG, AppConfig, twilioConfigured } from '@campus/core';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Notification, SmsPreference])],
-  providers: [NotificationsService],
-  exports: [NotificationsService],
+  providers: [NotificationsService, AlertsService],
+  exports: [NotificationsService, AlertsService],
 })
 export class NotificationsModule {}
 
@@ -34,7 +34,6 @@ export class NotificationsModule {}
     SendNotificationProcessor,
     OrderPlacedTextProcessor,
     OrderStatusTextProcessor,
-    LowStockAlertProcessor,
     SmsPreferenceProcessor,
     PaymentReminderTextProcessor,
     CouponIssuedTextProcessor,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, Page, RequestContext, toPage } from '@campus/core';
+import { decodeCursor, maskPhone, maskPhonesInText, Page, RequestContext, toPage } from '@campus/core';
 import { Db } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
-import { Language, MessageKind, render, TemplateName, templateKind } from './templates';
+import { AlertsService, RaiseAlert } from './alerts.service';
+import { Language, MessageKind, render, TEMPLATES, TemplateName, templateKind } from './templates';
 import type { NotificationStatus } from './notification.entity';
 
 export interface OutboundMessage {
@@ -31,6 +32,29 @@ export interface NotificationView {
   orderId: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A text as it appears on an order's timeline: recipient and one-time codes masked. */
+export interface OrderTextView {
+  id: string;
+  to: string;
+  template: string;
+  language: string;
+  body: string;
+  status: NotificationStatus;
+  createdAt: Date;
+}
+
+/**
+ * A logged text made fit for other eyes: phone numbers masked, and the one-time code of a code
+ * text (pickup, sign-in, installation) replaced, so reading a timeline never opens a compartment.
+ */
+export function maskedText(template: string, body: string): string {
+  const masked = maskPhonesInText(body);
+  const kind = (TEMPLATES as Record<string, { kind: MessageKind } | undefined>)[template]?.kind;
+  // A code stands alone ("取件码123456，", "code 123456."); digits inside a locker code or an order
+  // number (letters, dashes or more digits around them) are left as they are.
+  return kind === 'code' ? masked.replace(/(?<![\w-])\d{6}(?![\w-])/g, '••••••') : masked;
 }
 
 /** Twilio's message statuses in our terms; earlier ones ("queued", "sending") are already implied. */
@@ -109,6 +133,76 @@ export class NotificationsService {
       }
       return { id: rows[0].id, status };
     });
+  }
+
+  /**
+   * A text to a staff member (an agent told of new work), with its alert, in ONE statement on the
+   * caller's transaction: the recipient's preference (STOP is honoured: the text is logged as
+   * suppressed, the alert is still written), the message rendered in their language, its outbox row,
+   * and the alert. `dedupeKey` makes it once per cause however often the cause is replayed.
+   */
+  async notifyStaff(
+    ctx: RequestContext,
+    msg: OutboundMessage & { dedupeKey: string; alert?: RaiseAlert },
+  ): Promise<{ status: NotificationStatus | null }> {
+    const params: unknown[] = [
+      msg.to,
+      msg.template,
+      render(msg.template, 'zh-CN', msg.params),
+      render(msg.template, 'en', msg.params),
+      msg.orderId ?? null,
+      msg.customerId ?? null,
+      msg.dedupeKey,
+      templateKind(msg.template) !== 'code',
+    ];
+    const alert = msg.alert ? AlertsService.insertSql(msg.alert, params.length + 1) : null;
+    if (alert) params.push(...alert.params);
+    const outbox = this.outbox.insertSelectSql(
+      'notification.requested',
+      `SELECT NULL::uuid, jsonb_build_object('notificationId', n.id) FROM n WHERE n.status = 'queued'`,
+    );
+    const [row] = await this.db.query<{ status: NotificationStatus | null }>(
+      ctx,
+      `WITH pref AS (SELECT opted_out, language FROM sms_preferences WHERE phone = $1),
+       m AS (SELECT COALESCE((SELECT language FROM pref), 'zh-CN') AS language,
+                    COALESCE((SELECT opted_out FROM pref), false) AND $8::boolean AS suppressed),
+       n AS (
+         INSERT INTO notifications (to_phone, template, language, body, status, error, order_id, customer_id, dedupe_key)
+         SELECT $1, $2, m.language, CASE WHEN m.language = 'en' THEN $4 ELSE $3 END,
+                CASE WHEN m.suppressed THEN 'suppressed' ELSE 'queued' END,
+                CASE WHEN m.suppressed THEN 'recipient opted out' END, $5::uuid, $6::uuid, $7
+           FROM m
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status
+       ), o AS (${outbox})${alert ? `, a AS (${alert.sql})` : ''}
+       SELECT (SELECT status FROM n) AS status`,
+      params,
+    );
+    return { status: row?.status ?? null };
+  }
+
+  /**
+   * The texts sent about an order, oldest first, masked for display (see `maskedText`). With `to`,
+   * only those sent to that number (a customer sees their own texts, not the agent's).
+   */
+  async textsForOrder(
+    ctx: RequestContext,
+    orderId: string,
+    opts: { to?: string } = {},
+  ): Promise<OrderTextView[]> {
+    const params: unknown[] = [orderId];
+    if (opts.to) params.push(opts.to);
+    const rows = await this.db.query<OrderTextView>(
+      ctx,
+      `SELECT id, to_phone AS "to", template, language, body, status, created_at AS "createdAt"
+         FROM notifications WHERE order_id = $1 ${opts.to ? 'AND to_phone = $2' : ''}
+        ORDER BY created_at, id LIMIT 500`,
+      params,
+    );
+    return rows.map((r) => ({
+      ...r,
+      to: r.to.startsWith('role:') ? r.to : maskPhone(r.to),
+      body: maskedText(r.template, r.body),
+    }));
   }
 
   /**

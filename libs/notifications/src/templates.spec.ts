@@ -14,6 +14,12 @@ describe('templates', () => {
     threshold: 5,
     place: 'L1 S03',
     until: '11-28 18:00',
+    link: 'https://campus.example/shop/orders/0f3c',
+    destination: 'Dorm 3 lobby',
+    collectCents: 7800,
+    install: 'yes',
+    kind: 'repair_pickup',
+    address: 'Dorm 5, room 302',
   };
 
   it.each(Object.keys(TEMPLATES) as TemplateName[])('%s renders in every language with no gaps', (name) => {
@@ -22,6 +28,14 @@ describe('templates', () => {
       expect(body.length).toBeGreaterThan(10);
       expect(body).not.toMatch(/undefined|NaN|\[object/);
     }
+  });
+
+  it('puts the payment link in the staff order text, and the cash to collect in the agent text', () => {
+    expect(render('order_payment_link', 'en', params)).toContain('https://campus.example/shop/orders/0f3c');
+    expect(render('agent_order_assigned', 'zh-CN', params)).toContain('代收¥78.00');
+    expect(render('agent_order_assigned', 'en', { ...params, collectCents: 0, install: '' })).not.toMatch(
+      /collect|installation/,
+    );
   });
 
   it('shows money from cents', () => {

@@ -99,6 +99,27 @@ export const TEMPLATES = {
     en: (p) =>
       `[Campus Orders] ${p.name}: your coupon code ${p.code}, enter it at checkout; valid until ${p.until}. Reply STOP to opt out`,
   },
+  order_payment_link: {
+    kind: 'transactional',
+    'zh-CN': (p) =>
+      `【校园订单】订单${p.number}已创建，金额${yuan(p.totalCents)}，请在${p.minutes}分钟内付款：${p.link}`,
+    en: (p) =>
+      `[Campus Orders] Order ${p.number} placed, ${yuan(p.totalCents)}. Pay within ${p.minutes} min: ${p.link}`,
+  },
+  agent_order_assigned: {
+    kind: 'transactional',
+    'zh-CN': (p) =>
+      `【校园订单】新配送：订单${p.number}，${p.destination}${Number(p.collectCents) > 0 ? `，代收${yuan(p.collectCents)}` : ''}${p.install ? '，含上门安装' : ''}。`,
+    en: (p) =>
+      `[Campus Orders] New delivery: order ${p.number}, ${p.destination}${Number(p.collectCents) > 0 ? `, collect ${yuan(p.collectCents)}` : ''}${p.install ? ', with installation' : ''}.`,
+  },
+  agent_task_assigned: {
+    kind: 'transactional',
+    'zh-CN': (p) =>
+      `【校园订单】新任务：${p.kind === 'repair_pickup' ? '维修取件' : '上门安装'}${p.number ? `（订单${p.number}）` : ''}${p.address ? `，${p.address}` : ''}。请与客户约定时间。`,
+    en: (p) =>
+      `[Campus Orders] New task: ${p.kind === 'repair_pickup' ? 'repair pickup' : 'installation'}${p.number ? ` (order ${p.number})` : ''}${p.address ? `, ${p.address}` : ''}. Agree a time with the customer.`,
+  },
   low_stock: {
     kind: 'alert',
     'zh-CN': (p) => `库存预警：${p.sku}（${p.name}）可用库存${p.available}，低于阈值${p.threshold}。`,

@@ -632,6 +632,7 @@ export class OrderService {
       where.push(`o.assigned_agent_id = ${add(agentRef(q.assignedAgentId, 'assignedAgentId'))}`);
     // "Unassigned" is the dispatch pool: confirmed orders that no agent delivers yet.
     if (q.unassigned === true) where.push(`o.assigned_agent_id IS NULL AND o.status = 'confirmed'`);
+    if (q.number) where.push(`o.number = ${add(q.number)}`);
     if (q.phone) where.push(`o.customer_phone = ${add(q.phone)}`);
     if (q.from) where.push(`o.created_at >= ${add(q.from)}::timestamptz`);
     if (q.to) where.push(`o.created_at < ${add(q.to)}::timestamptz`);

@@ -7,6 +7,7 @@ export * from './dto/report-query.dto';
 export * from './channel-report.service';
 export * from './agent-report.service';
 export * from './customer-report.service';
+export * from './sales-footprint.service';
 export * from './reports.module';
 export * from './report-query';
 export * from './promotion-report.service';

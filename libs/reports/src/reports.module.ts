@@ -4,6 +4,7 @@ import { ChannelReportService } from './channel-report.service';
 import { CustomerReportService } from './customer-report.service';
 import { PromotionReportService } from './promotion-report.service';
 import { ReportScopeResolver } from './report-scope';
+import { SalesFootprintService } from './sales-footprint.service';
 
 /** Read-only reporting over the other contexts' tables; imports no other context (DESIGN.md §3). */
 @Module({
@@ -13,7 +14,14 @@ import { ReportScopeResolver } from './report-scope';
     AgentReportService,
     CustomerReportService,
     PromotionReportService,
+    SalesFootprintService,
   ],
-  exports: [ChannelReportService, AgentReportService, CustomerReportService, PromotionReportService],
+  exports: [
+    ChannelReportService,
+    AgentReportService,
+    CustomerReportService,
+    PromotionReportService,
+    SalesFootprintService,
+  ],
 })
 export class ReportsModule {}

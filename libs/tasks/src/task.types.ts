@@ -37,6 +37,8 @@ export interface TaskView {
   overdue: boolean;
   createdAt: Date;
   updatedAt: Date;
+  /** When the current agent was given the task (null while open). */
+  assignedAt: Date | null;
   scheduledAt: Date | null;
   startedAt: Date | null;
   completedAt: Date | null;

@@ -13,7 +13,7 @@ import {
 } from '@campus/core';
 import { Db } from '@campus/database';
 import { AgentsService, NetworkService } from '@campus/network';
-import { NotificationsService } from '@campus/notifications';
+import { NotificationsService, render } from '@campus/notifications';
 import { OrderService } from '@campus/orders';
 import { event, OutboxEvent, OutboxService } from '@campus/queue';
 import { CreateRepairTaskDto, TaskQueryDto } from './dto/task.dto';
@@ -72,6 +72,7 @@ const AGENT_ACTIONS: TaskAction[] = ['schedule', 'start', 'complete', 'fail'];
 
 /** The timestamp column stamped when a task enters a status. */
 const STATUS_TIMESTAMPS: Partial<Record<TaskStatus, string>> = {
+  assigned: 'assigned_at',
   scheduled: 'scheduled_at',
   in_progress: 'started_at',
   done: 'completed_at',
@@ -81,7 +82,7 @@ const STATUS_TIMESTAMPS: Partial<Record<TaskStatus, string>> = {
 const TASK_COLUMNS = `t.id, t.kind, t.status, t.order_id, t.order_number, t.region_id, t.campus_id, t.agent_id,
   t.customer_id, t.customer_phone, t.customer_name, t.address, t.description, t.items, t.fee_cents, t.window_start,
   t.window_end, t.code_hash, t.code_failures, t.notes, t.failure_reason, t.due_at, t.created_at, t.updated_at,
-  t.scheduled_at, t.started_at, t.completed_at, t.failed_at`;
+  t.assigned_at, t.scheduled_at, t.started_at, t.completed_at, t.failed_at`;
 
 interface TaskRow {
   id: string;
@@ -108,6 +109,7 @@ interface TaskRow {
   due_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  assigned_at: Date | null;
   scheduled_at: Date | null;
   started_at: Date | null;
   completed_at: Date | null;
@@ -231,6 +233,19 @@ export class TasksService {
     });
   }
 
+  /** How many of the calling agent's unfinished tasks were given to them after `since` (all when null). */
+  async countAssignedSince(ctx: RequestContext, since: Date | null): Promise<number> {
+    if (!ctx.principal.agentId) return 0;
+    const [row] = await this.db.query<{ n: number }>(
+      ctx,
+      `SELECT count(*)::int AS n FROM tasks t
+        WHERE t.agent_id = $1 AND t.status = ANY($2::text[])
+          AND ($3::timestamptz IS NULL OR t.assigned_at > $3::timestamptz)`,
+      [ctx.principal.agentId, ['assigned', 'scheduled', 'in_progress', 'failed'], since],
+    );
+    return row.n;
+  }
+
   async events(ctx: RequestContext, id: string): Promise<TaskEventView[]> {
     await this.get(ctx, id);
     const rows = await this.db.query<{
@@ -301,9 +316,11 @@ export class TasksService {
     const rows = await this.db.query<{ id: string }>(
       ctx,
       `INSERT INTO tasks (kind, status, order_id, order_number, region_id, campus_id, agent_id, customer_id,
-         customer_phone, customer_name, address, description, items, fee_cents, due_at, created_by_id, created_by_role)
+         customer_phone, customer_name, address, description, items, fee_cents, due_at, created_by_id, created_by_role,
+         assigned_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14,
-               COALESCE($15::timestamptz, now() + make_interval(hours => $18::int)), $16, $17)
+               COALESCE($15::timestamptz, now() + make_interval(hours => $18::int)), $16, $17,
+               CASE WHEN $7::uuid IS NOT NULL THEN now() END)
        ON CONFLICT (order_id) WHERE kind = 'delivery_install' DO NOTHING
        RETURNING id`,
       [
@@ -348,21 +365,51 @@ export class TasksService {
     return this.db.transaction(ctx, async (tx) => {
       const task = await this.get(tx, id);
       await this.agents.get(tx, agentId);
-      const [agent] = await this.db.query<{ status: string; campus_id: string }>(
-        tx,
-        `SELECT status, campus_id FROM agents WHERE id = $1 FOR SHARE`,
-        [agentId],
-      );
+      const [agent] = await this.db.query<{
+        status: string;
+        campus_id: string;
+        user_id: string;
+        phone: string;
+      }>(tx, `SELECT status, campus_id, user_id, phone FROM agents WHERE id = $1 FOR SHARE`, [agentId]);
       if (agent.status !== 'active') throw new TaskAgentUnavailableError(agentId, 'is suspended');
       if (agent.campus_id !== task.campusId) {
         throw new TaskAgentUnavailableError(agentId, 'works on another campus than this task');
       }
       if (task.status === 'assigned' && task.agentId === agentId) return task;
-      return this.move(tx, id, 'assign', {
+      const moved = await this.move(tx, id, 'assign', {
         reason: reason ?? null,
         set: { agent_id: agentId, ...LAPSE_SCHEDULE },
         data: { agentId, previousAgentId: task.agentId, mode: 'manual' },
       });
+      await this.tellAgent(tx, moved, agent);
+      return moved;
+    });
+  }
+
+  /**
+   * The agent a task was given to by hand is told: a text to their phone (STOP honoured) and an
+   * alert, in one statement with the assignment, once per assignment. An install task that follows
+   * its order's assignment is not texted separately: the order's text says it includes installation.
+   */
+  private async tellAgent(tx: RequestContext, task: TaskView, agent: { user_id: string; phone: string }) {
+    const params = { kind: task.kind, number: task.orderNumber ?? '', address: task.address ?? '' };
+    const key = `agent_assigned:task:${task.id}:${task.assignedAt!.toISOString()}`;
+    await this.notifications.notifyStaff(tx, {
+      to: agent.phone,
+      template: 'agent_task_assigned',
+      params,
+      orderId: task.orderId,
+      dedupeKey: key,
+      alert: {
+        kind: 'task_assigned',
+        audience: 'user',
+        userId: agent.user_id,
+        regionId: task.regionId,
+        subject: `新任务 ${task.orderNumber ?? task.customer.name ?? ''}`.trim(),
+        body: render('agent_task_assigned', 'zh-CN', params),
+        data: { taskId: task.id, agentId: task.agentId, ...params },
+        dedupeKey: key,
+      },
     });
   }
 
@@ -622,6 +669,7 @@ export class TasksService {
       overdue: r.due_at !== null && r.due_at.getTime() <= now && !FINISHED_TASK_STATUSES.includes(r.status),
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      assignedAt: r.assigned_at,
       scheduledAt: r.scheduled_at,
       startedAt: r.started_at,
       completedAt: r.completed_at,

@@ -14,13 +14,16 @@ import {
   ParcelService,
   ParcelView,
   WorkItem,
+  WorkSeenDto,
 } from '@campus/fulfilment';
 import { OrderView } from '@campus/orders';
 import type { TaskWorkItem } from '@campus/tasks';
 import { UuidParam } from '../common/validation';
 import { AgentWorkService } from './agent-work.service';
 import { OrderResponse } from '../orders/orders.views';
+import { WorkNewsResponse } from './desk.views';
 import { CodBalanceResponse, DepositedOrderView, WorkListView } from './fulfilment.views';
+import type { WorkNews } from './agent-work.service';
 
 /** Assignment, door delivery, deposit at a pickup point, counter hand-over, and the agent's work list. */
 @ApiTags('fulfilment')
@@ -99,6 +102,24 @@ export class DeliveriesController {
   })
   work(@Ctx() ctx: RequestContext): Promise<{ items: WorkItem[]; tasks: TaskWorkItem[] }> {
     return this.agentWork.workList(ctx);
+  }
+
+  @Get('fulfilment/work/news')
+  @Roles('agent')
+  @ApiOkResponse({
+    type: WorkNewsResponse,
+    description: 'deliveries and tasks given to the calling agent since they last opened each list',
+  })
+  news(@Ctx() ctx: RequestContext): Promise<WorkNews> {
+    return this.agentWork.news(ctx);
+  }
+
+  @Post('fulfilment/work/seen')
+  @HttpCode(200)
+  @Roles('agent')
+  @ApiOkResponse({ type: WorkNewsResponse, description: 'the counts after marking the list seen' })
+  seen(@Ctx() ctx: RequestContext, @Body() dto: WorkSeenDto): Promise<WorkNews> {
+    return this.agentWork.markSeen(ctx, dto.list);
   }
 
   @Get('agents/:id/cod')

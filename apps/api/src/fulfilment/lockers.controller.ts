@@ -1,17 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { RequestContext } from '@campus/core';
 import {
   CompartmentsService,
   CompartmentView,
+  ParcelListQueryDto,
   ParcelService,
   ParcelView,
   PickedUp,
   PickupDto,
   UpdateCompartmentDto,
+  WaitingParcelView,
 } from '@campus/fulfilment';
 import { UuidParam } from '../common/validation';
+import { WaitingParcelResponse } from './desk.views';
 import { ParcelResponse, PickedUpView } from './fulfilment.views';
 
 /** Collecting parcels with their code, what waits where, and compartments out of service. */
@@ -55,11 +58,16 @@ export class LockersController {
     return this.parcels.listAtLocker(ctx, id);
   }
 
+  /** Every parcel waiting at the point (its lockers and its counter shelf), oldest first. */
   @Get('pickup-points/:id/parcels')
   @Roles('admin', 'regional_manager', 'pickup_staff')
-  @ApiOkResponse({ type: [ParcelResponse] })
-  counterParcels(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<ParcelView[]> {
-    return this.parcels.listAtCounter(ctx, id);
+  @ApiOkResponse({ type: [WaitingParcelResponse] })
+  pointParcels(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Query() _q: ParcelListQueryDto,
+  ): Promise<WaitingParcelView[]> {
+    return this.parcels.listWaiting(ctx, id);
   }
 
   @Patch('lockers/:id/compartments/:compartmentId')

@@ -3,11 +3,19 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } 
 import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import { IntakeService, PlaceOrderDto } from '@campus/intake';
-import { OrderEventView, OrderQueryDto, OrderService, OrderView, ReasonDto } from '@campus/orders';
+import {
+  OrderEventsQueryDto,
+  OrderEventView,
+  OrderQueryDto,
+  OrderService,
+  OrderView,
+  ReasonDto,
+} from '@campus/orders';
 import { OrderTasksService } from '@campus/tasks';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { UuidParam } from '../common/validation';
+import { OrderTimelineService } from './order-timeline.service';
 import { OrderEventResponse, OrderPage, OrderResponse } from './orders.views';
 
 @ApiTags('orders')
@@ -18,6 +26,7 @@ export class OrdersController {
     private readonly intake: IntakeService,
     private readonly orders: OrderService,
     private readonly orderTasks: OrderTasksService,
+    private readonly timeline: OrderTimelineService,
   ) {}
 
   @Post()
@@ -56,11 +65,16 @@ export class OrdersController {
     return this.orders.get(ctx, id);
   }
 
+  /** The timeline: every event, and every text sent about the order (`type: "text"`, masked). */
   @Get(':id/events')
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff', 'customer')
   @ApiOkResponse({ type: [OrderEventResponse] })
-  events(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<OrderEventView[]> {
-    return this.orders.events(ctx, id);
+  events(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Query() q: OrderEventsQueryDto,
+  ): Promise<OrderEventView[]> {
+    return this.timeline.timeline(ctx, id, { texts: q.texts ?? true });
   }
 
   /**

@@ -52,6 +52,7 @@ export class TaskResponse implements TaskView {
   @Bool() overdue: boolean;
   @Time() createdAt: Date;
   @Time() updatedAt: Date;
+  @NullableTime() assignedAt: Date | null;
   @NullableTime() scheduledAt: Date | null;
   @NullableTime() startedAt: Date | null;
   @NullableTime() completedAt: Date | null;

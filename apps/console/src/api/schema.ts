@@ -636,6 +636,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fulfilment/work/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_news"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fulfilment/work/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_seen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/{id}/cod": {
         parameters: {
             query?: never;
@@ -707,7 +739,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LockersController_counterParcels"];
+        get: operations["LockersController_pointParcels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -730,6 +762,118 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["LockersController_setCompartmentState"];
+        trace?: never;
+    };
+    "/api/parcels/{orderId}/resend-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DesksController_resendCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cash-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DesksController_listCashUps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pickup-points/{id}/cash-ups/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DesksController_getCashUp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pickup-points/{id}/cash-ups/{day}/hand-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DesksController_handIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pickup-points/{id}/cash-ups/{day}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DesksController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlertsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AlertsController_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/health": {
@@ -2083,6 +2227,8 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             /** Format: date-time */
+            assignedAt: string | null;
+            /** Format: date-time */
             scheduledAt: string | null;
             /** Format: date-time */
             startedAt: string | null;
@@ -2098,6 +2244,23 @@ export interface components {
         WorkListView: {
             items: components["schemas"]["WorkItemView"][];
             tasks: components["schemas"]["TaskWorkItemView"][];
+        };
+        WorkNewsListView: {
+            /** @description open items given to the agent since they last opened the list */
+            count: number;
+            /** Format: date-time */
+            seenAt: string | null;
+        };
+        WorkNewsResponse: {
+            orders: components["schemas"]["WorkNewsListView"];
+            tasks: components["schemas"]["WorkNewsListView"];
+        };
+        WorkSeenDto: {
+            /**
+             * @description the list the agent has just opened
+             * @enum {string}
+             */
+            list: "orders" | "tasks";
         };
         CodRecorderView: {
             /** Format: uuid */
@@ -2203,12 +2366,189 @@ export interface components {
             returnedAt: string | null;
             compartment: components["schemas"]["CompartmentRefView"] | null;
         };
+        WaitingParcelResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            /** Format: uuid */
+            pickupPointId: string;
+            /** Format: uuid */
+            lockerId: string | null;
+            compartment: components["schemas"]["SizedCompartmentView"] | null;
+            /** @enum {string} */
+            state: "held" | "collected" | "expired";
+            /** Format: date-time */
+            depositedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            lockerCode: string | null;
+            /**
+             * @description the customer’s number, masked
+             * @example +86138****8000
+             */
+            maskedPhone: string;
+            paymentMethod: string;
+            totalCents: number;
+            /** @description cash to take at hand-out (unpaid COD), else 0 */
+            collectCents: number;
+            /** @description replacement codes that may still be sent today */
+            codeResendsLeft: number;
+        };
         UpdateCompartmentDto: {
             /**
              * @description out_of_service takes an empty compartment out of allocation; free puts it back
              * @enum {string}
              */
             state: "out_of_service" | "free";
+        };
+        CodeResentResponse: {
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            /** Format: uuid */
+            parcelId: string;
+            /** @description the masked number the new code was texted to */
+            sentTo: string;
+            /** @description replacement codes still allowed today */
+            resendsLeft: number;
+        };
+        CashUpSummaryResponse: {
+            /** @description cash taken at the point that day (COD parcels, counter sales) */
+            collectedCents: number;
+            /** @description cash refunds paid out at the point that day */
+            refundedCents: number;
+            /** @description cash the staff recorded as handed in */
+            handedInCents: number;
+            /** @description collected − refunded */
+            expectedCents: number;
+            /** @description handed in − expected (negative: cash missing) */
+            differenceCents: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            pickupPointId: string;
+            pickupPointName: string;
+            /** Format: uuid */
+            regionId: string;
+            day: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        CashUpPage: {
+            items: components["schemas"]["CashUpSummaryResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        CashCollectionResponse: {
+            /** @enum {string} */
+            kind: "cod" | "counter_sale";
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            amountCents: number;
+            /** Format: date-time */
+            at: string;
+        };
+        CashRefundResponse: {
+            refundId: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            amountCents: number;
+            /** Format: date-time */
+            at: string;
+        };
+        CashRecorderView: {
+            /** Format: uuid */
+            id: string;
+            role: string;
+        };
+        CashHandInResponse: {
+            id: string;
+            amountCents: number;
+            note: string;
+            recordedBy: components["schemas"]["CashRecorderView"];
+            /** Format: date-time */
+            at: string;
+        };
+        CashUpResponse: {
+            /** @description cash taken at the point that day (COD parcels, counter sales) */
+            collectedCents: number;
+            /** @description cash refunds paid out at the point that day */
+            refundedCents: number;
+            /** @description cash the staff recorded as handed in */
+            handedInCents: number;
+            /** @description collected − refunded */
+            expectedCents: number;
+            /** @description handed in − expected (negative: cash missing) */
+            differenceCents: number;
+            /** Format: uuid */
+            id: string | null;
+            /** Format: uuid */
+            pickupPointId: string;
+            pickupPointName: string;
+            /** Format: uuid */
+            regionId: string;
+            /** @example 2026-11-26 */
+            day: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: uuid */
+            closedById: string | null;
+            closeNote: string | null;
+            changedSinceClose: boolean;
+            collections: components["schemas"]["CashCollectionResponse"][];
+            refunds: components["schemas"]["CashRefundResponse"][];
+            handIns: components["schemas"]["CashHandInResponse"][];
+        };
+        HandInDto: {
+            /** @description cash handed in, in fen (more than 0) */
+            amountCents: number;
+            /**
+             * @description to whom, how (bank bag number, receipt)
+             * @example to manager Wang, bag 0412
+             */
+            note: string;
+        };
+        CloseCashUpDto: {
+            /** @example counted twice, ¥5 short */
+            note?: string;
+        };
+        AlertResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example low_stock */
+            kind: string;
+            /** @enum {string} */
+            audience: "admins" | "region" | "user";
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            userId: string | null;
+            subject: string;
+            body: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            /** Format: uuid */
+            acknowledgedById: string | null;
+        };
+        AlertPageResponse: {
+            items: components["schemas"]["AlertResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+            /** @description alerts in scope not acknowledged yet */
+            unacknowledged: number;
         };
         TaskPage: {
             items: components["schemas"]["TaskResponse"][];
@@ -3642,6 +3982,8 @@ export interface operations {
                 assignedAgentId?: string;
                 /** @description only confirmed orders no agent delivers yet (the dispatch pool) */
                 unassigned?: boolean;
+                /** @description the order number, exactly (as read out on the phone) */
+                number?: string;
                 /** @description the customer's phone number */
                 phone?: string;
                 /** @description created at or after */
@@ -3715,7 +4057,10 @@ export interface operations {
     };
     OrdersController_events: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description include the texts sent about the order (type "text", masked); default true */
+                texts?: boolean;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4028,6 +4373,50 @@ export interface operations {
             };
         };
     };
+    DeliveriesController_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deliveries and tasks given to the calling agent since they last opened each list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkNewsResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_seen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkSeenDto"];
+            };
+        };
+        responses: {
+            /** @description the counts after marking the list seen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkNewsResponse"];
+                };
+            };
+        };
+    };
     DeliveriesController_codBalance: {
         parameters: {
             query?: {
@@ -4125,9 +4514,12 @@ export interface operations {
             };
         };
     };
-    LockersController_counterParcels: {
+    LockersController_pointParcels: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description waiting (the default): every parcel held at the point, in its lockers and at its counter */
+                state?: "waiting";
+            };
             header?: never;
             path: {
                 id: string;
@@ -4141,7 +4533,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ParcelResponse"][];
+                    "application/json": components["schemas"]["WaitingParcelResponse"][];
                 };
             };
         };
@@ -4167,6 +4559,181 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    DesksController_resendCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeResentResponse"];
+                };
+            };
+        };
+    };
+    DesksController_listCashUps: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                pickupPointId?: string;
+                status?: "open" | "closed";
+                /** @description first day (YYYY-MM-DD, Asia/Shanghai) */
+                from?: string;
+                /** @description last day, inclusive (YYYY-MM-DD, Asia/Shanghai) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description cash-ups in scope, newest day first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashUpPage"];
+                };
+            };
+        };
+    };
+    DesksController_getCashUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the point’s cash for a Shanghai day (YYYY-MM-DD) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashUpResponse"];
+                };
+            };
+        };
+    };
+    DesksController_handIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandInDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashUpResponse"];
+                };
+            };
+        };
+    };
+    DesksController_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseCashUpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashUpResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description only alerts of this kind, e.g. low_stock, order_assigned, task_assigned */
+                kind?: string;
+                /** @description true: only acknowledged alerts; false: only those still open */
+                acknowledged?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPageResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the alert, acknowledged (again: unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertResponse"];
+                };
             };
         };
     };

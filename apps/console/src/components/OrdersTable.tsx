@@ -26,17 +26,22 @@ export function orderColumns(t: TFunction): ColumnsType<Order> {
   ];
 }
 
-/** Orders with their number, status, total and time; cancel with a reason where that is allowed. */
+/**
+ * Orders with their number, status, total and time; cancel with a reason where that is allowed;
+ * `onOpen` adds a "details" button per row.
+ */
 export function OrdersTable({
   orders,
   loading,
   onChanged,
   canCancel,
+  onOpen,
 }: {
   orders: Order[];
   loading?: boolean;
   onChanged?: (order: Order) => void;
   canCancel?: boolean;
+  onOpen?: (order: Order) => void;
 }) {
   const { t } = useTranslation();
   const [cancelling, setCancelling] = useState<Order | null>(null);
@@ -57,6 +62,23 @@ export function OrdersTable({
             render: (lines: Order['lines']) => lines.map((l) => `${l.name} ×${l.quantity}`).join(', '),
           },
           { title: t('order.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
+          ...(onOpen
+            ? [
+                {
+                  title: t('desks.callCentre.details'),
+                  key: 'open',
+                  render: (_: unknown, o: Order) => (
+                    <Button
+                      size="small"
+                      onClick={() => onOpen(o)}
+                      aria-label={`${t('desks.callCentre.details')} ${o.number}`}
+                    >
+                      {t('desks.callCentre.details')}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
           ...(canCancel
             ? [
                 {

@@ -1,7 +1,7 @@
-import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { ToneTag, type Tone } from './ToneTag';
 
-const STATUS_COLOURS: Record<string, string> = {
+const STATUS_TONES: Record<string, Tone> = {
   pending_payment: 'gold',
   confirmed: 'blue',
   assigned: 'geekblue',
@@ -15,5 +15,5 @@ const STATUS_COLOURS: Record<string, string> = {
 
 export function OrderStatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
-  return <Tag color={STATUS_COLOURS[status]}>{t(`order.statuses.${status}`, status)}</Tag>;
+  return <ToneTag tone={STATUS_TONES[status] ?? 'default'}>{t(`order.statuses.${status}`, status)}</ToneTag>;
 }

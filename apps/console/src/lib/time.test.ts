@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime, previousPeriod, shanghaiPeriod, shanghaiToIso } from './time';
+import { ageOf, formatTime, previousPeriod, shanghaiDay, shanghaiPeriod, shanghaiToIso } from './time';
 
 describe('time in Asia/Shanghai', () => {
   it('shows UTC instants as Shanghai wall-clock time (UTC+8)', () => {
@@ -18,5 +18,13 @@ describe('time in Asia/Shanghai', () => {
   it('names the month before, across the year end', () => {
     expect(previousPeriod(new Date('2026-11-10T00:00:00Z'))).toBe('2026-10');
     expect(previousPeriod(new Date('2026-01-10T00:00:00Z'))).toBe('2025-12');
+  });
+
+  it('knows the Shanghai day and how long ago something was', () => {
+    expect(shanghaiDay(new Date('2026-11-25T16:00:00Z'))).toBe('2026-11-26');
+    const now = new Date('2026-11-26T12:00:00Z');
+    expect(ageOf('2026-11-26T11:15:00Z', now)).toEqual({ unit: 'minutes', count: 45 });
+    expect(ageOf('2026-11-26T02:00:00Z', now)).toEqual({ unit: 'hours', count: 10 });
+    expect(ageOf('2026-11-23T12:00:00Z', now)).toEqual({ unit: 'days', count: 3 });
   });
 });

@@ -50,3 +50,19 @@ export function previousPeriod(at: Date = new Date()): string {
   const [y, m] = shanghaiPeriod(at).split('-').map(Number);
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
+
+/** The Shanghai calendar day ("2026-11-26") that `at` falls in. */
+export function shanghaiDay(at: Date = new Date()): string {
+  return formatTime(at.toISOString()).slice(0, 10);
+}
+
+/** "3 h" style age of a past moment, in whole minutes, hours or days (for the pickup desk). */
+export function ageOf(
+  iso: string,
+  now: Date = new Date(),
+): { unit: 'minutes' | 'hours' | 'days'; count: number } {
+  const minutes = Math.max(0, Math.floor((now.getTime() - new Date(iso).getTime()) / 60_000));
+  if (minutes < 60) return { unit: 'minutes', count: minutes };
+  if (minutes < 48 * 60) return { unit: 'hours', count: Math.floor(minutes / 60) };
+  return { unit: 'days', count: Math.floor(minutes / (24 * 60)) };
+}

@@ -82,8 +82,8 @@ export const en = {
     another: 'Next order',
   },
   callCentre: {
-    findCustomer: 'Find customer',
-    phone: 'Phone (E.164 or local)',
+    findCustomer: 'Find a customer or an order',
+    phone: 'Phone or order number',
     search: 'Search',
     pastOrders: 'Orders for {{phone}}',
     noOrders: 'No orders for this number yet',

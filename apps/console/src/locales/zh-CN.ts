@@ -85,8 +85,8 @@ export const zhCN: Shape<typeof en> = {
     another: '下一单',
   },
   callCentre: {
-    findCustomer: '查找顾客',
-    phone: '手机号（E.164 或本地格式）',
+    findCustomer: '查找顾客或订单',
+    phone: '手机号或订单号',
     search: '查询',
     pastOrders: '{{phone}} 的订单',
     noOrders: '该号码暂无订单',

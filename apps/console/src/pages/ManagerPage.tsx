@@ -11,6 +11,8 @@ import { formatTime } from '../lib/time';
 // ECharts is large: the reports load when their tab is first opened.
 const ReportsPanel = lazy(() => import('./ReportsPanel'));
 const SettlementPanel = lazy(() => import('./SettlementPanel'));
+const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
+const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
 
 function useAgents() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -221,6 +223,24 @@ export function ManagerPage({ session }: { session: Session }) {
             children: (
               <Suspense fallback={<Spin />}>
                 <ReportsPanel />
+              </Suspense>
+            ),
+          },
+          {
+            key: 'cash-ups',
+            label: t('desks.cashUp.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <CashUpsPanel />
+              </Suspense>
+            ),
+          },
+          {
+            key: 'alerts',
+            label: t('desks.alerts.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <AlertsPanel />
               </Suspense>
             ),
           },

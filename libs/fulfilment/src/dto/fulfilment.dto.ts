@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
-import { IsCents, IsId, IsOneOf, IsPhone, IsText } from '@campus/core';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsCents, IsId, IsOneOf, IsPhone, IsText, PageQueryDto } from '@campus/core';
 import { COMPARTMENT_SIZES, CompartmentSize } from '@campus/network';
 
 export class AssignOrderDto {
@@ -67,4 +67,62 @@ export class UpdateCompartmentDto {
     description: 'out_of_service takes an empty compartment out of allocation; free puts it back',
   })
   state: SettableCompartmentState;
+}
+
+export const PARCEL_LIST_STATES = ['waiting'] as const;
+
+export class ParcelListQueryDto {
+  @IsOneOf(PARCEL_LIST_STATES, {
+    optional: true,
+    description: 'waiting (the default): every parcel held at the point, in its lockers and at its counter',
+  })
+  state?: (typeof PARCEL_LIST_STATES)[number];
+}
+
+export class HandInDto {
+  @IsCents({ description: 'cash handed in, in fen (more than 0)' })
+  @Min(1, { message: 'must be at least 1 fen' })
+  amountCents: number;
+
+  @IsText({
+    max: 500,
+    description: 'to whom, how (bank bag number, receipt)',
+    example: 'to manager Wang, bag 0412',
+  })
+  note: string;
+}
+
+export class CloseCashUpDto {
+  @IsText({ max: 500, optional: true, example: 'counted twice, ¥5 short' })
+  note?: string;
+}
+
+export const CASH_UP_STATUSES = ['open', 'closed'] as const;
+
+export class CashUpQueryDto extends PageQueryDto {
+  @IsId({ optional: true })
+  pickupPointId?: string;
+
+  @IsOneOf(CASH_UP_STATUSES, { optional: true })
+  status?: (typeof CASH_UP_STATUSES)[number];
+
+  @ApiPropertyOptional({ description: 'first day (YYYY-MM-DD, Asia/Shanghai)', example: '2026-11-01' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a day YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'last day, inclusive (YYYY-MM-DD, Asia/Shanghai)',
+    example: '2026-11-30',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a day YYYY-MM-DD' })
+  to?: string;
+}
+
+export const WORK_LISTS = ['orders', 'tasks'] as const;
+
+export class WorkSeenDto {
+  @IsOneOf(WORK_LISTS, { description: 'the list the agent has just opened' })
+  list: (typeof WORK_LISTS)[number];
 }

@@ -3,7 +3,14 @@ import { AppConfig, InjectConfig, RequestContext } from '@campus/core';
 import { ConsumesEvent, JobEnvelope, JobHandler, QueueName } from '@campus/queue';
 import { NotificationsService } from '../notifications.service';
 
-/** Tells the customer their order was taken (with the payment deadline for online orders). */
+/** Channels where staff keyed the order for the customer, who then pays online from a texted link. */
+const STAFF_CHANNELS = new Set(['phone', 'agent', 'pickup_point']);
+
+/**
+ * Tells the customer their order was taken (with the payment deadline for online orders). An online
+ * order keyed by staff (call centre, agent, counter) carries the link to pay it in the shop, since
+ * the customer never saw a checkout. Opted-out numbers get neither (logged as suppressed).
+ */
 @Injectable()
 @ConsumesEvent(QueueName.Notifications, 'order.placed')
 export class OrderPlacedTextProcessor implements JobHandler<'order.placed'> {
@@ -16,14 +23,16 @@ export class OrderPlacedTextProcessor implements JobHandler<'order.placed'> {
     const o = job.payload;
     // An SMS order was just confirmed in the reply to the customer's own text.
     if (o.channel === 'sms') return;
+    const payByLink = o.paymentMethod === 'online' && STAFF_CHANNELS.has(o.channel);
     await this.notifications.send(ctx, {
       to: o.customerPhone,
-      template: 'order_placed',
+      template: payByLink ? 'order_payment_link' : 'order_placed',
       params: {
         number: o.number,
         totalCents: o.totalCents,
         paymentMethod: o.paymentMethod,
         minutes: this.config.paymentWindowMinutes,
+        link: `${this.config.publicBaseUrl}/shop/orders/${o.orderId}`,
       },
       orderId: o.orderId,
       customerId: o.customerId,

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsDateString, IsOptional, Matches } from 'class-validator';
 import { CHANNELS, Channel, IsId, IsOneOf, IsPhone, IsText, PageQueryDto, ToBool } from '@campus/core';
 import { IsBoolean } from 'class-validator';
@@ -32,6 +33,15 @@ export class OrderQueryDto extends PageQueryDto {
   @IsBoolean()
   unassigned?: boolean;
 
+  @ApiPropertyOptional({
+    description: 'the order number, exactly (as read out on the phone)',
+    example: '261126000123',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/\s+/g, '') : value))
+  @Matches(/^\d{6,20}$/, { message: 'must be an order number (digits only)' })
+  number?: string;
+
   @IsPhone({ optional: true, description: "the customer's phone number" })
   phone?: string;
 
@@ -49,4 +59,15 @@ export class OrderQueryDto extends PageQueryDto {
 export class ReasonDto {
   @IsText({ max: 500, example: 'customer changed their mind' })
   reason: string;
+}
+
+export class OrderEventsQueryDto {
+  @ApiPropertyOptional({
+    description: 'include the texts sent about the order (type "text", masked); default true',
+    default: true,
+  })
+  @IsOptional()
+  @ToBool()
+  @IsBoolean({ message: 'must be true or false' })
+  texts?: boolean;
 }

@@ -70,6 +70,18 @@ const en = {
       no_free_compartment: { title: 'No free compartment', detail: '' },
       wrong_pickup_code: { title: 'Wrong pickup code', detail: '' },
       pickup_locked: { title: 'Too many wrong codes', detail: 'Try again in {{retryAfterSeconds}} s.' },
+      code_resend_limit: {
+        title: 'Code re-sent too often today',
+        detail: 'A pickup code may be re-sent 3 times a day; try again tomorrow.',
+      },
+      parcel_not_waiting: {
+        title: 'No parcel waits for this order',
+        detail: 'The order is {{currentStatus}}.',
+      },
+      cash_up_closed: {
+        title: 'This day’s cash-up is closed',
+        detail: 'Closed at {{closedAt}}; it no longer changes.',
+      },
       settlement_exists: { title: 'This month already has a settlement', detail: '' },
       period_not_started: { title: 'This month has not started', detail: 'It is {{currentPeriod}} now.' },
       channel_not_allowed: { title: 'Your role may not take orders this way', detail: '' },
@@ -168,6 +180,12 @@ export const bundle = areaBundle(en, {
       no_free_compartment: { title: '没有空闲格口', detail: '' },
       wrong_pickup_code: { title: '取件码错误', detail: '' },
       pickup_locked: { title: '取件码错误次数过多', detail: '请在 {{retryAfterSeconds}} 秒后重试。' },
+      code_resend_limit: {
+        title: '今天重发取件码次数已满',
+        detail: '每个包裹每天最多重发 3 次，请明天再试。',
+      },
+      parcel_not_waiting: { title: '该订单没有待取包裹', detail: '订单当前状态：{{currentStatus}}。' },
+      cash_up_closed: { title: '当日对账已结账', detail: '已于 {{closedAt}} 结账，不能再修改。' },
       settlement_exists: { title: '该月已有结算单', detail: '' },
       period_not_started: { title: '该月份尚未开始', detail: '当前是 {{currentPeriod}}。' },
       channel_not_allowed: { title: '您的角色不能通过此渠道下单', detail: '' },
