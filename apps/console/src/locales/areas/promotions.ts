@@ -3,6 +3,10 @@ import { areaBundle } from '../shape';
 const en = {
   promotions: {
     tab: 'Promotions',
+    couponCode: 'Coupon code',
+    couponFormat: 'must be 3–32 letters or digits',
+    discountApplied: '{{amount}} off',
+    totalBeforeCoupon: 'Total before the coupon',
     create: 'New promotion',
     createButton: 'Create promotion',
     list: 'Promotions',
@@ -96,6 +100,10 @@ const en = {
 export const bundle = areaBundle(en, {
   promotions: {
     tab: '促销',
+    couponCode: '优惠码',
+    couponFormat: '应为 3–32 位字母或数字',
+    discountApplied: '已优惠 {{amount}}',
+    totalBeforeCoupon: '优惠码前合计',
     create: '新建促销',
     createButton: '创建促销',
     list: '促销活动',
