@@ -23,6 +23,7 @@ import { BaselineResult, runBaseline } from './baseline';
 import { printReportsTable, ReportsBenchResult, runReportsBench } from './reports';
 import { runSmsBench, SmsBenchResult } from './sms';
 import { runSettlementBench, SettlementBenchResult } from './settlement';
+import { flashSaleTable, runFlashSaleBench } from './flash-sale';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -370,6 +371,11 @@ async function main(): Promise<void> {
       concurrency: smsConcurrency,
       seconds: DURATION,
     });
+    const flashSale = await runFlashSaleBench({
+      ...{ apiBase: api.base, adminToken: admin, token, pickupPointId: point.id, countFile, log },
+      ...{ seconds: DURATION, smoke: SMOKE },
+    });
+    process.stdout.write(flashSaleTable(flashSale));
     log('settlement: 1,000 agents with 100,000 ledger entries, in a database of its own');
     const settlement = await runSettlementBench({ baseUrl, smoke: SMOKE, log });
 
@@ -395,6 +401,7 @@ async function main(): Promise<void> {
       baseline,
       intake,
       sms,
+      flashSale,
       settlement,
       ratio: intake.map((r, i) => ({
         concurrency: r.concurrency,
