@@ -13,7 +13,6 @@ import {
   Space,
   Switch,
   Table,
-  Tag,
 } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -22,6 +21,7 @@ import { saveBlob } from '../../api/download';
 import { asProblem, type ApiProblem } from '../../api/problem';
 import type { Session } from '../../auth/session';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { ToneTag } from '../../components/ToneTag';
 import { useProblemForm } from '../../components/useProblemForm';
 import { formatCents, parseYuan } from '../../lib/money';
 import { formatTime } from '../../lib/time';
@@ -152,7 +152,7 @@ export function PromotionsTab({ session }: { session: Session }) {
                 </Form.Item>
               </Col>
               <Col xs={12} md={4}>
-                <Form.Item name="kind" label={t('promotions.kind')} rules={required}>
+                <Form.Item name="kind" label={t('promotions.kind')}>
                   <Select options={KINDS.map((k) => ({ value: k, label: t(`promotions.kinds.${k}`) }))} />
                 </Form.Item>
               </Col>
@@ -307,7 +307,7 @@ export function PromotionsTab({ session }: { session: Session }) {
                       {t('promotions.manageCoupons', { n: p.couponCount })}
                     </Button>
                   ) : (
-                    <Tag>{t('promotions.automatic')}</Tag>
+                    <ToneTag tone="default">{t('promotions.automatic')}</ToneTag>
                   ),
               },
               {
@@ -605,9 +605,11 @@ function FlashSalesPanel({ sales, loading }: { admin: boolean; sales: FlashSale[
             title: t('promotions.state'),
             render: (_, f) =>
               f.running ? (
-                <Tag color="green">{t('promotions.running')}</Tag>
+                <ToneTag tone="green">{t('promotions.running')}</ToneTag>
               ) : (
-                <Tag>{f.active ? t('promotions.notRunning') : t('promotions.stopped')}</Tag>
+                <ToneTag tone="default">
+                  {f.active ? t('promotions.notRunning') : t('promotions.stopped')}
+                </ToneTag>
               ),
           },
           {
