@@ -169,6 +169,11 @@ export class Pricing1765700000000 implements MigrationInterface {
           discount_cents >= quantity::bigint * (list_price_cents - unit_price_cents)
           AND discount_cents <= quantity::bigint * list_price_cents)`);
 
+    // An SMS quote now carries the promotional total (unit price stays the list price).
+    await q.query(`
+      ALTER TABLE sms_quotes DROP CONSTRAINT sms_quotes_total,
+        ADD CONSTRAINT sms_quotes_total CHECK (total_cents BETWEEN 0 AND quantity::bigint * unit_price_cents)`);
+
     await q.query(`
       CREATE FUNCTION pricing_refused(reason text, detail jsonb) RETURNS boolean
         LANGUAGE plpgsql VOLATILE AS $$
@@ -180,6 +185,9 @@ export class Pricing1765700000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS pricing_refused(text, jsonb)`);
+    await q.query(`
+      ALTER TABLE sms_quotes DROP CONSTRAINT sms_quotes_total,
+        ADD CONSTRAINT sms_quotes_total CHECK (total_cents = quantity::bigint * unit_price_cents) NOT VALID`);
     await q.query(`
       ALTER TABLE order_lines
         DROP CONSTRAINT order_lines_discount,

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import twilio from 'twilio';
 import type { Fixtures, TestApp, World } from '@campus/testing';
 import { eventually } from '@campus/testing';
 import { auth, startApp } from './support/app';
@@ -560,6 +561,49 @@ describe('Promotions: priced in the order statement (e2e)', () => {
       );
       expect(r.released_at).not.toBeNull();
       await ok(order([{ sku: b, quantity: 1 }], { couponCode: codes[0] }));
+    });
+  });
+
+  describe('the SMS channel', () => {
+    /** A text from `from`, signed as Twilio signs it; the TwiML reply's text. */
+    const text = async (from: string, body: string): Promise<string> => {
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const params: Record<string, string> = {
+        MessageSid: sid,
+        SmsSid: sid,
+        From: from,
+        To: '+8613912345678',
+        Body: body,
+      };
+      const url = `${app.config.publicBaseUrl}/api/channels/sms/twilio`;
+      const res = await app
+        .http()
+        .post('/api/channels/sms/twilio')
+        .type('form')
+        .set(
+          'X-Twilio-Signature',
+          twilio.getExpectedTwilioSignature(app.config.twilio.authToken!, url, params),
+        )
+        .send(params);
+      if (res.status !== 200) throw new Error(`${res.status} ${res.text}`);
+      return res.text;
+    };
+
+    it('quotes the promotional price on BUY and places the order at that price on YES', async () => {
+      const a = await sku(2000);
+      await promotion({ kind: 'percent_off', percentBps: 2500, skus: [a], channels: ['sms'] });
+      const from = phone();
+      const quote = await text(from, `BUY ${a} 2 @${w.pointA1.code}`);
+      expect(quote).toContain('30.00'); // 2 × 20.00 − 25 %
+      const yes = await text(from, 'YES');
+      expect(yes).toContain('30.00');
+      const orders = await app.http().get('/api/orders').query({ phone: from }).set(auth(w.tokens.admin));
+      expect(orders.body.items[0]).toMatchObject({
+        channel: 'sms',
+        subtotalCents: 4000,
+        discountCents: 1000,
+        totalCents: 3000,
+      });
     });
   });
 

@@ -248,6 +248,45 @@ export class OrderService {
   }
 
   /**
+   * What an order of these lines would cost now (promotions and flash sales of its place and channel
+   * included), without placing it: for quotes given before the order (the SMS channel). One read.
+   */
+  async priceFor(
+    ctx: RequestContext,
+    q: Pick<PlaceOrderCommand, 'channel' | 'lines' | 'couponCode' | 'allowListPrice'> & {
+      customerId: string | null;
+      regionId: string;
+      campusId: string;
+    },
+  ): Promise<{ subtotalCents: number; discountCents: number; totalCents: number }> {
+    const quote = await this.pricing.quote(ctx, {
+      lines: q.lines.map((l, i) => ({ sku: l.sku, quantity: l.quantity, field: `lines[${i}].sku` })),
+      // A number that never ordered has no customer yet, hence no purchases to count.
+      customerId: q.customerId ?? '00000000-0000-0000-0000-000000000000',
+      channel: q.channel,
+      regionId: q.regionId,
+      campusId: q.campusId,
+      couponCode: q.couponCode ?? null,
+      allowListPrice: q.allowListPrice,
+    });
+    const { subtotalCents, discountCents, totalCents } = quote.priced;
+    return { subtotalCents, discountCents, totalCents };
+  }
+
+  /**
+   * Gives back what the price of an order used (flash-sale units of `lines`, or with no lines
+   * everything: coupon, promotion uses, sale units), in the caller's transaction. Cancel and return
+   * do it themselves; a partial return (aftersales) calls it with the lines that came back.
+   */
+  releasePricing(
+    ctx: RequestContext,
+    orderId: string,
+    lines?: readonly { sku: string; quantity: number }[],
+  ): Promise<{ flashUnits: number; coupons: number; promotions: number }> {
+    return this.pricing.release(ctx, orderId, lines);
+  }
+
+  /**
    * One statement claims the idempotency key and, only if the claim is ours, writes the order, its
    * lines (and a gift line while the gift's stock lasts), its "placed" event and its outbox rows (the
    * generated order number is merged into the payloads), reserves the stock and claims what the price
