@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Fixtures, TestApp, World } from '@campus/testing';
+import { Pricing1765700000000 } from '../migrations/1765700000000-pricing';
 import { auth, startApp } from './support/app';
 
 /**
@@ -27,6 +28,28 @@ describe('Promotions under concurrency (e2e)', () => {
     fulfillment: { type: 'locker', pickupPointId: w.pointA1.id },
     paymentMethod: 'cod',
     ...extra,
+  });
+
+  it('the pricing migration goes down and up again', async () => {
+    const tables = async () =>
+      (
+        await app.sql<{ tablename: string }>(
+          `SELECT tablename FROM pg_tables WHERE tablename IN
+             ('promotions', 'coupons', 'coupon_batches', 'coupon_customer_uses', 'flash_sales',
+              'flash_sale_purchases', 'pricing_redemptions') ORDER BY tablename`,
+        )
+      ).map((r) => r.tablename);
+    const runner = { query: (sql: string) => app.sql(sql) } as never;
+    expect(await tables()).toHaveLength(7);
+    await new Pricing1765700000000().down(runner);
+    expect(await tables()).toEqual([]);
+    const [cols] = await app.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.columns
+        WHERE table_name = 'order_lines' AND column_name IN ('list_price_cents', 'discount_cents')`,
+    );
+    expect(cols.n).toBe(0);
+    await new Pricing1765700000000().up(runner);
+    expect(await tables()).toHaveLength(7);
   });
 
   it('100 buyers racing for the last 10 uses of a code: exactly 10 discounted orders, the rest 409 coupon_used', async () => {
