@@ -21,6 +21,7 @@ import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
 import { BaselineResult, runBaseline } from './baseline';
 import { printReportsTable, ReportsBenchResult, runReportsBench } from './reports';
+import { AlipayNoticeBenchResult, runAlipayNoticeBench } from './alipay-notify';
 import { runSmsBench, SmsBenchResult } from './sms';
 import { runSettlementBench, SettlementBenchResult } from './settlement';
 import { flashSaleTable, runFlashSaleBench } from './flash-sale';
@@ -376,6 +377,8 @@ async function main(): Promise<void> {
       ...{ seconds: DURATION, smoke: SMOKE },
     });
     process.stdout.write(flashSaleTable(flashSale));
+    log('alipay notices: signed notices, each confirming its own payment attempt (own database and API)');
+    const alipayNotify: AlipayNoticeBenchResult = await runAlipayNoticeBench({ baseUrl, smoke: SMOKE, log });
     log('settlement: 1,000 agents with 100,000 ledger entries, in a database of its own');
     const settlement = await runSettlementBench({ baseUrl, smoke: SMOKE, log });
 
@@ -402,6 +405,7 @@ async function main(): Promise<void> {
       intake,
       sms,
       flashSale,
+      alipayNotify,
       settlement,
       ratio: intake.map((r, i) => ({
         concurrency: r.concurrency,
@@ -421,7 +425,8 @@ async function main(): Promise<void> {
     const file = join(ROOT, 'bench/results', SMOKE ? 'smoke.json' : 'latest.json');
     writeFileSync(file, `${JSON.stringify({ ...results, reports }, null, 2)}\n`);
     log(`wrote ${file}`);
-    const failed = intake.some((r) => r.errors > 0 || r.non2xx > 0) || sms.errors > 0;
+    const failed =
+      intake.some((r) => r.errors > 0 || r.non2xx > 0) || sms.errors > 0 || alipayNotify.errors > 0;
     if (failed) {
       log('errors during intake: see the table');
       process.exitCode = 1;

@@ -7,6 +7,8 @@ import { Commissions1764500000000 } from './1764500000000-commissions';
 import { Reports1764600000000 } from './1764600000000-reports';
 import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 import { Audit1764800000000 } from './1764800000000-audit';
+import { MoneyLedger1765000000000 } from './1765000000000-money-ledger';
+import { PaymentAttempts1765000100000 } from './1765000100000-payment-attempts';
 import { Desks1765200000000 } from './1765200000000-desks';
 import { AdminConsole1765300000000 } from './1765300000000-admin-console';
 import { Pricing1765700000000 } from './1765700000000-pricing';
@@ -22,6 +24,8 @@ export const ALL_MIGRATIONS = [
   Reports1764600000000,
   StockShortfall1764700000000,
   Audit1764800000000,
+  MoneyLedger1765000000000,
+  PaymentAttempts1765000100000,
   Desks1765200000000,
   AdminConsole1765300000000,
   Pricing1765700000000,

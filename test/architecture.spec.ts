@@ -21,6 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   fulfilment: ['orders', 'network', 'notifications'],
   tasks: ['orders', 'network', 'notifications'],
   commissions: ['orders', 'tasks', 'network'],
+  payments: ['orders'],
   reports: [],
   testing: ['*'],
 };

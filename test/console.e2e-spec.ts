@@ -586,13 +586,13 @@ describe('Console in a browser (e2e)', () => {
       .trim()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'region,period,status,agent_id,agent_name,campus,commission,reversals,install_fees,adjustments,cod_held,net_payable,entries',
+      'region,period,status,agent_id,agent_name,campus,commission,reversals,install_fees,adjustments,cod_held,cash_refunds,net_payable,entries',
     );
     const cells = lines.find((l) => l.includes('Wang Fang'))!.split(',');
     expect(cells).toEqual(
       expect.arrayContaining([period, 'approved', agent.id, 'Wang Fang', '7.80', '377.00']),
     );
-    expect(cells[11]).toBe((statement.netCents / 100).toFixed(2));
+    expect(cells[12]).toBe((statement.netCents / 100).toFixed(2));
     expect(lines[lines.length - 1]).toMatch(/^TOTAL|,TOTAL,/);
     await page.context().close();
   });

@@ -120,7 +120,7 @@ describe('Payment notices (e2e)', () => {
     ]);
   });
 
-  it('money for an order that was cancelled meanwhile is recorded as refund-required, not applied', async () => {
+  it('money for an order that was cancelled meanwhile is not applied: a refund is owed, paid back by finance', async () => {
     const order = await onlineOrder();
     await app
       .http()
@@ -128,14 +128,36 @@ describe('Payment notices (e2e)', () => {
       .set(auth(customer.token))
       .send({ reason: 'changed mind' })
       .expect(200);
-    const res = await signedNotice(app, {
-      orderId: order.id,
-      amountCents: order.totalCents,
-      providerRef: `pay-${randomUUID()}`,
-    });
+    const notice = { orderId: order.id, amountCents: order.totalCents, providerRef: `pay-${randomUUID()}` };
+    const res = await signedNotice(app, notice);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'refund_required', orderId: order.id, orderStatus: 'cancelled' });
     const events = await app.http().get(`/api/orders/${order.id}/events`).set(auth(w.tokens.admin));
     expect(events.body.map((e: { type: string }) => e.type)).toContain('payment_refund_required');
+    // The refund is a row of the order's ledger: owed through that provider ("manual"), for the amount.
+    const money = await app.http().get(`/api/orders/${order.id}/payments`).set(auth(customer.token));
+    expect(money.body.refunds).toEqual([
+      expect.objectContaining({
+        amountCents: order.totalCents,
+        method: 'manual',
+        status: 'owed',
+        cause: 'late_payment',
+        holder: null,
+      }),
+    ]);
+    const refundId = money.body.refunds[0].id as string;
+    // Only finance (an admin) marks a provider refund paid out.
+    const byManager = await app.http().post(`/api/refunds/${refundId}/paid-out`).set(auth(w.tokens.managerA));
+    expect(byManager.status).toBe(403);
+    const byAdmin = await app.http().post(`/api/refunds/${refundId}/paid-out`).set(auth(w.tokens.admin));
+    expect(byAdmin.status).toBe(200);
+    expect(byAdmin.body.status).toBe('paid_out');
+    // A replay of the same notice is still a no-op.
+    const replay = await signedNotice(app, {
+      orderId: order.id,
+      amountCents: order.totalCents,
+      providerRef: notice.providerRef,
+    });
+    expect(replay.body.status).toBe('duplicate');
   });
 });

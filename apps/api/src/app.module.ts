@@ -16,6 +16,7 @@ import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { PricingAdminModule } from '@campus/pricing';
+import { PaymentsModule } from '@campus/payments';
 import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
@@ -42,9 +43,11 @@ import { AlertsController } from './notifications/alerts.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrderTimelineService } from './orders/order-timeline.service';
 import { OrdersController } from './orders/orders.controller';
+import { OrderPaymentsController } from './payments/order-payments.controller';
 import { PaymentsController } from './payments/payments.controller';
 import { NetworkPricingPlaces } from './pricing/network-pricing-places';
 import { FlashSalesController, PromotionsController } from './pricing/promotions.controller';
+import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
@@ -89,6 +92,7 @@ export class AppModule {
         ReportsModule,
         CommissionsModule,
         PricingAdminModule.register({ places: NetworkPricingPlaces, imports: [NetworkModule] }),
+        PaymentsModule,
       ],
       controllers: [
         AuthController,
@@ -100,6 +104,8 @@ export class AppModule {
         OrdersController,
         NotificationsController,
         PaymentsController,
+        OrderPaymentsController,
+        RefundsController,
         TwilioStatusController,
         DeliveriesController,
         LockersController,

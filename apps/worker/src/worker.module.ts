@@ -7,6 +7,7 @@ import { DatabaseModule } from '@campus/database';
 import { FulfilmentJobsModule } from '@campus/fulfilment';
 import { NotificationsJobsModule } from '@campus/notifications';
 import { OrdersJobsModule } from '@campus/orders';
+import { PaymentsJobsModule } from '@campus/payments';
 import { QueueModule, QueueWorkerModule } from '@campus/queue';
 import { TasksJobsModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
@@ -46,6 +47,7 @@ export class WorkerModule {
         FulfilmentJobsModule,
         TasksJobsModule,
         CommissionsJobsModule,
+        PaymentsJobsModule,
         AlertsJobsModule,
       ],
     };

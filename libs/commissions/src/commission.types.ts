@@ -56,7 +56,12 @@ export interface MoneyTotals {
   installFeeCents: number;
   adjustmentCents: number;
   codHeldCents: number;
-  /** commission + reversal + install fee + adjustment − COD held; negative = the agent owes. */
+  /**
+   * Cash refunds the agent owes customers out of the COD cash they hold (a delivered COD order
+   * returned): that cash goes back to the customer, not to the company, so it is added back.
+   */
+  cashRefundsCents: number;
+  /** commission + reversal + install fee + adjustment − COD held + cash refunds; negative = the agent owes. */
   netCents: number;
 }
 
@@ -102,6 +107,16 @@ export interface StatementLinesView {
   statement: StatementView;
   entries: EntryView[];
   cod: CodHoldingView[];
+  /** Cash refunds this statement adds back (owed by the agent to customers out of their COD cash). */
+  cashRefunds: CashRefundLineView[];
+}
+
+export interface CashRefundLineView {
+  refundId: string;
+  orderId: string;
+  amountCents: number;
+  owedAt: Date;
+  period: string;
 }
 
 export interface IntegrityReport {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NetworkModule } from '@campus/network';
 import { OrdersModule } from '@campus/orders';
+import { CashRefundOwedProcessor } from './jobs/cash-refund-owed.processor';
 import { CodCollectedProcessor } from './jobs/cod-collected.processor';
 import { OrderStatusCommissionsProcessor } from './jobs/order-status.processor';
 import { TaskCompletedCommissionsProcessor } from './jobs/task-completed.processor';
@@ -18,6 +19,11 @@ export class CommissionsModule {}
 /** The worker side: the ledger books completions, returns, install fees and COD cash. */
 @Module({
   imports: [CommissionsModule],
-  providers: [OrderStatusCommissionsProcessor, TaskCompletedCommissionsProcessor, CodCollectedProcessor],
+  providers: [
+    OrderStatusCommissionsProcessor,
+    TaskCompletedCommissionsProcessor,
+    CodCollectedProcessor,
+    CashRefundOwedProcessor,
+  ],
 })
 export class CommissionsJobsModule {}

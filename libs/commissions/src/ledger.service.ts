@@ -229,6 +229,31 @@ export class LedgerService {
     );
   }
 
+  /**
+   * A cash refund owed to a customer by the holder of the COD cash (`refund.cash_owed`): counted in the
+   * holder agent's next statement (it reduces what they owe) until a paid settlement clears it.
+   * Pickup-point refunds are kept too but belong to no agent statement. Replays insert nothing.
+   */
+  async recordCashRefund(ctx: RequestContext, r: EventPayloads['refund.cash_owed']): Promise<void> {
+    const at = new Date(r.owedAt);
+    await this.db.query(
+      ctx,
+      `INSERT INTO commission_cash_refunds (refund_id, order_id, agent_id, pickup_point_id, region_id, amount_cents,
+         owed_at, period)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (refund_id) DO NOTHING`,
+      [
+        r.refundId,
+        r.orderId,
+        r.agentId,
+        r.agentId ? null : r.pickupPointId,
+        r.regionId,
+        r.amountCents,
+        at,
+        shanghaiPeriod(at),
+      ],
+    );
+  }
+
   /** An admin's correction: a new signed entry for the agent in the current month, with a reason. */
   async adjust(ctx: RequestContext, dto: CreateAdjustmentDto): Promise<EntryView> {
     if (dto.amountCents === 0) throw ValidationError.field('amountCents', 'must not be zero');
@@ -305,6 +330,7 @@ export class LedgerService {
       adjustment: string;
       n: number;
       cod: string;
+      refunds: string;
     }>(
       ctx,
       `SELECT COALESCE(sum(amount_cents) FILTER (WHERE kind = 'order_commission'), 0) AS commission,
@@ -313,7 +339,9 @@ export class LedgerService {
               COALESCE(sum(amount_cents) FILTER (WHERE kind = 'adjustment'), 0) AS adjustment,
               count(*)::int AS n,
               (SELECT COALESCE(sum(amount_cents), 0) FROM commission_cod
-                WHERE agent_id = $1 AND cleared_at IS NULL) AS cod
+                WHERE agent_id = $1 AND cleared_at IS NULL) AS cod,
+              (SELECT COALESCE(sum(amount_cents), 0) FROM commission_cash_refunds
+                WHERE agent_id = $1 AND cleared_at IS NULL) AS refunds
          FROM commission_entries WHERE agent_id = $1 AND period = $2`,
       [agentId, p],
     );
@@ -323,6 +351,7 @@ export class LedgerService {
       installFeeCents: Number(row.install_fee),
       adjustmentCents: Number(row.adjustment),
       codHeldCents: Number(row.cod),
+      cashRefundsCents: Number(row.refunds),
     };
     return {
       agentId,
@@ -333,7 +362,8 @@ export class LedgerService {
         totals.reversalCents +
         totals.installFeeCents +
         totals.adjustmentCents -
-        totals.codHeldCents,
+        totals.codHeldCents +
+        totals.cashRefundsCents,
       entryCount: row.n,
     };
   }

@@ -25,7 +25,8 @@ describe('settlementCsv', () => {
     reversalCents: -34,
     installFeeCents: 0,
     adjustmentCents: 0,
-    codHeldCents: 1200 - net,
+    codHeldCents: 1300 - net,
+    cashRefundsCents: 100,
     netCents: net,
     entryCount: 2,
   });
@@ -40,7 +41,8 @@ describe('settlementCsv', () => {
       reversalCents: -68,
       installFeeCents: 0,
       adjustmentCents: 0,
-      codHeldCents: 100 + 1700,
+      codHeldCents: 200 + 1800,
+      cashRefundsCents: 200,
       netCents: 600,
     },
     createdAt: new Date(),
@@ -54,9 +56,10 @@ describe('settlementCsv', () => {
     expect(csv.startsWith('\uFEFFregion,period,status,agent_id,agent_name,campus,')).toBe(true);
     const rows = csv.slice(1).split('\r\n');
     expect(rows).toHaveLength(5); // header, 2 agents, total, trailing ''
-    expect(rows[1]).toBe('BJ,2026-11,approved,a1,李雷,"北大, 东门",12.34,-0.34,0.00,0.00,1.00,11.00,2');
-    expect(rows[2]).toBe('BJ,2026-11,approved,a2,Han,"北大, 东门",12.34,-0.34,0.00,0.00,17.00,-5.00,2');
-    expect(rows[3]).toBe('BJ,2026-11,approved,TOTAL,,,24.68,-0.68,0.00,0.00,18.00,6.00,4');
+    expect(rows[0]).toContain(',cod_held,cash_refunds,net_payable,');
+    expect(rows[1]).toBe('BJ,2026-11,approved,a1,李雷,"北大, 东门",12.34,-0.34,0.00,0.00,2.00,1.00,11.00,2');
+    expect(rows[2]).toBe('BJ,2026-11,approved,a2,Han,"北大, 东门",12.34,-0.34,0.00,0.00,18.00,1.00,-5.00,2');
+    expect(rows[3]).toBe('BJ,2026-11,approved,TOTAL,,,24.68,-0.68,0.00,0.00,20.00,2.00,6.00,4');
     expect(rows[4]).toBe('');
   });
 });

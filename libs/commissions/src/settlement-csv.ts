@@ -15,6 +15,7 @@ export const CSV_HEADER = [
   'install_fees',
   'adjustments',
   'cod_held',
+  'cash_refunds',
   'net_payable',
   'entries',
 ];
@@ -43,6 +44,7 @@ export function settlementCsv(s: SettlementView, regionCode: string): string {
     installFeeCents: number;
     adjustmentCents: number;
     codHeldCents: number;
+    cashRefundsCents: number;
     netCents: number;
   }) => [
     formatDecimal(c.commissionCents),
@@ -50,6 +52,7 @@ export function settlementCsv(s: SettlementView, regionCode: string): string {
     formatDecimal(c.installFeeCents),
     formatDecimal(c.adjustmentCents),
     formatDecimal(c.codHeldCents),
+    formatDecimal(c.cashRefundsCents),
     formatDecimal(c.netCents),
   ];
   for (const st of s.statements) {

@@ -52,6 +52,7 @@ interface MoneyRow {
   install_fee_cents: string;
   adjustment_cents: string;
   cod_held_cents: string;
+  cash_refunds_cents: string;
   net_cents: string;
 }
 
@@ -61,6 +62,7 @@ const moneyOf = (r: MoneyRow): MoneyTotals => ({
   installFeeCents: Number(r.install_fee_cents),
   adjustmentCents: Number(r.adjustment_cents),
   codHeldCents: Number(r.cod_held_cents),
+  cashRefundsCents: Number(r.cash_refunds_cents),
   netCents: Number(r.net_cents),
 });
 
@@ -80,6 +82,7 @@ export function totalsOf(statements: readonly MoneyTotals[]): MoneyTotals {
     installFeeCents: 0,
     adjustmentCents: 0,
     codHeldCents: 0,
+    cashRefundsCents: 0,
     netCents: 0,
   };
   for (const s of statements) {
@@ -88,6 +91,7 @@ export function totalsOf(statements: readonly MoneyTotals[]): MoneyTotals {
     t.installFeeCents += s.installFeeCents;
     t.adjustmentCents += s.adjustmentCents;
     t.codHeldCents += s.codHeldCents;
+    t.cashRefundsCents += s.cashRefundsCents;
     t.netCents += s.netCents;
   }
   return t;
@@ -150,6 +154,9 @@ export class SettlementsService {
                   WHERE region_id = $2 AND period <= $3 AND statement_id IS NULL
                  UNION
                  SELECT agent_id FROM commission_cod
+                  WHERE region_id = $2 AND period <= $3 AND statement_id IS NULL AND agent_id IS NOT NULL
+                 UNION
+                 SELECT agent_id FROM commission_cash_refunds
                   WHERE region_id = $2 AND period <= $3 AND statement_id IS NULL AND agent_id IS NOT NULL) x
            JOIN agents a ON a.id = x.agent_id JOIN campuses c ON c.id = a.campus_id`,
         [created.id, regionId, period],
@@ -172,14 +179,22 @@ export class SettlementsService {
       );
       await this.db.query(
         tx,
+        `UPDATE commission_cash_refunds d SET statement_id = s.id
+           FROM settlement_statements s
+          WHERE s.settlement_id = $1 AND d.agent_id = s.agent_id
+            AND d.region_id = $2 AND d.period <= $3 AND d.statement_id IS NULL`,
+        [created.id, regionId, period],
+      );
+      await this.db.query(
+        tx,
         `UPDATE settlement_statements s SET
             commission_cents = t.commission, reversal_cents = t.reversal, install_fee_cents = t.install_fee,
-            adjustment_cents = t.adjustment, cod_held_cents = t.cod, entry_count = t.n,
-            net_cents = t.commission + t.reversal + t.install_fee + t.adjustment - t.cod
+            adjustment_cents = t.adjustment, cod_held_cents = t.cod, cash_refunds_cents = t.refunds, entry_count = t.n,
+            net_cents = t.commission + t.reversal + t.install_fee + t.adjustment - t.cod + t.refunds
            FROM (SELECT s2.id,
                         COALESCE(e.commission, 0) AS commission, COALESCE(e.reversal, 0) AS reversal,
                         COALESCE(e.install_fee, 0) AS install_fee, COALESCE(e.adjustment, 0) AS adjustment,
-                        COALESCE(e.n, 0) AS n, COALESCE(d.cod, 0) AS cod
+                        COALESCE(e.n, 0) AS n, COALESCE(d.cod, 0) AS cod, COALESCE(cr.refunds, 0) AS refunds
                    FROM settlement_statements s2
                    LEFT JOIN (SELECT statement_id,
                                      sum(amount_cents) FILTER (WHERE kind = 'order_commission') AS commission,
@@ -194,6 +209,10 @@ export class SettlementsService {
                                 FROM commission_cod d
                                 JOIN settlement_statements s3 ON s3.id = d.statement_id AND s3.settlement_id = $1
                                GROUP BY statement_id) d ON d.statement_id = s2.id
+                   LEFT JOIN (SELECT statement_id, sum(amount_cents) AS refunds
+                                FROM commission_cash_refunds d
+                                JOIN settlement_statements s3 ON s3.id = d.statement_id AND s3.settlement_id = $1
+                               GROUP BY statement_id) cr ON cr.statement_id = s2.id
                   WHERE s2.settlement_id = $1) t
           WHERE s.id = t.id`,
         [created.id],
@@ -240,6 +259,7 @@ export class SettlementsService {
               COALESCE(sum(st.install_fee_cents), 0) AS install_fee_cents,
               COALESCE(sum(st.adjustment_cents), 0) AS adjustment_cents,
               COALESCE(sum(st.cod_held_cents), 0) AS cod_held_cents,
+              COALESCE(sum(st.cash_refunds_cents), 0) AS cash_refunds_cents,
               COALESCE(sum(st.net_cents), 0) AS net_cents
          FROM settlements s LEFT JOIN settlement_statements st ON st.settlement_id = s.id
         WHERE ${where.join(' AND ')}
@@ -336,6 +356,9 @@ export class SettlementsService {
       const released = `statement_id IN (SELECT id FROM settlement_statements WHERE settlement_id = $1)`;
       await this.db.query(tx, `UPDATE commission_entries SET statement_id = NULL WHERE ${released}`, [id]);
       await this.db.query(tx, `UPDATE commission_cod SET statement_id = NULL WHERE ${released}`, [id]);
+      await this.db.query(tx, `UPDATE commission_cash_refunds SET statement_id = NULL WHERE ${released}`, [
+        id,
+      ]);
       await this.db.query(tx, `DELETE FROM settlement_statements WHERE settlement_id = $1`, [id]);
       await this.db.query(tx, `DELETE FROM settlements WHERE id = $1`, [id]);
       await this.audit.record(tx, {
@@ -371,6 +394,12 @@ export class SettlementsService {
       await this.db.query(
         tx,
         `UPDATE commission_cod d SET cleared_at = now()
+           FROM settlement_statements s WHERE s.settlement_id = $1 AND d.statement_id = s.id`,
+        [id],
+      );
+      await this.db.query(
+        tx,
+        `UPDATE commission_cash_refunds d SET cleared_at = now()
            FROM settlement_statements s WHERE s.settlement_id = $1 AND d.statement_id = s.id`,
         [id],
       );
@@ -421,6 +450,18 @@ export class SettlementsService {
       `SELECT id, order_id, amount_cents, collected_at, period FROM commission_cod WHERE statement_id = $1 ORDER BY id`,
       [row.id],
     );
+    const refunds = await this.db.query<{
+      refund_id: string;
+      order_id: string;
+      amount_cents: string;
+      owed_at: Date;
+      period: string;
+    }>(
+      ctx,
+      `SELECT refund_id, order_id, amount_cents, owed_at, period FROM commission_cash_refunds
+        WHERE statement_id = $1 ORDER BY id`,
+      [row.id],
+    );
     return {
       settlementId: s.id,
       period: s.period,
@@ -433,6 +474,13 @@ export class SettlementsService {
         amountCents: Number(c.amount_cents),
         collectedAt: c.collected_at,
         period: c.period,
+      })),
+      cashRefunds: refunds.map((r) => ({
+        refundId: r.refund_id,
+        orderId: r.order_id,
+        amountCents: Number(r.amount_cents),
+        owedAt: r.owed_at,
+        period: r.period,
       })),
     };
   }
@@ -459,6 +507,8 @@ export class SettlementsService {
                 COALESCE((SELECT sum(amount_cents) FROM commission_entries WHERE statement_id = st.id AND kind = 'install_fee'), 0) AS i,
                 COALESCE((SELECT sum(amount_cents) FROM commission_entries WHERE statement_id = st.id AND kind = 'adjustment'), 0) AS a,
                 COALESCE((SELECT sum(amount_cents) FROM commission_cod WHERE statement_id = st.id), 0) AS d,
+                COALESCE((SELECT sum(amount_cents) FROM commission_cash_refunds WHERE statement_id = st.id), 0) AS f,
+                st.cash_refunds_cents,
                 (SELECT count(*) FROM commission_entries WHERE statement_id = st.id) AS n
            FROM st)
        SELECT id, agent_id, concat_ws(', ',
@@ -467,11 +517,13 @@ export class SettlementsService {
                 CASE WHEN install_fee_cents <> i THEN 'install fee' END,
                 CASE WHEN adjustment_cents <> a THEN 'adjustment' END,
                 CASE WHEN cod_held_cents <> d THEN 'COD held' END,
-                CASE WHEN net_cents <> c + r + i + a - d THEN 'net' END,
+                CASE WHEN cash_refunds_cents <> f THEN 'cash refunds' END,
+                CASE WHEN net_cents <> c + r + i + a - d + f THEN 'net' END,
                 CASE WHEN entry_count <> n THEN 'entry count' END) AS what
          FROM sums
-        WHERE (commission_cents, reversal_cents, install_fee_cents, adjustment_cents, cod_held_cents, net_cents, entry_count)
-              IS DISTINCT FROM (c, r, i, a, d, c + r + i + a - d, n)`,
+        WHERE (commission_cents, reversal_cents, install_fee_cents, adjustment_cents, cod_held_cents, cash_refunds_cents,
+               net_cents, entry_count)
+              IS DISTINCT FROM (c, r, i, a, d, f, c + r + i + a - d + f, n)`,
       [period],
     );
     for (const m of mismatched)
@@ -498,6 +550,15 @@ export class SettlementsService {
          JOIN settlement_statements st ON st.id = d.statement_id
          JOIN settlements se ON se.id = st.settlement_id
         WHERE se.period = $1
+          AND (d.agent_id IS DISTINCT FROM st.agent_id OR (d.cleared_at IS NOT NULL) <> (se.status = 'paid'))
+       UNION ALL
+       SELECT 'cash refund ' || d.refund_id::text,
+              CASE WHEN d.agent_id IS DISTINCT FROM st.agent_id THEN 'another agent''s statement'
+                   ELSE 'cleared does not match the settlement status' END
+         FROM commission_cash_refunds d
+         JOIN settlement_statements st ON st.id = d.statement_id
+         JOIN settlements se ON se.id = st.settlement_id
+        WHERE se.period = $1
           AND (d.agent_id IS DISTINCT FROM st.agent_id OR (d.cleared_at IS NOT NULL) <> (se.status = 'paid'))`,
       [period],
     );
@@ -520,12 +581,17 @@ export class SettlementsService {
               (SELECT COALESCE(sum(e.amount_cents), 0) FROM commission_entries e JOIN settlement_statements s ON s.id = e.statement_id
                  JOIN settlements se ON se.id = s.settlement_id WHERE se.period = $1)
               - (SELECT COALESCE(sum(d.amount_cents), 0) FROM commission_cod d JOIN settlement_statements s ON s.id = d.statement_id
+                 JOIN settlements se ON se.id = s.settlement_id WHERE se.period = $1)
+              + (SELECT COALESCE(sum(d.amount_cents), 0) FROM commission_cash_refunds d
+                   JOIN settlement_statements s ON s.id = d.statement_id
                  JOIN settlements se ON se.id = s.settlement_id WHERE se.period = $1) AS entries_net
          FROM settlement_statements st JOIN settlements se ON se.id = st.settlement_id WHERE se.period = $1`,
       [period],
     );
     if (Number(sum.net) !== Number(sum.entries_net)) {
-      problems.push(`statements net ${sum.net} ≠ entries settled minus COD ${sum.entries_net}`);
+      problems.push(
+        `statements net ${sum.net} ≠ entries settled minus COD plus cash refunds ${sum.entries_net}`,
+      );
     }
     if (sum.links !== sum.entries) {
       problems.push(`statements count ${sum.links} entries but ${sum.entries} entries are settled`);

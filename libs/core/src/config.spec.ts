@@ -1,4 +1,11 @@
-import { ConfigError, loadConfig, twilioConfigured } from './config';
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  ALIPAY_PRODUCTION_GATEWAY,
+  alipayNotifyUrl,
+  ConfigError,
+  loadConfig,
+  twilioConfigured,
+} from './config';
 
 const valid = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
@@ -74,5 +81,87 @@ describe('loadConfig', () => {
       TWILIO_FROM: '+15005550006',
     });
     expect(twilioConfigured(c)).toBe(true);
+  });
+
+  describe('Alipay', () => {
+    const pair = (type: 'pkcs1' | 'pkcs8') =>
+      generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type, format: 'pem' },
+      });
+    const app8 = pair('pkcs8');
+    const app1 = pair('pkcs1');
+    const alipay = pair('pkcs8');
+    const alipayEnv = {
+      ALIPAY_APP_ID: '2021000122671080',
+      ALIPAY_PRIVATE_KEY: app8.privateKey,
+      ALIPAY_PUBLIC_KEY: alipay.publicKey,
+    };
+
+    it('is off when ALIPAY_APP_ID is unset (cash on delivery only)', () => {
+      expect(loadConfig(valid).alipay).toBeUndefined();
+    });
+
+    it('reads the keys, detects PKCS#8 and PKCS#1, and derives the v3 endpoint from the gateway', () => {
+      const c = loadConfig({ ...valid, ...alipayEnv });
+      expect(c.alipay).toMatchObject({
+        appId: '2021000122671080',
+        keyType: 'PKCS8',
+        gateway: ALIPAY_PRODUCTION_GATEWAY,
+        endpoint: 'https://openapi.alipay.com',
+      });
+      expect(c.alipay!.alipayPublicKey).toContain('BEGIN PUBLIC KEY');
+      expect(alipayNotifyUrl(c)).toBe('http://localhost:3000/api/payments/alipay/notify');
+
+      const pkcs1 = loadConfig({
+        ...valid,
+        ...alipayEnv,
+        ALIPAY_PRIVATE_KEY: app1.privateKey,
+        ALIPAY_GATEWAY: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do',
+      }).alipay!;
+      expect(pkcs1.keyType).toBe('PKCS1');
+      expect(pkcs1.privateKey).toContain('BEGIN RSA PRIVATE KEY');
+      expect(pkcs1.endpoint).toBe('https://openapi-sandbox.dl.alipaydev.com');
+    });
+
+    it("accepts keys on one line (\\n escapes) and as bare base64, as Alipay's key tool shows them", () => {
+      const oneLine = app8.privateKey.trim().replace(/\n/g, '\\n');
+      expect(loadConfig({ ...valid, ...alipayEnv, ALIPAY_PRIVATE_KEY: oneLine }).alipay!.keyType).toBe(
+        'PKCS8',
+      );
+      const bare = app1.privateKey.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+      expect(loadConfig({ ...valid, ...alipayEnv, ALIPAY_PRIVATE_KEY: bare }).alipay!.keyType).toBe('PKCS1');
+      const barePublic = alipay.publicKey.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+      expect(
+        loadConfig({ ...valid, ...alipayEnv, ALIPAY_PUBLIC_KEY: barePublic }).alipay!.alipayPublicKey,
+      ).toBe(alipay.publicKey);
+    });
+
+    it('needs all three together and names what is missing or unusable', () => {
+      expect(() => loadConfig({ ...valid, ALIPAY_APP_ID: '2021000122671080' })).toThrow(
+        /missing ALIPAY_PRIVATE_KEY, ALIPAY_PUBLIC_KEY/,
+      );
+      expect(() => loadConfig({ ...valid, ...alipayEnv, ALIPAY_PRIVATE_KEY: 'not a key' })).toThrow(
+        /ALIPAY_PRIVATE_KEY is not a usable key/,
+      );
+      expect(() =>
+        loadConfig({ ...valid, ...alipayEnv, ALIPAY_PUBLIC_KEY: app8.privateKey.slice(0, 200) }),
+      ).toThrow(/ALIPAY_PUBLIC_KEY is not a usable key/);
+      expect(() => loadConfig({ ...valid, ...alipayEnv, ALIPAY_APP_ID: 'my-app' })).toThrow(
+        /ALIPAY_APP_ID must be/,
+      );
+      expect(() => loadConfig({ ...valid, ...alipayEnv, ALIPAY_GATEWAY: 'ftp://x/gateway.do' })).toThrow(
+        /ALIPAY_GATEWAY must be/,
+      );
+      expect(() =>
+        loadConfig({
+          ...valid,
+          ...alipayEnv,
+          NODE_ENV: 'production',
+          ALIPAY_GATEWAY: 'http://127.0.0.1:9/gateway.do',
+        }),
+      ).toThrow(/ALIPAY_GATEWAY must be an https: URL in production/);
+    });
   });
 });

@@ -1,7 +1,27 @@
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
+
 /**
  * Configuration is read once from the environment and validated before anything starts.
  * A bad or missing variable stops boot with a message naming it.
  */
+
+/** Alipay's production gateway (the form API); the v3 API lives at the same origin. */
+export const ALIPAY_PRODUCTION_GATEWAY = 'https://openapi.alipay.com/gateway.do';
+
+/** Online payment by Alipay: set only when ALIPAY_APP_ID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY are. */
+export interface AlipayConfig {
+  appId: string;
+  /** The app's RSA private key as PEM, in the format it was given. */
+  privateKey: string;
+  keyType: 'PKCS1' | 'PKCS8';
+  /** Alipay's RSA public key as SPKI PEM (checks notices and the gateway's answers). */
+  alipayPublicKey: string;
+  /** The form API (`…/gateway.do`). */
+  gateway: string;
+  /** The v3 API's base (the gateway's origin and base path, without `/gateway.do`). */
+  endpoint: string;
+}
+
 export interface AppConfig {
   nodeEnv: string;
   port: number;
@@ -16,6 +36,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   twilio: { accountSid?: string; authToken?: string; from?: string; apiBaseUrl?: string };
   paymentWebhookSecret: string;
+  /** Alipay, or undefined when ALIPAY_APP_ID is unset (online payment off: cash on delivery only). */
+  alipay?: AlipayConfig;
   demoData: boolean;
   paymentWindowMinutes: number;
   lockerHoldHours: number;
@@ -131,6 +153,96 @@ class Reader {
   }
 }
 
+/** A PEM from the environment: `\\n` escapes (one-line .env files) become line breaks. */
+function pemText(v: string): string {
+  return v.replace(/\\n/g, '\n').trim();
+}
+
+/** Bare base64 (as Alipay's key tool shows keys) is DER; anything with a header is PEM. */
+function derOf(v: string): Buffer | null {
+  const compact = v.replace(/\s+/g, '');
+  return /^[A-Za-z0-9+/]+=*$/.test(compact) ? Buffer.from(compact, 'base64') : null;
+}
+
+/** The app's private key: PKCS#1 ("RSA PRIVATE KEY") or PKCS#8 ("PRIVATE KEY"), PEM or bare base64. */
+export function readAlipayPrivateKey(raw: string): { pem: string; keyType: 'PKCS1' | 'PKCS8' } {
+  const text = pemText(raw);
+  const der = derOf(text);
+  const attempts: { type: 'pkcs1' | 'pkcs8'; load: () => KeyObject }[] = der
+    ? [
+        { type: 'pkcs8', load: () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) },
+        { type: 'pkcs1', load: () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }) },
+      ]
+    : [{ type: /BEGIN RSA PRIVATE KEY/.test(text) ? 'pkcs1' : 'pkcs8', load: () => createPrivateKey(text) }];
+  for (const a of attempts) {
+    try {
+      const key = a.load();
+      if (key.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key');
+      const pem = key.export({ type: a.type, format: 'pem' }).toString();
+      return { pem, keyType: a.type === 'pkcs1' ? 'PKCS1' : 'PKCS8' };
+    } catch {
+      /* try the next format */
+    }
+  }
+  throw new Error('not an RSA private key (PEM or base64, PKCS#1 or PKCS#8)');
+}
+
+/** Alipay's public key as SPKI PEM (accepts SPKI or PKCS#1 PEM, or bare base64 SPKI). */
+export function readAlipayPublicKey(raw: string): string {
+  const text = pemText(raw);
+  const der = derOf(text);
+  const key = der ? createPublicKey({ key: der, format: 'der', type: 'spki' }) : createPublicKey(text);
+  if (key.asymmetricKeyType !== 'rsa') throw new Error('not an RSA public key');
+  return key.export({ type: 'spki', format: 'pem' }).toString();
+}
+
+function readAlipay(r: Reader): AlipayConfig | undefined {
+  const appId = r.optional('ALIPAY_APP_ID');
+  const rawPrivate = r.optional('ALIPAY_PRIVATE_KEY');
+  const rawPublic = r.optional('ALIPAY_PUBLIC_KEY');
+  const gateway = r.url('ALIPAY_GATEWAY', ['https:', 'http:'], { default: ALIPAY_PRODUCTION_GATEWAY });
+  const set = [appId, rawPrivate, rawPublic].filter((v) => v !== undefined).length;
+  if (set === 0) return undefined;
+  if (set < 3) {
+    const missing = [
+      ['ALIPAY_APP_ID', appId],
+      ['ALIPAY_PRIVATE_KEY', rawPrivate],
+      ['ALIPAY_PUBLIC_KEY', rawPublic],
+    ]
+      .filter(([, v]) => v === undefined)
+      .map(([n]) => n);
+    r.problems.push(
+      `Alipay needs ALIPAY_APP_ID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY together; missing ${missing.join(', ')}`,
+    );
+    return undefined;
+  }
+  if (!/^\d{10,32}$/.test(appId!)) r.problems.push('ALIPAY_APP_ID must be the app id Alipay gave (digits)');
+  let privateKey: { pem: string; keyType: 'PKCS1' | 'PKCS8' } | undefined;
+  try {
+    privateKey = readAlipayPrivateKey(rawPrivate!);
+  } catch (err) {
+    r.problems.push(`ALIPAY_PRIVATE_KEY is not a usable key: ${(err as Error).message}`);
+  }
+  let alipayPublicKey: string | undefined;
+  try {
+    alipayPublicKey = readAlipayPublicKey(rawPublic!);
+  } catch {
+    r.problems.push('ALIPAY_PUBLIC_KEY is not a usable key: not an RSA public key (PEM or base64)');
+  }
+  if (!privateKey || !alipayPublicKey || !gateway) return undefined;
+  const base = new URL(gateway);
+  base.pathname = base.pathname.replace(/\/gateway\.do$/, '').replace(/\/+$/, '');
+  base.search = '';
+  return {
+    appId: appId!,
+    privateKey: privateKey.pem,
+    keyType: privateKey.keyType,
+    alipayPublicKey,
+    gateway,
+    endpoint: base.toString().replace(/\/+$/, ''),
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new Reader(env);
   const twilioSid = r.optional('TWILIO_ACCOUNT_SID');
@@ -157,6 +269,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       apiBaseUrl: r.optional('TWILIO_API_BASE_URL'),
     },
     paymentWebhookSecret: r.string('PAYMENT_WEBHOOK_SECRET', { minLength: 16 }),
+    alipay: readAlipay(r),
     demoData: r.bool('DEMO_DATA', true),
     paymentWindowMinutes: r.int('PAYMENT_WINDOW_MINUTES', 30, 1, 7 * 24 * 60),
     lockerHoldHours: r.int('LOCKER_HOLD_HOURS', 72, 1, 30 * 24),
@@ -176,11 +289,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (config.nodeEnv === 'production' && config.lockerHourMs !== 3_600_000) {
     r.problems.push('LOCKER_HOUR_MS is a test setting and must not be set in production');
   }
+  if (config.nodeEnv === 'production' && config.alipay && !config.alipay.gateway.startsWith('https:')) {
+    r.problems.push('ALIPAY_GATEWAY must be an https: URL in production');
+  }
   if (twilioFrom && !/^\+\d{6,15}$/.test(twilioFrom) && !/^MG[0-9a-fA-F]{32}$/.test(twilioFrom)) {
     r.problems.push('TWILIO_FROM must be an E.164 number or a Messaging Service SID');
   }
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;
+}
+
+/** Where Alipay sends its asynchronous notices. */
+export function alipayNotifyUrl(config: AppConfig): string {
+  return `${config.publicBaseUrl}/api/payments/alipay/notify`;
 }
 
 /** Whether outbound SMS goes to Twilio (all three set) or to the log transport. */

@@ -13,6 +13,14 @@ describe('checkCod', () => {
     });
   });
 
+  it('collects nothing for a COD order already paid online (an Alipay QR at the door)', () => {
+    expect(checkCod({ ...cod, paidOnline: true })).toEqual({ collect: false });
+    expect(checkCod({ ...cod, paidOnline: true, codCollectedCents: 0 })).toEqual({ collect: false });
+    expect(() => checkCod({ ...cod, paidOnline: true, codCollectedCents: 7800 })).toThrow(
+      expect.objectContaining({ code: 'nothing_to_collect', status: 422 }),
+    );
+  });
+
   it('needs the amount for a COD order (400 naming the field)', () => {
     expect(() => checkCod(cod)).toThrow(ValidationError);
   });

@@ -3,6 +3,8 @@ import { CodAmountMismatchError, CodOverCollectedError, NothingToCollectError } 
 
 export interface CodInput {
   paymentMethod: string;
+  /** A COD order already paid online (an Alipay QR at the door) has no cash to collect. */
+  paidOnline?: boolean;
   totalCents: number;
   codCollectedCents?: number;
   overrideReason?: string;
@@ -17,15 +19,16 @@ export type CodOutcome =
 /**
  * What cash a hand-off records. A COD order needs the amount collected, equal to the total; only a
  * manager (or admin) may record another amount, never more than the total, and must say why.
- * Orders paid online or at the counter have nothing to collect.
+ * Orders paid online or at the counter, and COD orders paid online before the hand-off, have nothing
+ * to collect.
  */
 export function checkCod(input: CodInput): CodOutcome {
-  const { paymentMethod, totalCents, codCollectedCents, overrideReason, mayOverride } = input;
+  const { paymentMethod, totalCents, codCollectedCents, overrideReason, mayOverride, paidOnline } = input;
   if (overrideReason !== undefined && !mayOverride) {
     throw new ForbiddenError('Only a regional manager or an admin may override the cash collected');
   }
-  if (paymentMethod !== 'cod') {
-    if (codCollectedCents) throw new NothingToCollectError(paymentMethod);
+  if (paymentMethod !== 'cod' || paidOnline) {
+    if (codCollectedCents) throw new NothingToCollectError(paidOnline ? 'online' : paymentMethod);
     return { collect: false };
   }
   if (codCollectedCents === undefined) {

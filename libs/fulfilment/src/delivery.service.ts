@@ -2,11 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { ForbiddenError, NotFoundError, RequestContext } from '@campus/core';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
-import { orderStateMachine, OrderService, OrderView } from '@campus/orders';
+import { cashDueCents, orderStateMachine, OrderService, OrderView } from '@campus/orders';
 import { OPEN_DELIVERY_STATUSES } from './assignment-policy';
 import { checkCod } from './cod-policy';
 import { CodLedgerService } from './cod-ledger.service';
-import { AgentUnavailableError, NotCounterSaleError, WrongFulfilmentError } from './fulfilment.errors';
+import {
+  AgentUnavailableError,
+  AlreadyPaidError,
+  NotCounterSaleError,
+  WrongFulfilmentError,
+} from './fulfilment.errors';
 
 /** One piece of an agent's open work: the order, where it goes, what cash to take, what comes next. */
 export interface WorkItem {
@@ -74,6 +79,7 @@ export class DeliveryService {
       }
       const cash = checkCod({
         paymentMethod: order.paymentMethod,
+        paidOnline: order.paidAt !== null,
         totalCents: order.totalCents,
         codCollectedCents: input.codCollectedCents,
         overrideReason: input.overrideReason,
@@ -82,6 +88,8 @@ export class DeliveryService {
       const delivered = await this.orders.transition(tx, orderId, 'deliver', {
         guard: (o) => {
           if (ctx.is('agent')) this.assertAssignedToCaller(ctx, o);
+          // Paid by QR at the door between our read and the lock: no cash may be taken as well.
+          if (cash.collect && o.paidAt !== null) throw new AlreadyPaidError(o.id);
         },
         reason: cash.collect ? cash.overrideReason : null,
         set: cash.collect ? { codCollectedCents: cash.amountCents } : {},
@@ -131,6 +139,7 @@ export class DeliveryService {
       orderStateMachine.next(order.status, 'hand_over');
       const cash = checkCod({
         paymentMethod: order.paymentMethod,
+        paidOnline: order.paidAt !== null,
         totalCents: order.totalCents,
         codCollectedCents: input.codCollectedCents,
         mayOverride: false,
@@ -189,7 +198,7 @@ export class DeliveryService {
   }
 
   private async workItem(ctx: RequestContext, order: OrderView): Promise<WorkItem> {
-    const collectCents = order.paymentMethod === 'cod' ? order.totalCents : 0;
+    const collectCents = cashDueCents(order);
     const nextActions: WorkItem['nextActions'] =
       order.status === 'assigned'
         ? ['dispatch']

@@ -128,3 +128,10 @@ export class CashUpClosedError extends ConflictError {
     );
   }
 }
+
+/** The order was paid online (an Alipay QR at the door) while cash was being recorded for it. */
+export class AlreadyPaidError extends ConflictError {
+  constructor(orderId: string) {
+    super('already_paid', `Order ${orderId} was paid online meanwhile; no cash is due`, { orderId });
+  }
+}

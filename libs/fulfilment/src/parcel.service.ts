@@ -482,9 +482,11 @@ export class ParcelService {
     codCollectedCents: number | undefined,
   ): Promise<PickedUp> {
     const order = (await this.orders.find(tx, parcel.order_id))!;
-    if (order.paymentMethod === 'cod' && tx.is('customer')) throw new CodPayAtCounterError();
+    if (order.paymentMethod === 'cod' && order.paidAt === null && tx.is('customer'))
+      throw new CodPayAtCounterError();
     const cash = checkCod({
       paymentMethod: order.paymentMethod,
+      paidOnline: order.paidAt !== null,
       totalCents: order.totalCents,
       codCollectedCents,
       mayOverride: false,

@@ -25,6 +25,7 @@ describe('orderStateMachine', () => {
     ['assigned', 'cancel', 'cancelled'],
     ['delivered', 'return', 'returned'],
     ['completed', 'return', 'returned'],
+    ['pending_payment', 'choose_cod', 'confirmed'],
   ];
 
   it.each(legal)('%s --%s--> %s', (from, action, to) => {

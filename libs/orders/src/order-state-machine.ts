@@ -25,12 +25,15 @@ export type OrderAction =
   | 'expire'
   | 'complete'
   | 'cancel'
-  | 'return';
+  | 'return'
+  | 'choose_cod';
 
 /**
  * The order lifecycle, in one table (DESIGN.md §5). Nothing else decides whether a move is allowed.
  * `assign` from `assigned` is a reassignment; `unassign` returns an undispatched order to the pool.
  * `hand_over` is a counter sale whose goods are on the shelf, handed over at once.
+ * `choose_cod` is an unpaid online order the customer decides to pay in cash on delivery instead
+ * (e.g. while Alipay cannot be reached): it is confirmed at once and its payment timers stop mattering.
  */
 export const ORDER_TRANSITIONS = {
   pay: { from: ['pending_payment'], to: 'confirmed' },
@@ -45,6 +48,7 @@ export const ORDER_TRANSITIONS = {
   complete: { from: ['delivered'], to: 'completed' },
   cancel: { from: ['pending_payment', 'confirmed', 'assigned'], to: 'cancelled' },
   return: { from: ['delivered', 'completed'], to: 'returned' },
+  choose_cod: { from: ['pending_payment'], to: 'confirmed' },
 } as const satisfies Record<OrderAction, { from: readonly OrderStatus[]; to: OrderStatus }>;
 
 export const orderStateMachine = new StateMachine<OrderStatus, OrderAction>('order', ORDER_TRANSITIONS);

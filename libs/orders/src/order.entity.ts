@@ -69,6 +69,8 @@ export class Order {
   @Column({ type: 'timestamptz', nullable: true }) completedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) cancelledAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) returnedAt: Date | null;
+  /** The payment deadline of an unpaid online order. */
+  @Column({ type: 'timestamptz', nullable: true }) paymentDueAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

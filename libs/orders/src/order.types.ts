@@ -103,6 +103,8 @@ export interface OrderView {
   completedAt: Date | null;
   cancelledAt: Date | null;
   returnedAt: Date | null;
+  /** When an unpaid online order is cancelled unless paid (null once paid, or for other orders). */
+  paymentDueAt: Date | null;
 }
 
 export interface OrderEventView {

@@ -6,19 +6,20 @@ import { OrderEvent } from './order-event.entity';
 import { OrderLine } from './order-line.entity';
 import { Order } from './order.entity';
 import { OrderService } from './order.service';
-import { PaymentsService } from './payments.service';
-import { PaymentTimerProcessor } from './jobs/payment-timer.processor';
+import { MoneyLedgerRepository } from './money-ledger.repository';
+import { MoneyLedgerService } from './money-ledger.service';
+import { PaymentReminderProcessor } from './jobs/payment-reminder.processor';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderLine, OrderEvent]), CatalogModule, PricingModule],
-  providers: [OrderService, PaymentsService],
-  exports: [OrderService, PaymentsService],
+  providers: [OrderService, MoneyLedgerRepository, MoneyLedgerService],
+  exports: [OrderService, MoneyLedgerService],
 })
 export class OrdersModule {}
 
 /** The worker side: this context's timers. */
 @Module({
   imports: [OrdersModule],
-  providers: [PaymentTimerProcessor],
+  providers: [PaymentReminderProcessor],
 })
 export class OrdersJobsModule {}

@@ -33,8 +33,12 @@ export interface EventPayloads {
     reason: string | null;
     data: Record<string, unknown>;
   };
-  /** Timer: the unpaid-order reminder or the payment deadline of an online order is due. */
-  'order.payment_timer': { orderId: string; kind: 'reminder' | 'expiry' };
+  /**
+   * Timer: the unpaid-order reminder or the payment deadline of an online order is due. The orders
+   * queue sends the reminder; the payments queue decides the expiry (it asks the provider first).
+   * `deferrals` counts how often the expiry was put off because the provider could not be asked.
+   */
+  'order.payment_timer': { orderId: string; kind: 'reminder' | 'expiry'; deferrals?: number };
   /** An online order is still unpaid halfway through its payment window. */
   'order.payment_reminder': OrderFacts & { minutesLeft: number };
   /** A text was written to the message log and waits to be sent. */
@@ -77,6 +81,33 @@ export interface EventPayloads {
     code: string;
     endsAt: string;
   };
+  /**
+   * An Alipay refund was written to an order's money ledger (a cancel, a return, a parcel sent back,
+   * money that came too late): the payments queue asks Alipay to pay it back.
+   */
+  'refund.requested': {
+    refundId: string;
+    orderId: string;
+    paymentId: string;
+    /** Alipay's trade number of the money received. */
+    tradeNo: string;
+    amountCents: number;
+  };
+  /**
+   * A cash refund is owed to a customer by whoever holds the cash (an agent's COD cash or a pickup
+   * point's counter money); the agent's settlement counts it.
+   */
+  'refund.cash_owed': {
+    refundId: string;
+    orderId: string;
+    agentId: string | null;
+    pickupPointId: string | null;
+    regionId: string;
+    amountCents: number;
+    owedAt: string;
+  };
+  /** A payment attempt was closed on our side (order cancelled, paid otherwise, COD chosen): close it at the provider. */
+  'payment.attempt_closed': { attemptId: string; orderId: string; outTradeNo: string; reason: string };
   /** Timer: a delivered order's return window (RETURN_WINDOW_HOURS) is over; complete it if nothing is pending. */
   'order.completion_due': { orderId: string };
 }

@@ -7,6 +7,7 @@ export enum QueueName {
   Fulfilment = 'fulfilment',
   Tasks = 'tasks',
   Commissions = 'commissions',
+  Payments = 'payments',
 }
 
 /**
@@ -21,8 +22,10 @@ export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = 
     QueueName.Fulfilment,
     QueueName.Tasks,
     QueueName.Commissions,
+    QueueName.Payments,
   ],
-  'order.payment_timer': [QueueName.Orders],
+  // The orders queue sends the reminder; the payments queue decides the expiry (each ignores the other kind).
+  'order.payment_timer': [QueueName.Orders, QueueName.Payments],
   'order.payment_reminder': [QueueName.Notifications],
   'notification.requested': [QueueName.Notifications],
   'stock.low': [QueueName.Notifications],
@@ -35,6 +38,9 @@ export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = 
   'task.completed': [QueueName.Tasks, QueueName.Commissions],
   'cod.collected': [QueueName.Commissions],
   'coupon.issued': [QueueName.Notifications],
+  'refund.requested': [QueueName.Payments],
+  'refund.cash_owed': [QueueName.Commissions],
+  'payment.attempt_closed': [QueueName.Payments],
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
+  CashRefundLineView,
   CodHoldingView,
   EarningsView,
   ENTRY_KINDS,
@@ -36,7 +37,15 @@ export class MoneyTotalsView implements MoneyTotals {
   @Int() installFeeCents: number;
   @Int() adjustmentCents: number;
   @Int({ description: 'COD cash the agent holds (owed to the company)' }) codHeldCents: number;
-  @Int({ description: 'commission + reversal + install fee + adjustment − COD held; < 0: the agent owes' })
+  @Int({
+    description:
+      'cash refunds the agent owes customers out of the COD cash they hold (a returned COD order): added back',
+  })
+  cashRefundsCents: number;
+  @Int({
+    description:
+      'commission + reversal + install fee + adjustment − COD held + cash refunds; < 0: the agent owes',
+  })
   netCents: number;
 }
 
@@ -128,6 +137,14 @@ export class CodHoldingResponse implements CodHoldingView {
   @Str() period: string;
 }
 
+export class CashRefundLineResponse implements CashRefundLineView {
+  @Id() refundId: string;
+  @Id() orderId: string;
+  @Int() amountCents: number;
+  @Time() owedAt: Date;
+  @Str() period: string;
+}
+
 export class StatementLinesResponse implements StatementLinesView {
   @Id() settlementId: string;
   @Str() period: string;
@@ -135,4 +152,5 @@ export class StatementLinesResponse implements StatementLinesView {
   @Obj(StatementResponse) statement: StatementResponse;
   @List(EntryResponse) entries: EntryResponse[];
   @List(CodHoldingResponse) cod: CodHoldingResponse[];
+  @List(CashRefundLineResponse) cashRefunds: CashRefundLineResponse[];
 }

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { NotificationPage } from './notifications.views';
 import { Ctx, Roles } from '@campus/auth';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional } from 'class-validator';
-import { IsId, IsOneOf, IsPhone, IsText, Page, PageQueryDto, RequestContext } from '@campus/core';
+import { Transform } from 'class-transformer';
+import { IsDateString, IsOptional, Matches } from 'class-validator';
+import { IsId, IsOneOf, IsText, Page, PageQueryDto, RequestContext, toE164 } from '@campus/core';
 import {
   NOTIFICATION_STATUSES,
   NotificationStatus,
@@ -12,8 +13,22 @@ import {
   NotificationView,
 } from '@campus/notifications';
 
+/** The staff inboxes of the message log (alerts addressed to a role rather than a number). */
+const INBOX = /^role:/;
+
 export class NotificationQueryDto extends PageQueryDto {
-  @IsPhone({ optional: true, description: 'recipient, in any common form (compared as E.164)' })
+  @ApiPropertyOptional({
+    description:
+      'recipient: a phone number in any common form (compared as E.164), or a staff inbox such as role:admin',
+    example: '+8613800138000',
+  })
+  @IsOptional()
+  @Transform(({ value }) =>
+    typeof value === 'string' && !INBOX.test(value) ? (toE164(value) ?? value) : value,
+  )
+  @Matches(/^(\+\d{6,15}|role:[a-z_]{1,32})$/, {
+    message: 'must be a phone number (e.g. +8613800138000) or a staff inbox such as role:admin',
+  })
   to?: string;
 
   @IsText({ max: 64, optional: true, description: 'template name, e.g. otp, order_placed' })

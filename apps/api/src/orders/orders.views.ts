@@ -92,6 +92,13 @@ export class OrderResponse implements OrderView {
   @NullableTime() completedAt: Date | null;
   @NullableTime() cancelledAt: Date | null;
   @NullableTime() returnedAt: Date | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'an unpaid online order is cancelled at this time unless paid (null otherwise)',
+  })
+  paymentDueAt: Date | null;
 }
 
 export class OrderPage implements Page<OrderResponse> {

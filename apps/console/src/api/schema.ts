@@ -524,6 +524,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/alipay/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PaymentsController_alipayNotify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PaymentsController_methods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrderPaymentsController_list"];
+        put?: never;
+        post: operations["OrderPaymentsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/payments/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["OrderPaymentsController_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/payment-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["OrderPaymentsController_choose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RefundsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/refunds/{id}/paid-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RefundsController_paidOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/refunds/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RefundsController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/channels/sms/twilio/status": {
         parameters: {
             query?: never;
@@ -1954,6 +2082,11 @@ export interface components {
             cancelledAt: string | null;
             /** Format: date-time */
             returnedAt: string | null;
+            /**
+             * Format: date-time
+             * @description an unpaid online order is cancelled at this time unless paid (null otherwise)
+             */
+            paymentDueAt: string | null;
         };
         OrderPage: {
             items: components["schemas"]["OrderResponse"][];
@@ -2024,6 +2157,157 @@ export interface components {
             providerRef: string;
             /** Format: date-time */
             paidAt: string;
+        };
+        PaymentOutcomeResponse: {
+            /** @enum {string} */
+            status: "applied" | "duplicate" | "refund_required";
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            orderStatus: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned";
+        };
+        PaymentMethodsResponse: {
+            /** @description empty while Alipay is off (cash on delivery only) */
+            methods: ("alipay_wap" | "alipay_page" | "alipay_qr")[];
+        };
+        CreatePaymentDto: {
+            /**
+             * @description alipay_wap (phone) and alipay_page (desktop) for the customer; alipay_qr for the delivering agent
+             * @enum {string}
+             */
+            method: "alipay_wap" | "alipay_page" | "alipay_qr";
+            /** @description where Alipay sends the customer back; must be on PUBLIC_BASE_URL (default: the shop page of the order) */
+            returnUrl?: string;
+        };
+        CreatedAttemptResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @description our trade number at Alipay (out_trade_no) */
+            outTradeNo: string;
+            /** @enum {string} */
+            method: "alipay_wap" | "alipay_page" | "alipay_qr";
+            /** @description CNY fen */
+            amountCents: number;
+            /** @enum {string} */
+            status: "open" | "paid" | "closed" | "failed";
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Alipay's signed cashier URL (alipay_wap, alipay_page): open it with GET */
+            redirectUrl: string | null;
+            /** @description the content of the QR code to show (alipay_qr) */
+            qrCode: string | null;
+            /** @description Alipay's trade number once paid */
+            tradeNo: string | null;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            closeReason: string | null;
+            failureReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            reused: boolean;
+        };
+        AttemptResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @description our trade number at Alipay (out_trade_no) */
+            outTradeNo: string;
+            /** @enum {string} */
+            method: "alipay_wap" | "alipay_page" | "alipay_qr";
+            /** @description CNY fen */
+            amountCents: number;
+            /** @enum {string} */
+            status: "open" | "paid" | "closed" | "failed";
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Alipay's signed cashier URL (alipay_wap, alipay_page): open it with GET */
+            redirectUrl: string | null;
+            /** @description the content of the QR code to show (alipay_qr) */
+            qrCode: string | null;
+            /** @description Alipay's trade number once paid */
+            tradeNo: string | null;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            closeReason: string | null;
+            failureReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CashHolderView: {
+            /** Format: uuid */
+            agentId: string | null;
+            /** Format: uuid */
+            pickupPointId: string | null;
+        };
+        RefundResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            paymentId: string;
+            /** @description CNY fen */
+            amountCents: number;
+            /**
+             * @description alipay: paid back by Alipay; cash: by whoever holds the cash; manual: through another provider by finance
+             * @enum {string}
+             */
+            method: "alipay" | "cash" | "manual";
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed" | "owed" | "paid_out";
+            /** @enum {string} */
+            cause: "cancel" | "return" | "expire" | "late_payment" | "duplicate_payment";
+            reason: string;
+            /** @description who pays a cash refund back */
+            holder: components["schemas"]["CashHolderView"] | null;
+            providerRef: string | null;
+            /** @description Alipay's sub_code when it refused */
+            failureCode: string | null;
+            /** @description Alipay's sub_msg when it refused */
+            failureReason: string | null;
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            succeededAt: string | null;
+            /** Format: date-time */
+            failedAt: string | null;
+            /** Format: date-time */
+            paidOutAt: string | null;
+            /** Format: uuid */
+            paidOutById: string | null;
+        };
+        OrderPaymentsResponse: {
+            /** @enum {string} */
+            orderStatus: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned";
+            /** Format: date-time */
+            paymentDueAt: string | null;
+            attempts: components["schemas"]["AttemptResponse"][];
+            refunds: components["schemas"]["RefundResponse"][];
+        };
+        ChoosePaymentMethodDto: {
+            /**
+             * @description only cash on delivery can be chosen after placing
+             * @enum {string}
+             */
+            paymentMethod: "cod";
+        };
+        RefundPage: {
+            items: components["schemas"]["RefundResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
         AssignOrderDto: {
             /**
@@ -2135,6 +2419,11 @@ export interface components {
             cancelledAt: string | null;
             /** Format: date-time */
             returnedAt: string | null;
+            /**
+             * Format: date-time
+             * @description an unpaid online order is cancelled at this time unless paid (null otherwise)
+             */
+            paymentDueAt: string | null;
             parcel: components["schemas"]["ParcelResponse"];
         };
         HandOverDto: {
@@ -2364,6 +2653,11 @@ export interface components {
             cancelledAt: string | null;
             /** Format: date-time */
             returnedAt: string | null;
+            /**
+             * Format: date-time
+             * @description an unpaid online order is cancelled at this time unless paid (null otherwise)
+             */
+            paymentDueAt: string | null;
             compartment: components["schemas"]["CompartmentRefView"] | null;
         };
         WaitingParcelResponse: {
@@ -2865,7 +3159,9 @@ export interface components {
             adjustmentCents: number;
             /** @description COD cash the agent holds (owed to the company) */
             codHeldCents: number;
-            /** @description commission + reversal + install fee + adjustment − COD held; < 0: the agent owes */
+            /** @description cash refunds the agent owes customers out of the COD cash they hold (a returned COD order): added back */
+            cashRefundsCents: number;
+            /** @description commission + reversal + install fee + adjustment − COD held + cash refunds; < 0: the agent owes */
             netCents: number;
             /** Format: uuid */
             agentId: string;
@@ -2890,7 +3186,9 @@ export interface components {
             adjustmentCents: number;
             /** @description COD cash the agent holds (owed to the company) */
             codHeldCents: number;
-            /** @description commission + reversal + install fee + adjustment − COD held; < 0: the agent owes */
+            /** @description cash refunds the agent owes customers out of the COD cash they hold (a returned COD order): added back */
+            cashRefundsCents: number;
+            /** @description commission + reversal + install fee + adjustment − COD held + cash refunds; < 0: the agent owes */
             netCents: number;
         };
         StatementResponse: {
@@ -2901,7 +3199,9 @@ export interface components {
             adjustmentCents: number;
             /** @description COD cash the agent holds (owed to the company) */
             codHeldCents: number;
-            /** @description commission + reversal + install fee + adjustment − COD held; < 0: the agent owes */
+            /** @description cash refunds the agent owes customers out of the COD cash they hold (a returned COD order): added back */
+            cashRefundsCents: number;
+            /** @description commission + reversal + install fee + adjustment − COD held + cash refunds; < 0: the agent owes */
             netCents: number;
             /** Format: uuid */
             id: string;
@@ -2967,6 +3267,16 @@ export interface components {
             collectedAt: string;
             period: string;
         };
+        CashRefundLineResponse: {
+            /** Format: uuid */
+            refundId: string;
+            /** Format: uuid */
+            orderId: string;
+            amountCents: number;
+            /** Format: date-time */
+            owedAt: string;
+            period: string;
+        };
         StatementLinesResponse: {
             /** Format: uuid */
             settlementId: string;
@@ -2976,6 +3286,7 @@ export interface components {
             statement: components["schemas"]["StatementResponse"];
             entries: components["schemas"]["EntryResponse"][];
             cod: components["schemas"]["CodHoldingResponse"][];
+            cashRefunds: components["schemas"]["CashRefundLineResponse"][];
         };
         CreatePromotionDto: {
             /** @example 开学季 满100减20 */
@@ -4156,7 +4467,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                /** @description recipient, in any common form (compared as E.164) */
+                /** @description recipient: a phone number in any common form (compared as E.164), or a staff inbox such as role:admin */
                 to?: string;
                 /** @description template name, e.g. otp, order_placed */
                 type?: string;
@@ -4203,7 +4514,227 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PaymentOutcomeResponse"];
+                };
+            };
+        };
+    };
+    PaymentsController_alipayNotify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    app_id: string;
+                    out_trade_no: string;
+                    trade_no: string;
+                    total_amount: string;
+                    trade_status: string;
+                    gmt_payment?: string;
+                    sign: string;
+                    sign_type: string;
+                };
+            };
+        };
+        responses: {
+            /** @description `success` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": "success";
+                };
+            };
+        };
+    };
+    PaymentsController_methods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentMethodsResponse"];
+                };
+            };
+        };
+    };
+    OrderPaymentsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPaymentsResponse"];
+                };
+            };
+        };
+    };
+    OrderPaymentsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePaymentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAttemptResponse"];
+                };
+            };
+        };
+    };
+    OrderPaymentsController_sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPaymentsResponse"];
+                };
+            };
+        };
+    };
+    OrderPaymentsController_choose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChoosePaymentMethodDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    RefundsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: "pending" | "succeeded" | "failed" | "owed" | "paid_out";
+                method?: "alipay" | "cash" | "manual";
+                /** @description cash refunds owed by this agent */
+                holderAgentId?: string;
+                orderId?: string;
+                /** @description created at or after */
+                from?: string;
+                /** @description created before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundPage"];
+                };
+            };
+        };
+    };
+    RefundsController_paidOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundResponse"];
+                };
+            };
+        };
+    };
+    RefundsController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundResponse"];
+                };
             };
         };
     };

@@ -11,6 +11,7 @@ import { formatTime } from '../lib/time';
 // ECharts is large: the reports load when their tab is first opened.
 const ReportsPanel = lazy(() => import('./ReportsPanel'));
 const SettlementPanel = lazy(() => import('./SettlementPanel'));
+const RefundsPanel = lazy(() => import('./RefundsPanel'));
 const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
 const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
 
@@ -214,6 +215,15 @@ export function ManagerPage({ session }: { session: Session }) {
             children: (
               <Suspense fallback={<Spin />}>
                 <SettlementPanel session={session} />
+              </Suspense>
+            ),
+          },
+          {
+            key: 'refunds',
+            label: t('payments.refunds.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <RefundsPanel session={session} />
               </Suspense>
             ),
           },

@@ -62,6 +62,15 @@ function StatementLines({ settlementId, agentId }: { settlementId: string; agent
           ))}
         </Descriptions>
       )}
+      {lines && lines.cashRefunds.length > 0 && (
+        <Descriptions size="small" title={t('payments.refunds.cashRefunds')} column={1}>
+          {lines.cashRefunds.map((r) => (
+            <Descriptions.Item key={r.refundId} label={formatTime(r.owedAt)}>
+              {formatCents(r.amountCents)}
+            </Descriptions.Item>
+          ))}
+        </Descriptions>
+      )}
     </Space>
   );
 }
@@ -236,6 +245,7 @@ export default function SettlementPanel({ session }: { session: Session }) {
               money('installFeeCents', t('settlement.installFee')),
               money('adjustmentCents', t('settlement.adjustment')),
               money('codHeldCents', t('agent.codHeld')),
+              money('cashRefundsCents', t('payments.refunds.cashRefunds')),
               money('netCents', t('settlement.net')),
             ]}
           />

@@ -18,7 +18,7 @@ export function DeliverPopup({
   onDone: (o: Order) => void;
 }) {
   const { t } = useTranslation();
-  const cod = item.order.paymentMethod === 'cod';
+  const cod = item.order.paymentMethod === 'cod' && item.collectCents > 0; // 0: paid by Alipay QR
   const [amount, setAmount] = useState(centsToInput(item.collectCents));
   const [amountError, setAmountError] = useState<string>();
   const deliver = useAction(

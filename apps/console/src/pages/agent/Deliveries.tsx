@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas, type WorkItem } from '../../api/client';
 import { asProblem } from '../../api/problem';
+import { AlipayQrButton } from '../../components/AlipayQrButton';
 import { useAction } from '../../components/useAction';
 import { DeliverPopup } from './DeliverPopup';
 import { DepositPopup } from './DepositPopup';
@@ -79,6 +80,9 @@ export function Deliveries({ newSince }: { newSince: string | null }) {
                   <Button color="primary" loading={dispatch.busy} onClick={() => dispatch.run(item)}>
                     {t('agent.dispatch')}
                   </Button>
+                )}
+                {item.nextActions.includes('deliver') && (
+                  <AlipayQrButton order={item.order} onPaid={() => void work.refetch()} />
                 )}
                 {item.nextActions.includes('deliver') && (
                   <Button color="success" onClick={() => setDelivering(item)}>

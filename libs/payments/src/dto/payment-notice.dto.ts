@@ -2,7 +2,7 @@ import { IsDateString } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsCents, IsId, IsText } from '@campus/core';
 
-/** The payment provider's notice that an online order was paid. */
+/** The generic payment provider's notice that an online order was paid. */
 export class PaymentNoticeDto {
   @IsId()
   orderId: string;

@@ -1,0 +1,126 @@
+import type { OrderStatus } from './order-state-machine';
+import type { PaymentMethod } from './order.types';
+
+/** How money reached an order: a provider's notice, an Alipay trade, cash at the door, a counter sale. */
+export const RECEIPT_METHODS = ['notice', 'alipay', 'cash', 'counter'] as const;
+export type ReceiptMethod = (typeof RECEIPT_METHODS)[number];
+
+/**
+ * How a refund goes back: through Alipay (automatic), in cash by whoever holds the cash, or by hand
+ * through another provider's own console (`manual`, for money that came by the generic notice).
+ */
+export const REFUND_METHODS = ['alipay', 'cash', 'manual'] as const;
+export type RefundMethod = (typeof REFUND_METHODS)[number];
+
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'owed', 'paid_out'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** Why a refund exists: the order left the book after money came in, or money came too late. */
+export const REFUND_CAUSES = ['cancel', 'return', 'expire', 'late_payment', 'duplicate_payment'] as const;
+export type RefundCause = (typeof REFUND_CAUSES)[number];
+
+export interface CashHolder {
+  agentId: string | null;
+  pickupPointId: string | null;
+}
+
+/** A receipt as the refund planner needs it, with what its refunds (failed ones aside) already took. */
+export interface ReceiptBalance {
+  paymentId: string;
+  method: ReceiptMethod;
+  amountCents: number;
+  refundedCents: number;
+  holder: CashHolder;
+  providerRef: string;
+}
+
+export interface PlannedRefund {
+  paymentId: string;
+  amountCents: number;
+  method: RefundMethod;
+  /** `pending` for Alipay (the payments queue executes it), `owed` for cash and manual refunds. */
+  status: 'pending' | 'owed';
+  holder: CashHolder | null;
+  providerRef: string;
+}
+
+/** The refund that pays back (part of) a receipt the way the money came. */
+export function refundMethodFor(method: ReceiptMethod): RefundMethod {
+  if (method === 'alipay') return 'alipay';
+  if (method === 'cash' || method === 'counter') return 'cash';
+  return 'manual';
+}
+
+/**
+ * The refunds that give back everything still held of an order's receipts: one per receipt with
+ * money left on it, for what is left. Later partial refunds (some lines) take less and leave the rest.
+ */
+export function planFullRefund(receipts: readonly ReceiptBalance[]): PlannedRefund[] {
+  return receipts
+    .filter((r) => r.amountCents - r.refundedCents > 0)
+    .map((r) => {
+      const method = refundMethodFor(r.method);
+      return {
+        paymentId: r.paymentId,
+        amountCents: r.amountCents - r.refundedCents,
+        method,
+        status: method === 'alipay' ? 'pending' : 'owed',
+        holder: method === 'cash' ? r.holder : null,
+        providerRef: r.providerRef,
+      };
+    });
+}
+
+/** The order as the receipt decision needs it. */
+export interface PayableOrder {
+  status: OrderStatus;
+  paymentMethod: PaymentMethod;
+  totalCents: number;
+  paidAt: Date | null;
+  codCollectedCents: number | null;
+}
+
+/** Before delivery, an unpaid cash-on-delivery order may still be paid online (an Alipay QR at the door). */
+const COD_PREPAYABLE: readonly OrderStatus[] = ['confirmed', 'assigned', 'out_for_delivery'];
+
+export type ReceiptDecision =
+  { kind: 'pay' } | { kind: 'prepay_cod' } | { kind: 'refund'; cause: 'late_payment' | 'duplicate_payment' };
+
+/**
+ * What money arriving for an order does: it pays an unpaid online order (the full total), or an
+ * unpaid COD order before delivery (no cash to collect any more); otherwise the order cannot take it
+ * (cancelled, already paid, delivered, another amount) and it is owed back.
+ */
+export function decideReceipt(
+  order: PayableOrder,
+  amountCents: number,
+  allowCodPrepay: boolean,
+): ReceiptDecision {
+  const fullAmount = amountCents === order.totalCents;
+  if (fullAmount && order.status === 'pending_payment' && order.paymentMethod === 'online')
+    return { kind: 'pay' };
+  if (
+    fullAmount &&
+    allowCodPrepay &&
+    order.paymentMethod === 'cod' &&
+    order.paidAt === null &&
+    order.codCollectedCents === null &&
+    COD_PREPAYABLE.includes(order.status)
+  ) {
+    return { kind: 'prepay_cod' };
+  }
+  return { kind: 'refund', cause: order.paidAt !== null ? 'duplicate_payment' : 'late_payment' };
+}
+
+/** Moves that take an order out of the book and give back whatever it received. */
+export const REFUNDING_ACTIONS = ['cancel', 'return', 'expire'] as const;
+export type RefundingAction = (typeof REFUNDING_ACTIONS)[number];
+
+/** Cash still to collect for an order at its hand-off: a COD order not already paid online. */
+export function cashDueCents(order: {
+  paymentMethod: PaymentMethod;
+  paidAt: Date | null;
+  totalCents: number;
+}): number {
+  return order.paymentMethod === 'cod' && order.paidAt === null ? order.totalCents : 0;
+}
