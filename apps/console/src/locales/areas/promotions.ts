@@ -4,6 +4,8 @@ const en = {
   promotions: {
     tab: 'Promotions',
     couponCode: 'Coupon code',
+    unitCost: 'Unit cost (¥)',
+    unitCostHint: 'Admins only; the promotion report’s gross margin needs it',
     couponFormat: 'must be 3–32 letters or digits',
     discountApplied: '{{amount}} off',
     totalBeforeCoupon: 'Total before the coupon',
@@ -101,6 +103,8 @@ export const bundle = areaBundle(en, {
   promotions: {
     tab: '促销',
     couponCode: '优惠码',
+    unitCost: '单位成本（元）',
+    unitCostHint: '仅管理员可见；促销报表计算毛利需要',
     couponFormat: '应为 3–32 位字母或数字',
     discountApplied: '已优惠 {{amount}}',
     totalBeforeCoupon: '优惠码前合计',
