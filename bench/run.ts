@@ -23,6 +23,7 @@ import { BaselineResult, runBaseline } from './baseline';
 import { printReportsTable, ReportsBenchResult, runReportsBench } from './reports';
 import { AlipayNoticeBenchResult, runAlipayNoticeBench } from './alipay-notify';
 import { runSmsBench, SmsBenchResult } from './sms';
+import { printShopBench, runShopBench } from './shop-catalogue';
 import { runSettlementBench, SettlementBenchResult } from './settlement';
 import { flashSaleTable, runFlashSaleBench } from './flash-sale';
 
@@ -381,6 +382,16 @@ async function main(): Promise<void> {
     const alipayNotify: AlipayNoticeBenchResult = await runAlipayNoticeBench({ baseUrl, smoke: SMOKE, log });
     log('settlement: 1,000 agents with 100,000 ledger entries, in a database of its own');
     const settlement = await runSettlementBench({ baseUrl, smoke: SMOKE, log });
+    const shopCampus = { id: campus.id, name: 'Bench U' };
+    const shop = await runShopBench({
+      apiBase: api.base,
+      call: api.call.bind(api),
+      admin,
+      campus: shopCampus,
+      smoke: SMOKE,
+      seconds: DURATION,
+      log,
+    });
 
     const pgVersion = await (async () => {
       const c = new Client({ connectionString: databaseUrl });
@@ -407,6 +418,7 @@ async function main(): Promise<void> {
       flashSale,
       alipayNotify,
       settlement,
+      shop,
       ratio: intake.map((r, i) => ({
         concurrency: r.concurrency,
         intakeOverBaseline: r.ordersPerSecond / baseline[i].perSecond,
@@ -420,13 +432,17 @@ async function main(): Promise<void> {
       },
     };
     printTable(results);
+    printShopBench(shop, (t) => process.stdout.write(t));
     const reports = REPORTS ? await reportsSection() : undefined;
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     const file = join(ROOT, 'bench/results', SMOKE ? 'smoke.json' : 'latest.json');
     writeFileSync(file, `${JSON.stringify({ ...results, reports }, null, 2)}\n`);
     log(`wrote ${file}`);
     const failed =
-      intake.some((r) => r.errors > 0 || r.non2xx > 0) || sms.errors > 0 || alipayNotify.errors > 0;
+      intake.some((r) => r.errors > 0 || r.non2xx > 0) ||
+      sms.errors > 0 ||
+      alipayNotify.errors > 0 ||
+      shop.catalogue.some((c) => c.errors + c.non2xx > 0);
     if (failed) {
       log('errors during intake: see the table');
       process.exitCode = 1;

@@ -9,6 +9,7 @@ import { StockShortfall1764700000000 } from './1764700000000-stock-shortfall';
 import { Audit1764800000000 } from './1764800000000-audit';
 import { MoneyLedger1765000000000 } from './1765000000000-money-ledger';
 import { PaymentAttempts1765000100000 } from './1765000100000-payment-attempts';
+import { ShopAddresses1765100000000 } from './1765100000000-shop-addresses';
 import { Desks1765200000000 } from './1765200000000-desks';
 import { AdminConsole1765300000000 } from './1765300000000-admin-console';
 import { Pricing1765700000000 } from './1765700000000-pricing';
@@ -26,6 +27,7 @@ export const ALL_MIGRATIONS = [
   Audit1764800000000,
   MoneyLedger1765000000000,
   PaymentAttempts1765000100000,
+  ShopAddresses1765100000000,
   Desks1765200000000,
   AdminConsole1765300000000,
   Pricing1765700000000,

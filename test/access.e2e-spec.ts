@@ -121,6 +121,16 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/fulfilment/work/seen': ['agent'],
   'GET /api/alerts': STAFF_READ,
   'POST /api/alerts/:id/ack': STAFF_READ,
+  // The shop (issue 14): the public catalogue and the customer's address book.
+  'GET /api/shop/campuses': 'public',
+  'GET /api/shop/categories': 'public',
+  'GET /api/shop/products': 'public',
+  'GET /api/shop/products/:sku': 'public',
+  'GET /api/shop/pickup-points': 'public',
+  'GET /api/me/addresses': ['customer'],
+  'POST /api/me/addresses': ['customer'],
+  'PATCH /api/me/addresses/:id': ['customer'],
+  'DELETE /api/me/addresses/:id': ['customer'],
 };
 
 const key = (r: RouteInfo) => `${r.method} ${r.path}`;

@@ -51,6 +51,10 @@ import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
+import { AddressesController } from './shop/addresses.controller';
+import { ShopCatalogueService } from './shop/shop-catalogue.service';
+import { ShopController } from './shop/shop.controller';
+import { ShopThrottlerGuard } from './shop/shop-throttler.guard';
 import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
@@ -120,6 +124,8 @@ export class AppModule {
         SettlementsController,
         PromotionsController,
         FlashSalesController,
+        ShopController,
+        AddressesController,
       ],
       providers: [
         OtpSignInService,
@@ -127,6 +133,8 @@ export class AppModule {
         AgentWorkService,
         OrderTimelineService,
         SignInThrottlerGuard,
+        ShopThrottlerGuard,
+        ShopCatalogueService,
         PasswordChangeThrottlerGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

@@ -15,12 +15,16 @@ export function findConsoleDir(): string | null {
 /**
  * Serves the console's static files at `/`, and index.html for any other GET outside /api so that
  * the single-page app's own routes survive a reload. /api keeps the API's own 404 (problem+json).
+ * The build writes a brotli and a gzip copy of every text asset (apps/console/vite.config.ts); the
+ * one the browser accepts is sent with its Content-Encoding (and `Vary: Accept-Encoding`), so
+ * nothing is compressed per request.
  */
 export async function serveConsole(app: NestFastifyApplication, dir: string): Promise<void> {
   await app.register(fastifyStatic, {
     root: dir,
     prefix: '/',
     wildcard: false,
+    preCompressed: true,
     setHeaders: (res, path) => {
       // Hashed asset names change with their content; index.html must always be fetched again.
       void res.header(

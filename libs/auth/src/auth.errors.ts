@@ -37,3 +37,9 @@ export class PasswordChangeRequiredError extends ForbiddenError {
     super('Change your temporary password before doing anything else', 'password_change_required');
   }
 }
+
+export class AddressLimitError extends BusinessRuleError {
+  constructor(max: number) {
+    super('address_limit', `A customer keeps at most ${max} addresses; delete one first`, { max });
+  }
+}

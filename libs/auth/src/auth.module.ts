@@ -3,7 +3,9 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, APP_CONFIG } from '@campus/core';
+import { AddressesService } from './addresses.service';
 import { AuthService } from './auth.service';
+import { CustomerAddress } from './customer-address.entity';
 import { Customer } from './customer.entity';
 import { CustomersService } from './customers.service';
 import { JwtStrategy } from './jwt.strategy';
@@ -13,7 +15,7 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, Customer]),
+    TypeOrmModule.forFeature([User, Customer, CustomerAddress]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -23,7 +25,7 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  providers: [AuthService, UsersService, CustomersService, PasswordHasher, JwtStrategy],
-  exports: [AuthService, UsersService, CustomersService, PasswordHasher],
+  providers: [AuthService, UsersService, CustomersService, AddressesService, PasswordHasher, JwtStrategy],
+  exports: [AuthService, UsersService, CustomersService, AddressesService, PasswordHasher],
 })
 export class AuthModule {}

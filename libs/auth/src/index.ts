@@ -1,5 +1,7 @@
 export * from './user.entity';
 export * from './customer.entity';
+export * from './customer-address.entity';
+export * from './addresses.service';
 export * from './auth.errors';
 export * from './auth.service';
 export * from './users.service';
@@ -9,4 +11,5 @@ export * from './auth.decorators';
 export * from './auth.guards';
 export * from './auth.module';
 export * from './dto/auth.dto';
+export * from './dto/address.dto';
 export * from './password-policy';

@@ -96,6 +96,21 @@ export class UsersService {
     );
   }
 
+  /**
+   * Which of these pickup points have someone at the counter: at least one active pickup-staff
+   * account (a counter parcel is handed over by staff; a bare locker lobby has none).
+   */
+  async staffedPickupPoints(ctx: RequestContext, pickupPointIds: string[]): Promise<Set<string>> {
+    if (pickupPointIds.length === 0) return new Set();
+    const rows = await this.db.query<{ pickup_point_id: string }>(
+      ctx,
+      `SELECT DISTINCT pickup_point_id FROM users
+        WHERE role = 'pickup_staff' AND active AND pickup_point_id = ANY($1::uuid[])`,
+      [pickupPointIds],
+    );
+    return new Set(rows.map((r) => r.pickup_point_id));
+  }
+
   /** Moves an agent's account to another campus (kept in step with the agent record). */
   async setCampus(ctx: RequestContext, userId: string, campusId: string): Promise<void> {
     await this.db.query(ctx, `UPDATE users SET campus_id = $2, updated_at = now() WHERE id = $1`, [

@@ -77,6 +77,41 @@ const SELECT_PRODUCT = `SELECT p.id, p.sku, p.name, p.category, p.price_cents, p
   p.install_fee_cents, p.active, p.cost_cents, s.on_hand, s.reserved, s.low_stock_threshold, p.created_at, p.updated_at
   FROM products p JOIN stock s ON s.product_id = p.id`;
 
+/** The most a public page says is available: enough to shop with, nothing about the warehouse. */
+export const SHOP_AVAILABLE_CAP = 99;
+
+/** What the public shop shows of a product: price and a capped availability, no stock internals. */
+export interface ShopProductView {
+  sku: string;
+  name: string;
+  category: string;
+  priceCents: number;
+  /** Units that can still be ordered (on hand minus reserved), never below 0, capped at 99. */
+  available: number;
+  requiresInstallation: boolean;
+}
+
+export interface ShopProductQuery {
+  q?: string;
+  category?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface ShopCategoryView {
+  category: string;
+  products: number;
+}
+
+const SELECT_SHOP_PRODUCT = `SELECT p.sku, p.name, p.category, p.price_cents AS "priceCents",
+  p.requires_installation AS "requiresInstallation",
+  LEAST(GREATEST(s.on_hand - s.reserved, 0), ${SHOP_AVAILABLE_CAP})::int AS available
+  FROM products p JOIN stock s ON s.product_id = p.id WHERE p.active`;
+
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** A product as `ctx` may see it: the cost only for admins. */
 function view(r: ProductRow, ctx?: RequestContext): ProductView {
   return {
@@ -220,7 +255,7 @@ export class ProductsService {
       where.push(`p.category = $${params.length}`);
     }
     if (q.q) {
-      params.push(`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      params.push(likePattern(q.q));
       where.push(`(p.sku ILIKE $${params.length} OR p.name ILIKE $${params.length})`);
     }
     if (q.cursor) {
@@ -238,6 +273,52 @@ export class ProductsService {
       rows.map((r) => view(r, ctx)),
       limit,
       (p) => [p.sku],
+    );
+  }
+
+  /**
+   * The public catalogue (no sign-in): active products only, each with its price and a capped
+   * availability figure, by SKU in pages. The same for every caller, so the API may cache it.
+   */
+  async listForShop(ctx: RequestContext, q: ShopProductQuery): Promise<Page<ShopProductView>> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (q.category) {
+      params.push(q.category.toLowerCase());
+      where.push(`p.category = $${params.length}`);
+    }
+    if (q.q) {
+      params.push(likePattern(q.q));
+      where.push(`(p.sku ILIKE $${params.length} OR p.name ILIKE $${params.length})`);
+    }
+    if (q.cursor) {
+      const [sku] = decodeCursor(q.cursor, ['string']);
+      params.push(sku);
+      where.push(`p.sku > $${params.length}`);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.db.query<ShopProductView>(
+      ctx,
+      `${SELECT_SHOP_PRODUCT}${where.map((w) => ` AND ${w}`).join('')} ORDER BY p.sku LIMIT ${limit + 1}`,
+      params,
+    );
+    return toPage(rows, limit, (p) => [p.sku]);
+  }
+
+  /** One product of the public catalogue; 404 when unknown or no longer sold. */
+  async getForShop(ctx: RequestContext, sku: string): Promise<ShopProductView> {
+    const rows = await this.db.query<ShopProductView>(ctx, `${SELECT_SHOP_PRODUCT} AND p.sku = $1`, [
+      sku.trim().toUpperCase(),
+    ]);
+    if (!rows[0]) throw new NotFoundError('product', sku);
+    return rows[0];
+  }
+
+  /** The categories of the public catalogue with how many active products each has. */
+  async categoriesForShop(ctx: RequestContext): Promise<ShopCategoryView[]> {
+    return this.db.query<ShopCategoryView>(
+      ctx,
+      `SELECT category, count(*)::int AS products FROM products WHERE active GROUP BY category ORDER BY category`,
     );
   }
 

@@ -66,6 +66,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY must be/);
   });
 
+  it('reads the public catalogue rate limit per address (default 300 a minute)', () => {
+    expect(loadConfig(valid).shopRateLimitPerMinute).toBe(300);
+    expect(loadConfig({ ...valid, SHOP_RATE_LIMIT_PER_MINUTE: '20' }).shopRateLimitPerMinute).toBe(20);
+    expect(() => loadConfig({ ...valid, SHOP_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(
+      /SHOP_RATE_LIMIT_PER_MINUTE must be an integer between 1 and 1000000/,
+    );
+  });
+
   it('refuses a shortened locker hour in production', () => {
     expect(loadConfig({ ...valid, LOCKER_HOUR_MS: '50' }).lockerHourMs).toBe(50);
     expect(() => loadConfig({ ...valid, NODE_ENV: 'production', LOCKER_HOUR_MS: '50' })).toThrow(

@@ -61,6 +61,8 @@ export interface AppConfig {
    * true (anyone: only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
    */
   trustProxy: boolean | number | string;
+  /** Requests per minute one client address may make to the public catalogue (GET /api/shop/...). */
+  shopRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -282,6 +284,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     relayIntervalMs: r.int('RELAY_INTERVAL_MS', 200, 10, 60_000),
     rateLimits: r.bool('RATE_LIMITS', true),
     trustProxy: r.trustProxy('TRUST_PROXY', 'loopback'),
+    shopRateLimitPerMinute: r.int('SHOP_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     r.problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Channel, NotFoundError, RequestContext, ValidationError } from '@campus/core';
-import { CustomersService } from '@campus/auth';
+import { AddressesService, CustomersService } from '@campus/auth';
 import { AgentsService, NetworkService, Placement } from '@campus/network';
 import { OrderService, PaymentMethod, PlaceOrderCommand, PlaceResult } from '@campus/orders';
 import { PlaceOrderDto } from './dto/place-order.dto';
@@ -31,6 +31,7 @@ export class IntakeService {
     private readonly customers: CustomersService,
     private readonly network: NetworkService,
     private readonly agents: AgentsService,
+    private readonly addresses: AddressesService,
   ) {}
 
   async placeFromHttp(ctx: RequestContext, dto: PlaceOrderDto, idempotencyKey: string): Promise<PlaceResult> {
@@ -42,7 +43,7 @@ export class IntakeService {
     if (!rules.payments.includes(dto.paymentMethod))
       throw new PaymentMethodNotAllowedError(channel, dto.paymentMethod);
 
-    const placement = await this.placement(ctx, dto);
+    const { placement, address } = await this.placement(ctx, dto);
     const agentId = await this.attribution(ctx, dto);
     const hash = requestHash(dto);
 
@@ -61,7 +62,7 @@ export class IntakeService {
         regionId: placement.regionId,
         campusId: placement.campusId,
         pickupPointId: placement.pickupPointId,
-        address: dto.fulfillment.type === 'delivery' ? dto.fulfillment.address! : null,
+        address,
       },
       paymentMethod: dto.paymentMethod,
       agentId,
@@ -83,17 +84,38 @@ export class IntakeService {
    * Where the order goes, checked against the caller's scope: an agent only for their own campus,
    * pickup staff only at their own point. Ids out of scope answer 404 like missing ones.
    */
-  private async placement(ctx: RequestContext, dto: PlaceOrderDto): Promise<Placement> {
+  private async placement(
+    ctx: RequestContext,
+    dto: PlaceOrderDto,
+  ): Promise<{ placement: Placement; address: string | null }> {
     const f = dto.fulfillment;
     let placement: Placement;
-    if (f.type === 'delivery') {
+    let address: string | null = null;
+    if (f.type === 'delivery' && f.addressId) {
+      // A saved address of the caller: its campus, and its text frozen into the order.
+      if (f.campusId || f.address) {
+        throw new ValidationError(
+          (['campusId', 'address'] as const)
+            .filter((k) => f[k])
+            .map((k) => ({
+              field: `fulfillment.${k}`,
+              message: 'give either addressId or campusId + address',
+            })),
+        );
+      }
+      const saved = await this.addresses.resolveForOrder(ctx, f.addressId);
+      placement = await this.network.placementOfCampus(ctx, saved.campusId);
+      address = saved.text;
+    } else if (f.type === 'delivery') {
       const missing = [
         ...(f.campusId ? [] : [{ field: 'fulfillment.campusId', message: 'is required for delivery' }]),
         ...(f.address ? [] : [{ field: 'fulfillment.address', message: 'is required for delivery' }]),
       ];
       if (missing.length) throw new ValidationError(missing);
       placement = await this.network.placementOfCampus(ctx, f.campusId!);
+      address = f.address!;
     } else {
+      if (f.addressId) throw ValidationError.field('fulfillment.addressId', 'is only for delivery');
       if (!f.pickupPointId) {
         throw ValidationError.field('fulfillment.pickupPointId', `is required for ${f.type} orders`);
       }
@@ -108,7 +130,7 @@ export class IntakeService {
       if (placement.pickupPointId !== p.pickupPointId)
         throw new NotFoundError('pickup point', f.pickupPointId);
     }
-    return placement;
+    return { placement, address };
   }
 
   /** The agent who earns on this order: the calling agent, or the owner of the referral code. */

@@ -30,6 +30,24 @@ export interface LockerView {
   compartments: { id: string; label: string; size: string; state: string; orderId: string | null }[];
 }
 
+/** A campus as the public shop lists it. */
+export interface ShopCampusView {
+  id: string;
+  code: string;
+  name: string;
+  regionName: string;
+}
+
+/** A pickup point as the public shop lists it: where a parcel can wait, and whether a locker stands there. */
+export interface ShopPickupPointView {
+  id: string;
+  code: string;
+  name: string;
+  address: string | null;
+  campusId: string;
+  hasLocker: boolean;
+}
+
 @Injectable()
 export class NetworkService {
   private readonly pointPlacements = new Map<string, Placement>();
@@ -217,6 +235,31 @@ export class NetworkService {
     return campusId
       ? repo.find({ where: { campusId }, order: { code: 'ASC' } })
       : repo.find({ order: { code: 'ASC' } });
+  }
+
+  /** Every campus with its region's name (public: students choose theirs in the shop). */
+  async campusesForShop(ctx: RequestContext): Promise<ShopCampusView[]> {
+    return this.db.query<ShopCampusView>(
+      ctx,
+      `SELECT c.id, c.code, c.name, r.name AS "regionName" FROM campuses c JOIN regions r ON r.id = c.region_id
+        ORDER BY r.name, c.name, c.code`,
+    );
+  }
+
+  /**
+   * The pickup points of a campus (404 when the campus is unknown), each saying whether a locker with
+   * compartments in service stands there.
+   */
+  async pickupPointsForShop(ctx: RequestContext, campusId: string): Promise<ShopPickupPointView[]> {
+    await this.placementOfCampus(ctx, campusId);
+    return this.db.query<ShopPickupPointView>(
+      ctx,
+      `SELECT p.id, p.code, p.name, p.address, p.campus_id AS "campusId",
+              EXISTS (SELECT 1 FROM lockers l JOIN compartments k ON k.locker_id = l.id
+                       WHERE l.pickup_point_id = p.id AND k.state <> 'out_of_service') AS "hasLocker"
+         FROM pickup_points p WHERE p.campus_id = $1 ORDER BY p.name, p.code`,
+      [campusId],
+    );
   }
 
   async pickupPointInScope(ctx: RequestContext, id: string): Promise<PickupPoint & { regionId: string }> {

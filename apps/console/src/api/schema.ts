@@ -1517,6 +1517,123 @@ export interface paths {
         patch: operations["FlashSalesController_update"];
         trace?: never;
     };
+    "/api/shop/campuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every campus, with its region name */
+        get: operations["ShopController_campuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The categories of the active catalogue, with how many products each */
+        get: operations["ShopController_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active products with price and availability (capped at 99), by SKU in pages */
+        get: operations["ShopController_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/products/{sku}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One active product; 404 when unknown or no longer sold */
+        get: operations["ShopController_product"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/pickup-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campus's pickup points, each saying whether it has a locker and a staffed counter */
+        get: operations["ShopController_pickupPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AddressesController_list"];
+        put?: never;
+        post: operations["AddressesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["AddressesController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["AddressesController_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1947,14 +2064,19 @@ export interface components {
             pickupPointId?: string;
             /**
              * Format: uuid
-             * @description required for delivery
+             * @description required for delivery unless addressId is given
              */
             campusId?: string;
             /**
-             * @description required for delivery
+             * @description required for delivery unless addressId is given
              * @example Dorm 5, room 302
              */
             address?: string;
+            /**
+             * Format: uuid
+             * @description delivery to a saved address of the calling customer (GET /api/me/addresses), instead of campusId + address
+             */
+            addressId?: string;
         };
         PlaceOrderDto: {
             /**
@@ -3506,6 +3628,109 @@ export interface components {
              * @description a new end
              */
             endsAt?: string;
+        };
+        ShopCampusResponse: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            regionName: string;
+        };
+        ShopCampusList: {
+            items: components["schemas"]["ShopCampusResponse"][];
+        };
+        ShopCategoryResponse: {
+            category: string;
+            /** @description active products in it */
+            products: number;
+        };
+        ShopCategoryList: {
+            items: components["schemas"]["ShopCategoryResponse"][];
+        };
+        ShopProductResponse: {
+            sku: string;
+            name: string;
+            category: string;
+            /** @description CNY fen */
+            priceCents: number;
+            /** @description units that can still be ordered, capped at 99 */
+            available: number;
+            requiresInstallation: boolean;
+        };
+        ShopProductPage: {
+            items: components["schemas"]["ShopProductResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        ShopPickupPointResponse: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            address: string | null;
+            /** Format: uuid */
+            campusId: string;
+            hasLocker: boolean;
+            hasCounter: boolean;
+        };
+        ShopPickupPointList: {
+            items: components["schemas"]["ShopPickupPointResponse"][];
+        };
+        AddressResponse: {
+            /** Format: uuid */
+            id: string;
+            label: string | null;
+            /** Format: uuid */
+            campusId: string;
+            building: string;
+            room: string;
+            recipientName: string | null;
+            phone: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AddressList: {
+            items: components["schemas"]["AddressResponse"][];
+        };
+        CreateAddressDto: {
+            /** @example Dorm */
+            label?: string;
+            /**
+             * Format: uuid
+             * @description the campus the building stands on
+             */
+            campusId: string;
+            /** @example Building 5 */
+            building: string;
+            /** @example 302 */
+            room: string;
+            /**
+             * @description who takes the parcel (default: you)
+             * @example Li Lei
+             */
+            recipientName?: string;
+            /**
+             * @description who to call at the door (default: your number)
+             * @example +8613800138000
+             */
+            phone?: string;
+        };
+        UpdateAddressDto: {
+            /** @description null clears it */
+            label?: string | null;
+            /** Format: uuid */
+            campusId?: string;
+            building?: string;
+            room?: string;
+            /** @description null clears it */
+            recipientName?: string | null;
+            /**
+             * @description null clears it
+             * @example +8613800138000
+             */
+            phone?: string | null;
         };
     };
     responses: never;
@@ -6260,6 +6485,201 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlashSaleResponse"];
+                };
+            };
+        };
+    };
+    ShopController_campuses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopCampusList"];
+                };
+            };
+        };
+    };
+    ShopController_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopCategoryList"];
+                };
+            };
+        };
+    };
+    ShopController_products: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description the campus shopping (unknown → 404); every campus sells the whole catalogue today */
+                campusId?: string;
+                /** @description matches SKU or name */
+                q?: string;
+                category?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopProductPage"];
+                };
+            };
+        };
+    };
+    ShopController_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopProductResponse"];
+                };
+            };
+        };
+    };
+    ShopController_pickupPoints: {
+        parameters: {
+            query: {
+                /** @description the campus whose pickup points to list */
+                campusId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopPickupPointList"];
+                };
+            };
+        };
+    };
+    AddressesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressList"];
+                };
+            };
+        };
+    };
+    AddressesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAddressDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressResponse"];
+                };
+            };
+        };
+    };
+    AddressesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AddressesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAddressDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressResponse"];
                 };
             };
         };

@@ -47,11 +47,23 @@ export class FulfillmentDto {
   @IsId({ optional: true, description: 'required for locker and counter' })
   pickupPointId?: string;
 
-  @IsId({ optional: true, description: 'required for delivery' })
+  @IsId({ optional: true, description: 'required for delivery unless addressId is given' })
   campusId?: string;
 
-  @IsText({ max: 300, optional: true, description: 'required for delivery', example: 'Dorm 5, room 302' })
+  @IsText({
+    max: 300,
+    optional: true,
+    description: 'required for delivery unless addressId is given',
+    example: 'Dorm 5, room 302',
+  })
   address?: string;
+
+  @IsId({
+    optional: true,
+    description:
+      'delivery to a saved address of the calling customer (GET /api/me/addresses), instead of campusId + address',
+  })
+  addressId?: string;
 }
 
 export class PlaceOrderDto {

@@ -1,0 +1,130 @@
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, ok, type Order, type Schemas } from '../api/client';
+import { ApiProblem } from '../api/problem';
+
+export type ShopProduct = Schemas['ShopProductResponse'];
+export type ShopCampus = Schemas['ShopCampusResponse'];
+export type PickupPoint = Schemas['ShopPickupPointResponse'];
+export type Address = Schemas['AddressResponse'];
+export type OrderEvent = Schemas['OrderEventResponse'];
+export type { Order };
+
+/** Statuses after which an order never changes again (no need to keep asking). */
+export const FINAL_STATUSES = ['completed', 'cancelled', 'returned'] as const;
+export const LIVE_REFRESH_MS = 4_000;
+
+export const keys = {
+  campuses: ['shop', 'campuses'] as const,
+  categories: ['shop', 'categories'] as const,
+  products: (campusId: string, q: string, category: string) =>
+    ['shop', 'products', campusId, q, category] as const,
+  product: (sku: string) => ['shop', 'product', sku] as const,
+  pickupPoints: (campusId: string) => ['shop', 'pickup-points', campusId] as const,
+  paymentMethods: ['shop', 'payment-methods'] as const,
+  addresses: ['me', 'addresses'] as const,
+  myOrders: ['orders', 'mine'] as const,
+  order: (id: string) => ['orders', id] as const,
+  events: (id: string) => ['orders', id, 'events'] as const,
+};
+
+export function useCampuses() {
+  return useQuery({
+    queryKey: keys.campuses,
+    queryFn: () => ok(api.GET('/api/shop/campuses')),
+    staleTime: 60_000,
+  });
+}
+
+export function useCategories() {
+  return useQuery({
+    queryKey: keys.categories,
+    queryFn: () => ok(api.GET('/api/shop/categories')),
+    staleTime: 60_000,
+  });
+}
+
+export const PAGE_SIZE = 20;
+
+export function useProducts(campusId: string, q: string, category: string) {
+  return useInfiniteQuery({
+    queryKey: keys.products(campusId, q, category),
+    queryFn: ({ pageParam }) =>
+      ok(
+        api.GET('/api/shop/products', {
+          params: {
+            query: {
+              campusId,
+              limit: PAGE_SIZE,
+              ...(q ? { q } : {}),
+              ...(category ? { category } : {}),
+              ...(pageParam ? { cursor: pageParam } : {}),
+            },
+          },
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** One product as the catalogue has it now; null when it is no longer sold (404). */
+export async function fetchProduct(sku: string): Promise<ShopProduct | null> {
+  try {
+    return await ok(api.GET('/api/shop/products/{sku}', { params: { path: { sku } } }));
+  } catch (err) {
+    if (err instanceof ApiProblem && err.status === 404) return null;
+    throw err;
+  }
+}
+
+export function useProduct(sku: string) {
+  return useQuery({ queryKey: keys.product(sku), queryFn: () => fetchProduct(sku), staleTime: 5_000 });
+}
+
+export function usePickupPoints(campusId: string | undefined) {
+  return useQuery({
+    queryKey: keys.pickupPoints(campusId ?? ''),
+    queryFn: () => ok(api.GET('/api/shop/pickup-points', { params: { query: { campusId: campusId! } } })),
+    enabled: Boolean(campusId),
+    staleTime: 60_000,
+  });
+}
+
+export function useAddresses(enabled: boolean) {
+  return useQuery({
+    queryKey: keys.addresses,
+    queryFn: () => ok(api.GET('/api/me/addresses')),
+    enabled,
+  });
+}
+
+export function useMyOrders(enabled: boolean) {
+  return useQuery({
+    queryKey: keys.myOrders,
+    queryFn: () => ok(api.GET('/api/orders', { params: { query: { limit: 50 } } })),
+    enabled,
+  });
+}
+
+export function isLive(status: string | undefined): boolean {
+  return !!status && !(FINAL_STATUSES as readonly string[]).includes(status);
+}
+
+/** An order and its status, asked again every few seconds while it can still change. */
+export function useOrder(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.order(id),
+    queryFn: () => ok(api.GET('/api/orders/{id}', { params: { path: { id } } })),
+    enabled,
+    refetchInterval: (query) => (isLive(query.state.data?.status) ? LIVE_REFRESH_MS : false),
+  });
+}
+
+export function useOrderEvents(id: string, status: string | undefined, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.events(id), status],
+    queryFn: () => ok(api.GET('/api/orders/{id}/events', { params: { path: { id } } })),
+    enabled,
+  });
+}

@@ -1,0 +1,34 @@
+import { Toast } from 'antd-mobile';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { fetchProduct, keys } from '../api';
+import { buyAgain, type Availability } from '../cart';
+import { cartStore } from '../store';
+
+/**
+ * "Buy again": the old order's lines into the cart, each checked against the catalogue now (what
+ * is no longer sold or sold out is left out, short lines are lowered), then on to the cart.
+ */
+export function useBuyAgain() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (lines: readonly { sku: string; quantity: number }[]) => {
+      const skus = [...new Set(lines.map((l) => l.sku))];
+      const products = await Promise.all(
+        skus.map((sku) =>
+          queryClient.fetchQuery({ queryKey: keys.product(sku), queryFn: () => fetchProduct(sku) }),
+        ),
+      );
+      const now = new Map<string, Availability | null>(skus.map((sku, i) => [sku, products[i]]));
+      return buyAgain(cartStore.get(), lines, now);
+    },
+    onSuccess: (r) => {
+      cartStore.set(r.cart.lines.length ? r.cart : null);
+      if (r.added.length) Toast.show({ content: t('shop.order.boughtAgain') });
+      navigate('/shop/cart', { state: { capped: r.capped, removed: r.removed } });
+    },
+  });
+}
