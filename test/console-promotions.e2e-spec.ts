@@ -4,6 +4,7 @@ import type { Fixtures, TestApp, World } from '@campus/testing';
 import { bundle as adminBundle } from '../apps/console/src/locales/areas/admin';
 import { bundle as problemsBundle } from '../apps/console/src/locales/areas/problems';
 import { bundle as promotionsBundle } from '../apps/console/src/locales/areas/promotions';
+import { bundle as shopBundle } from '../apps/console/src/locales/areas/shop';
 import { zhCN } from '../apps/console/src/locales/zh-CN';
 import { auth, startApp } from './support/app';
 import { seriousA11yViolations } from './support/axe';
@@ -14,7 +15,10 @@ const zh = {
   ...adminBundle['zh-CN'],
   ...problemsBundle['zh-CN'],
   ...promotionsBundle['zh-CN'],
+  ...shopBundle['zh-CN'],
 };
+const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
 
 /**
  * Promotions in a real Chromium against the real app (issue 20): an admin creates a coupon promotion
@@ -153,6 +157,92 @@ describe('Promotions console in a browser (e2e)', () => {
     await page.getByTestId('place-order').click();
     await page.getByText(zh.problems.codes.coupon_used.title).first().waitFor();
     await page.getByText(zh.problems.fields.coupon_used, { exact: true }).waitFor();
+    await page.context().close();
+  });
+
+  it('a student sees a flash-sale price in the shop and uses a coupon at checkout', async () => {
+    const admin = w.tokens.admin;
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    const inADay = new Date(Date.now() + 86_400_000).toISOString();
+    const lamp = await fx.product(`LAMP-${w.suffix}`, { name: 'Reading lamp', priceCents: 6000, stock: 10 });
+    const mug = await fx.product(`MUG-${w.suffix}`, { name: 'Mug', priceCents: 2000, stock: 10 });
+    await fx.post(admin, '/api/flash-sales', {
+      sku: lamp,
+      priceCents: 4500,
+      quantity: 5,
+      perCustomerLimit: 1,
+      startsAt: hourAgo,
+      endsAt: inADay,
+    });
+    const p = await fx.post<{ id: string }>(admin, '/api/promotions', {
+      name: '迎新券',
+      kind: 'amount_off',
+      amountCents: 500,
+      requiresCoupon: true,
+      skus: [mug],
+      startsAt: hourAgo,
+      endsAt: inADay,
+    });
+    const { codes } = await fx.post<{ codes: string[] }>(admin, `/api/promotions/${p.id}/coupons`, {
+      code: `WELCOME${w.suffix}`,
+    });
+
+    const page = await newPage(browser, {
+      viewport: { width: 375, height: 812 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
+    await page.goto(`${base}/shop`);
+    await page.getByRole('heading', { name: zh.shop.campus.choose }).waitFor();
+    await page.getByRole('button', { name: 'Campus CA1' }).click();
+    await page.getByRole('searchbox').fill(`lamp-${w.suffix}`.toLowerCase());
+    const price = page.getByTestId(`price-${lamp}`);
+    await price.waitFor();
+    await expect(price.innerText()).resolves.toMatch(/¥45\.00[\s\S]*¥60\.00[\s\S]*秒杀/);
+    await page.getByRole('button', { name: fill(zh.shop.catalogue.add, { name: 'Reading lamp' }) }).click();
+    await page.getByRole('searchbox').fill(`mug-${w.suffix}`.toLowerCase());
+    await page.getByRole('button', { name: fill(zh.shop.catalogue.add, { name: 'Mug' }) }).click();
+    await page.locator('.adm-toast-mask').waitFor({ state: 'detached' });
+    await screenshot(page, 'shop-flash-sale');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.getByRole('navigation').getByText(zh.shop.nav.cart).click();
+    await expect(page.getByTestId('cart-total').innerText()).resolves.toBe('¥65.00');
+    await page.getByRole('button', { name: zh.shop.cart.checkout }).click();
+    const student = '+8613800139301';
+    await page.getByLabel(zh.shop.signIn.phone, { exact: true }).fill('13800139301');
+    await page.getByRole('button', { name: zh.shop.signIn.sendCode }).click();
+    await page.getByText(fill(zh.shop.signIn.sent, { phone: student })).waitFor();
+    await page.getByLabel(zh.shop.signIn.code, { exact: true }).fill(await fx.latestCode(student));
+    await page.getByRole('button', { name: zh.shop.signIn.submit, exact: true }).click();
+    await page.getByTestId(`point-${w.pointA1.code}`).click();
+
+    // A code that does not exist is refused next to the coupon field, in Chinese.
+    await page.getByLabel(zh.promotions.couponCode).fill('nosuchcode');
+    await page.getByTestId('place-order').click();
+    await page.getByText(zh.shop.problems.coupon_invalid).first().waitFor();
+    await page.getByLabel(zh.promotions.couponCode).fill(codes[0].toLowerCase());
+    await screenshot(page, 'shop-coupon');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByTestId('place-order').click();
+
+    await page.getByRole('heading', { name: zh.shop.order.placed }).waitFor();
+    const discount = page.getByTestId('order-discount');
+    await expect(discount.innerText()).resolves.toMatch(/¥20\.00/); // 15.00 flash sale + 5.00 coupon
+    await expect(discount.innerText()).resolves.toContain(codes[0]);
+    const [order] = (await app.http().get('/api/orders').query({ phone: student }).set(auth(w.tokens.admin)))
+      .body.items;
+    expect(order).toMatchObject({
+      channel: 'wap',
+      subtotalCents: 8000,
+      discountCents: 2000,
+      totalCents: 6000,
+    });
+    expect(order.couponCode).toBe(codes[0]);
+    const lampLine = order.lines.find((l: { sku: string }) => l.sku === lamp);
+    expect(lampLine).toMatchObject({ listPriceCents: 6000, unitPriceCents: 4500, lineTotalCents: 4500 });
+    await screenshot(page, 'shop-order-discount');
     await page.context().close();
   });
 });

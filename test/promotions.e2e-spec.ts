@@ -437,6 +437,40 @@ describe('Promotions: priced in the order statement (e2e)', () => {
         endsAt: inADay(),
       });
 
+    it("the shop's product answers carry salePriceCents and saleEndsAt while a sale runs for the campus", async () => {
+      const a = await sku(5000);
+      const b = await sku(5000);
+      const other = await fx.post<{ id: string; endsAt: string }>(w.tokens.admin, '/api/flash-sales', {
+        sku: b,
+        priceCents: 3000,
+        quantity: 5,
+        perCustomerLimit: 1,
+        startsAt: hourAgo(),
+        endsAt: inADay(),
+        campusIds: [w.campusB1.id],
+      });
+      const fs = await fx.post<{ id: string; endsAt: string }>(w.tokens.admin, '/api/flash-sales', {
+        sku: a,
+        priceCents: 3900,
+        quantity: 5,
+        perCustomerLimit: 1,
+        startsAt: hourAgo(),
+        endsAt: inADay(),
+      });
+      const list = await app.http().get('/api/shop/products').query({ campusId: w.campusA1.id, q: a });
+      expect(list.status).toBe(200);
+      expect(list.body.items).toEqual([
+        expect.objectContaining({ sku: a, priceCents: 5000, salePriceCents: 3900, saleEndsAt: fs.endsAt }),
+      ]);
+      const one = await app.http().get(`/api/shop/products/${a}`).query({ campusId: w.campusA1.id });
+      expect(one.body).toMatchObject({ priceCents: 5000, salePriceCents: 3900 });
+      // A sale for campus B only: not on campus A's answers.
+      const notHere = await app.http().get(`/api/shop/products/${b}`).query({ campusId: w.campusA1.id });
+      expect(notHere.body).not.toHaveProperty('salePriceCents');
+      const there = await app.http().get(`/api/shop/products/${b}`).query({ campusId: w.campusB1.id });
+      expect(there.body).toMatchObject({ salePriceCents: 3000, saleEndsAt: other.endsAt });
+    });
+
     it('sold out → 409 flash_sale_sold_out, or the list price with allowListPrice', async () => {
       const a = await sku(2000);
       await flash(a, 1, 5);

@@ -3656,6 +3656,13 @@ export interface components {
             /** @description units that can still be ordered, capped at 99 */
             available: number;
             requiresInstallation: boolean;
+            /** @description the flash-sale price while a sale runs (CNY fen) */
+            salePriceCents?: number;
+            /**
+             * Format: date-time
+             * @description when the running sale ends
+             */
+            saleEndsAt?: string;
         };
         ShopProductPage: {
             items: components["schemas"]["ShopProductResponse"][];
@@ -6557,7 +6564,10 @@ export interface operations {
     };
     ShopController_product: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the campus shopping: its running flash sales price the product */
+                campusId?: string;
+            };
             header?: never;
             path: {
                 sku: string;

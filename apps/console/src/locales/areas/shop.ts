@@ -181,6 +181,10 @@ const en = {
       payment_method_unavailable: 'Online payment is not available right now; pay cash on delivery',
       validation_failed: 'Please check the highlighted fields',
       unauthorized: 'Please sign in again',
+      coupon_used: 'This coupon has been used up',
+      coupon_invalid: 'This coupon cannot be used for this order',
+      flash_sale_sold_out: 'The flash sale of {{sku}} is sold out',
+      flash_sale_limit: 'At most {{limit}} of {{sku}} per customer at the sale price',
     },
   },
 };
@@ -366,6 +370,10 @@ export const bundle = areaBundle(en, {
       payment_method_unavailable: '暂不支持在线支付，请选择货到付款',
       validation_failed: '请检查标出的内容',
       unauthorized: '请重新登录',
+      coupon_used: '该优惠码已用完',
+      coupon_invalid: '该优惠码不能用于此订单',
+      flash_sale_sold_out: '{{sku}} 秒杀已售罄',
+      flash_sale_limit: '{{sku}} 秒杀价每人限购 {{limit}} 件',
     },
   },
 });

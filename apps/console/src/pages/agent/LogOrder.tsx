@@ -340,7 +340,6 @@ export function LogOrder({ session }: { session: Session }) {
             autoComplete="off"
             value={coupon}
             onChange={(v) => setCoupon(v.toUpperCase())}
-            clearable
           />
         </Form.Item>
       </Form>
