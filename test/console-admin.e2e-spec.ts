@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { STAFF_PASSWORD, TEST_ADMIN } from '@campus/testing';
 import type { Fixtures, TestApp, World } from '@campus/testing';
-import { bundle as adminBundle } from '../apps/console/src/locales/areas/admin';
+import { bundle as adminBundle } from '../apps/console/src/locales/areas/desk/admin';
 import { bundle as problemsBundle } from '../apps/console/src/locales/areas/problems';
 import { zhCN } from '../apps/console/src/locales/zh-CN';
 import { auth, startApp } from './support/app';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, STAFF_PASSWORD } from '@campus/testing';
 import type { Fixtures, TestApp, World } from '@campus/testing';
-import { bundle as desks } from '../apps/console/src/locales/areas/desks';
+import { bundle as desks } from '../apps/console/src/locales/areas/desk/desks';
 import { zhCN as zh } from '../apps/console/src/locales/zh-CN';
 import { auth, startApp } from './support/app';
 import { seriousA11yViolations } from './support/axe';

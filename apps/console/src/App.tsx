@@ -8,6 +8,7 @@ import mobileZh from 'antd-mobile/es/locales/zh-CN';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import { setUnauthorizedHandler } from './api/client';
+import './locales/desk-strings';
 import { homeOf, readSession, type Session } from './auth/session';
 import { DeskShell } from './components/DeskShell';
 import { AgentPage } from './pages/agent/AgentPage';

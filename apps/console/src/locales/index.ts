@@ -2,10 +2,15 @@ import { en } from './en';
 import type { AreaBundle } from './shape';
 import { zhCN } from './zh-CN';
 
-// Every area bundle of ./areas, merged under its own top-level keys (Vite and Vitest both expand this).
-const areas = import.meta.glob<{ bundle: AreaBundle<object> }>('./areas/*.ts', { eager: true });
+type Areas = Record<string, { bundle: AreaBundle<object> }>;
 
-function merged(lang: 'en' | 'zh-CN', base: object): Record<string, unknown> {
+// The areas every layout needs (the shop's, the problems'), merged under their own top-level keys.
+// The staff console's own areas live in ./areas/desk and load with its chunk (see ./desk.ts), so the
+// shop's first screen does not carry the desks' strings.
+const shared: Areas = import.meta.glob<{ bundle: AreaBundle<object> }>('./areas/*.ts', { eager: true });
+
+/** The base bundle of `lang` with every area of `areas` merged in (a key defined twice is an error). */
+export function mergeAreas(lang: 'en' | 'zh-CN', base: object, areas: Areas): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [file, mod] of Object.entries(areas)) {
     for (const [key, value] of Object.entries(mod.bundle[lang])) {
@@ -16,8 +21,8 @@ function merged(lang: 'en' | 'zh-CN', base: object): Record<string, unknown> {
   return out;
 }
 
-/** The i18next resources of both languages: the base bundles plus every area's. */
+/** The i18next resources every layout starts with: the base bundles plus the shared areas. */
 export const resources = {
-  'zh-CN': { translation: merged('zh-CN', zhCN) },
-  en: { translation: merged('en', en) },
+  'zh-CN': { translation: mergeAreas('zh-CN', zhCN, shared) },
+  en: { translation: mergeAreas('en', en, shared) },
 };

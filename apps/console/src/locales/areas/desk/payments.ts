@@ -1,4 +1,4 @@
-import { areaBundle } from '../shape';
+import { areaBundle } from '../../shape';
 
 /** Refunds (finance and managers) and the agent's Alipay QR at the door. */
 const en = {

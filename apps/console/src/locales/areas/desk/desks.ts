@@ -1,4 +1,4 @@
-import { areaBundle } from '../shape';
+import { areaBundle } from '../../shape';
 
 /** The desks of issue 15: the agent's phone, the pickup desk, the call centre, staff alerts, cash-ups. */
 const en = {

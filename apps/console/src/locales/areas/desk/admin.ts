@@ -1,4 +1,4 @@
-import { areaBundle } from '../shape';
+import { areaBundle } from '../../shape';
 
 const en = {
   admin: {
