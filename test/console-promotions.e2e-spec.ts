@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { STAFF_PASSWORD, TEST_ADMIN } from '@campus/testing';
 import type { Fixtures, TestApp, World } from '@campus/testing';
-import { bundle as adminBundle } from '../apps/console/src/locales/areas/admin';
+import { bundle as adminBundle } from '../apps/console/src/locales/areas/desk/admin';
 import { bundle as problemsBundle } from '../apps/console/src/locales/areas/problems';
-import { bundle as promotionsBundle } from '../apps/console/src/locales/areas/promotions';
+import { bundle as promotionsBundle } from '../apps/console/src/locales/areas/desk/promotions';
 import { bundle as shopBundle } from '../apps/console/src/locales/areas/shop';
 import { zhCN } from '../apps/console/src/locales/zh-CN';
 import { auth, startApp } from './support/app';
@@ -219,10 +219,10 @@ describe('Promotions console in a browser (e2e)', () => {
     await page.getByTestId(`point-${w.pointA1.code}`).click();
 
     // A code that does not exist is refused next to the coupon field, in Chinese.
-    await page.getByLabel(zh.promotions.couponCode).fill('nosuchcode');
+    await page.getByLabel(zh.shop.promotions.couponCode).fill('nosuchcode');
     await page.getByTestId('place-order').click();
     await page.getByText(zh.shop.problems.coupon_invalid).first().waitFor();
-    await page.getByLabel(zh.promotions.couponCode).fill(codes[0].toLowerCase());
+    await page.getByLabel(zh.shop.promotions.couponCode).fill(codes[0].toLowerCase());
     await screenshot(page, 'shop-coupon');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByTestId('place-order').click();

@@ -163,6 +163,14 @@ const en = {
         paid_out: 'Refunded in cash',
       },
     },
+    promotions: {
+      couponCode: 'Coupon code',
+      listPrice: 'list price {{price}}',
+      saleUntil: 'Flash sale until {{at}}',
+      couponHint: 'The discount is worked out when the order is placed.',
+      discount: 'Discount',
+      coupon: 'coupon {{code}}',
+    },
     problems: {
       network: 'Cannot reach the shop. Check your connection and try again.',
       out_of_stock: 'Only {{available}} of {{sku}} left',
@@ -351,6 +359,14 @@ export const bundle = areaBundle(en, {
         owed: '待退款',
         paid_out: '已退现金',
       },
+    },
+    promotions: {
+      couponCode: '优惠码',
+      listPrice: '原价 {{price}}',
+      saleUntil: '秒杀 {{at}} 结束',
+      couponHint: '下单时计算优惠。',
+      discount: '优惠',
+      coupon: '优惠码 {{code}}',
     },
     problems: {
       network: '无法连接商城，请检查网络后重试。',

@@ -48,12 +48,12 @@ export function PriceText({ product, testId }: { product: ShopProduct; testId?: 
       <span className="shop-price">{formatCents(product.salePriceCents)}</span>{' '}
       <s
         className="shop-muted"
-        aria-label={t('promotions.shop.listPrice', { price: formatCents(product.priceCents) })}
+        aria-label={t('shop.promotions.listPrice', { price: formatCents(product.priceCents) })}
       >
         {formatCents(product.priceCents)}
       </s>{' '}
       <span className="shop-sale">
-        {t('promotions.shop.saleUntil', { at: saleEnds(product.saleEndsAt) })}
+        {t('shop.promotions.saleUntil', { at: saleEnds(product.saleEndsAt) })}
       </span>
     </span>
   );

@@ -300,7 +300,7 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
         </div>
         {fieldError(['paymentMethod'])}
         <h3>
-          <label htmlFor="checkout-coupon">{t('promotions.couponCode')}</label>
+          <label htmlFor="checkout-coupon">{t('shop.promotions.couponCode')}</label>
         </h3>
         <Input
           id="checkout-coupon"
@@ -312,7 +312,7 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
           data-testid="checkout-coupon"
         />
         <p className="shop-muted" style={{ margin: '4px 0 0' }}>
-          {t('promotions.shop.couponHint')}
+          {t('shop.promotions.couponHint')}
         </p>
         {fieldError(['couponCode'])}
         <h3>

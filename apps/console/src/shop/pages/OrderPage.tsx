@@ -193,8 +193,8 @@ function OrderDetail() {
             {o.discountCents > 0 && (
               <div className="shop-line" data-testid="order-discount">
                 <span className="shop-line-name">
-                  {t('promotions.shop.discount')}
-                  {o.couponCode ? ` · ${t('promotions.shop.coupon', { code: o.couponCode })}` : ''}
+                  {t('shop.promotions.discount')}
+                  {o.couponCode ? ` · ${t('shop.promotions.coupon', { code: o.couponCode })}` : ''}
                 </span>
                 <span>−{formatCents(o.discountCents)}</span>
               </div>

@@ -1,15 +1,8 @@
-import { areaBundle } from '../shape';
+import { areaBundle } from '../../shape';
 
 const en = {
   promotions: {
     tab: 'Promotions',
-    shop: {
-      listPrice: 'list price {{price}}',
-      saleUntil: 'Flash sale until {{at}}',
-      couponHint: 'The discount is worked out when the order is placed.',
-      discount: 'Discount',
-      coupon: 'coupon {{code}}',
-    },
     couponCode: 'Coupon code',
     unitCost: 'Unit cost (¥)',
     unitCostHint: 'Admins only; the promotion report’s gross margin needs it',
@@ -109,13 +102,6 @@ const en = {
 export const bundle = areaBundle(en, {
   promotions: {
     tab: '促销',
-    shop: {
-      listPrice: '原价 {{price}}',
-      saleUntil: '秒杀 {{at}} 结束',
-      couponHint: '下单时计算优惠。',
-      discount: '优惠',
-      coupon: '优惠码 {{code}}',
-    },
     couponCode: '优惠码',
     unitCost: '单位成本（元）',
     unitCostHint: '仅管理员可见；促销报表计算毛利需要',
