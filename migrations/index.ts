@@ -12,6 +12,7 @@ import { PaymentAttempts1765000100000 } from './1765000100000-payment-attempts';
 import { ShopAddresses1765100000000 } from './1765100000000-shop-addresses';
 import { Desks1765200000000 } from './1765200000000-desks';
 import { AdminConsole1765300000000 } from './1765300000000-admin-console';
+import { Pricing1765700000000 } from './1765700000000-pricing';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS = [
   ShopAddresses1765100000000,
   Desks1765200000000,
   AdminConsole1765300000000,
+  Pricing1765700000000,
 ];

@@ -23,6 +23,8 @@ export interface ProductView {
   requiresInstallation: boolean;
   installFeeCents: number;
   active: boolean;
+  /** What a unit costs us (for gross margin): admins only, absent from everyone else's answers. */
+  costCents?: number | null;
   stock: { onHand: number; reserved: number; available: number; lowStockThreshold: number };
   createdAt: Date;
   updatedAt: Date;
@@ -50,6 +52,7 @@ function audited(p: ProductView): Record<string, unknown> {
     installFeeCents: p.installFeeCents,
     active: p.active,
     lowStockThreshold: p.stock.lowStockThreshold,
+    costCents: p.costCents ?? null,
   };
 }
 
@@ -62,6 +65,7 @@ interface ProductRow {
   requires_installation: boolean;
   install_fee_cents: number;
   active: boolean;
+  cost_cents: number | null;
   on_hand: number;
   reserved: number;
   low_stock_threshold: number;
@@ -70,7 +74,7 @@ interface ProductRow {
 }
 
 const SELECT_PRODUCT = `SELECT p.id, p.sku, p.name, p.category, p.price_cents, p.requires_installation,
-  p.install_fee_cents, p.active, s.on_hand, s.reserved, s.low_stock_threshold, p.created_at, p.updated_at
+  p.install_fee_cents, p.active, p.cost_cents, s.on_hand, s.reserved, s.low_stock_threshold, p.created_at, p.updated_at
   FROM products p JOIN stock s ON s.product_id = p.id`;
 
 /** The most a public page says is available: enough to shop with, nothing about the warehouse. */
@@ -108,8 +112,10 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function view(r: ProductRow): ProductView {
+/** A product as `ctx` may see it: the cost only for admins. */
+function view(r: ProductRow, ctx?: RequestContext): ProductView {
   return {
+    ...(ctx?.is('admin', 'system') ? { costCents: r.cost_cents } : {}),
     id: r.id,
     sku: r.sku,
     name: r.name,
@@ -143,8 +149,8 @@ export class ProductsService {
       try {
         const rows = await this.db.query<{ id: string }>(
           tx,
-          `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents, cost_cents)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
           [
             dto.sku,
             dto.name,
@@ -152,6 +158,7 @@ export class ProductsService {
             dto.priceCents,
             dto.requiresInstallation ?? false,
             dto.installFeeCents ?? 0,
+            dto.costCents ?? null,
           ],
         );
         const id = rows[0].id;
@@ -192,7 +199,8 @@ export class ProductsService {
         tx,
         `UPDATE products SET name = COALESCE($2, name), category = COALESCE($3, category),
            price_cents = COALESCE($4, price_cents), requires_installation = COALESCE($5, requires_installation),
-           install_fee_cents = COALESCE($6, install_fee_cents), active = COALESCE($7, active), updated_at = now()
+           install_fee_cents = COALESCE($6, install_fee_cents), active = COALESCE($7, active),
+           cost_cents = COALESCE($8, cost_cents), updated_at = now()
          WHERE id = $1`,
         [
           p.id,
@@ -202,6 +210,7 @@ export class ProductsService {
           dto.requiresInstallation ?? null,
           dto.installFeeCents ?? null,
           dto.active ?? null,
+          dto.costCents ?? null,
         ],
       );
       if (dto.lowStockThreshold !== undefined) {
@@ -233,7 +242,7 @@ export class ProductsService {
       sku.toUpperCase(),
     ]);
     if (!rows[0]) throw new NotFoundError('product', sku);
-    return view(rows[0]);
+    return view(rows[0], ctx);
   }
 
   async list(ctx: RequestContext, q: ProductQueryDto): Promise<Page<ProductView>> {
@@ -260,7 +269,11 @@ export class ProductsService {
       `${SELECT_PRODUCT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.sku LIMIT ${limit + 1}`,
       params,
     );
-    return toPage(rows.map(view), limit, (p) => [p.sku]);
+    return toPage(
+      rows.map((r) => view(r, ctx)),
+      limit,
+      (p) => [p.sku],
+    );
   }
 
   /**

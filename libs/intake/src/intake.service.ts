@@ -67,6 +67,8 @@ export class IntakeService {
       paymentMethod: dto.paymentMethod,
       agentId,
       note: dto.note ?? null,
+      couponCode: dto.couponCode ?? null,
+      allowListPrice: dto.allowListPrice ?? false,
       idempotency: { key: idempotencyKey, requestHash: hash },
     };
     return this.orders.place(ctx, command);

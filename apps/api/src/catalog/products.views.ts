@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { ProductView, StockMovementView } from '@campus/catalog';
 import { Page } from '@campus/core';
 import { Bool, Enum, Id, Int, List, NextCursor, NullableId, Obj, Str, Time } from '../common/view-props';
@@ -18,6 +19,8 @@ export class ProductResponse implements ProductView {
   @Bool() requiresInstallation: boolean;
   @Int() installFeeCents: number;
   @Bool() active: boolean;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'unit cost: in admin answers only' })
+  costCents?: number | null;
   @Obj(StockView) stock: StockView;
   @Time() createdAt: Date;
   @Time() updatedAt: Date;
