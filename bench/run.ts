@@ -26,6 +26,7 @@ import { AlipayNoticeBenchResult, runAlipayNoticeBench } from './alipay-notify';
 import { runSmsBench, SmsBenchResult } from './sms';
 import { printShopBench, runShopBench } from './shop-catalogue';
 import { runSettlementBench, SettlementBenchResult } from './settlement';
+import { flashSaleTable, runFlashSaleBench } from './flash-sale';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -372,6 +373,11 @@ async function main(): Promise<void> {
       concurrency: smsConcurrency,
       seconds: DURATION,
     });
+    const flashSale = await runFlashSaleBench({
+      ...{ apiBase: api.base, adminToken: admin, token, pickupPointId: point.id, countFile, log },
+      ...{ seconds: DURATION, smoke: SMOKE },
+    });
+    process.stdout.write(flashSaleTable(flashSale));
     log('alipay notices: signed notices, each confirming its own payment attempt (own database and API)');
     const alipayNotify: AlipayNoticeBenchResult = await runAlipayNoticeBench({ baseUrl, smoke: SMOKE, log });
     log('settlement: 1,000 agents with 100,000 ledger entries, in a database of its own');
@@ -409,6 +415,7 @@ async function main(): Promise<void> {
       baseline,
       intake,
       sms,
+      flashSale,
       alipayNotify,
       settlement,
       shop,

@@ -17,6 +17,7 @@ import { SettlementWatermarks1765410000000 } from './1765410000000-settlement-wa
 import { OtpBudget1765420000000 } from './1765420000000-otp-budget';
 import { OrderAbuseLimits1765430000000 } from './1765430000000-order-abuse-limits';
 import { SuspendedStaff1765440000000 } from './1765440000000-suspended-staff';
+import { Pricing1765700000000 } from './1765700000000-pricing';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -39,4 +40,5 @@ export const ALL_MIGRATIONS = [
   OtpBudget1765420000000,
   OrderAbuseLimits1765430000000,
   SuspendedStaff1765440000000,
+  Pricing1765700000000,
 ];

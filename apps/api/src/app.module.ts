@@ -15,6 +15,7 @@ import { IntakeModule } from '@campus/intake';
 import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
+import { PricingAdminModule } from '@campus/pricing';
 import { PaymentsModule } from '@campus/payments';
 import { QueueModule } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
@@ -46,6 +47,8 @@ import { OrderTimelineService } from './orders/order-timeline.service';
 import { OrdersController } from './orders/orders.controller';
 import { OrderPaymentsController } from './payments/order-payments.controller';
 import { PaymentsController } from './payments/payments.controller';
+import { NetworkPricingPlaces } from './pricing/network-pricing-places';
+import { FlashSalesController, PromotionsController } from './pricing/promotions.controller';
 import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
@@ -94,6 +97,7 @@ export class AppModule {
         TasksModule,
         ReportsModule,
         CommissionsModule,
+        PricingAdminModule.register({ places: NetworkPricingPlaces, imports: [NetworkModule] }),
         PaymentsModule,
       ],
       controllers: [
@@ -120,6 +124,8 @@ export class AppModule {
         CommissionRulesController,
         CommissionsController,
         SettlementsController,
+        PromotionsController,
+        FlashSalesController,
         ShopController,
         AddressesController,
       ],

@@ -25,6 +25,8 @@ export interface ProductView {
   active: boolean;
   /** At most this many units per order (flash-sale items); null: no cap. */
   maxPerOrder: number | null;
+  /** What a unit costs us (for gross margin): admins only, absent from everyone else's answers. */
+  costCents?: number | null;
   stock: { onHand: number; reserved: number; available: number; lowStockThreshold: number };
   createdAt: Date;
   updatedAt: Date;
@@ -52,6 +54,7 @@ function audited(p: ProductView): Record<string, unknown> {
     installFeeCents: p.installFeeCents,
     active: p.active,
     lowStockThreshold: p.stock.lowStockThreshold,
+    costCents: p.costCents ?? null,
   };
 }
 
@@ -65,6 +68,7 @@ interface ProductRow {
   install_fee_cents: number;
   active: boolean;
   max_per_order: number | null;
+  cost_cents: number | null;
   on_hand: number;
   reserved: number;
   low_stock_threshold: number;
@@ -73,7 +77,8 @@ interface ProductRow {
 }
 
 const SELECT_PRODUCT = `SELECT p.id, p.sku, p.name, p.category, p.price_cents, p.requires_installation,
-  p.install_fee_cents, p.active, p.max_per_order, s.on_hand, s.reserved, s.low_stock_threshold, p.created_at, p.updated_at
+  p.install_fee_cents, p.active, p.max_per_order, p.cost_cents, s.on_hand, s.reserved, s.low_stock_threshold,
+  p.created_at, p.updated_at
   FROM products p JOIN stock s ON s.product_id = p.id`;
 
 /** The most a public page says is available: enough to shop with, nothing about the warehouse. */
@@ -111,8 +116,10 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function view(r: ProductRow): ProductView {
+/** A product as `ctx` may see it: the cost only for admins. */
+function view(r: ProductRow, ctx?: RequestContext): ProductView {
   return {
+    ...(ctx?.is('admin', 'system') ? { costCents: r.cost_cents } : {}),
     id: r.id,
     sku: r.sku,
     name: r.name,
@@ -148,8 +155,8 @@ export class ProductsService {
         const rows = await this.db.query<{ id: string }>(
           tx,
           `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents,
-             max_per_order)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+             max_per_order, cost_cents)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
           [
             dto.sku,
             dto.name,
@@ -158,6 +165,7 @@ export class ProductsService {
             dto.requiresInstallation ?? false,
             dto.installFeeCents ?? 0,
             dto.maxPerOrder ?? null,
+            dto.costCents ?? null,
           ],
         );
         const id = rows[0].id;
@@ -199,7 +207,8 @@ export class ProductsService {
         `UPDATE products SET name = COALESCE($2, name), category = COALESCE($3, category),
            price_cents = COALESCE($4, price_cents), requires_installation = COALESCE($5, requires_installation),
            install_fee_cents = COALESCE($6, install_fee_cents), active = COALESCE($7, active),
-           max_per_order = CASE WHEN $8::boolean THEN $9::int ELSE max_per_order END, updated_at = now()
+           max_per_order = CASE WHEN $8::boolean THEN $9::int ELSE max_per_order END,
+           cost_cents = COALESCE($10, cost_cents), updated_at = now()
          WHERE id = $1`,
         [
           p.id,
@@ -211,6 +220,7 @@ export class ProductsService {
           dto.active ?? null,
           dto.maxPerOrder !== undefined,
           dto.maxPerOrder ?? null,
+          dto.costCents ?? null,
         ],
       );
       if (dto.lowStockThreshold !== undefined) {
@@ -242,7 +252,7 @@ export class ProductsService {
       sku.toUpperCase(),
     ]);
     if (!rows[0]) throw new NotFoundError('product', sku);
-    return view(rows[0]);
+    return view(rows[0], ctx);
   }
 
   async list(ctx: RequestContext, q: ProductQueryDto): Promise<Page<ProductView>> {
@@ -269,7 +279,11 @@ export class ProductsService {
       `${SELECT_PRODUCT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.sku LIMIT ${limit + 1}`,
       params,
     );
-    return toPage(rows.map(view), limit, (p) => [p.sku]);
+    return toPage(
+      rows.map((r) => view(r, ctx)),
+      limit,
+      (p) => [p.sku],
+    );
   }
 
   /**

@@ -9,6 +9,11 @@ export interface StockRequest {
   quantity: number;
   /** Where the SKU appears in the request, for error messages (e.g. "lines[1].sku"). */
   field: string;
+  /**
+   * Units reserved on top of `quantity` only while the stock lasts (a free gift): never a shortfall,
+   * and `stock_reserved.extra` tells whether they were taken.
+   */
+  optional?: number;
 }
 
 /** A product as it was priced when its stock was reserved. */
@@ -19,8 +24,6 @@ export interface ReservedProduct {
   priceCents: number;
   requiresInstallation: boolean;
   installFeeCents: number;
-  /** At most this many units per order (null: no cap). */
-  maxPerOrder: number | null;
   quantity: number;
 }
 
@@ -58,11 +61,10 @@ export class StockService {
   async price(ctx: RequestContext, requests: readonly StockRequest[]): Promise<ReservedProduct[]> {
     const rows = await this.db.query<ReservedProductRow>(
       ctx,
-      `SELECT p.id AS product_id, p.sku, p.name, p.price_cents, p.requires_installation, p.install_fee_cents,
-              p.max_per_order
+      `SELECT p.id AS product_id, p.sku, p.name, p.price_cents, p.requires_installation, p.install_fee_cents
          FROM products p WHERE p.sku = ANY($1::text[]) AND p.active`,
       [requests.map((r) => r.sku)],
-      { prepare: 'stock_price_v2' },
+      { prepare: 'stock_price_v1' },
     );
     const bySku = new Map(rows.map((r) => [r.sku, r]));
     const unknown = requests.filter((r) => !bySku.has(r.sku));
@@ -76,7 +78,6 @@ export class StockService {
         priceCents: p.price_cents,
         requiresInstallation: p.requires_installation,
         installFeeCents: p.install_fee_cents,
-        maxPerOrder: p.max_per_order,
         quantity: r.quantity,
       };
     });
@@ -91,38 +92,44 @@ export class StockService {
    * `stock.low` outbox row in the same statement. `guard` is a select-list expression that raises
    * SQLSTATE UO409 (see `shortfallError`) when any SKU fell short, rolling the whole statement back.
    * Parameters are numbered from `firstParam`; `when` guards the whole reservation (e.g.
-   * "EXISTS (SELECT 1 FROM claim)").
+   * "EXISTS (SELECT 1 FROM claim)"). A request's `optional` units are reserved as well when the
+   * locked row has them to spare after `quantity` (`stock_reserved.extra` = the units taken, else 0).
    */
   reserveSql(
     requests: readonly StockRequest[],
     firstParam: number,
     when?: string,
   ): { ctes: string; guard: string; params: unknown[] } {
-    const [skus, qtys] = [`$${firstParam}`, `$${firstParam + 1}`];
+    const [skus, qtys, opts] = [`$${firstParam}`, `$${firstParam + 1}`, `$${firstParam + 2}`];
     return {
       ctes: `stock_req AS (
-         SELECT * FROM unnest(${skus}::text[], ${qtys}::int[]) AS r(sku, qty) ${when ? `WHERE ${when}` : ''}
+         SELECT * FROM unnest(${skus}::text[], ${qtys}::int[], ${opts}::int[]) AS r(sku, qty, opt) ${when ? `WHERE ${when}` : ''}
        ), stock_locked AS (
-         SELECT s.product_id, p.sku, p.name, r.qty, s.low_alert_open AS was_open
+         SELECT s.product_id, p.sku, p.name, r.qty, s.low_alert_open AS was_open,
+                CASE WHEN s.on_hand - s.reserved >= r.qty + r.opt THEN r.opt ELSE 0 END AS extra
            FROM stock_req r JOIN products p ON p.sku = r.sku AND p.active
            JOIN stock s ON s.product_id = p.id
           ORDER BY s.product_id
             FOR UPDATE OF s
        ), stock_reserved AS (
          UPDATE stock s
-            SET reserved = s.reserved + l.qty,
-                low_alert_open = (s.on_hand - s.reserved - l.qty) < s.low_stock_threshold,
+            SET reserved = s.reserved + l.qty + l.extra,
+                low_alert_open = (s.on_hand - s.reserved - l.qty - l.extra) < s.low_stock_threshold,
                 updated_at = now()
            FROM stock_locked l
           WHERE s.product_id = l.product_id AND s.on_hand - s.reserved >= l.qty
          RETURNING s.product_id, l.sku, l.name, s.on_hand - s.reserved AS available,
-                   s.low_stock_threshold AS threshold, l.was_open, s.low_alert_open AS now_open
+                   s.low_stock_threshold AS threshold, l.was_open, s.low_alert_open AS now_open, l.extra
        ), stock_low AS (
          ${this.lowStockSql('stock_reserved')}
        )`,
       guard: `CASE WHEN (SELECT count(*) FROM stock_reserved) < (SELECT count(*) FROM stock_req)
                    THEN stock_shortfall(${skus}::text[], ${qtys}::int[]) END`,
-      params: [requests.map((r) => r.sku), requests.map((r) => r.quantity)],
+      params: [
+        requests.map((r) => r.sku),
+        requests.map((r) => r.quantity),
+        requests.map((r) => r.optional ?? 0),
+      ],
     };
   }
 
@@ -219,5 +226,4 @@ interface ReservedProductRow {
   price_cents: number;
   requires_installation: boolean;
   install_fee_cents: number;
-  max_per_order: number | null;
 }

@@ -111,6 +111,17 @@ describe('lineCommission', () => {
     expect(lineCommission(line, rule({ id: 'r', rateBps: 50 }), 100).amountCents).toBe(2);
   });
 
+  it('is computed on the paid amount: the line total after discounts, not the list price', () => {
+    // 2 × 39.00 listed, 12.34 off (promotion + coupon share): 65.66 paid; 500 bps → 3.283 → 3.28
+    const discounted = { ...usb, unitPriceCents: 3900, lineTotalCents: 7800 - 1234 };
+    expect(lineCommission(discounted, rule({ id: 'r', rateBps: 500 }), 0).amountCents).toBe(328);
+  });
+
+  it('a free line (a gift) earns nothing, not even the fixed amount per unit', () => {
+    const gift = { ...usb, quantity: 1, unitPriceCents: 0, lineTotalCents: 0 };
+    expect(lineCommission(gift, rule({ id: 'r', rateBps: 500, fixedCents: 200 }), 100).amountCents).toBe(0);
+  });
+
   it('earns only the tier bonus without a rule', () => {
     const c = lineCommission(usb, null, 100);
     expect(c).toMatchObject({ ruleId: null, scope: null, rateBps: 0, tierBonusBps: 100, amountCents: 78 });

@@ -134,6 +134,9 @@ export function selectTier(tiers: readonly CommissionTier[], rank: number, at: D
 /**
  * One line's commission: (rule rate + tier bonus) in basis points of the line total, rounded half-up
  * once, plus the rule's fixed amount per unit. A line without a rule earns only the tier bonus.
+ * Commission is on the PAID amount: `lineTotalCents` is after every discount (promotions, flash-sale
+ * price, the line's share of spend-and-save and coupons), and a free line (a gift, or a line whose
+ * discounts cover it) earns nothing, not even the fixed amount — nothing was sold.
  */
 export function lineCommission(
   line: CommissionLine,
@@ -141,7 +144,7 @@ export function lineCommission(
   tierBonusBps: number,
 ): LineCommission {
   const rateBps = rule?.rateBps ?? 0;
-  const fixedCents = rule?.fixedCents ?? 0;
+  const fixedCents = line.lineTotalCents > 0 ? (rule?.fixedCents ?? 0) : 0;
   const amountCents = applyBps(line.lineTotalCents, rateBps + tierBonusBps) + fixedCents * line.quantity;
   return {
     sku: line.sku,

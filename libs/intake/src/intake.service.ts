@@ -71,6 +71,8 @@ export class IntakeService {
       paymentMethod: dto.paymentMethod,
       agentId,
       note: dto.note ?? null,
+      couponCode: dto.couponCode ?? null,
+      allowListPrice: dto.allowListPrice ?? false,
       idempotency: { key: idempotencyKey, requestHash: hash },
       // A refused attribution is on the order's timeline (its "placed" event).
       ...(notices.length ? { eventData: { attributionRefused: notices[0] } } : {}),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CouponIssuedTextProcessor } from './jobs/coupon-issued-text.processor';
 import { OrderPlacedTextProcessor } from './jobs/order-placed-text.processor';
 import { PaymentReminderTextProcessor } from './jobs/payment-reminder-text.processor';
 import { OrderStatusTextProcessor } from './jobs/order-status-text.processor';
@@ -37,6 +38,7 @@ export class NotificationsModule {}
     OrderStatusTextProcessor,
     SmsPreferenceProcessor,
     PaymentReminderTextProcessor,
+    CouponIssuedTextProcessor,
   ],
 })
 export class NotificationsJobsModule {}

@@ -100,6 +100,13 @@ export const TEMPLATES = {
     en: (p) =>
       `[Campus Orders] ${p.kind === 'repair_pickup' ? 'Repair pickup' : 'Installation'} booked${p.window ? ` for ${p.window}` : ''}${p.number ? `, order ${p.number}` : ''}. When the job is done, give the agent code ${p.code}; not before.`,
   },
+  coupon_issued: {
+    kind: 'marketing',
+    'zh-CN': (p) =>
+      `【校园订单】${p.name}：您的优惠码 ${p.code}，下单时输入即可使用，${p.until}前有效。回复TD退订`,
+    en: (p) =>
+      `[Campus Orders] ${p.name}: your coupon code ${p.code}, enter it at checkout; valid until ${p.until}. Reply STOP to opt out`,
+  },
   order_payment_link: {
     kind: 'transactional',
     'zh-CN': (p) =>

@@ -3,6 +3,7 @@ import {
   AppConfig,
   Clock,
   decodeCursor,
+  DomainError,
   InjectConfig,
   newId,
   NotFoundError,
@@ -11,7 +12,8 @@ import {
   toPage,
   ValidationError,
 } from '@campus/core';
-import { ReservedProduct, StockDelta, StockService } from '@campus/catalog';
+import { StockDelta, StockRequest, StockService } from '@campus/catalog';
+import { PricingService, Quote } from '@campus/pricing';
 import { Db, pgErrorCode } from '@campus/database';
 import { event, OrderFacts, OutboxEvent, OutboxService } from '@campus/queue';
 import { OrderQueryDto } from './dto/order-query.dto';
@@ -28,6 +30,7 @@ import {
   STOCK_EFFECTS,
 } from './order-state-machine';
 import {
+  LineDiscountView,
   OrderEventView,
   OrderLineView,
   OrderLineWithCategory,
@@ -70,9 +73,9 @@ export interface TransitionOptions {
 
 const ORDER_COLUMNS = `o.id, o.number, o.channel, o.status, o.customer_id, o.customer_phone, o.agent_id,
   o.assigned_agent_id, o.region_id, o.campus_id, o.fulfilment_type, o.pickup_point_id, o.address,
-  o.payment_method, o.total_cents, o.note, o.cod_collected_cents, o.created_by_id, o.created_at, o.updated_at,
-  o.paid_at, o.assigned_at, o.dispatched_at, o.delivered_at, o.completed_at, o.cancelled_at, o.returned_at,
-  o.payment_due_at`;
+  o.payment_method, o.subtotal_cents, o.discount_cents, o.total_cents, o.coupon_code, o.note, o.cod_collected_cents,
+  o.created_by_id, o.created_at, o.updated_at, o.paid_at, o.assigned_at, o.dispatched_at, o.delivered_at, o.completed_at,
+  o.cancelled_at, o.returned_at, o.payment_due_at`;
 
 interface OrderRow {
   id: string;
@@ -89,7 +92,10 @@ interface OrderRow {
   pickup_point_id: string | null;
   address: string | null;
   payment_method: OrderView['paymentMethod'];
+  subtotal_cents: string;
+  discount_cents: string;
   total_cents: string;
+  coupon_code: string | null;
   note: string | null;
   cod_collected_cents: string | null;
   created_by_id: string;
@@ -111,8 +117,13 @@ interface LineRow {
   sku: string;
   name: string;
   quantity: number;
+  list_price_cents: number;
   unit_price_cents: number;
+  discount_cents: string;
   line_total_cents: string;
+  promotion_id: string | null;
+  flash_sale_id: string | null;
+  discounts: LineDiscountView[];
   requires_installation: boolean;
   install_fee_cents: number;
 }
@@ -122,8 +133,13 @@ function lineView(l: LineRow): OrderLineView {
     sku: l.sku,
     name: l.name,
     quantity: l.quantity,
+    listPriceCents: l.list_price_cents,
     unitPriceCents: l.unit_price_cents,
+    discountCents: Number(l.discount_cents),
     lineTotalCents: Number(l.line_total_cents),
+    promotionId: l.promotion_id,
+    flashSaleId: l.flash_sale_id,
+    discounts: l.discounts,
     requiresInstallation: l.requires_installation,
     installFeeCents: l.install_fee_cents,
   };
@@ -141,7 +157,10 @@ function orderView(r: OrderRow, lines: OrderLineView[]): OrderView {
     regionId: r.region_id,
     campusId: r.campus_id,
     lines,
+    subtotalCents: Number(r.subtotal_cents),
+    discountCents: Number(r.discount_cents),
     totalCents: Number(r.total_cents),
+    couponCode: r.coupon_code,
     paymentMethod: r.payment_method,
     fulfillment: {
       type: r.fulfilment_type,
@@ -195,6 +214,7 @@ export class OrderService {
   constructor(
     private readonly db: Db,
     private readonly stock: StockService,
+    private readonly pricing: PricingService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
@@ -211,52 +231,141 @@ export class OrderService {
    */
   async place(ctx: RequestContext, cmd: PlaceOrderCommand): Promise<PlaceResult> {
     if (cmd.lines.length === 0) throw ValidationError.field('lines', 'an order needs at least one line');
+    // A refusal of the order statement (sale units, a budget or a coupon taken meanwhile) re-prices
+    // once more from a fresh read, which then refuses with the contract's error or prices without it.
+    for (let attempt = 1; ; attempt++) {
+      let quote: Quote;
+      try {
+        quote = await this.pricing.quote(ctx, {
+          lines: cmd.lines.map((l, i) => ({ sku: l.sku, quantity: l.quantity, field: `lines[${i}].sku` })),
+          customerId: cmd.customer.id,
+          channel: cmd.channel,
+          regionId: cmd.fulfilment.regionId,
+          campusId: cmd.fulfilment.campusId,
+          couponCode: cmd.couponCode ?? null,
+          allowListPrice: cmd.allowListPrice,
+        });
+      } catch (err) {
+        // A product withdrawn, a coupon or a sale used up since the original request must not stop
+        // its replay.
+        if (err instanceof DomainError) {
+          const replay = await this.replayOf(ctx, cmd);
+          if (replay) return replay;
+        }
+        throw err;
+      }
+      try {
+        return await this.write(ctx, cmd, quote);
+      } catch (err) {
+        const refusal = this.pricing.refusal(err);
+        if (!refusal) throw err;
+        if (attempt >= 3) throw this.pricing.refusalError(refusal, quote);
+      }
+    }
+  }
+
+  /**
+   * What an order of these lines would cost now (promotions and flash sales of its place and channel
+   * included), without placing it: for quotes given before the order (the SMS channel). One read.
+   */
+  async priceFor(
+    ctx: RequestContext,
+    q: Pick<PlaceOrderCommand, 'channel' | 'lines' | 'couponCode' | 'allowListPrice'> & {
+      customerId: string | null;
+      regionId: string;
+      campusId: string;
+    },
+  ): Promise<{ subtotalCents: number; discountCents: number; totalCents: number }> {
+    const quote = await this.pricing.quote(ctx, {
+      lines: q.lines.map((l, i) => ({ sku: l.sku, quantity: l.quantity, field: `lines[${i}].sku` })),
+      // A number that never ordered has no customer yet, hence no purchases to count.
+      customerId: q.customerId ?? '00000000-0000-0000-0000-000000000000',
+      channel: q.channel,
+      regionId: q.regionId,
+      campusId: q.campusId,
+      couponCode: q.couponCode ?? null,
+      allowListPrice: q.allowListPrice,
+    });
+    const { subtotalCents, discountCents, totalCents } = quote.priced;
+    return { subtotalCents, discountCents, totalCents };
+  }
+
+  /**
+   * Gives back what the price of an order used (flash-sale units of `lines`, or with no lines
+   * everything: coupon, promotion uses, sale units), in the caller's transaction. Cancel and return
+   * do it themselves; a partial return (aftersales) calls it with the lines that came back.
+   */
+  releasePricing(
+    ctx: RequestContext,
+    orderId: string,
+    lines?: readonly { sku: string; quantity: number }[],
+  ): Promise<{ flashUnits: number; coupons: number; promotions: number }> {
+    return this.pricing.release(ctx, orderId, lines);
+  }
+
+  /**
+   * One statement claims the idempotency key and, only if the claim is ours, writes the order, its
+   * lines (and a gift line while the gift's stock lasts), its "placed" event and its outbox rows (the
+   * generated order number is merged into the payloads), reserves the stock and claims what the price
+   * used (sale units, per-customer purchases, promotion and coupon uses, redemption rows). A
+   * concurrent duplicate waits on the key's unique index, then finds it taken and claims nothing. The
+   * hot rows (stock, then flash sale, promotion, coupon) are locked by this statement and, outside a
+   * caller's transaction, only until it commits: no round trip to the app while they are held.
+   */
+  private async write(ctx: RequestContext, cmd: PlaceOrderCommand, quote: Quote): Promise<PlaceResult> {
     const orderId = newId();
-    // Lines of the same SKU are checked against stock together.
-    const wanted = new Map<string, { sku: string; quantity: number; field: string }>();
+    const priced = quote.priced;
+    const gift = priced.gift;
+    // Lines of the same SKU are checked against stock together; a gift unit rides along, optional.
+    const wanted = new Map<string, StockRequest>();
     cmd.lines.forEach((l, i) => {
       const w = wanted.get(l.sku);
       if (w) w.quantity += l.quantity;
       else wanted.set(l.sku, { sku: l.sku, quantity: l.quantity, field: `lines[${i}].sku` });
     });
-    let priced: ReservedProduct[];
-    try {
-      priced = await this.stock.price(ctx, [...wanted.values()]);
-    } catch (err) {
-      // A product withdrawn since the original request must not stop its replay.
-      const replay = await this.replayOf(ctx, cmd);
-      if (replay) return replay;
-      throw err;
+    if (gift) {
+      const w = wanted.get(gift.product.sku);
+      if (w) w.optional = 1;
+      else wanted.set(gift.product.sku, { sku: gift.product.sku, quantity: 0, optional: 1, field: 'gift' });
     }
-    const overCap = priced.filter((p) => p.maxPerOrder !== null && p.quantity > p.maxPerOrder);
+    const overCap = [...wanted.values()].filter((w) => {
+      const cap = quote.products.get(w.sku)?.maxPerOrder ?? null;
+      return cap !== null && w.quantity > cap;
+    });
     if (overCap.length) {
       // A cap set after the original request must not stop its replay.
       const replay = await this.replayOf(ctx, cmd);
       if (replay) return replay;
       throw new QuantityOverLimitError(
-        overCap.map((p) => ({
-          field: wanted.get(p.sku)!.field.replace(/\.sku$/, '.quantity'),
-          sku: p.sku,
-          maxPerOrder: p.maxPerOrder!,
-          quantity: p.quantity,
+        overCap.map((w) => ({
+          field: w.field.replace(/\.sku$/, '.quantity'),
+          sku: w.sku,
+          maxPerOrder: quote.products.get(w.sku)!.maxPerOrder!,
+          quantity: w.quantity,
         })),
       );
     }
-    const products = new Map(priced.map((p) => [p.sku, p]));
-    const lines = cmd.lines.map((l) => {
-      const p = products.get(l.sku)!;
+    const lines: (OrderLineView & { productId: string })[] = priced.lines.map((l) => {
+      const p = quote.products.get(l.sku)!;
       return {
         productId: p.productId,
         sku: p.sku,
         name: p.name,
         quantity: l.quantity,
-        unitPriceCents: p.priceCents,
-        lineTotalCents: l.quantity * p.priceCents,
+        listPriceCents: l.listPriceCents,
+        unitPriceCents: l.unitPriceCents,
+        discountCents: l.discountCents,
+        lineTotalCents: l.lineTotalCents,
+        promotionId: l.promotionId,
+        flashSaleId: l.flashSaleId,
+        discounts: l.discounts,
         requiresInstallation: p.requiresInstallation,
         installFeeCents: p.installFeeCents,
       };
     });
-    const totalCents = lines.reduce((sum, l) => sum + l.lineTotalCents, 0);
+    const totalCents = priced.totalCents;
+    const agentId = cmd.agentId ?? quote.couponAgentId;
+    const couponCode = priced.coupon?.code ?? null;
     const status: OrderStatus = cmd.paymentMethod === 'online' ? 'pending_payment' : 'confirmed';
     const paidNow = cmd.paymentMethod === 'counter';
     const now = this.clock.now();
@@ -270,12 +379,15 @@ export class OrderService {
       channel: cmd.channel,
       status,
       customer: { id: cmd.customer.id, phone: cmd.customer.phone },
-      agentId: cmd.agentId,
+      agentId,
       assignedAgentId: null,
       regionId: cmd.fulfilment.regionId,
       campusId: cmd.fulfilment.campusId,
       lines: lines.map(({ productId: _p, ...l }) => l),
+      subtotalCents: priced.subtotalCents,
+      discountCents: priced.discountCents,
       totalCents,
+      couponCode,
       paymentMethod: cmd.paymentMethod,
       fulfillment: {
         type: cmd.fulfilment.type,
@@ -316,37 +428,56 @@ export class OrderService {
       );
     }
 
-    // One statement claims the idempotency key and, only if the claim is ours, writes the order, its
-    // lines, its "placed" event and its outbox rows (the generated order number is merged into the
-    // payloads) and reserves the stock. A concurrent duplicate waits on the key's unique index, then
-    // finds it taken and reserves nothing. The hot stock rows are locked by this statement (in
-    // product-id order) and, outside a caller's transaction, only until it commits: no round
-    // trip to the app while they are held.
     const requests = [...wanted.values()];
-    const outbox = this.outbox.insertSql(events, 32, {
+    const FIRST_FRAGMENT_PARAM = 49;
+    const outbox = this.outbox.insertSql(events, FIRST_FRAGMENT_PARAM, {
       when: 'EXISTS (SELECT 1 FROM o)',
       addToPayload: `jsonb_build_object('number', (SELECT number FROM o))`,
     });
-    const stock = this.stock.reserveSql(requests, 32 + outbox.params.length, 'EXISTS (SELECT 1 FROM claim)');
+    const stock = this.stock.reserveSql(
+      requests,
+      FIRST_FRAGMENT_PARAM + outbox.params.length,
+      'EXISTS (SELECT 1 FROM claim)',
+    );
+    const giftGiven = `EXISTS (SELECT 1 FROM stock_reserved WHERE product_id = $40::uuid AND extra > 0)`;
+    const claims = this.pricing.claimSql(
+      priced,
+      FIRST_FRAGMENT_PARAM + outbox.params.length + stock.params.length,
+      {
+        when: 'EXISTS (SELECT 1 FROM claim)',
+        stockDone: '(SELECT count(*) FROM stock_reserved) = (SELECT count(*) FROM stock_req)',
+        orderId: '$1::uuid',
+        customerId: '$4::uuid',
+        giftGiven,
+      },
+    );
     // The cap of undelivered COD orders per customer, as one more CTE of the same statement (no round
     // trip): a conditional upsert of the customer's counter that waits on the row and rechecks the cap
     // on its latest version, so concurrent orders never pass it; the guard below raises when it did not
     // take a slot, rolling back the whole statement. The counter goes down by trigger (delivery,
     // cancellation, return), whoever moves the order.
-    const capParam = `$${32 + outbox.params.length + stock.params.length}`;
-    let written: { claimed: boolean; number: string | null; created_at: Date | null };
+    const capParam = `$${FIRST_FRAGMENT_PARAM + outbox.params.length + stock.params.length + claims.params.length}`;
+    let written: {
+      claimed: boolean;
+      number: string | null;
+      created_at: Date | null;
+      gift_given: boolean;
+    };
     try {
       [written] = await this.db.query<typeof written>(
         ctx,
         `WITH claim AS (
            INSERT INTO idempotency_keys (scope_id, key, request_hash, order_id) VALUES ($15, $28, $29, $1)
            ON CONFLICT (scope_id, key) DO NOTHING RETURNING order_id
-         ), o AS (
+         ), ${stock.ctes}, o AS (
            INSERT INTO orders (id, number, channel, status, customer_id, customer_phone, agent_id, region_id, campus_id,
              fulfilment_type, pickup_point_id, address, payment_method, total_cents, note, created_by_id, created_by_role,
-             paid_at, payment_due_at)
+             paid_at, payment_due_at, subtotal_cents, discount_cents, coupon_code)
            SELECT $1, to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('order_number_seq')::text, 6, '0'),
-             $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $17::boolean THEN now() END, $30::timestamptz
+             $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $17::boolean THEN now() END,
+             $30::timestamptz,
+             $32::bigint + CASE WHEN ${giftGiven} THEN $43::int ELSE 0 END,
+             $33::bigint + CASE WHEN ${giftGiven} THEN $43::int ELSE 0 END, $34
             WHERE EXISTS (SELECT 1 FROM claim)
            RETURNING number, created_at
          ), r AS (
@@ -355,14 +486,24 @@ export class OrderService {
            SELECT 'counter:' || $1::text, $1, $13, now(), 'applied', 'counter', $31::uuid WHERE $17::boolean AND EXISTS (SELECT 1 FROM o)
          ), l AS (
            INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, unit_price_cents,
-             line_total_cents, requires_installation, install_fee_cents)
-           SELECT $1, n, p, s, nm, q, u, t, ri, f
+             line_total_cents, requires_installation, install_fee_cents, list_price_cents, discount_cents, promotion_id,
+             flash_sale_id, discounts)
+           SELECT $1, n, p, s, nm, q, u, t, ri, f, lp, d, pr, fs, ds
              FROM unnest($18::int[], $19::uuid[], $20::text[], $21::text[], $22::int[], $23::int[], $24::bigint[],
-                         $25::boolean[], $26::int[]) AS x(n, p, s, nm, q, u, t, ri, f)
+                         $25::boolean[], $26::int[], $35::int[], $36::bigint[], $37::uuid[], $38::uuid[], $39::jsonb[])
+                  AS x(n, p, s, nm, q, u, t, ri, f, lp, d, pr, fs, ds)
             WHERE EXISTS (SELECT 1 FROM o)
+         ), gl AS (
+           INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, unit_price_cents,
+             line_total_cents, requires_installation, install_fee_cents, list_price_cents, discount_cents, promotion_id,
+             discounts)
+           SELECT $1, $48::int, $40::uuid, $41::text, $42::text, 1, 0, 0, $44::boolean, $45::int, $43::int, $43::int,
+                  $46::uuid, $47::jsonb
+            WHERE EXISTS (SELECT 1 FROM o) AND ${giftGiven}
          ), e AS (
            INSERT INTO order_events (order_id, type, from_status, to_status, actor_id, actor_role, channel, data)
-           SELECT $1, 'placed', NULL, $3, $15, $16, $2, $27::jsonb WHERE EXISTS (SELECT 1 FROM o)
+           SELECT $1, 'placed', NULL, $3, $15, $16, $2, $27::jsonb || jsonb_build_object('giftGiven', ${giftGiven})
+            WHERE EXISTS (SELECT 1 FROM o)
          ), x AS (
            ${outbox.sql}
          ), cod_slot AS (
@@ -371,19 +512,19 @@ export class OrderService {
            ON CONFLICT (customer_id) DO UPDATE SET open_count = cod_open_orders.open_count + 1
             WHERE cod_open_orders.open_count < ${capParam}::int
            RETURNING open_count
-         ), ${stock.ctes}
+         ), ${claims.ctes}
          SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT number FROM o) AS number,
-                (SELECT created_at FROM o) AS created_at,
+                (SELECT created_at FROM o) AS created_at, ${giftGiven} AS gift_given,
                 CASE WHEN $12 = 'cod' AND EXISTS (SELECT 1 FROM claim) AND NOT EXISTS (SELECT 1 FROM cod_slot)
                      THEN cod_limit_reached(${capParam}::int) END AS cod_full,
-                ${stock.guard} AS stock_short`,
+                ${stock.guard} AS stock_short, ${claims.guard} AS pricing_refused`,
         [
           orderId,
           cmd.channel,
           status,
           cmd.customer.id,
           cmd.customer.phone,
-          cmd.agentId,
+          agentId,
           cmd.fulfilment.regionId,
           cmd.fulfilment.campusId,
           cmd.fulfilment.type,
@@ -405,7 +546,10 @@ export class OrderService {
           lines.map((l) => l.requiresInstallation),
           lines.map((l) => l.installFeeCents),
           JSON.stringify({
+            subtotalCents: priced.subtotalCents,
+            discountCents: priced.discountCents,
             totalCents,
+            couponCode,
             paymentMethod: cmd.paymentMethod,
             fulfilment: cmd.fulfilment.type,
             ...cmd.eventData,
@@ -414,11 +558,40 @@ export class OrderService {
           cmd.idempotency.requestHash,
           paymentDueAt,
           paidNow ? (ctx.principal.pickupPointId ?? cmd.fulfilment.pickupPointId) : null,
+          priced.subtotalCents, // $32
+          priced.discountCents,
+          couponCode,
+          lines.map((l) => l.listPriceCents), // $35
+          lines.map((l) => l.discountCents),
+          lines.map((l) => l.promotionId),
+          lines.map((l) => l.flashSaleId),
+          lines.map((l) => JSON.stringify(l.discounts)),
+          gift?.product.productId ?? null, // $40
+          gift?.product.sku ?? null,
+          gift?.product.name ?? null,
+          gift?.product.listPriceCents ?? 0,
+          gift?.product.requiresInstallation ?? false,
+          gift?.product.installFeeCents ?? 0, // $45
+          gift?.promotionId ?? null,
+          JSON.stringify(
+            gift
+              ? [
+                  {
+                    source: 'promotion',
+                    id: gift.promotionId,
+                    promotionId: gift.promotionId,
+                    amountCents: gift.product.listPriceCents,
+                  },
+                ]
+              : [],
+          ),
+          lines.length + 1, // $48
           ...outbox.params,
           ...stock.params,
+          ...claims.params,
           this.config.maxOpenCodOrders,
         ],
-        { prepare: 'order_place_v5' },
+        { prepare: 'order_place_v6' },
       );
     } catch (err) {
       // A SKU short of stock, or the COD cap: the statement (order included) rolled back as a whole.
@@ -429,6 +602,32 @@ export class OrderService {
       const replay = await this.replayOf(ctx, cmd);
       if (!replay) throw new Error('idempotency key neither claimed nor found');
       return replay;
+    }
+    if (gift && written.gift_given) {
+      const g = gift.product;
+      order.lines.push({
+        sku: g.sku,
+        name: g.name,
+        quantity: 1,
+        listPriceCents: g.listPriceCents,
+        unitPriceCents: 0,
+        discountCents: g.listPriceCents,
+        lineTotalCents: 0,
+        promotionId: gift.promotionId,
+        flashSaleId: null,
+        discounts: [
+          {
+            source: 'promotion',
+            id: gift.promotionId,
+            promotionId: gift.promotionId,
+            amountCents: g.listPriceCents,
+          },
+        ],
+        requiresInstallation: g.requiresInstallation,
+        installFeeCents: g.installFeeCents,
+      });
+      order.subtotalCents += g.listPriceCents;
+      order.discountCents += g.listPriceCents;
     }
     order.number = written.number!;
     order.createdAt = order.updatedAt = written.created_at!;
@@ -632,6 +831,8 @@ export class OrderService {
           reason: `order ${before.number}: ${action}`,
           orderId: id,
         });
+        // Cancelled or returned as a whole: its coupon use, promotion uses and sale units go back.
+        if (effect !== 'consume') await this.pricing.release(tx, id);
       }
 
       const after = (await this.find(tx, id))!;
@@ -788,8 +989,8 @@ export class OrderService {
     if (orderIds.length === 0) return out;
     const rows = await this.db.query<LineRow>(
       ctx,
-      `SELECT order_id, product_id, sku, name, quantity, unit_price_cents, line_total_cents, requires_installation,
-              install_fee_cents
+      `SELECT order_id, product_id, sku, name, quantity, list_price_cents, unit_price_cents, discount_cents,
+              line_total_cents, promotion_id, flash_sale_id, discounts, requires_installation, install_fee_cents
          FROM order_lines WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line_no`,
       [orderIds],
     );

@@ -24,16 +24,37 @@ export interface PlaceOrderCommand {
   note: string | null;
   /** Claimed for the calling principal; the hash is of the request as the client sent it. */
   idempotency: { key: string; requestHash: string };
+  /** A coupon code the customer presented (agent codes too). */
+  couponCode?: string | null;
+  /** A sold-out flash sale: take the lines at the list price instead of refusing the order. */
+  allowListPrice?: boolean;
   /** Extra facts for the "placed" event (e.g. the SMS quote it came from). */
   eventData?: Record<string, unknown>;
 }
 
+/** One discount on a line: a flash-sale price, a promotion, or a coupon (with its promotion). */
+export interface LineDiscountView {
+  source: 'flash_sale' | 'promotion' | 'coupon';
+  id: string;
+  promotionId: string | null;
+  amountCents: number;
+}
+
+/**
+ * A line with its price explained: lineTotal = quantity × listPrice − discount; unitPrice is the
+ * flash-sale price (else the list price) before shared discounts; a gift line has unitPrice 0.
+ */
 export interface OrderLineView {
   sku: string;
   name: string;
   quantity: number;
+  listPriceCents: number;
   unitPriceCents: number;
+  discountCents: number;
   lineTotalCents: number;
+  promotionId: string | null;
+  flashSaleId: string | null;
+  discounts: LineDiscountView[];
   requiresInstallation: boolean;
   installFeeCents: number;
 }
@@ -58,7 +79,11 @@ export interface OrderView {
   regionId: string;
   campusId: string;
   lines: OrderLineView[];
+  /** Σ quantity × list price; totalCents = subtotalCents − discountCents. */
+  subtotalCents: number;
+  discountCents: number;
   totalCents: number;
+  couponCode: string | null;
   paymentMethod: PaymentMethod;
   fulfillment: {
     type: FulfilmentType;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@campus/catalog';
+import { PricingModule } from '@campus/pricing';
 import { OrderEvent } from './order-event.entity';
 import { OrderLine } from './order-line.entity';
 import { Order } from './order.entity';
@@ -10,7 +11,7 @@ import { MoneyLedgerService } from './money-ledger.service';
 import { PaymentReminderProcessor } from './jobs/payment-reminder.processor';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Order, OrderLine, OrderEvent]), CatalogModule],
+  imports: [TypeOrmModule.forFeature([Order, OrderLine, OrderEvent]), CatalogModule, PricingModule],
   providers: [OrderService, MoneyLedgerRepository, MoneyLedgerService],
   exports: [OrderService, MoneyLedgerService],
 })

@@ -73,6 +73,14 @@ export interface EventPayloads {
   };
   /** Timer of a parcel waiting at a pickup point: a reminder (at `hour`) or its expiry. */
   'parcel.timer': { parcelId: string; orderId: string; kind: 'reminder' | 'expiry'; hour: number };
+  /** A coupon code was issued to a customer's phone (texted, unless the number sent STOP). */
+  'coupon.issued': {
+    promotionId: string;
+    promotionName: string;
+    phone: string;
+    code: string;
+    endsAt: string;
+  };
   /**
    * An Alipay refund was written to an order's money ledger (a cancel, a return, a parcel sent back,
    * money that came too late): the payments queue asks Alipay to pay it back.

@@ -37,6 +37,7 @@ export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = 
   // The tasks queue completes the order; the commissions ledger books the install fee.
   'task.completed': [QueueName.Tasks, QueueName.Commissions],
   'cod.collected': [QueueName.Commissions],
+  'coupon.issued': [QueueName.Notifications],
   'refund.requested': [QueueName.Payments],
   'refund.cash_owed': [QueueName.Commissions],
   'payment.attempt_closed': [QueueName.Payments],

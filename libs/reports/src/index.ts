@@ -10,3 +10,4 @@ export * from './customer-report.service';
 export * from './sales-footprint.service';
 export * from './reports.module';
 export * from './report-query';
+export * from './promotion-report.service';

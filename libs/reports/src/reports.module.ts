@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AgentReportService } from './agent-report.service';
 import { ChannelReportService } from './channel-report.service';
 import { CustomerReportService } from './customer-report.service';
+import { PromotionReportService } from './promotion-report.service';
 import { ReportScopeResolver } from './report-scope';
 import { SalesFootprintService } from './sales-footprint.service';
 
@@ -12,8 +13,15 @@ import { SalesFootprintService } from './sales-footprint.service';
     ChannelReportService,
     AgentReportService,
     CustomerReportService,
+    PromotionReportService,
     SalesFootprintService,
   ],
-  exports: [ChannelReportService, AgentReportService, CustomerReportService, SalesFootprintService],
+  exports: [
+    ChannelReportService,
+    AgentReportService,
+    CustomerReportService,
+    PromotionReportService,
+    SalesFootprintService,
+  ],
 })
 export class ReportsModule {}

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { ProductView, StockMovementView } from '@campus/catalog';
 import { Page } from '@campus/core';
 import {
@@ -32,6 +33,8 @@ export class ProductResponse implements ProductView {
   @Bool() active: boolean;
   @NullableInt({ description: 'at most this many units per order (flash-sale items); null: no cap' })
   maxPerOrder: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'unit cost: in admin answers only' })
+  costCents?: number | null;
   @Obj(StockView) stock: StockView;
   @Time() createdAt: Date;
   @Time() updatedAt: Date;

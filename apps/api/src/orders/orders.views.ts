@@ -4,6 +4,7 @@ import { Channel, CHANNELS, Page } from '@campus/core';
 import {
   FULFILMENT_TYPES,
   FulfilmentType,
+  LineDiscountView,
   ORDER_STATUSES,
   OrderEventView,
   OrderLineView,
@@ -33,12 +34,25 @@ export class OrderCustomerView {
   @Str({ example: '+8613800138000' }) phone: string;
 }
 
+export class LineDiscountResponse implements LineDiscountView {
+  @Enum(['flash_sale', 'promotion', 'coupon']) source: LineDiscountView['source'];
+  @Id() id: string;
+  @NullableId() promotionId: string | null;
+  @Int() amountCents: number;
+}
+
 export class OrderLineResponse implements OrderLineView {
   @Str() sku: string;
   @Str() name: string;
   @Int() quantity: number;
-  @Int() unitPriceCents: number;
-  @Int() lineTotalCents: number;
+  @Int({ description: 'catalogue price per unit at order time' }) listPriceCents: number;
+  @Int({ description: 'the flash-sale price, else the list price (0 for a gift line)' })
+  unitPriceCents: number;
+  @Int({ description: 'everything off quantity × listPriceCents on this line' }) discountCents: number;
+  @Int({ description: 'quantity × listPriceCents − discountCents: what is paid' }) lineTotalCents: number;
+  @NullableId() promotionId: string | null;
+  @NullableId() flashSaleId: string | null;
+  @List(LineDiscountResponse) discounts: LineDiscountResponse[];
   @Bool() requiresInstallation: boolean;
   @Int({ description: 'per unit' }) installFeeCents: number;
 }
@@ -61,7 +75,10 @@ export class OrderResponse implements OrderView {
   @Id() regionId: string;
   @Id() campusId: string;
   @List(OrderLineResponse) lines: OrderLineResponse[];
-  @Int({ description: 'CNY fen' }) totalCents: number;
+  @Int({ description: 'Σ quantity × list price (CNY fen)' }) subtotalCents: number;
+  @Int({ description: 'Σ line discounts' }) discountCents: number;
+  @Int({ description: 'subtotalCents − discountCents (CNY fen)' }) totalCents: number;
+  @NullableStr() couponCode: string | null;
   @Enum(PAYMENT_METHODS) paymentMethod: PaymentMethod;
   @Obj(OrderFulfilmentView) fulfillment: OrderFulfilmentView;
   @NullableStr() note: string | null;

@@ -15,10 +15,14 @@ import {
   CustomerReportQueryDto,
   customerReportCsv,
   CustomerReportService,
+  PromotionReport,
+  promotionReportCsv,
+  PromotionReportQueryDto,
+  PromotionReportService,
   ReportFormat,
 } from '@campus/reports';
 import type { FastifyReply } from 'fastify';
-import { AgentReportView, ChannelReportView, CustomerReportView } from './reports.views';
+import { AgentReportView, ChannelReportView, CustomerReportView, PromotionReportView } from './reports.views';
 
 /** JSON by default; `format=csv` answers the same figures as a CSV download. */
 function render<T>(
@@ -44,6 +48,7 @@ export class ReportsController {
     private readonly channelReports: ChannelReportService,
     private readonly agentReports: AgentReportService,
     private readonly customerReports: CustomerReportService,
+    private readonly promotionReports: PromotionReportService,
   ) {}
 
   @Get('channels')
@@ -92,5 +97,27 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerReport | string> {
     return render(reply, q.format, 'customers', await this.customerReports.report(ctx, q), customerReportCsv);
+  }
+
+  @Get('promotions')
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({
+    type: PromotionReportView,
+    description:
+      'per promotion and flash sale: orders placed in [from, to) that kept it, discount, GMV, new customers, ' +
+      'gross margin and ROI (margin ÷ discount, basis points)',
+  })
+  async promotions(
+    @Ctx() ctx: RequestContext,
+    @Query() q: PromotionReportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PromotionReport | string> {
+    return render(
+      reply,
+      q.format,
+      'promotions',
+      await this.promotionReports.report(ctx, q),
+      promotionReportCsv,
+    );
   }
 }

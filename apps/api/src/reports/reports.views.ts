@@ -1,5 +1,7 @@
 import { CHANNELS } from '@campus/core';
 import type {
+  PromotionEffect,
+  PromotionReport,
   AgentReport,
   AgentStanding,
   CampusCustomers,
@@ -8,7 +10,18 @@ import type {
   CustomerFigures,
   CustomerReport,
 } from '@campus/reports';
-import { Enum, Id, Int, List, NullableId, NullableInt, Obj, Str, Time } from '../common/view-props';
+import {
+  Enum,
+  Id,
+  Int,
+  List,
+  NullableId,
+  NullableInt,
+  NullableStr,
+  Obj,
+  Str,
+  Time,
+} from '../common/view-props';
 
 const Bps = (description: string) =>
   NullableInt({ description: `${description} (basis points; null when /0)` });
@@ -103,4 +116,26 @@ export class CustomerReportView implements CustomerReport {
   @NullableId() campusId: string | null;
   @List(CampusCustomersView) campuses: CampusCustomersView[];
   @Obj(CustomerFiguresView) total: CustomerFiguresView;
+}
+
+export class PromotionEffectView implements PromotionEffect {
+  @Enum(['promotion', 'flash_sale']) kind: 'promotion' | 'flash_sale';
+  @Id() id: string;
+  @Str({ description: 'the promotion name, or the SKU of a flash sale' }) name: string;
+  @NullableStr() promotionKind: string | null;
+  @Int() orders: number;
+  @Int() discountCents: number;
+  @Int() gmvCents: number;
+  @Int() newCustomers: number;
+  @NullableInt({ description: 'Σ line totals − unit cost × quantity; null when a cost is missing' })
+  grossMarginCents: number | null;
+  @NullableInt({ description: 'gross margin ÷ discount, basis points' }) roiBps: number | null;
+}
+
+export class PromotionReportView implements PromotionReport {
+  @Time() from: Date;
+  @Time() to: Date;
+  @NullableId() regionId: string | null;
+  @NullableId() campusId: string | null;
+  @List(PromotionEffectView) items: PromotionEffectView[];
 }

@@ -3,9 +3,13 @@ import { UsersService } from '@campus/auth';
 import { ProductsService, ShopCategoryView, ShopProductView } from '@campus/catalog';
 import { Clock, Page, RequestContext } from '@campus/core';
 import { NetworkService, ShopCampusView } from '@campus/network';
+import { FlashSalesService } from '@campus/pricing';
 import { SHOP_CACHE_SECONDS } from './public-cache.interceptor';
 import { ShopProductQueryDto } from './shop.dto';
 import { TtlCache } from './ttl-cache';
+
+/** A product of the shop, with its flash-sale price while a sale runs for the campus. */
+export type ShopProductWithSale = ShopProductView & { salePriceCents?: number; saleEndsAt?: Date };
 
 export interface ShopPickupPoint {
   id: string;
@@ -38,6 +42,7 @@ export class ShopCatalogueService {
     private readonly products: ProductsService,
     private readonly network: NetworkService,
     private readonly users: UsersService,
+    private readonly flashSales: FlashSalesService,
     private readonly clock: Clock,
   ) {}
 
@@ -49,7 +54,7 @@ export class ShopCatalogueService {
     return this.cached('categories', async () => ({ items: await this.products.categoriesForShop(ctx) }));
   }
 
-  async listProducts(ctx: RequestContext, q: ShopProductQueryDto): Promise<Page<ShopProductView>> {
+  async listProducts(ctx: RequestContext, q: ShopProductQueryDto): Promise<Page<ShopProductWithSale>> {
     if (q.campusId) await this.network.placementOfCampus(ctx, q.campusId);
     const key = JSON.stringify([
       q.campusId ?? '',
@@ -58,13 +63,45 @@ export class ShopCatalogueService {
       q.cursor ?? '',
       q.limit ?? 0,
     ]);
-    return this.cached(`products:${key}`, () =>
-      this.products.listForShop(ctx, { q: q.q, category: q.category, cursor: q.cursor, limit: q.limit }),
-    );
+    return this.cached(`products:${key}`, async () => {
+      const page = await this.products.listForShop(ctx, {
+        q: q.q,
+        category: q.category,
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+      return { ...page, items: await this.withSales(ctx, page.items, q.campusId ?? null) };
+    });
   }
 
-  product(ctx: RequestContext, sku: string): Promise<ShopProductView> {
-    return this.cached(`product:${sku.trim().toUpperCase()}`, () => this.products.getForShop(ctx, sku));
+  /** One product; `campusId` (optional) limits the sale prices to those running for that campus. */
+  product(ctx: RequestContext, sku: string, campusId?: string): Promise<ShopProductWithSale> {
+    return this.cached(`product:${sku.trim().toUpperCase()}:${campusId ?? ''}`, async () => {
+      const [p] = await this.withSales(ctx, [await this.products.getForShop(ctx, sku)], campusId ?? null);
+      return p;
+    });
+  }
+
+  /**
+   * `salePriceCents` and `saleEndsAt` on the products with a running flash sale (cached with the page:
+   * a sale that sells out shows for at most the cache's few seconds; the order decides the price).
+   */
+  private async withSales(
+    ctx: RequestContext,
+    items: ShopProductView[],
+    campusId: string | null,
+  ): Promise<ShopProductWithSale[]> {
+    const sales = await this.flashSales.salePrices(
+      ctx,
+      items.map((p) => p.sku),
+      campusId,
+    );
+    return items.map((p) => {
+      const sale = sales.get(p.sku);
+      return sale && sale.salePriceCents < p.priceCents
+        ? { ...p, salePriceCents: sale.salePriceCents, saleEndsAt: sale.saleEndsAt }
+        : p;
+    });
   }
 
   pickupPoints(ctx: RequestContext, campusId: string): Promise<{ items: ShopPickupPoint[] }> {

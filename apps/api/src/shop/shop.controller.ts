@@ -5,7 +5,7 @@ import type { ShopProductView } from '@campus/catalog';
 import { Page, RequestContext } from '@campus/core';
 import { PublicCacheInterceptor } from './public-cache.interceptor';
 import { ShopCatalogueService, ShopPickupPoint } from './shop-catalogue.service';
-import { ShopPickupPointQueryDto, ShopProductQueryDto } from './shop.dto';
+import { ShopPickupPointQueryDto, ShopProductOneQueryDto, ShopProductQueryDto } from './shop.dto';
 import { ShopThrottlerGuard } from './shop-throttler.guard';
 import {
   ShopCampusList,
@@ -51,8 +51,12 @@ export class ShopController {
   @Get('products/:sku')
   @ApiOperation({ summary: 'One active product; 404 when unknown or no longer sold' })
   @ApiOkResponse({ type: ShopProductResponse })
-  product(@Ctx() ctx: RequestContext, @Param('sku') sku: string): Promise<ShopProductView> {
-    return this.shop.product(ctx, sku);
+  product(
+    @Ctx() ctx: RequestContext,
+    @Param('sku') sku: string,
+    @Query() q: ShopProductOneQueryDto,
+  ): Promise<ShopProductView> {
+    return this.shop.product(ctx, sku, q.campusId);
   }
 
   @Get('pickup-points')

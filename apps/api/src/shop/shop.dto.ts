@@ -18,3 +18,8 @@ export class ShopPickupPointQueryDto {
   @IsId({ description: 'the campus whose pickup points to list' })
   campusId: string;
 }
+
+export class ShopProductOneQueryDto {
+  @IsId({ optional: true, description: 'the campus shopping: its running flash sales price the product' })
+  campusId?: string;
+}

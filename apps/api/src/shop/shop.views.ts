@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { AddressView } from '@campus/auth';
 import type { ShopCategoryView, ShopProductView } from '@campus/catalog';
 import { Page } from '@campus/core';
@@ -23,6 +24,10 @@ export class ShopProductResponse implements ShopProductView {
   @Int({ minimum: 0, maximum: 99, description: 'units that can still be ordered, capped at 99' })
   available: number;
   @Bool() requiresInstallation: boolean;
+  @ApiPropertyOptional({ type: 'integer', description: 'the flash-sale price while a sale runs (CNY fen)' })
+  salePriceCents?: number;
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'when the running sale ends' })
+  saleEndsAt?: Date;
 }
 
 export class ShopProductPage implements Page<ShopProductResponse> {

@@ -1276,6 +1276,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_promotions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/commission-rules": {
         parameters: {
             query?: never;
@@ -1466,6 +1482,103 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PromotionsController_list"];
+        put?: never;
+        post: operations["PromotionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PromotionsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["PromotionsController_update"];
+        trace?: never;
+    };
+    "/api/promotions/{id}/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PromotionsController_coupons"];
+        put?: never;
+        post: operations["PromotionsController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/promotions/{id}/coupons/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Texts one new single-use code to each phone (numbers that sent STOP get nothing) */
+        post: operations["PromotionsController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FlashSalesController_list"];
+        put?: never;
+        post: operations["FlashSalesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flash-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["FlashSalesController_update"];
         trace?: never;
     };
     "/api/shop/campuses": {
@@ -1908,6 +2021,11 @@ export interface components {
             /** @example 0 */
             installFeeCents?: number;
             /**
+             * @description what a unit costs (admins only; for gross margin)
+             * @example 2600
+             */
+            costCents?: number;
+            /**
              * @description units on hand to start with
              * @example 100
              */
@@ -1943,6 +2061,8 @@ export interface components {
             active: boolean;
             /** @description at most this many units per order (flash-sale items); null: no cap */
             maxPerOrder: number | null;
+            /** @description unit cost: in admin answers only */
+            costCents?: number | null;
             stock: components["schemas"]["StockView"];
             /** Format: date-time */
             createdAt: string;
@@ -1983,6 +2103,8 @@ export interface components {
             active?: boolean;
             /** @description at most this many units per order; null removes the cap */
             maxPerOrder?: number | null;
+            /** @description what a unit costs (admins only; for gross margin) */
+            costCents?: number;
         };
         StockAdjustmentDto: {
             /**
@@ -2048,6 +2170,13 @@ export interface components {
             agentCode?: string;
             /** @example after 6pm */
             note?: string;
+            /**
+             * @description a coupon or agent code (unknown/expired → 422 coupon_invalid, used up → 409 coupon_used)
+             * @example WELCOME10
+             */
+            couponCode?: string;
+            /** @description a sold-out flash sale: take the line at the list price instead of 409 flash_sale_sold_out (default false) */
+            allowListPrice?: boolean;
         };
         OrderCustomerView: {
             /** Format: uuid */
@@ -2055,12 +2184,32 @@ export interface components {
             /** @example +8613800138000 */
             phone: string;
         };
+        LineDiscountResponse: {
+            /** @enum {string} */
+            source: "flash_sale" | "promotion" | "coupon";
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            promotionId: string | null;
+            amountCents: number;
+        };
         OrderLineResponse: {
             sku: string;
             name: string;
             quantity: number;
+            /** @description catalogue price per unit at order time */
+            listPriceCents: number;
+            /** @description the flash-sale price, else the list price (0 for a gift line) */
             unitPriceCents: number;
+            /** @description everything off quantity × listPriceCents on this line */
+            discountCents: number;
+            /** @description quantity × listPriceCents − discountCents: what is paid */
             lineTotalCents: number;
+            /** Format: uuid */
+            promotionId: string | null;
+            /** Format: uuid */
+            flashSaleId: string | null;
+            discounts: components["schemas"]["LineDiscountResponse"][];
             requiresInstallation: boolean;
             /** @description per unit */
             installFeeCents: number;
@@ -2104,8 +2253,13 @@ export interface components {
             /** Format: uuid */
             campusId: string;
             lines: components["schemas"]["OrderLineResponse"][];
-            /** @description CNY fen */
+            /** @description Σ quantity × list price (CNY fen) */
+            subtotalCents: number;
+            /** @description Σ line discounts */
+            discountCents: number;
+            /** @description subtotalCents − discountCents (CNY fen) */
             totalCents: number;
+            couponCode: string | null;
             /** @enum {string} */
             paymentMethod: "online" | "cod" | "counter";
             fulfillment: components["schemas"]["OrderFulfilmentView"];
@@ -2161,8 +2315,13 @@ export interface components {
             /** Format: uuid */
             campusId: string;
             lines: components["schemas"]["OrderLineResponse"][];
-            /** @description CNY fen */
+            /** @description Σ quantity × list price (CNY fen) */
+            subtotalCents: number;
+            /** @description Σ line discounts */
+            discountCents: number;
+            /** @description subtotalCents − discountCents (CNY fen) */
             totalCents: number;
+            couponCode: string | null;
             /** @enum {string} */
             paymentMethod: "online" | "cod" | "counter";
             fulfillment: components["schemas"]["OrderFulfilmentView"];
@@ -2493,8 +2652,13 @@ export interface components {
             /** Format: uuid */
             campusId: string;
             lines: components["schemas"]["OrderLineResponse"][];
-            /** @description CNY fen */
+            /** @description Σ quantity × list price (CNY fen) */
+            subtotalCents: number;
+            /** @description Σ line discounts */
+            discountCents: number;
+            /** @description subtotalCents − discountCents (CNY fen) */
             totalCents: number;
+            couponCode: string | null;
             /** @enum {string} */
             paymentMethod: "online" | "cod" | "counter";
             fulfillment: components["schemas"]["OrderFulfilmentView"];
@@ -2770,8 +2934,13 @@ export interface components {
             /** Format: uuid */
             campusId: string;
             lines: components["schemas"]["OrderLineResponse"][];
-            /** @description CNY fen */
+            /** @description Σ quantity × list price (CNY fen) */
+            subtotalCents: number;
+            /** @description Σ line discounts */
+            discountCents: number;
+            /** @description subtotalCents − discountCents (CNY fen) */
             totalCents: number;
+            couponCode: string | null;
             /** @enum {string} */
             paymentMethod: "online" | "cod" | "counter";
             fulfillment: components["schemas"]["OrderFulfilmentView"];
@@ -3165,6 +3334,34 @@ export interface components {
             campuses: components["schemas"]["CampusCustomersView"][];
             total: components["schemas"]["CustomerFiguresView"];
         };
+        PromotionEffectView: {
+            /** @enum {string} */
+            kind: "promotion" | "flash_sale";
+            /** Format: uuid */
+            id: string;
+            /** @description the promotion name, or the SKU of a flash sale */
+            name: string;
+            promotionKind: string | null;
+            orders: number;
+            discountCents: number;
+            gmvCents: number;
+            newCustomers: number;
+            /** @description Σ line totals − unit cost × quantity; null when a cost is missing */
+            grossMarginCents: number | null;
+            /** @description gross margin ÷ discount, basis points */
+            roiBps: number | null;
+        };
+        PromotionReportView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            items: components["schemas"]["PromotionEffectView"][];
+        };
         CreateCommissionRuleDto: {
             /**
              * @description the rule applies to this SKU only (most specific)
@@ -3412,6 +3609,225 @@ export interface components {
             cod: components["schemas"]["CodHoldingResponse"][];
             cashRefunds: components["schemas"]["CashRefundLineResponse"][];
         };
+        CreatePromotionDto: {
+            /** @example 开学季 满100减20 */
+            name: string;
+            /** @enum {string} */
+            kind: "percent_off" | "amount_off" | "spend_and_save" | "gift";
+            /** @description percent_off: basis points (1000 = 10%) */
+            percentBps?: number;
+            /** @description amount_off: off each unit (a coupon: off the order); spend_and_save: off the order */
+            amountCents?: number;
+            /** @description spend_and_save (required) and gift: eligible goods needed */
+            thresholdCents?: number;
+            /**
+             * @description gift: the SKU given free (one unit, while its stock lasts)
+             * @example USB-32G
+             */
+            giftSku?: string;
+            /** @description eligible SKUs (none and no categories: everything) */
+            skus?: string[];
+            /** @description eligible categories */
+            categories?: string[];
+            /**
+             * Format: uuid
+             * @description the region it runs in (forced to their own for managers)
+             */
+            regionId?: string;
+            /** @description only these campuses (of the region) */
+            campusIds?: string[];
+            /** @description only orders from these channels */
+            channels?: ("web" | "wap" | "sms" | "phone" | "pickup_point" | "agent")[];
+            /**
+             * @description applies only with one of its coupons (not automatically)
+             * @default false
+             */
+            requiresCoupon: boolean;
+            /**
+             * Format: date-time
+             * @description when it starts
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description when it ends (exclusive)
+             */
+            endsAt: string;
+            /** @description budget: orders that may use it in total */
+            maxUses?: number;
+        };
+        PromotionResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "percent_off" | "amount_off" | "spend_and_save" | "gift";
+            /** @description percent_off: basis points */
+            percentBps: number | null;
+            amountCents: number | null;
+            thresholdCents: number;
+            giftSku: string | null;
+            skus: string[];
+            categories: string[];
+            /** Format: uuid */
+            regionId: string | null;
+            campusIds: string[];
+            channels: ("web" | "wap" | "sms" | "phone" | "pickup_point" | "agent")[];
+            requiresCoupon: boolean;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            maxUses: number | null;
+            /** @description orders that used it (given back on cancel/return) */
+            uses: number;
+            active: boolean;
+            couponCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PromotionPage: {
+            items: components["schemas"]["PromotionResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        UpdatePromotionDto: {
+            active?: boolean;
+            /**
+             * Format: date-time
+             * @description a new end
+             */
+            endsAt?: string;
+            /** @description null removes the budget */
+            maxUses?: number | null;
+            name?: string;
+        };
+        IssueCouponsDto: {
+            /** @description unique codes to make (default 1) */
+            count?: number;
+            /**
+             * @description one shared code (3–32 letters, digits, "_" or "-")
+             * @example WELCOME10
+             */
+            code?: string;
+            /** @description uses per customer (default 1) */
+            perCustomer?: number;
+            /** @description uses of each code in total (default: 1 for unique codes, unlimited for a shared code) */
+            maxUses?: number;
+            /**
+             * Format: uuid
+             * @description an agent code: orders using it are attributed to this agent
+             */
+            agentId?: string;
+        };
+        IssuedCouponsResponse: {
+            /** Format: uuid */
+            promotionId: string;
+            /** Format: uuid */
+            batchId: string;
+            codes: string[];
+        };
+        SendCouponsDto: {
+            /** @description customers to text one single-use code each (1–1000) */
+            phones: string[];
+        };
+        SentCouponView: {
+            phone: string;
+            code: string;
+        };
+        SentCouponsResponse: {
+            /** Format: uuid */
+            promotionId: string;
+            /** Format: uuid */
+            batchId: string;
+            codes: string[];
+            sent: components["schemas"]["SentCouponView"][];
+        };
+        CouponResponse: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            /** Format: uuid */
+            batchId: string;
+            maxUses: number | null;
+            uses: number;
+            perCustomer: number;
+            /** Format: uuid */
+            agentId: string | null;
+            issuedTo: string | null;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CouponPage: {
+            items: components["schemas"]["CouponResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        CreateFlashSaleDto: {
+            /** @example USB-32G */
+            sku: string;
+            /** @description the sale price (below the list price) */
+            priceCents: number;
+            /** @description units at the sale price */
+            quantity: number;
+            /** @description units one customer may buy at the sale price */
+            perCustomerLimit: number;
+            /**
+             * Format: date-time
+             * @description when it starts
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description when it ends (exclusive)
+             */
+            endsAt: string;
+            /**
+             * Format: uuid
+             * @description the region it runs in (forced to their own for managers)
+             */
+            regionId?: string;
+            campusIds?: string[];
+        };
+        FlashSaleResponse: {
+            /** Format: uuid */
+            id: string;
+            sku: string;
+            name: string;
+            listPriceCents: number;
+            priceCents: number;
+            quantity: number;
+            sold: number;
+            remaining: number;
+            perCustomerLimit: number;
+            /** Format: uuid */
+            regionId: string | null;
+            campusIds: string[];
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            active: boolean;
+            running: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        FlashSalePage: {
+            items: components["schemas"]["FlashSaleResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        UpdateFlashSaleDto: {
+            active?: boolean;
+            /**
+             * Format: date-time
+             * @description a new end
+             */
+            endsAt?: string;
+        };
         ShopCampusResponse: {
             /** Format: uuid */
             id: string;
@@ -3439,6 +3855,13 @@ export interface components {
             /** @description units that can still be ordered, capped at 99 */
             available: number;
             requiresInstallation: boolean;
+            /** @description the flash-sale price while a sale runs (CNY fen) */
+            salePriceCents?: number;
+            /**
+             * Format: date-time
+             * @description when the running sale ends
+             */
+            saleEndsAt?: string;
         };
         ShopProductPage: {
             items: components["schemas"]["ShopProductResponse"][];
@@ -5750,6 +6173,38 @@ export interface operations {
             };
         };
     };
+    ReportsController_promotions: {
+        parameters: {
+            query: {
+                /** @description one region (a manager may only name their own: else 404) */
+                regionId?: string;
+                /** @description one campus in scope (else 404) */
+                campusId?: string;
+                /** @description csv: text/csv with a UTF-8 BOM and a header row */
+                format?: "json" | "csv";
+                /** @description YYYY-MM-DD (Asia/Shanghai) or an ISO 8601 date-time with offset */
+                from: string;
+                /** @description inclusive day, or an exclusive date-time */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description per promotion and flash sale: orders placed in [from, to) that kept it, discount, GMV, new customers, gross margin and ROI (margin ÷ discount, basis points) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionReportView"];
+                    "text/csv": components["schemas"]["PromotionReportView"];
+                };
+            };
+        };
+    };
     CommissionRulesController_list: {
         parameters: {
             query?: never;
@@ -6112,6 +6567,253 @@ export interface operations {
             };
         };
     };
+    PromotionsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: "running" | "upcoming" | "ended";
+                kind?: "percent_off" | "amount_off" | "spend_and_save" | "gift";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionPage"];
+                };
+            };
+        };
+    };
+    PromotionsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePromotionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionResponse"];
+                };
+            };
+        };
+    };
+    PromotionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionResponse"];
+                };
+            };
+        };
+    };
+    PromotionsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePromotionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionResponse"];
+                };
+            };
+        };
+    };
+    PromotionsController_coupons: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                batchId?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `format=csv`: every code (of `batchId`) as a CSV download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponPage"];
+                    "text/csv": components["schemas"]["CouponPage"];
+                };
+            };
+        };
+    };
+    PromotionsController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueCouponsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedCouponsResponse"];
+                };
+            };
+        };
+    };
+    PromotionsController_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendCouponsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentCouponsResponse"];
+                };
+            };
+        };
+    };
+    FlashSalesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: "running" | "upcoming" | "ended";
+                sku?: string;
+                campusId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashSalePage"];
+                };
+            };
+        };
+    };
+    FlashSalesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFlashSaleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashSaleResponse"];
+                };
+            };
+        };
+    };
+    FlashSalesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFlashSaleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashSaleResponse"];
+                };
+            };
+        };
+    };
     ShopController_campuses: {
         parameters: {
             query?: never;
@@ -6180,7 +6882,10 @@ export interface operations {
     };
     ShopController_product: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the campus shopping: its running flash sales price the product */
+                campusId?: string;
+            };
             header?: never;
             path: {
                 sku: string;

@@ -145,6 +145,13 @@ export function OrderForm({
               </div>
               <Typography.Text>
                 {t('order.total')}: <strong>{formatCents(placed.totalCents)}</strong>
+                {placed.discountCents > 0 ? (
+                  <span data-testid="order-discount">
+                    {' '}
+                    ({t('promotions.discountApplied', { amount: formatCents(placed.discountCents) })}
+                    {placed.couponCode ? ` · ${placed.couponCode}` : ''})
+                  </span>
+                ) : null}
               </Typography.Text>
               <Button type="primary" onClick={next} autoFocus>
                 {t('form.another')}
@@ -268,12 +275,17 @@ export function OrderForm({
           />
         </Form.Item>
         <Row gutter={16}>
-          <Col xs={24} md={8}>
+          <Col xs={24} md={6}>
             <Form.Item name="agentCode" label={t('form.agentCode')}>
               <Input autoComplete="off" style={{ textTransform: 'uppercase' }} />
             </Form.Item>
           </Col>
-          <Col xs={24} md={16}>
+          <Col xs={24} md={6}>
+            <Form.Item name="couponCode" label={t('promotions.couponCode')}>
+              <Input autoComplete="off" style={{ textTransform: 'uppercase' }} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
             <Form.Item name="note" label={t('form.note')}>
               <Input />
             </Form.Item>

@@ -106,3 +106,16 @@ describe('toPlaceOrderBody', () => {
     });
   });
 });
+
+describe('coupon codes on the desk order form', () => {
+  it('sends a coupon code upper-cased and trimmed, and leaves it out when blank', () => {
+    expect(toPlaceOrderBody({ ...valid, couponCode: ' welcome10 ' }, callCentre)).toMatchObject({
+      couponCode: 'WELCOME10',
+    });
+    expect(toPlaceOrderBody({ ...valid, couponCode: '  ' }, callCentre)).not.toHaveProperty('couponCode');
+  });
+
+  it('names a malformed coupon code', () => {
+    expect(names(validateOrderForm({ ...valid, couponCode: 'a!' }, callCentre))).toEqual(['couponCode']);
+  });
+});

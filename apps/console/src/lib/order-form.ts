@@ -14,6 +14,8 @@ export interface OrderFormValues {
   fulfillment?: { type?: FulfilmentType; campusId?: string; address?: string; pickupPointId?: string };
   paymentMethod?: PaymentMethod;
   agentCode?: string;
+  /** A coupon or agent code the customer read out. */
+  couponCode?: string;
   note?: string;
 }
 
@@ -69,6 +71,9 @@ export function validateOrderForm(v: OrderFormValues, opts: OrderFormOptions): F
   if (!blank(v.agentCode) && !/^[A-Z0-9][A-Z0-9_-]{0,31}$/i.test(v.agentCode!.trim())) {
     errors.push({ name: ['agentCode'], message: 'validation.agentCode' });
   }
+  if (!blank(v.couponCode) && !/^[A-Z0-9][A-Z0-9_-]{2,31}$/i.test(v.couponCode!.trim())) {
+    errors.push({ name: ['couponCode'], message: 'promotions.couponFormat' });
+  }
   return errors;
 }
 
@@ -87,6 +92,7 @@ export function toPlaceOrderBody(v: OrderFormValues, opts: OrderFormOptions) {
         : { type: f.type!, pickupPointId: f.pickupPointId! },
     paymentMethod: v.paymentMethod!,
     ...(blank(v.agentCode) ? {} : { agentCode: v.agentCode!.trim().toUpperCase() }),
+    ...(blank(v.couponCode) ? {} : { couponCode: v.couponCode!.trim().toUpperCase() }),
     ...(blank(v.note) ? {} : { note: v.note!.trim() }),
   };
 }

@@ -18,7 +18,7 @@ export const keys = {
   categories: ['shop', 'categories'] as const,
   products: (campusId: string, q: string, category: string) =>
     ['shop', 'products', campusId, q, category] as const,
-  product: (sku: string) => ['shop', 'product', sku] as const,
+  product: (sku: string, campusId = '') => ['shop', 'product', sku, campusId] as const,
   pickupPoints: (campusId: string) => ['shop', 'pickup-points', campusId] as const,
   paymentMethods: ['shop', 'payment-methods'] as const,
   addresses: ['me', 'addresses'] as const,
@@ -69,17 +69,26 @@ export function useProducts(campusId: string, q: string, category: string) {
 }
 
 /** One product as the catalogue has it now; null when it is no longer sold (404). */
-export async function fetchProduct(sku: string): Promise<ShopProduct | null> {
+/** One product (with the flash-sale price running for `campusId`, if any); null when no longer sold. */
+export async function fetchProduct(sku: string, campusId?: string): Promise<ShopProduct | null> {
   try {
-    return await ok(api.GET('/api/shop/products/{sku}', { params: { path: { sku } } }));
+    return await ok(
+      api.GET('/api/shop/products/{sku}', {
+        params: { path: { sku }, query: campusId ? { campusId } : {} },
+      }),
+    );
   } catch (err) {
     if (err instanceof ApiProblem && err.status === 404) return null;
     throw err;
   }
 }
 
-export function useProduct(sku: string) {
-  return useQuery({ queryKey: keys.product(sku), queryFn: () => fetchProduct(sku), staleTime: 5_000 });
+export function useProduct(sku: string, campusId?: string) {
+  return useQuery({
+    queryKey: keys.product(sku, campusId),
+    queryFn: () => fetchProduct(sku, campusId),
+    staleTime: 5_000,
+  });
 }
 
 export function usePickupPoints(campusId: string | undefined) {

@@ -23,6 +23,13 @@ export class CreateProductDto {
   @IsCents({ optional: true, example: 0 })
   installFeeCents?: number;
 
+  @IsCents({
+    optional: true,
+    description: 'what a unit costs (admins only; for gross margin)',
+    example: 2600,
+  })
+  costCents?: number;
+
   @IsCount({ optional: true, description: 'units on hand to start with', example: 100 })
   stock?: number;
 
@@ -77,6 +84,8 @@ export class UpdateProductDto {
   @Min(1)
   @Max(10_000)
   maxPerOrder?: number | null;
+  @IsCents({ optional: true, description: 'what a unit costs (admins only; for gross margin)' })
+  costCents?: number;
 }
 
 export class StockAdjustmentDto {

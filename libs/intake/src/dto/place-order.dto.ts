@@ -1,11 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsInt,
   IsObject,
+  IsOptional,
+  IsString,
+  Matches,
   Max,
   Min,
   ValidateIf,
@@ -98,4 +102,22 @@ export class PlaceOrderDto {
 
   @IsText({ max: 500, optional: true, example: 'after 6pm' })
   note?: string;
+
+  @ApiPropertyOptional({
+    description: 'a coupon or agent code (unknown/expired → 422 coupon_invalid, used up → 409 coupon_used)',
+    example: 'WELCOME10',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @IsString()
+  @Matches(/^[A-Z0-9][A-Z0-9_-]{2,31}$/, { message: 'must be 3–32 letters, digits, "_" or "-"' })
+  couponCode?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'a sold-out flash sale: take the line at the list price instead of 409 flash_sale_sold_out (default false)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowListPrice?: boolean;
 }

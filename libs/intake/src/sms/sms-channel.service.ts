@@ -312,7 +312,24 @@ export class SmsChannelService {
     const { tx } = turn;
     const lockers = await this.network.listLockers(tx, q.point.id);
     const quoteId = newId();
-    const totalCents = q.product.priceCents * q.quantity;
+    // The price the order will have: running promotions and flash sales of that place included (a
+    // sold-out sale quotes the list price, as YES would then take it).
+    const placement = await this.network.placementOfPickupPoint(tx, q.point.id);
+    const customer = await this.customers.findByPhone(tx, turn.sms.from);
+    let totalCents: number;
+    try {
+      ({ totalCents } = await this.orders.priceFor(tx, {
+        channel: 'sms',
+        lines: [{ sku: q.product.sku, quantity: q.quantity }],
+        allowListPrice: true,
+        customerId: customer?.id ?? null,
+        regionId: placement.regionId,
+        campusId: placement.campusId,
+      }));
+    } catch (err) {
+      if (err instanceof DomainError) return { reply: SmsReplies.orderFailed(turn.lang) };
+      throw err;
+    }
     const minutes = this.config.smsQuoteTtlMinutes;
     const reply = SmsReplies.quote(turn.lang, {
       sku: q.product.sku,
@@ -432,6 +449,7 @@ export class SmsChannelService {
       paymentMethod: quote.payment_method,
       agentId: quote.agent_id,
       note: null,
+      allowListPrice: true,
       idempotency: {
         key: quote.id,
         requestHash: requestHash({

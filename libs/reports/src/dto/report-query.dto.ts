@@ -36,6 +36,8 @@ export class ChannelReportQueryDto extends WindowReportQueryDto {}
 
 export class CustomerReportQueryDto extends WindowReportQueryDto {}
 
+export class PromotionReportQueryDto extends WindowReportQueryDto {}
+
 export class AgentReportQueryDto extends ReportScopeQueryDto {
   @ApiProperty({ example: '2026-11', description: 'a calendar month in Asia/Shanghai' })
   @IsString()

@@ -163,6 +163,14 @@ const en = {
         paid_out: 'Refunded in cash',
       },
     },
+    promotions: {
+      couponCode: 'Coupon code',
+      listPrice: 'list price {{price}}',
+      saleUntil: 'Flash sale until {{at}}',
+      couponHint: 'The discount is worked out when the order is placed.',
+      discount: 'Discount',
+      coupon: 'coupon {{code}}',
+    },
     problems: {
       network: 'Cannot reach the shop. Check your connection and try again.',
       out_of_stock: 'Only {{available}} of {{sku}} left',
@@ -181,6 +189,10 @@ const en = {
       payment_method_unavailable: 'Online payment is not available right now; pay cash on delivery',
       validation_failed: 'Please check the highlighted fields',
       unauthorized: 'Please sign in again',
+      coupon_used: 'This coupon has been used up',
+      coupon_invalid: 'This coupon cannot be used for this order',
+      flash_sale_sold_out: 'The flash sale of {{sku}} is sold out',
+      flash_sale_limit: 'At most {{limit}} of {{sku}} per customer at the sale price',
     },
   },
 };
@@ -348,6 +360,14 @@ export const bundle = areaBundle(en, {
         paid_out: '已退现金',
       },
     },
+    promotions: {
+      couponCode: '优惠码',
+      listPrice: '原价 {{price}}',
+      saleUntil: '秒杀 {{at}} 结束',
+      couponHint: '下单时计算优惠。',
+      discount: '优惠',
+      coupon: '优惠码 {{code}}',
+    },
     problems: {
       network: '无法连接商城，请检查网络后重试。',
       out_of_stock: '{{sku}} 仅剩 {{available}} 件',
@@ -366,6 +386,10 @@ export const bundle = areaBundle(en, {
       payment_method_unavailable: '暂不支持在线支付，请选择货到付款',
       validation_failed: '请检查标出的内容',
       unauthorized: '请重新登录',
+      coupon_used: '该优惠码已用完',
+      coupon_invalid: '该优惠码不能用于此订单',
+      flash_sale_sold_out: '{{sku}} 秒杀已售罄',
+      flash_sale_limit: '{{sku}} 秒杀价每人限购 {{limit}} 件',
     },
   },
 });

@@ -8,6 +8,7 @@ import { MessagesTab } from './MessagesTab';
 import { NetworkTab } from './NetworkTab';
 import { PayoutsTab } from './PayoutsTab';
 import { ProductsTab } from './ProductsTab';
+import { PromotionsTab } from './PromotionsTab';
 import { QueuesTab } from './QueuesTab';
 import { UsersTab } from './UsersTab';
 
@@ -30,6 +31,7 @@ export default function AdminPage({ session }: { session: Session }) {
       label: t('admin.tabs.commissions'),
       children: <CommissionsTab session={session} />,
     },
+    { key: 'promotions', label: t('promotions.tab'), children: <PromotionsTab session={session} /> },
     admin && { key: 'settlements', label: t('admin.tabs.settlements'), children: <PayoutsTab /> },
     admin && { key: 'messages', label: t('admin.tabs.messages'), children: <MessagesTab /> },
     { key: 'audit', label: t('admin.tabs.audit'), children: <AuditTab /> },

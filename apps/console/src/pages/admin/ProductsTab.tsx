@@ -97,6 +97,7 @@ interface Edit {
   name: string;
   category: string;
   price: string;
+  cost?: string;
   active: boolean;
   lowStockThreshold: number;
 }
@@ -129,6 +130,7 @@ function ProductDetail({ product }: { product: Product }) {
             name: v.name,
             category: v.category,
             priceCents: parseYuan(v.price) ?? -1,
+            costCents: v.cost ? (parseYuan(v.cost) ?? -1) : undefined,
             active: v.active,
             lowStockThreshold: v.lowStockThreshold,
           },
@@ -173,6 +175,10 @@ function ProductDetail({ product }: { product: Product }) {
               name: product.name,
               category: product.category,
               price: centsToInput(product.priceCents),
+              cost:
+                product.costCents === null || product.costCents === undefined
+                  ? ''
+                  : centsToInput(product.costCents),
               active: product.active,
               lowStockThreshold: product.stock.lowStockThreshold,
             }}
@@ -185,6 +191,9 @@ function ProductDetail({ product }: { product: Product }) {
               <Input />
             </Form.Item>
             <Form.Item name="price" label={t('admin.product.price')}>
+              <Input inputMode="decimal" />
+            </Form.Item>
+            <Form.Item name="cost" label={t('promotions.unitCost')} extra={t('promotions.unitCostHint')}>
               <Input inputMode="decimal" />
             </Form.Item>
             <Form.Item name="lowStockThreshold" label={t('admin.product.threshold')}>

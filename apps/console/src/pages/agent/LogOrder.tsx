@@ -47,6 +47,7 @@ export function LogOrder({ session }: { session: Session }) {
   const [address, setAddress] = useState('');
   const [pointId, setPointId] = useState<string | undefined>();
   const [payment, setPayment] = useState<Payment>('cod');
+  const [coupon, setCoupon] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [placed, setPlaced] = useState<Order | null>(null);
   const submission = useRef(new FormSubmission<Order>());
@@ -102,6 +103,8 @@ export function LogOrder({ session }: { session: Session }) {
     });
     if (type === 'delivery' && !address.trim()) found['fulfillment.address'] = t('validation.required');
     if (type !== 'delivery' && !pointId) found['fulfillment.pickupPointId'] = t('validation.required');
+    if (coupon.trim() && !/^[A-Z0-9][A-Z0-9_-]{2,31}$/i.test(coupon.trim()))
+      found.couponCode = t('promotions.couponFormat');
     setErrors(found);
     if (Object.keys(found).length) return;
     place.run({
@@ -110,6 +113,7 @@ export function LogOrder({ session }: { session: Session }) {
       fulfillment:
         type === 'delivery' ? { type, campusId, address: address.trim() } : { type, pickupPointId: pointId! },
       paymentMethod: payment,
+      ...(coupon.trim() ? { couponCode: coupon.trim().toUpperCase() } : {}),
     });
   };
 
@@ -121,6 +125,7 @@ export function LogOrder({ session }: { session: Session }) {
     setName('');
     setLines([]);
     setAddress('');
+    setCoupon('');
     setErrors({});
   };
 
@@ -144,6 +149,12 @@ export function LogOrder({ session }: { session: Session }) {
           <div>
             {t('order.total')}: <strong>{formatCents(placed.totalCents)}</strong>
           </div>
+          {placed.discountCents > 0 ? (
+            <div data-testid="agent-order-discount">
+              {t('promotions.discountApplied', { amount: formatCents(placed.discountCents) })}
+              {placed.couponCode ? ` · ${placed.couponCode}` : ''}
+            </div>
+          ) : null}
           <Button block color="primary" style={{ marginTop: 16 }} onClick={next}>
             {t('desks.agent.another')}
           </Button>
@@ -320,9 +331,20 @@ export function LogOrder({ session }: { session: Session }) {
             ]}
           />
         </Form.Item>
+        <Form.Item
+          label={<label htmlFor="log-coupon">{t('promotions.couponCode')}</label>}
+          help={fieldError('couponCode')}
+        >
+          <Input
+            id="log-coupon"
+            autoComplete="off"
+            value={coupon}
+            onChange={(v) => setCoupon(v.toUpperCase())}
+          />
+        </Form.Item>
       </Form>
       <div style={{ display: 'flex', justifyContent: 'space-between', margin: '8px 0', fontSize: 16 }}>
-        <span>{t('desks.agent.total')}</span>
+        <span>{coupon.trim() ? t('promotions.totalBeforeCoupon') : t('desks.agent.total')}</span>
         <strong data-testid="log-total">{formatCents(total)}</strong>
       </div>
       <Button

@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { formatCents } from '../../lib/money';
 import type { ShopProduct } from '../api';
 import { addToCart } from '../cart';
+import { onSale, saleEnds, effectivePrice } from '../sale';
 import { useCart } from '../store';
 
 /** "99+ / 3 left / sold out": what the catalogue says about availability. */
@@ -24,12 +25,38 @@ export function useAddToCart() {
   const { t } = useTranslation();
   const [cart, setCart] = useCart();
   return (p: ShopProduct, quantity = 1) => {
-    const change = addToCart(cart, p, quantity);
+    const change = addToCart(cart, { ...p, priceCents: effectivePrice(p) }, quantity);
     setCart(change.cart);
     Toast.show({
       content: change.capped ? t('shop.catalogue.capped', { count: p.available }) : t('shop.catalogue.added'),
     });
   };
+}
+
+/** The price, and while a flash sale runs: the sale price, the list price struck through, the end. */
+export function PriceText({ product, testId }: { product: ShopProduct; testId?: string }) {
+  const { t } = useTranslation();
+  if (!onSale(product)) {
+    return (
+      <span className="shop-price" data-testid={testId}>
+        {formatCents(product.priceCents)}
+      </span>
+    );
+  }
+  return (
+    <span data-testid={testId}>
+      <span className="shop-price">{formatCents(product.salePriceCents)}</span>{' '}
+      <s
+        className="shop-muted"
+        aria-label={t('shop.promotions.listPrice', { price: formatCents(product.priceCents) })}
+      >
+        {formatCents(product.priceCents)}
+      </s>{' '}
+      <span className="shop-sale">
+        {t('shop.promotions.saleUntil', { at: saleEnds(product.saleEndsAt) })}
+      </span>
+    </span>
+  );
 }
 
 export function ProductCard({ product }: { product: ShopProduct }) {
@@ -49,7 +76,7 @@ export function ProductCard({ product }: { product: ShopProduct }) {
           {product.requiresInstallation && ` · ${t('shop.catalogue.install')}`}
         </div>
         <div>
-          <span className="shop-price">{formatCents(product.priceCents)}</span>
+          <PriceText product={product} testId={`price-${product.sku}`} />
           <StockText available={product.available} />
         </div>
       </div>

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { fetchProduct, keys } from '../api';
 import { reconcile, type Availability } from '../cart';
-import { useCart } from '../store';
+import { effectivePrice } from '../sale';
+import { useCampus, useCart } from '../store';
 
 /**
  * The cart checked against the catalogue as it is now (each line's product read through the same
@@ -11,17 +12,20 @@ import { useCart } from '../store';
  */
 export function useCheckedCart() {
   const [cart, setCart] = useCart();
+  const [campus] = useCampus();
   const results = useQueries({
     queries: cart.lines.map((l) => ({
-      queryKey: keys.product(l.sku),
-      queryFn: () => fetchProduct(l.sku),
+      queryKey: keys.product(l.sku, campus?.id),
+      queryFn: () => fetchProduct(l.sku, campus?.id),
       staleTime: 5_000,
     })),
   });
   const now = useMemo(() => {
     const m = new Map<string, Availability | null>();
     results.forEach((r, i) => {
-      if (r.isSuccess && cart.lines[i]) m.set(cart.lines[i].sku, r.data);
+      // The cart shows what a unit costs now: the flash-sale price while a sale runs.
+      if (r.isSuccess && cart.lines[i])
+        m.set(cart.lines[i].sku, r.data ? { ...r.data, priceCents: effectivePrice(r.data) } : null);
     });
     return m;
     // eslint-disable-next-line react-hooks/exhaustive-deps -- results is a new array every render

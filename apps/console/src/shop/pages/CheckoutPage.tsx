@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { Button, TextArea } from 'antd-mobile';
+import { Button, Input, TextArea } from 'antd-mobile';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -115,6 +115,7 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
   const [addressId, setAddressId] = useState<string | null>(null);
   const [payment, setPayment] = useState<Payment>('cod');
   const [note, setNote] = useState('');
+  const [coupon, setCoupon] = useState('');
   const [missing, setMissing] = useState<string | null>(null);
   const [adjusted, setAdjusted] = useState<{ capped: string[]; removed: string[] }>({
     capped: [],
@@ -141,6 +142,7 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
             : { type: fulfilment, pickupPointId: pointId! },
         paymentMethod: payment === 'alipay' ? 'online' : 'cod',
         ...(agentCode ? { agentCode } : {}),
+        ...(coupon.trim() ? { couponCode: coupon.trim().toUpperCase() } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
       };
       return submission.current.submit(body, (key) =>
@@ -297,6 +299,22 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
           )}
         </div>
         {fieldError(['paymentMethod'])}
+        <h3>
+          <label htmlFor="checkout-coupon">{t('shop.promotions.couponCode')}</label>
+        </h3>
+        <Input
+          id="checkout-coupon"
+          className="shop-input"
+          value={coupon}
+          onChange={(v) => setCoupon(v.toUpperCase())}
+          autoComplete="off"
+          maxLength={32}
+          data-testid="checkout-coupon"
+        />
+        <p className="shop-muted" style={{ margin: '4px 0 0' }}>
+          {t('shop.promotions.couponHint')}
+        </p>
+        {fieldError(['couponCode'])}
         <h3>
           <label htmlFor="checkout-note">{t('shop.checkout.note')}</label>
         </h3>

@@ -185,10 +185,20 @@ function OrderDetail() {
                   <span className="shop-line-name">
                     {l.name} × {l.quantity}
                   </span>
-                  <span>{formatCents(l.lineTotalCents)}</span>
+                  {/* The list amount: the order's discount is its own line below, then the total. */}
+                  <span>{formatCents(l.quantity * l.listPriceCents)}</span>
                 </li>
               ))}
             </ul>
+            {o.discountCents > 0 && (
+              <div className="shop-line" data-testid="order-discount">
+                <span className="shop-line-name">
+                  {t('shop.promotions.discount')}
+                  {o.couponCode ? ` · ${t('shop.promotions.coupon', { code: o.couponCode })}` : ''}
+                </span>
+                <span>−{formatCents(o.discountCents)}</span>
+              </div>
+            )}
             <div className="shop-total">
               <span>{t('shop.order.total')}</span>
               <strong className="shop-price">{formatCents(o.totalCents)}</strong>

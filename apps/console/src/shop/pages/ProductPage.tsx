@@ -2,19 +2,19 @@ import { useState } from 'react';
 import { Button, DotLoading } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { formatCents } from '../../lib/money';
 import { useProduct } from '../api';
 import { MAX_LINE_QUANTITY } from '../cart';
 import { ProblemLine } from '../components/ProblemLine';
-import { StockText, useAddToCart } from '../components/ProductCard';
+import { PriceText, StockText, useAddToCart } from '../components/ProductCard';
 import { Quantity } from '../components/Quantity';
-import { useCart } from '../store';
+import { useCampus, useCart } from '../store';
 
 /** One product: price, availability, whether an agent installs it, a quantity and "add to cart". */
 export function ProductPage() {
   const { t } = useTranslation();
   const { sku = '' } = useParams();
-  const product = useProduct(sku);
+  const [campus] = useCampus();
+  const product = useProduct(sku, campus?.id);
   const [cart] = useCart();
   const add = useAddToCart();
   const [quantity, setQuantity] = useState(1);
@@ -43,9 +43,7 @@ export function ProductPage() {
             {p.sku} · {p.category}
           </p>
           <p>
-            <span className="shop-price" data-testid="product-price">
-              {formatCents(p.priceCents)}
-            </span>
+            <PriceText product={p} testId="product-price" />
             <StockText available={p.available} />
           </p>
           {p.requiresInstallation && <p className="shop-notice">{t('shop.product.installNote')}</p>}
