@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
+import { ephemeralSecrets } from '../scripts/env';
+import { unsealText } from '@campus/notifications';
 
 export interface AlipayNoticeBenchResult {
   notices: number;
@@ -87,12 +89,9 @@ export async function runAlipayNoticeBench(opts: {
     DB_POOL_SIZE: '20',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `benchalipay${stamp}`,
-    JWT_SECRET: 'bench-jwt-secret-0123456789',
+    ...ephemeralSecrets(),
     ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'bench-admin-password',
     PUBLIC_BASE_URL: base,
-    TWILIO_AUTH_TOKEN: 'bench-twilio-token',
-    PAYMENT_WEBHOOK_SECRET: 'bench-payment-secret-0123456789',
     DEMO_DATA: 'false',
     LOG_LEVEL: 'warn',
     RATE_LIMITS: 'false',
@@ -165,11 +164,15 @@ export async function runAlipayNoticeBench(opts: {
     );
     const phone = '+8613700000001';
     await call('POST', '/api/auth/otp/request', { phone });
-    const { rows: codes } = await db.query<{ body: string }>(
-      `SELECT body FROM notifications WHERE to_phone = $1 AND template = 'otp' ORDER BY created_at DESC LIMIT 1`,
+    // The log keeps codes masked (issue 17.2); the bench knows its CODES_SECRET and opens the sealed
+    // copy the sender would (no worker runs here, so the text is still waiting).
+    const { rows: codes } = await db.query<{ id: string; sealed_body: string | null }>(
+      `SELECT id, sealed_body FROM notifications WHERE to_phone = $1 AND template = 'otp' ORDER BY created_at DESC LIMIT 1`,
       [phone],
     );
-    const code = /\d{6}/.exec(codes[0]?.body ?? '')?.[0];
+    const sealed = codes[0]?.sealed_body;
+    const text = sealed ? unsealText({ codesSecret: env.CODES_SECRET }, codes[0].id, sealed) : '';
+    const code = /\d{6}/.exec(text)?.[0];
     if (!code) throw new Error('no sign-in code was texted');
     const customer = (await call<{ accessToken: string }>('POST', '/api/auth/otp/verify', { phone, code }))
       .accessToken;

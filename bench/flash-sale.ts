@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
+import { ephemeralSecrets } from '../scripts/env';
 
 export interface FlashSaleRun {
   sku: string;
@@ -271,12 +272,10 @@ async function main(): Promise<void> {
     DB_POOL_SIZE: args.get('pool') ?? '20',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `benchfs${stamp}`,
-    JWT_SECRET: 'bench-jwt-secret-0123456789',
+    // Production refuses weak or shipped secrets (issue 17.1): fresh random ones for each run.
+    ...ephemeralSecrets(),
     ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'bench-admin-password',
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    TWILIO_AUTH_TOKEN: 'bench-twilio-token',
-    PAYMENT_WEBHOOK_SECRET: 'bench-payment-secret-0123456789',
     DEMO_DATA: 'false',
     LOG_LEVEL: 'warn',
     RATE_LIMITS: 'false',

@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { ephemeralSecrets } from '../scripts/env';
 
 export interface CatalogueLoad {
   label: string;
@@ -267,12 +268,9 @@ async function main(): Promise<void> {
     DATABASE_URL: dbUrl.toString(),
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `shopbench${stamp}`,
-    JWT_SECRET: 'bench-jwt-secret-0123456789',
+    ...ephemeralSecrets(),
     ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'bench-admin-password',
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    TWILIO_AUTH_TOKEN: 'bench-twilio-token',
-    PAYMENT_WEBHOOK_SECRET: 'bench-payment-secret-0123456789',
     DEMO_DATA: 'false',
     LOG_LEVEL: 'warn',
     RATE_LIMITS: 'false',

@@ -12,6 +12,11 @@ import { PaymentAttempts1765000100000 } from './1765000100000-payment-attempts';
 import { ShopAddresses1765100000000 } from './1765100000000-shop-addresses';
 import { Desks1765200000000 } from './1765200000000-desks';
 import { AdminConsole1765300000000 } from './1765300000000-admin-console';
+import { CodesAtRest1765400000000 } from './1765400000000-codes-at-rest';
+import { SettlementWatermarks1765410000000 } from './1765410000000-settlement-watermarks';
+import { OtpBudget1765420000000 } from './1765420000000-otp-budget';
+import { OrderAbuseLimits1765430000000 } from './1765430000000-order-abuse-limits';
+import { SuspendedStaff1765440000000 } from './1765440000000-suspended-staff';
 import { Pricing1765700000000 } from './1765700000000-pricing';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
@@ -30,5 +35,10 @@ export const ALL_MIGRATIONS = [
   ShopAddresses1765100000000,
   Desks1765200000000,
   AdminConsole1765300000000,
+  CodesAtRest1765400000000,
+  SettlementWatermarks1765410000000,
+  OtpBudget1765420000000,
+  OrderAbuseLimits1765430000000,
+  SuspendedStaff1765440000000,
   Pricing1765700000000,
 ];

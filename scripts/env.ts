@@ -1,4 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,4 +18,19 @@ export function loadEnvFiles(root = process.cwd()): string | null {
     return '.env.example';
   }
   return null;
+}
+
+/**
+ * Fresh random secrets for a process that runs in production mode but lives for one run (the
+ * benchmarks, the OpenAPI document): production refuses any value written in this repository.
+ */
+export function ephemeralSecrets(): Record<string, string> {
+  const hex = () => randomBytes(32).toString('hex');
+  return {
+    JWT_SECRET: hex(),
+    CODES_SECRET: hex(),
+    PAYMENT_WEBHOOK_SECRET: hex(),
+    ADMIN_PASSWORD: hex(),
+    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+  };
 }

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { loadConfig } from '@campus/core';
+import { configOrExit } from '@campus/core';
 import { ensureDatabase, migrate } from './db';
 import { loadEnvFiles } from './env';
 
 /** `npm run migrate`: creates the database if needed and applies pending migrations. */
 async function main(): Promise<void> {
   loadEnvFiles();
-  const config = loadConfig();
+  const config = configOrExit();
   if (await ensureDatabase(config.databaseUrl)) process.stdout.write('created the database\n');
   const applied = await migrate(config);
   process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');

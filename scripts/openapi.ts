@@ -6,6 +6,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig } from '@campus/core';
 import { AppModule } from '../apps/api/src/app.module';
 import { buildOpenApiDocument } from '../apps/api/src/openapi';
+import { ephemeralSecrets } from './env';
 
 /**
  * The API's OpenAPI document without a database, Redis or a listening port: Nest's preview mode
@@ -16,12 +17,9 @@ export async function openApiDocument(): Promise<OpenAPIObject> {
     NODE_ENV: 'production',
     DATABASE_URL: 'postgres://openapi@127.0.0.1:1/openapi',
     REDIS_URL: 'redis://127.0.0.1:1',
-    JWT_SECRET: 'openapi-document-only-0123456789',
+    ...ephemeralSecrets(),
     ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'openapi-document-only',
     PUBLIC_BASE_URL: 'http://localhost',
-    TWILIO_AUTH_TOKEN: 'openapi-document-only',
-    PAYMENT_WEBHOOK_SECRET: 'openapi-document-only-0123456789',
     LOG_LEVEL: 'silent',
   });
   const app = await NestFactory.create(AppModule.forRoot(config), new FastifyAdapter(), {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '@campus/core';
+import { configOrExit } from '@campus/core';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { ensureDatabase, migrate } from './db';
 import { loadEnvFiles } from './env';
@@ -15,16 +15,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
  */
 async function main(): Promise<void> {
   const envFile = loadEnvFiles();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = configOrExit();
   out(`campus-orders: configuration from ${envFile ?? 'the environment'}`);
   if (await ensureDatabase(config.databaseUrl)) out('campus-orders: created the database');
   const applied = await migrate(config);
@@ -43,7 +34,7 @@ async function main(): Promise<void> {
       out(`  admin              ${config.adminUsername} / (ADMIN_PASSWORD)`);
       for (const a of accounts) out(`  ${a.role.padEnd(18)} ${a.username} / ${a.password}   (${a.note})`);
       out(
-        '  customer           any phone number, e.g. 13800138000, with the code from GET /api/notifications',
+        '  customer           any phone number, e.g. 13800138000, with the code the worker prints ("SMS to …")',
       );
     }
   }

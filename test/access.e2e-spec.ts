@@ -97,6 +97,12 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/settlements/:id/mark-paid': ['admin'],
   'GET /api/settlements/:id/export.csv': ['regional_manager', 'admin'],
   'GET /api/settlements/:id/statements/:agentId': ['regional_manager', 'admin', 'agent'],
+  // Issue 17 (hardening)
+  'POST /api/tasks/:id/new-code': ['call_center', 'regional_manager', 'admin'],
+  'POST /api/orders/:id/failed-attempts': ['agent'],
+  'GET /api/orders/:id/failed-attempts': ['agent', 'regional_manager', 'admin', 'call_center'],
+  'POST /api/orders/:id/cancel-undeliverable': ['agent', 'regional_manager', 'admin'],
+  'GET /api/fulfilment/unclaimed-cod': ['regional_manager', 'admin', 'call_center'],
   'POST /api/promotions': ['admin', 'regional_manager'],
   'GET /api/promotions': ['admin', 'regional_manager'],
   'GET /api/promotions/:id': ['admin', 'regional_manager'],

@@ -2,8 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, STAFF_PASSWORD } from '@campus/testing';
 import type { Fixtures, TestApp, World } from '@campus/testing';
+import { bundle as approvals } from '../apps/console/src/locales/areas/desk/approvals';
 import { zhCN as zh } from '../apps/console/src/locales/zh-CN';
+import { seriousA11yViolations } from './support/axe';
 import { auth, startApp } from './support/app';
+
+const zhApprovals = approvals['zh-CN'].approvals;
 import { ensureConsoleBuilt, launchChromium, listen, newPage, screenshot } from './support/console-browser';
 
 interface OrderBody {
@@ -334,15 +338,8 @@ describe('Console in a browser (e2e)', () => {
     await phonePage.context().close();
 
     const code = await eventually(async () => {
-      const res = await app
-        .http()
-        .get('/api/notifications')
-        .query({ to: phone, type: 'pickup_code', limit: 20 })
-        .set(auth(admin));
-      const text = (res.body.items as { body: string; orderId?: string }[]).find((t) =>
-        t.body.includes(placed.number),
-      );
-      return text?.body.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+      const text = (await fx.codeTexts(phone, 'pickup_code')).find((t) => t.text.includes(placed.number));
+      return text?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
     });
     const page = await newPage(browser);
     await signIn(page, clerk);
@@ -462,14 +459,7 @@ describe('Console in a browser (e2e)', () => {
       windowStart: new Date(`${tomorrow}T06:00:00.000Z`).toISOString(),
     });
 
-    const code = await eventually(async () => {
-      const texts = await app
-        .http()
-        .get('/api/notifications')
-        .query({ to: phone, type: 'task_code', limit: 5 })
-        .set(auth(w.tokens.admin));
-      return (texts.body.items as { body: string }[])[0]?.body.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
-    });
+    const code = await eventually(() => fx.taskCode(phone));
     await card.getByRole('button', { name: zh.agent.complete }).click();
     await page.getByLabel(zh.agent.confirmationCode).fill(code);
     await screenshot(page, 'agent-task');
@@ -515,7 +505,7 @@ describe('Console in a browser (e2e)', () => {
     await page.context().close();
   });
 
-  it('a manager creates and approves the month’s settlement and downloads the CSV', async () => {
+  it('a manager creates the month’s settlement, a second manager approves it (four eyes), the CSV downloads', async () => {
     const period = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
     const page = await newPage(browser, { acceptDownloads: true });
     await signIn(page, `mgr.a.${w.suffix}`);
@@ -563,15 +553,28 @@ describe('Console in a browser (e2e)', () => {
     await page.getByText(zh.settlement.kinds.order_commission).first().waitFor();
     await page.getByText(zh.settlement.kinds.install_fee).first().waitFor();
 
-    await page.getByRole('button', { name: zh.settlement.approve }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: zh.settlement.approve }).click();
-    await page.getByText(zh.settlement.statuses.approved, { exact: true }).waitFor();
-    await screenshot(page, 'manager-settlement');
+    // Four eyes: who drew it up sees why they cannot approve it; a second manager of the region does.
+    await page.getByTestId('four-eyes').getByText(zhApprovals.otherApprover).waitFor();
+    expect(await page.getByRole('button', { name: zh.settlement.approve }).count()).toBe(0);
+    expect(await seriousA11yViolations(page, '[data-testid="four-eyes"]')).toEqual([]);
+    await page.context().close();
+    const checker = `mgr.a2.${w.suffix}`;
+    await fx.user({ username: checker, role: 'regional_manager', regionId: w.regionA.id });
+    const page2 = await newPage(browser, { acceptDownloads: true });
+    await signIn(page2, checker);
+    await page2.waitForURL(/\/manager$/);
+    await page2.getByRole('tab', { name: zh.settlement.tab }).click();
+    await page2.getByLabel(zh.reports.period).fill(period);
+    await page2.getByRole('button', { name: zh.settlement.open }).click();
+    await page2.getByRole('button', { name: zh.settlement.approve }).click();
+    await page2.locator('.ant-popconfirm').getByRole('button', { name: zh.settlement.approve }).click();
+    await page2.getByText(zh.settlement.statuses.approved, { exact: true }).waitFor();
+    await screenshot(page2, 'manager-settlement');
     const approved = await app.http().get(`/api/settlements/${id}`).set(auth(w.tokens.managerA));
     expect(approved.body.status).toBe('approved');
 
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: zh.settlement.csv }).click();
+    const download = page2.waitForEvent('download');
+    await page2.getByRole('button', { name: zh.settlement.csv }).click();
     const file = await download;
     const csv = await new Promise<string>((resolve, reject) => {
       void file.createReadStream().then((stream) => {
@@ -594,7 +597,7 @@ describe('Console in a browser (e2e)', () => {
     );
     expect(cells[12]).toBe((statement.netCents / 100).toFixed(2));
     expect(lines[lines.length - 1]).toMatch(/^TOTAL|,TOTAL,/);
-    await page.context().close();
+    await page2.context().close();
   });
 
   it('a customer signs in with a texted code and sees their own orders', async () => {

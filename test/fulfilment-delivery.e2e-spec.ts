@@ -393,8 +393,10 @@ describe('Fulfilment: assignment and door delivery with cash on delivery (e2e)',
         .expect(200);
       await eventually(async () => (await d.events(o.id)).find((e) => e.type === 'assignment_pending'));
       expect(await d.get(o.id)).toMatchObject({ status: 'confirmed', assignedAgentId: null });
+      // Issue 17.5: a suspended agent's token changes nothing.
       const dispatch = await d.post(only.token, `/api/orders/${o.id}/dispatch`);
-      expect(dispatch.status).toBe(404);
+      expect(dispatch.status).toBe(403);
+      expect(dispatch.body.code).toBe('agent_suspended');
     });
 
     it('an agent moved to another campus gives back the old campus’s undispatched orders', async () => {

@@ -383,9 +383,13 @@ describe('Setup endpoints (e2e)', () => {
       const suspended = await patch(w.tokens.managerA, `/api/agents/${agent.id}`, { status: 'suspended' });
       expect(suspended.status).toBe(200);
       expect(suspended.body).toMatchObject({ id: agent.id, status: 'suspended' });
+      // Issue 17.5: the order goes through, unattributed, saying the code was refused.
       const refused = await place(w.tokens.callCenter, phoneOrder(w, { agentCode: agent.referralCode }));
-      expect(refused.status).toBe(400);
-      expect(fields(refused.body)).toEqual(['agentCode']);
+      expect(refused.status).toBe(201);
+      expect(refused.body.agentId).toBeNull();
+      expect(refused.body.notices).toEqual([
+        expect.objectContaining({ code: 'agent_code_refused', agentCode: agent.referralCode }),
+      ]);
       const listed = await get(w.tokens.managerA, '/api/agents', { status: 'suspended' });
       expect(listed.body.items.map((a: { id: string }) => a.id)).toContain(agent.id);
 

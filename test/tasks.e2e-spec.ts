@@ -77,10 +77,10 @@ class TaskDriver {
     };
   }
 
-  /** The confirmation codes texted to `phone`, newest first (read from the message log as admin). */
+  /** The confirmation codes texted to `phone`, newest first (as the customer's phone shows them). */
   async codes(phone: string): Promise<string[]> {
-    const texts = await this.d.texts(phone, 'task_code');
-    return texts.map((t) => t.body.match(/(?<!\d)\d{6}(?!\d)/)![0]);
+    const texts = await this.d.fx.codeTexts(phone, 'task_code');
+    return texts.map((t) => t.text.match(/(?<!\d)\d{6}(?!\d)/)![0]);
   }
 
   /** Takes the order out and hands it over at the door with the exact COD cash. */
@@ -461,7 +461,7 @@ describe('Tasks: delivery-plus-install and repair pickup (e2e)', () => {
     await eventually(async () => (await t.get(task.id)).body.status === 'cancelled');
   });
 
-  it('repair pickup: opened by the call centre without an order; five wrong codes lock it until rescheduled', async () => {
+  it('repair pickup: opened by the call centre without an order; five wrong codes lock it until the call centre issues a new code', async () => {
     const site = await d.site({ agents: 1 });
     const [agent] = site.agents;
     const phone = newPhone();
@@ -529,9 +529,14 @@ describe('Tasks: delivery-plus-install and repair pickup (e2e)', () => {
     expect((await t.get(id, agent.token)).body).toMatchObject({ codeLocked: true, codeFailures: 5 });
     expect((await t.post(agent.token, c, { confirmationCode: '12345' })).status).toBe(400);
 
-    // in progress cannot be rescheduled; the agent fails it and the call centre reschedules: new code
+    // in progress cannot be rescheduled; failed and rescheduled, the task stays locked (issue 17.3:
+    // wrong codes count per task); only the call centre or a manager issues a new code
     expect((await t.post(w.tokens.callCenter, s, t.window())).status).toBe(409);
     await t.post(agent.token, `/api/tasks/${id}/fail`, { reason: 'code locked' }).expect(200);
+    const stillLocked = await t.post(w.tokens.callCenter, s, t.window(30, 60));
+    expect(stillLocked.status).toBe(429);
+    expect(stillLocked.body.code).toBe('confirmation_code_locked');
+    await t.post(w.tokens.callCenter, `/api/tasks/${id}/new-code`).expect(200);
     await t.post(w.tokens.callCenter, s, t.window(30, 60)).expect(200);
     const [fresh] = await t.codes(phone);
     await t.post(agent.token, `/api/tasks/${id}/start`).expect(200);
@@ -566,6 +571,7 @@ describe('Tasks: delivery-plus-install and repair pickup (e2e)', () => {
     expect((await t.get(id)).body.codeFailures).toBe(5);
 
     await t.post(agent.token, `/api/tasks/${id}/fail`, { reason: 'locked out' }).expect(200);
+    await t.post(w.tokens.managerA, `/api/tasks/${id}/new-code`).expect(200);
     await t.post(agent.token, `/api/tasks/${id}/schedule`, t.window()).expect(200);
     await t.post(agent.token, `/api/tasks/${id}/start`).expect(200);
     const [fresh] = await t.codes(phone);

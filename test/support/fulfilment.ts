@@ -8,6 +8,7 @@ export interface OrderBody {
   lines: { sku: string; quantity: number }[];
   fulfillment: { type: string; pickupPointId?: string; campusId?: string; address?: string };
   paymentMethod: string;
+  agentCode?: string;
 }
 
 export interface Site {
@@ -146,11 +147,11 @@ export class FulfilmentDriver {
     return res.body.items;
   }
 
-  /** The pickup code texted for an order (read from the message log, as the customer would). */
+  /** The pickup code texted for an order, as the customer's phone shows it (the log masks it). */
   async pickupCode(phone: string, orderId: string): Promise<string> {
-    const texts = await this.texts(phone, 'pickup_code');
+    const texts = await this.fx.codeTexts(phone, 'pickup_code');
     const text = texts.find((t) => t.orderId === orderId);
-    const code = text?.body.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+    const code = text?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
     if (!code) throw new Error(`no pickup code texted to ${phone} for ${orderId}`);
     return code;
   }

@@ -34,6 +34,7 @@ import { SmsInboundController } from './channels/sms-inbound.controller';
 import { pinoOptions } from './common/logging';
 import { ProblemDetailsFilter } from './common/problem.filter';
 import { ResilientThrottlerStorage } from './common/throttler-storage';
+import { AgentCashService } from './fulfilment/agent-cash.service';
 import { AgentWorkService } from './fulfilment/agent-work.service';
 import { DeliveriesController } from './fulfilment/deliveries.controller';
 import { DesksController } from './fulfilment/desks.controller';
@@ -41,6 +42,7 @@ import { LockersController } from './fulfilment/lockers.controller';
 import { HealthController } from './health/health.controller';
 import { AlertsController } from './notifications/alerts.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { OrderRateGuard } from './orders/order-rate.guard';
 import { OrderTimelineService } from './orders/order-timeline.service';
 import { OrdersController } from './orders/orders.controller';
 import { OrderPaymentsController } from './payments/order-payments.controller';
@@ -131,11 +133,13 @@ export class AppModule {
         OtpSignInService,
         StaffService,
         AgentWorkService,
+        AgentCashService,
         OrderTimelineService,
         SignInThrottlerGuard,
         ShopThrottlerGuard,
         ShopCatalogueService,
         PasswordChangeThrottlerGuard,
+        OrderRateGuard,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

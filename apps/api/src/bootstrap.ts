@@ -13,6 +13,7 @@ import { requestIdOf } from './common/logging';
 import { findConsoleDir, serveConsole } from './console-static';
 import { buildOpenApiDocument } from './openapi';
 import { createValidationPipe } from './common/validation';
+import { clientErrorHandler, frameworkErrors, registerPreRouteChecks } from './common/pre-route';
 
 export interface ApiOptions {
   clock?: Clock;
@@ -36,6 +37,9 @@ export async function createApiApp(
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors before a route is matched answer problem+json too (issue 17.9).
+    frameworkErrors,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, opts.clock, opts.logDestination),
@@ -69,6 +73,7 @@ export async function createApiApp(
     },
   });
   const fastify = app.getHttpAdapter().getInstance();
+  registerPreRouteChecks(fastify);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('X-Request-Id', req.id);
   });

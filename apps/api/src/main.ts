@@ -1,21 +1,12 @@
 import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
-import { ConfigError, loadConfig } from '@campus/core';
+import { configOrExit } from '@campus/core';
 import { Logger } from 'nestjs-pino';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = configOrExit();
   const app = await createApiApp(config);
   await app.listen({ port: config.port, host: '0.0.0.0' });
   app.get(Logger).log(`API listening on :${config.port}`, 'Bootstrap');

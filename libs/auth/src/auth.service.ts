@@ -9,6 +9,7 @@ import {
   isUuid,
   numericCode,
   Principal,
+  purposeKey,
   RateLimitedError,
   RequestContext,
   UnauthorizedError,
@@ -154,9 +155,19 @@ export class AuthService {
   /**
    * Creates a one-time code for `phone` (stored as an HMAC, never in clear) and returns it so the
    * caller can text it in the same transaction. Per-phone limits are enforced here, in the database,
-   * so they hold across API replicas.
+   * under a lock per phone (the caller's transaction holds it until commit), so they hold across API
+   * replicas and under any number of parallel requests. Then the global hourly budget
+   * (OTP_HOURLY_BUDGET, all numbers together) is counted; past it no code is made and the answer says
+   * so (`first` for the request that crossed it) — the caller commits that count, then refuses.
    */
-  async createOtp(ctx: RequestContext, phone: string): Promise<string> {
+  async createOtp(
+    ctx: RequestContext,
+    phone: string,
+  ): Promise<
+    { code: string } | { overBudget: { used: number; budget: number; first: boolean; hour: Date } }
+  > {
+    if (!ctx.manager) throw new Error('createOtp runs inside the caller’s transaction');
+    await this.db.query(ctx, `SELECT pg_advisory_xact_lock(hashtext('otp:' || $1::text))`, [phone]);
     const recent = await this.db.query<{ n: number; last_age: number | null }>(
       ctx,
       `SELECT count(*)::int AS n, extract(epoch FROM now() - max(created_at))::float8 AS last_age
@@ -178,6 +189,15 @@ export class AuthService {
         'otp_rate_limited',
       );
     }
+    const [spent] = await this.db.query<{ used: number; hour: Date }>(
+      ctx,
+      `INSERT INTO otp_hourly_budget (hour, used) VALUES (date_trunc('hour', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 1)
+       ON CONFLICT (hour) DO UPDATE SET used = otp_hourly_budget.used + 1 RETURNING used, hour`,
+    );
+    const budget = this.config.otpHourlyBudget;
+    if (spent.used > budget) {
+      return { overBudget: { used: spent.used, budget, first: spent.used === budget + 1, hour: spent.hour } };
+    }
     const code = numericCode(6);
     await this.db.query(
       ctx,
@@ -189,7 +209,7 @@ export class AuthService {
       `INSERT INTO otp_codes (phone, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
       [phone, this.otpHash(phone, code), OTP_TTL_SECONDS],
     );
-    return code;
+    return { code };
   }
 
   /** Checks the latest code of `phone`; five wrong tries use it up. Signs the customer in (creating them). */
@@ -273,10 +293,11 @@ export class AuthService {
       active: boolean;
       must_change_password: boolean;
       token_version: number;
+      suspended: boolean;
     }>(
       ctx,
       `SELECT id, username, role, region_id, campus_id, pickup_point_id, active, must_change_password,
-              token_version
+              token_version, suspended
          FROM users WHERE id = $1`,
       [claims.sub],
     );
@@ -292,6 +313,7 @@ export class AuthService {
       pickupPointId: u.pickup_point_id,
       // An agent's record shares its user's id.
       agentId: u.role === 'agent' ? u.id : null,
+      ...(u.suspended ? { suspended: true } : {}),
       mustChangePassword: u.must_change_password,
       tokenVersion: u.token_version,
     };
@@ -344,7 +366,9 @@ export class AuthService {
   }
 
   private otpHash(phone: string, code: string): string {
-    return createHmac('sha256', this.config.jwtSecret).update(`otp:${phone}:${code}`).digest('hex');
+    return createHmac('sha256', purposeKey(this.config.codesSecret, 'otp-hash'))
+      .update(`otp:${phone}:${code}`)
+      .digest('hex');
   }
 }
 

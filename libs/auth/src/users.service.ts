@@ -111,11 +111,23 @@ export class UsersService {
     return new Set(rows.map((r) => r.pickup_point_id));
   }
 
-  /** Moves an agent's account to another campus (kept in step with the agent record). */
-  async setCampus(ctx: RequestContext, userId: string, campusId: string): Promise<void> {
-    await this.db.query(ctx, `UPDATE users SET campus_id = $2, updated_at = now() WHERE id = $1`, [
+  /**
+   * Moves an agent's account to another campus and that campus's region (kept in step with the agent
+   * record, in the caller's transaction): the old region's manager loses every right over it.
+   */
+  async setCampus(ctx: RequestContext, userId: string, campusId: string, regionId: string): Promise<void> {
+    await this.db.query(
+      ctx,
+      `UPDATE users SET campus_id = $2, region_id = $3, updated_at = now() WHERE id = $1`,
+      [userId, campusId, regionId],
+    );
+  }
+
+  /** Marks an account suspended (read-only) or not: an agent's suspension, kept in step with it. */
+  async setSuspended(ctx: RequestContext, userId: string, suspended: boolean): Promise<void> {
+    await this.db.query(ctx, `UPDATE users SET suspended = $2, updated_at = now() WHERE id = $1`, [
       userId,
-      campusId,
+      suspended,
     ]);
   }
 

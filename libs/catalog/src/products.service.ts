@@ -23,6 +23,8 @@ export interface ProductView {
   requiresInstallation: boolean;
   installFeeCents: number;
   active: boolean;
+  /** At most this many units per order (flash-sale items); null: no cap. */
+  maxPerOrder: number | null;
   /** What a unit costs us (for gross margin): admins only, absent from everyone else's answers. */
   costCents?: number | null;
   stock: { onHand: number; reserved: number; available: number; lowStockThreshold: number };
@@ -65,6 +67,7 @@ interface ProductRow {
   requires_installation: boolean;
   install_fee_cents: number;
   active: boolean;
+  max_per_order: number | null;
   cost_cents: number | null;
   on_hand: number;
   reserved: number;
@@ -74,7 +77,8 @@ interface ProductRow {
 }
 
 const SELECT_PRODUCT = `SELECT p.id, p.sku, p.name, p.category, p.price_cents, p.requires_installation,
-  p.install_fee_cents, p.active, p.cost_cents, s.on_hand, s.reserved, s.low_stock_threshold, p.created_at, p.updated_at
+  p.install_fee_cents, p.active, p.max_per_order, p.cost_cents, s.on_hand, s.reserved, s.low_stock_threshold,
+  p.created_at, p.updated_at
   FROM products p JOIN stock s ON s.product_id = p.id`;
 
 /** The most a public page says is available: enough to shop with, nothing about the warehouse. */
@@ -124,6 +128,7 @@ function view(r: ProductRow, ctx?: RequestContext): ProductView {
     requiresInstallation: r.requires_installation,
     installFeeCents: r.install_fee_cents,
     active: r.active,
+    maxPerOrder: r.max_per_order,
     stock: {
       onHand: r.on_hand,
       reserved: r.reserved,
@@ -149,8 +154,9 @@ export class ProductsService {
       try {
         const rows = await this.db.query<{ id: string }>(
           tx,
-          `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents, cost_cents)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents,
+             max_per_order, cost_cents)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
           [
             dto.sku,
             dto.name,
@@ -158,6 +164,7 @@ export class ProductsService {
             dto.priceCents,
             dto.requiresInstallation ?? false,
             dto.installFeeCents ?? 0,
+            dto.maxPerOrder ?? null,
             dto.costCents ?? null,
           ],
         );
@@ -200,7 +207,8 @@ export class ProductsService {
         `UPDATE products SET name = COALESCE($2, name), category = COALESCE($3, category),
            price_cents = COALESCE($4, price_cents), requires_installation = COALESCE($5, requires_installation),
            install_fee_cents = COALESCE($6, install_fee_cents), active = COALESCE($7, active),
-           cost_cents = COALESCE($8, cost_cents), updated_at = now()
+           max_per_order = CASE WHEN $8::boolean THEN $9::int ELSE max_per_order END,
+           cost_cents = COALESCE($10, cost_cents), updated_at = now()
          WHERE id = $1`,
         [
           p.id,
@@ -210,6 +218,8 @@ export class ProductsService {
           dto.requiresInstallation ?? null,
           dto.installFeeCents ?? null,
           dto.active ?? null,
+          dto.maxPerOrder !== undefined,
+          dto.maxPerOrder ?? null,
           dto.costCents ?? null,
         ],
       );

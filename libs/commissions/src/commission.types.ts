@@ -90,6 +90,9 @@ export interface SettlementView {
   approvedAt: Date | null;
   paidAt: Date | null;
   paymentReference: string | null;
+  /** Who drew it up (they may not approve it, unless an admin) and who approved it. */
+  createdById: string;
+  approvedById: string | null;
 }
 
 export interface CodHoldingView {

@@ -54,9 +54,23 @@ export interface EntryRow {
   created_by_id: string;
   created_by_role: string;
   created_at: Date;
-  statement_id: string | null;
-  locked_at: Date | null;
+  /** Derived: the statement of the settlement that covers the entry (see `COVERAGE_SQL`). */
+  statement_id?: string | null;
+  settlement_status?: string | null;
 }
+
+/**
+ * The settlement (and the agent's statement in it) that covers entries of alias `e`: the first
+ * settlement of the entry's region, in drawing order, whose period is not before the entry's and whose
+ * watermark reaches its id.
+ */
+export const ENTRY_COVERAGE_JOIN = (e: string) => `
+  LEFT JOIN LATERAL (
+    SELECT st.id AS statement_id, s.status AS settlement_status
+      FROM (SELECT id, status FROM settlements s
+             WHERE s.region_id = ${e}.region_id AND s.period >= ${e}.period AND s.entries_upto >= ${e}.id
+             ORDER BY s.seq LIMIT 1) s
+      LEFT JOIN settlement_statements st ON st.settlement_id = s.id AND st.agent_id = ${e}.agent_id) cov ON true`;
 
 export function entryView(r: EntryRow): EntryView {
   return {
@@ -76,19 +90,31 @@ export function entryView(r: EntryRow): EntryView {
     reason: r.reason,
     createdBy: { id: r.created_by_id, role: r.created_by_role },
     createdAt: r.created_at,
-    statementId: r.statement_id,
-    locked: r.locked_at !== null,
+    statementId: r.statement_id ?? null,
+    locked: r.settlement_status === 'approved' || r.settlement_status === 'paid',
   };
 }
+
+/**
+ * Every ledger insert first takes its region's settlement lock in shared mode (in the same statement,
+ * before its id is drawn); drawing a settlement up takes it exclusively. So when a settlement reads
+ * the ledger's highest id as its watermark, no insert of the region with a smaller id is still in
+ * flight, and every later one gets a larger id: what the watermark covers can never grow.
+ */
+export const SETTLEMENT_LOCK_KEY = (regionParam: string) =>
+  `hashtext('settlement:' || ${regionParam}::uuid::text)`;
+const SHARED_SETTLEMENT_LOCK = (regionParam: string) =>
+  `SELECT pg_advisory_xact_lock_shared(${SETTLEMENT_LOCK_KEY(regionParam)})`;
 
 /** Thrown by a consumer when what it depends on is not visible yet; the queue retries it. */
 export class NotYetBookedError extends Error {}
 
 /**
  * The append-only commission ledger. Consumers book what the other contexts report (completions,
- * returns, install fees, COD cash) and admins add adjustments; nothing is ever updated except the
- * settlement marks (which the table's trigger limits to unlocked rows). Each booking is keyed by its
- * source and kind, so at-least-once delivery books once.
+ * returns, install fees, COD cash) and admins add adjustments; nothing is ever updated or deleted
+ * (the table's trigger refuses it), and which settlement took an entry is derived from the
+ * settlements' watermarks. Each booking is keyed by its source and kind, so at-least-once delivery
+ * books once.
  */
 @Injectable()
 export class LedgerService {
@@ -215,8 +241,9 @@ export class LedgerService {
     const at = new Date(c.collectedAt);
     await this.db.query(
       ctx,
-      `INSERT INTO commission_cod (order_id, agent_id, pickup_point_id, region_id, amount_cents, collected_at, period)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`,
+      `WITH settling AS MATERIALIZED (${SHARED_SETTLEMENT_LOCK('$4')})
+       INSERT INTO commission_cod (order_id, agent_id, pickup_point_id, region_id, amount_cents, collected_at, period)
+       SELECT $1, $2, $3, $4, $5, $6, $7 FROM settling ON CONFLICT (order_id) DO NOTHING`,
       [
         c.orderId,
         c.agentId,
@@ -238,9 +265,10 @@ export class LedgerService {
     const at = new Date(r.owedAt);
     await this.db.query(
       ctx,
-      `INSERT INTO commission_cash_refunds (refund_id, order_id, agent_id, pickup_point_id, region_id, amount_cents,
+      `WITH settling AS MATERIALIZED (${SHARED_SETTLEMENT_LOCK('$5')})
+       INSERT INTO commission_cash_refunds (refund_id, order_id, agent_id, pickup_point_id, region_id, amount_cents,
          owed_at, period)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (refund_id) DO NOTHING`,
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM settling ON CONFLICT (refund_id) DO NOTHING`,
       [
         r.refundId,
         r.orderId,
@@ -308,7 +336,9 @@ export class LedgerService {
     const limit = q.limit ?? 50;
     const rows = await this.db.query<EntryRow>(
       ctx,
-      `SELECT e.* FROM commission_entries e WHERE ${where.join(' AND ')} ORDER BY e.id DESC LIMIT ${limit + 1}`,
+      `SELECT e.*, cov.statement_id, cov.settlement_status
+         FROM commission_entries e ${ENTRY_COVERAGE_JOIN('e')}
+        WHERE ${where.join(' AND ')} ORDER BY e.id DESC LIMIT ${limit + 1}`,
       params,
     );
     const page = toPage(rows, limit, (r) => [String(r.id)]);
@@ -368,10 +398,37 @@ export class LedgerService {
     };
   }
 
+  /**
+   * The COD cash of an agent that paid settlements took (`cleared_at`): what the agent has handed in;
+   * and the cash refunds those settlements credited back to the agent (the agent keeps that cash to
+   * pay the customers). With `orderIds`, which of those orders' cash it was. The caller checks scope.
+   */
+  async codSettled(
+    ctx: RequestContext,
+    agentId: string,
+    orderIds: string[] = [],
+  ): Promise<{ settledCents: number; settledRefundsCents: number; settledOrderIds: string[] }> {
+    const [row] = await this.db.query<{ settled: string; refunds: string; orders: string[] }>(
+      ctx,
+      `SELECT COALESCE(sum(amount_cents) FILTER (WHERE cleared_at IS NOT NULL), 0) AS settled,
+              COALESCE(array_agg(order_id) FILTER (WHERE cleared_at IS NOT NULL AND order_id = ANY($2::uuid[])), '{}') AS orders,
+              (SELECT COALESCE(sum(amount_cents), 0) FROM commission_cash_refunds
+                WHERE agent_id = $1 AND cleared_at IS NOT NULL) AS refunds
+         FROM commission_cod WHERE agent_id = $1`,
+      [agentId, orderIds],
+    );
+    return {
+      settledCents: Number(row.settled),
+      settledRefundsCents: Number(row.refunds),
+      settledOrderIds: row.orders,
+    };
+  }
+
   private async findEntry(ctx: RequestContext, sourceId: string, kind: EntryKind): Promise<EntryView | null> {
     const rows = await this.db.query<EntryRow>(
       ctx,
-      `SELECT * FROM commission_entries WHERE source_id = $1 AND kind = $2`,
+      `SELECT e.*, cov.statement_id, cov.settlement_status
+         FROM commission_entries e ${ENTRY_COVERAGE_JOIN('e')} WHERE e.source_id = $1 AND e.kind = $2`,
       [sourceId, kind],
     );
     return rows[0] ? entryView(rows[0]) : null;
@@ -381,9 +438,10 @@ export class LedgerService {
   private async insert(ctx: RequestContext, e: NewEntry): Promise<EntryView | null> {
     const rows = await this.db.query<EntryRow>(
       ctx,
-      `INSERT INTO commission_entries (agent_id, region_id, kind, amount_cents, source_id, order_id, period, earned_at,
+      `WITH settling AS MATERIALIZED (${SHARED_SETTLEMENT_LOCK('$2')})
+       INSERT INTO commission_entries (agent_id, region_id, kind, amount_cents, source_id, order_id, period, earned_at,
          rule_ids, tier_id, rule_description, detail, reason, created_by_id, created_by_role)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12::jsonb, $13, $14, $15)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12::jsonb, $13, $14, $15 FROM settling
        ON CONFLICT (source_id, kind) DO NOTHING
        RETURNING *`,
       [

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@campus/audit';
-import { RequestContext, ValidationError } from '@campus/core';
+import { AppConfig, InjectConfig, RequestContext, ValidationError } from '@campus/core';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
 import { CommissionRule, CommissionTier, ruleScope, validityBound } from './commission-policy';
 import { CommissionRuleView, CommissionTierView } from './commission.types';
+import { CommissionCapError } from './commissions.errors';
 import { CreateCommissionRuleDto, CreateCommissionTierDto } from './dto/commissions.dto';
 
 function validity(dto: { validFrom?: string; validTo?: string }): { from: Date | null; to: Date | null } {
@@ -67,7 +68,15 @@ export class CommissionRulesService {
     private readonly db: Db,
     private readonly network: NetworkService,
     private readonly audit: AuditService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /** Rates above COMMISSION_MAX_BPS are money decisions for admins only (403 `commission_above_cap`). */
+  private checkCap(ctx: RequestContext, field: string, bps: number | undefined): void {
+    if (bps !== undefined && bps > this.config.commissionMaxBps && !ctx.is('admin', 'system')) {
+      throw new CommissionCapError(field, bps, this.config.commissionMaxBps);
+    }
+  }
 
   async createRule(ctx: RequestContext, dto: CreateCommissionRuleDto): Promise<CommissionRuleView> {
     if (dto.sku !== undefined && dto.category !== undefined) {
@@ -79,6 +88,7 @@ export class CommissionRulesService {
     if (dto.rateBps === undefined && dto.fixedCents === undefined) {
       throw ValidationError.field('rateBps', 'give rateBps and/or fixedCents');
     }
+    this.checkCap(ctx, 'rateBps', dto.rateBps);
     const { from, to } = validity(dto);
     return this.db.transaction(ctx, async (tx) => {
       const [row] = await this.db.query<RuleRow>(
@@ -109,6 +119,7 @@ export class CommissionRulesService {
   /** A tier for a region in the caller's scope (a manager's own region; another region is 404). */
   async createTier(ctx: RequestContext, dto: CreateCommissionTierDto): Promise<CommissionTierView> {
     await this.network.regionInScope(ctx, dto.regionId);
+    this.checkCap(ctx, 'bonusBps', dto.bonusBps);
     const { from, to } = validity(dto);
     return this.db.transaction(ctx, async (tx) => {
       const [row] = await this.db.query<TierRow>(

@@ -35,6 +35,8 @@ describe('settlementCsv', () => {
     regionId: 'r',
     period: '2026-11',
     status: 'approved',
+    createdById: 'm1',
+    approvedById: 'm2',
     statements: [statement('a1', '李雷', 1200 - 100), statement('a2', 'Han', -500)],
     totals: {
       commissionCents: 2468,

@@ -22,9 +22,9 @@ import {
   StatementLinesView,
   StatementView,
 } from './commission.types';
-import { SettlementExistsError } from './commissions.errors';
+import { FourEyesRequiredError, SettlementExistsError, SettlementNotLatestError } from './commissions.errors';
 import { SettlementQueryDto } from './dto/commissions.dto';
-import { EntryRow, entryView } from './ledger.service';
+import { EntryRow, entryView, SETTLEMENT_LOCK_KEY } from './ledger.service';
 import { settlementCsv } from './settlement-csv';
 
 interface SettlementRow {
@@ -32,8 +32,14 @@ interface SettlementRow {
   region_id: string;
   period: string;
   status: SettlementStatus;
+  seq: string;
+  entries_upto: string;
+  cod_upto: string;
+  refunds_upto: string;
+  created_by_id: string;
   created_at: Date;
   approved_at: Date | null;
+  approved_by_id: string | null;
   paid_at: Date | null;
   payment_reference: string | null;
 }
@@ -98,24 +104,71 @@ export function totalsOf(statements: readonly MoneyTotals[]): MoneyTotals {
 }
 
 /**
- * Monthly settlement of a region: a draft takes every unsettled entry of the region up to the month
- * (late entries of earlier months roll in) and the COD cash collected up to the month, one statement
- * per agent; approval locks the entries (the table's trigger refuses any later change); payment clears
- * the COD cash settled. Managers act on their own region only (another region is 404).
+ * The ledger rows (alias `x` of `table`) of region `$region`, month ≤ `$period`, that a settlement
+ * with sequence `seq` and watermark `upto` covers: not beyond its watermark, and beyond the watermark
+ * of every earlier settlement of the region whose month is not before the row's (those took it).
+ * `uptoCol` is `entries_upto` or `cod_upto`. Parameters are SQL expressions.
+ */
+/** The watermark of each ledger a settlement covers. */
+type UptoColumn = 'entries_upto' | 'cod_upto' | 'refunds_upto';
+
+export function coveredBySql(
+  x: string,
+  p: { region: string; period: string; seq: string; upto: string; uptoCol: UptoColumn },
+): string {
+  return `${x}.region_id = ${p.region} AND ${x}.period <= ${p.period} AND ${x}.id <= ${p.upto}
+    AND ${x}.id > COALESCE((SELECT max(e_.${p.uptoCol}) FROM settlements e_
+                             WHERE e_.region_id = ${p.region} AND e_.seq < ${p.seq} AND e_.period >= ${x}.period), 0)`;
+}
+
+/**
+ * The same coverage for one new settlement (`$2` region, `$4` its sequence) as a CTE `name` of bands:
+ * for each range of months between the periods of the region's earlier settlements, the id up to
+ * which they took rows (the highest watermark of those with a period not before the range). A row is
+ * the new settlement's when its month falls in a band and its id is above the band's `after_id` (and
+ * not above the new watermark). The earlier settlements are few (one a month), so this is a handful of
+ * id-range scans of the ledger instead of a lookup per row.
+ */
+function coverageBandsSql(name: string, uptoCol: UptoColumn): string {
+  return `${name}_prior AS (
+      SELECT period, ${uptoCol} AS upto FROM settlements WHERE region_id = $2 AND seq < $4::bigint
+    ), ${name} AS (
+      SELECT lead(period) OVER (ORDER BY period DESC) AS lo, period AS hi,
+             max(upto) OVER (ORDER BY period DESC ROWS UNBOUNDED PRECEDING) AS after_id
+        FROM ${name}_prior
+      UNION ALL SELECT max(period), NULL, 0 FROM ${name}_prior
+    )`;
+}
+
+/** Row `x` falls in band `b` (months in (lo, hi], id above after_id). */
+function inBandSql(x: string, b: string): string {
+  return `(${b}.lo IS NULL OR ${x}.period > ${b}.lo) AND (${b}.hi IS NULL OR ${x}.period <= ${b}.hi)
+    AND ${x}.id > ${b}.after_id`;
+}
+
+/**
+ * Monthly settlement of a region, claimed by watermark: a draft records the highest ledger ids it
+ * covers (`entries_upto`, `cod_upto`), read under the region's settlement lock that every ledger insert
+ * takes in shared mode; it takes every entry of the region up to the month (late entries of earlier
+ * months roll in) that no earlier settlement covers, one statement per agent, in one statement that
+ * reads the ledger once — nothing is written to the ledger. Approval is four-eyes: not by whoever drew
+ * the settlement up, unless an admin. Approved statements are immutable: the ledger refuses any change,
+ * and any insert below a watermark. Payment clears the COD cash settled. Managers act on their own
+ * region only (another region is 404). Every move is in the audit log.
  */
 @Injectable()
 export class SettlementsService {
   constructor(
     private readonly db: Db,
     private readonly network: NetworkService,
-    private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
    * Creates the draft for (region, period): 409 if one exists; a period after the current month is
-   * 422. Everything happens in set-based statements (no per-agent round trips), under a lock per
-   * region so two drafts of one region never race for the same entries.
+   * 422. Under the region's settlement lock: the settlement row with its watermarks, then one
+   * statement that aggregates what it covers per agent and writes the agents' statements.
    */
   async create(ctx: RequestContext, regionId: string, period: string): Promise<SettlementView> {
     await this.network.regionInScope(ctx, regionId);
@@ -131,11 +184,20 @@ export class SettlementsService {
       );
     }
     const id = await this.db.transaction(ctx, async (tx) => {
-      await this.db.query(tx, `SELECT pg_advisory_xact_lock(hashtext($1))`, [`settlement:${regionId}`]);
-      const [created] = await this.db.query<{ id: string }>(
+      await this.db.query(tx, `SELECT pg_advisory_xact_lock(${SETTLEMENT_LOCK_KEY('$1')})`, [regionId]);
+      const [created] = await this.db.query<{
+        id: string;
+        seq: string;
+        entries_upto: string;
+        cod_upto: string;
+        refunds_upto: string;
+      }>(
         tx,
-        `INSERT INTO settlements (region_id, period, created_by_id) VALUES ($1, $2, $3)
-         ON CONFLICT (region_id, period) DO NOTHING RETURNING id`,
+        `INSERT INTO settlements (region_id, period, created_by_id, entries_upto, cod_upto, refunds_upto)
+         VALUES ($1, $2, $3, COALESCE(pg_sequence_last_value('commission_entries_id_seq'), 0),
+                 COALESCE(pg_sequence_last_value('commission_cod_id_seq'), 0),
+                 COALESCE(pg_sequence_last_value('commission_cash_refunds_id_seq'), 0))
+         ON CONFLICT (region_id, period) DO NOTHING RETURNING id, seq, entries_upto, cod_upto, refunds_upto`,
         [regionId, period, ctx.actorId],
       );
       if (!created) {
@@ -148,74 +210,51 @@ export class SettlementsService {
       }
       await this.db.query(
         tx,
-        `INSERT INTO settlement_statements (settlement_id, agent_id, agent_name, campus_name)
-         SELECT $1, x.agent_id, a.display_name, c.name
-           FROM (SELECT agent_id FROM commission_entries
-                  WHERE region_id = $2 AND period <= $3 AND statement_id IS NULL
-                 UNION
-                 SELECT agent_id FROM commission_cod
-                  WHERE region_id = $2 AND period <= $3 AND statement_id IS NULL AND agent_id IS NOT NULL
-                 UNION
-                 SELECT agent_id FROM commission_cash_refunds
-                  WHERE region_id = $2 AND period <= $3 AND statement_id IS NULL AND agent_id IS NOT NULL) x
-           JOIN agents a ON a.id = x.agent_id JOIN campuses c ON c.id = a.campus_id`,
-        [created.id, regionId, period],
-      );
-      await this.db.query(
-        tx,
-        `UPDATE commission_entries e SET statement_id = s.id
-           FROM settlement_statements s
-          WHERE s.settlement_id = $1 AND e.agent_id = s.agent_id
-            AND e.region_id = $2 AND e.period <= $3 AND e.statement_id IS NULL`,
-        [created.id, regionId, period],
-      );
-      await this.db.query(
-        tx,
-        `UPDATE commission_cod d SET statement_id = s.id
-           FROM settlement_statements s
-          WHERE s.settlement_id = $1 AND d.agent_id = s.agent_id
-            AND d.region_id = $2 AND d.period <= $3 AND d.statement_id IS NULL`,
-        [created.id, regionId, period],
-      );
-      await this.db.query(
-        tx,
-        `UPDATE commission_cash_refunds d SET statement_id = s.id
-           FROM settlement_statements s
-          WHERE s.settlement_id = $1 AND d.agent_id = s.agent_id
-            AND d.region_id = $2 AND d.period <= $3 AND d.statement_id IS NULL`,
-        [created.id, regionId, period],
-      );
-      await this.db.query(
-        tx,
-        `UPDATE settlement_statements s SET
-            commission_cents = t.commission, reversal_cents = t.reversal, install_fee_cents = t.install_fee,
-            adjustment_cents = t.adjustment, cod_held_cents = t.cod, cash_refunds_cents = t.refunds, entry_count = t.n,
-            net_cents = t.commission + t.reversal + t.install_fee + t.adjustment - t.cod + t.refunds
-           FROM (SELECT s2.id,
-                        COALESCE(e.commission, 0) AS commission, COALESCE(e.reversal, 0) AS reversal,
-                        COALESCE(e.install_fee, 0) AS install_fee, COALESCE(e.adjustment, 0) AS adjustment,
-                        COALESCE(e.n, 0) AS n, COALESCE(d.cod, 0) AS cod, COALESCE(cr.refunds, 0) AS refunds
-                   FROM settlement_statements s2
-                   LEFT JOIN (SELECT statement_id,
-                                     sum(amount_cents) FILTER (WHERE kind = 'order_commission') AS commission,
-                                     sum(amount_cents) FILTER (WHERE kind = 'reversal') AS reversal,
-                                     sum(amount_cents) FILTER (WHERE kind = 'install_fee') AS install_fee,
-                                     sum(amount_cents) FILTER (WHERE kind = 'adjustment') AS adjustment,
-                                     count(*)::int AS n
-                                FROM commission_entries e
-                                JOIN settlement_statements s3 ON s3.id = e.statement_id AND s3.settlement_id = $1
-                               GROUP BY statement_id) e ON e.statement_id = s2.id
-                   LEFT JOIN (SELECT statement_id, sum(amount_cents) AS cod
-                                FROM commission_cod d
-                                JOIN settlement_statements s3 ON s3.id = d.statement_id AND s3.settlement_id = $1
-                               GROUP BY statement_id) d ON d.statement_id = s2.id
-                   LEFT JOIN (SELECT statement_id, sum(amount_cents) AS refunds
-                                FROM commission_cash_refunds d
-                                JOIN settlement_statements s3 ON s3.id = d.statement_id AND s3.settlement_id = $1
-                               GROUP BY statement_id) cr ON cr.statement_id = s2.id
-                  WHERE s2.settlement_id = $1) t
-          WHERE s.id = t.id`,
-        [created.id],
+        `WITH ${coverageBandsSql('eb', 'entries_upto')}, ${coverageBandsSql('db', 'cod_upto')},
+         ${coverageBandsSql('rb', 'refunds_upto')},
+         e AS (
+           SELECT agent_id,
+                  COALESCE(sum(amount_cents) FILTER (WHERE kind = 'order_commission'), 0) AS commission,
+                  COALESCE(sum(amount_cents) FILTER (WHERE kind = 'reversal'), 0) AS reversal,
+                  COALESCE(sum(amount_cents) FILTER (WHERE kind = 'install_fee'), 0) AS install_fee,
+                  COALESCE(sum(amount_cents) FILTER (WHERE kind = 'adjustment'), 0) AS adjustment,
+                  count(*)::int AS n
+             FROM commission_entries e JOIN eb ON ${inBandSql('e', 'eb')}
+            WHERE e.region_id = $2 AND e.period <= $3 AND e.id <= $5::bigint
+            GROUP BY agent_id
+         ), d AS (
+           SELECT agent_id, sum(amount_cents) AS cod
+             FROM commission_cod d JOIN db ON ${inBandSql('d', 'db')}
+            WHERE d.region_id = $2 AND d.period <= $3 AND d.id <= $6::bigint AND d.agent_id IS NOT NULL
+            GROUP BY agent_id
+         ), r AS (
+           SELECT agent_id, sum(amount_cents) AS refunds
+             FROM commission_cash_refunds r JOIN rb ON ${inBandSql('r', 'rb')}
+            WHERE r.region_id = $2 AND r.period <= $3 AND r.id <= $7::bigint AND r.agent_id IS NOT NULL
+            GROUP BY agent_id
+         ), t AS (
+           SELECT COALESCE(e.agent_id, d.agent_id, r.agent_id) AS agent_id, COALESCE(e.commission, 0) AS commission,
+                  COALESCE(e.reversal, 0) AS reversal, COALESCE(e.install_fee, 0) AS install_fee,
+                  COALESCE(e.adjustment, 0) AS adjustment, COALESCE(e.n, 0) AS n, COALESCE(d.cod, 0) AS cod,
+                  COALESCE(r.refunds, 0) AS refunds
+           FROM e FULL JOIN d ON d.agent_id = e.agent_id
+                  FULL JOIN r ON r.agent_id = COALESCE(e.agent_id, d.agent_id)
+         )
+         INSERT INTO settlement_statements (settlement_id, agent_id, agent_name, campus_name, commission_cents,
+           reversal_cents, install_fee_cents, adjustment_cents, cod_held_cents, cash_refunds_cents, entry_count,
+           net_cents)
+         SELECT $1, t.agent_id, a.display_name, c.name, t.commission, t.reversal, t.install_fee, t.adjustment,
+                t.cod, t.refunds, t.n, t.commission + t.reversal + t.install_fee + t.adjustment - t.cod + t.refunds
+           FROM t JOIN agents a ON a.id = t.agent_id JOIN campuses c ON c.id = a.campus_id`,
+        [
+          created.id,
+          regionId,
+          period,
+          created.seq,
+          created.entries_upto,
+          created.cod_upto,
+          created.refunds_upto,
+        ],
       );
       const [sum] = await this.db.query<{ statements: number; net_cents: number }>(
         tx,
@@ -228,7 +267,15 @@ export class SettlementsService {
         entityType: 'settlement',
         entityId: created.id,
         regionId,
-        after: { period, status: 'draft', statements: sum.statements, netCents: sum.net_cents },
+        after: {
+          period,
+          status: 'draft',
+          statements: sum.statements,
+          netCents: sum.net_cents,
+          entriesUpTo: Number(created.entries_upto),
+          codUpTo: Number(created.cod_upto),
+          refundsUpTo: Number(created.refunds_upto),
+        },
       });
       return created.id;
     });
@@ -279,6 +326,8 @@ export class SettlementsService {
         approvedAt: r.approved_at,
         paidAt: r.paid_at,
         paymentReference: r.payment_reference,
+        createdById: r.created_by_id,
+        approvedById: r.approved_by_id,
       })),
     };
   }
@@ -302,21 +351,26 @@ export class SettlementsService {
       approvedAt: s.approved_at,
       paidAt: s.paid_at,
       paymentReference: s.payment_reference,
+      createdById: s.created_by_id,
+      approvedById: s.approved_by_id,
     };
   }
 
   /**
-   * draft → approved, and the settlement's entries are locked for good. The move is a conditional
-   * update, so of two approvals at once exactly one succeeds; the other is 409 with the current status.
+   * draft → approved: the statements are final (the ledger refuses any change to what they cover).
+   * Four eyes: whoever drew the settlement up may not approve it, unless an admin (422
+   * `four_eyes_required`). The move is a conditional update, so of two approvals at once exactly one
+   * succeeds; the other is 409 with the current status.
    */
   async approve(ctx: RequestContext, id: string): Promise<SettlementView> {
     await this.db.transaction(ctx, async (tx) => {
       const s = await this.find(tx, id);
+      if (s.created_by_id === ctx.actorId && !ctx.is('admin')) throw new FourEyesRequiredError(id);
       const moved = await this.db.query(
         tx,
-        `UPDATE settlements SET status = 'approved', approved_at = now(), approved_by_id = $2
+        `UPDATE settlements SET status = 'approved', approved_at = now(), approved_by_id = $2, approved_by_role = $3
           WHERE id = $1 AND status = 'draft' RETURNING id`,
-        [id, ctx.actorId],
+        [id, ctx.actorId, ctx.role],
       );
       if (moved.length === 0) await this.refuse(tx, id, 'approve');
       await this.audit.record(tx, {
@@ -324,41 +378,33 @@ export class SettlementsService {
         entityType: 'settlement',
         entityId: id,
         regionId: s.region_id,
-        before: { period: s.period, status: 'draft' },
-        after: { period: s.period, status: 'approved' },
+        before: { period: s.period, status: 'draft', createdById: s.created_by_id },
+        after: { period: s.period, status: 'approved', approvedById: ctx.actorId },
       });
-      await this.db.query(
-        tx,
-        `UPDATE commission_entries e SET locked_at = now()
-           FROM settlement_statements s WHERE s.settlement_id = $1 AND e.statement_id = s.id`,
-        [id],
-      );
     });
     return this.get(ctx, id);
   }
 
   /**
-   * Discards a draft made too early or by mistake: its entries and COD cash go back to unsettled (the
-   * next draft takes them again) and the region's month can be drafted anew. Only a draft: an approved
-   * or paid settlement is 409. The row is locked first, so a concurrent approval either wins (this is
-   * then 409) or finds nothing to approve.
+   * Discards a draft made too early or by mistake: what it covered is unsettled again (the next draft
+   * takes it) and the region's month can be drafted anew. Only a draft (approved or paid: 409
+   * `illegal_transition`), and only the region's latest settlement (409 `settlement_not_latest`): a
+   * later one was drawn up around what this one covers. The row is locked first, so a concurrent
+   * approval either wins (this is then 409) or finds nothing to approve.
    */
   async discard(ctx: RequestContext, id: string): Promise<void> {
     await this.db.transaction(ctx, async (tx) => {
       const s = await this.find(tx, id);
-      const [row] = await this.db.query<{ status: string }>(
+      await this.db.query(tx, `SELECT pg_advisory_xact_lock(${SETTLEMENT_LOCK_KEY('$1')})`, [s.region_id]);
+      const [row] = await this.db.query<{ status: string; later: boolean }>(
         tx,
-        `SELECT status FROM settlements WHERE id = $1 FOR UPDATE`,
+        `SELECT status, EXISTS (SELECT 1 FROM settlements l WHERE l.region_id = s.region_id AND l.seq > s.seq) AS later
+           FROM settlements s WHERE id = $1 FOR UPDATE`,
         [id],
       );
       if (!row) throw new NotFoundError('settlement', id);
       if (row.status !== 'draft') throw new IllegalTransitionError('settlement', row.status, 'discard');
-      const released = `statement_id IN (SELECT id FROM settlement_statements WHERE settlement_id = $1)`;
-      await this.db.query(tx, `UPDATE commission_entries SET statement_id = NULL WHERE ${released}`, [id]);
-      await this.db.query(tx, `UPDATE commission_cod SET statement_id = NULL WHERE ${released}`, [id]);
-      await this.db.query(tx, `UPDATE commission_cash_refunds SET statement_id = NULL WHERE ${released}`, [
-        id,
-      ]);
+      if (row.later) throw new SettlementNotLatestError(id);
       await this.db.query(tx, `DELETE FROM settlement_statements WHERE settlement_id = $1`, [id]);
       await this.db.query(tx, `DELETE FROM settlements WHERE id = $1`, [id]);
       await this.audit.record(tx, {
@@ -394,14 +440,16 @@ export class SettlementsService {
       await this.db.query(
         tx,
         `UPDATE commission_cod d SET cleared_at = now()
-           FROM settlement_statements s WHERE s.settlement_id = $1 AND d.statement_id = s.id`,
-        [id],
+          WHERE d.agent_id IS NOT NULL AND d.cleared_at IS NULL
+            AND ${coveredBySql('d', { region: '$1::uuid', period: '$2', seq: '$3::bigint', upto: '$4::bigint', uptoCol: 'cod_upto' })}`,
+        [s.region_id, s.period, s.seq, s.cod_upto],
       );
       await this.db.query(
         tx,
         `UPDATE commission_cash_refunds d SET cleared_at = now()
-           FROM settlement_statements s WHERE s.settlement_id = $1 AND d.statement_id = s.id`,
-        [id],
+          WHERE d.agent_id IS NOT NULL AND d.cleared_at IS NULL
+            AND ${coveredBySql('d', { region: '$1::uuid', period: '$2', seq: '$3::bigint', upto: '$4::bigint', uptoCol: 'refunds_upto' })}`,
+        [s.region_id, s.period, s.seq, s.refunds_upto],
       );
     });
     return this.get(ctx, id);
@@ -434,10 +482,13 @@ export class SettlementsService {
       params,
     );
     if (!s || !row) throw new NotFoundError('statement');
+    const scopeOf = (x: string, uptoCol: UptoColumn, upto: string) =>
+      coveredBySql(x, { region: '$2', period: '$3', seq: '$4::bigint', upto, uptoCol });
     const entries = await this.db.query<EntryRow>(
       ctx,
-      `SELECT * FROM commission_entries WHERE statement_id = $1 ORDER BY id`,
-      [row.id],
+      `SELECT e.*, $5::uuid AS statement_id, $6::text AS settlement_status FROM commission_entries e
+        WHERE e.agent_id = $1 AND ${scopeOf('e', 'entries_upto', '$7::bigint')} ORDER BY e.id`,
+      [agentId, s.region_id, s.period, s.seq, row.id, s.status, s.entries_upto],
     );
     const cod = await this.db.query<{
       id: string;
@@ -447,8 +498,9 @@ export class SettlementsService {
       period: string;
     }>(
       ctx,
-      `SELECT id, order_id, amount_cents, collected_at, period FROM commission_cod WHERE statement_id = $1 ORDER BY id`,
-      [row.id],
+      `SELECT d.id, d.order_id, d.amount_cents, d.collected_at, d.period FROM commission_cod d
+        WHERE d.agent_id = $1 AND ${scopeOf('d', 'cod_upto', '$5::bigint')} ORDER BY d.id`,
+      [agentId, s.region_id, s.period, s.seq, s.cod_upto],
     );
     const refunds = await this.db.query<{
       refund_id: string;
@@ -458,9 +510,9 @@ export class SettlementsService {
       period: string;
     }>(
       ctx,
-      `SELECT refund_id, order_id, amount_cents, owed_at, period FROM commission_cash_refunds
-        WHERE statement_id = $1 ORDER BY id`,
-      [row.id],
+      `SELECT d.refund_id, d.order_id, d.amount_cents, d.owed_at, d.period FROM commission_cash_refunds d
+        WHERE d.agent_id = $1 AND ${scopeOf('d', 'refunds_upto', '$5::bigint')} ORDER BY d.id`,
+      [agentId, s.region_id, s.period, s.seq, s.refunds_upto],
     );
     return {
       settlementId: s.id,
@@ -486,124 +538,128 @@ export class SettlementsService {
   }
 
   /**
-   * Verifies the settlements of a period: each statement's stored totals equal the sums of its entries
-   * and COD rows (so the sum of statements equals the sum of entries settled), every settled entry
-   * belongs to its statement's agent and region and to the period or earlier, an entry is locked
-   * exactly when its settlement is approved or paid, and COD is cleared exactly when paid. An entry has
-   * one statement column, so it cannot be in two statements; the check also counts per statement.
+   * Verifies the settlements of a period against the ledger: each statement's stored totals equal the
+   * sums of the entries and COD rows its settlement covers for that agent (and every covered row of
+   * an agent has a statement), so Σ statements = Σ entries settled − COD; COD is cleared exactly when
+   * its settlement is paid. Which settlement covers a row is derived from the watermarks, so a row is
+   * in one settlement by construction; the ledger's trigger keeps anything from joining a range later.
    */
   async integrity(ctx: RequestContext, period: string): Promise<IntegrityReport> {
     const problems: string[] = [];
-    const mismatched = await this.db.query<{ id: string; agent_id: string; what: string }>(
+    const covered = (x: string, uptoCol: UptoColumn) =>
+      coveredBySql(x, {
+        region: 'se.region_id',
+        period: 'se.period',
+        seq: 'se.seq',
+        upto: `se.${uptoCol}`,
+        uptoCol,
+      });
+    const compared = await this.db.query<{
+      settlement_id: string;
+      agent_id: string;
+      statement_id: string | null;
+      what: string;
+      net: string | null;
+      derived_net: string;
+      n: number;
+    }>(
       ctx,
-      `WITH st AS (
-         SELECT s.* FROM settlement_statements s JOIN settlements se ON se.id = s.settlement_id WHERE se.period = $1),
-       sums AS (
-         SELECT st.id, st.agent_id,
-                st.commission_cents, st.reversal_cents, st.install_fee_cents, st.adjustment_cents, st.cod_held_cents,
-                st.net_cents, st.entry_count,
-                COALESCE((SELECT sum(amount_cents) FROM commission_entries WHERE statement_id = st.id AND kind = 'order_commission'), 0) AS c,
-                COALESCE((SELECT sum(amount_cents) FROM commission_entries WHERE statement_id = st.id AND kind = 'reversal'), 0) AS r,
-                COALESCE((SELECT sum(amount_cents) FROM commission_entries WHERE statement_id = st.id AND kind = 'install_fee'), 0) AS i,
-                COALESCE((SELECT sum(amount_cents) FROM commission_entries WHERE statement_id = st.id AND kind = 'adjustment'), 0) AS a,
-                COALESCE((SELECT sum(amount_cents) FROM commission_cod WHERE statement_id = st.id), 0) AS d,
-                COALESCE((SELECT sum(amount_cents) FROM commission_cash_refunds WHERE statement_id = st.id), 0) AS f,
-                st.cash_refunds_cents,
-                (SELECT count(*) FROM commission_entries WHERE statement_id = st.id) AS n
-           FROM st)
-       SELECT id, agent_id, concat_ws(', ',
-                CASE WHEN commission_cents <> c THEN 'commission' END,
-                CASE WHEN reversal_cents <> r THEN 'reversal' END,
-                CASE WHEN install_fee_cents <> i THEN 'install fee' END,
-                CASE WHEN adjustment_cents <> a THEN 'adjustment' END,
-                CASE WHEN cod_held_cents <> d THEN 'COD held' END,
-                CASE WHEN cash_refunds_cents <> f THEN 'cash refunds' END,
-                CASE WHEN net_cents <> c + r + i + a - d + f THEN 'net' END,
-                CASE WHEN entry_count <> n THEN 'entry count' END) AS what
-         FROM sums
-        WHERE (commission_cents, reversal_cents, install_fee_cents, adjustment_cents, cod_held_cents, cash_refunds_cents,
-               net_cents, entry_count)
-              IS DISTINCT FROM (c, r, i, a, d, f, c + r + i + a - d + f, n)`,
+      `WITH se AS (SELECT * FROM settlements WHERE period = $1),
+       e AS (
+         SELECT se.id AS settlement_id, e.agent_id,
+                COALESCE(sum(e.amount_cents) FILTER (WHERE e.kind = 'order_commission'), 0) AS c,
+                COALESCE(sum(e.amount_cents) FILTER (WHERE e.kind = 'reversal'), 0) AS r,
+                COALESCE(sum(e.amount_cents) FILTER (WHERE e.kind = 'install_fee'), 0) AS i,
+                COALESCE(sum(e.amount_cents) FILTER (WHERE e.kind = 'adjustment'), 0) AS a,
+                count(*)::int AS n
+           FROM se JOIN commission_entries e ON ${covered('e', 'entries_upto')}
+          GROUP BY se.id, e.agent_id),
+       d AS (
+         SELECT se.id AS settlement_id, d.agent_id, sum(d.amount_cents) AS d
+           FROM se JOIN commission_cod d ON d.agent_id IS NOT NULL AND ${covered('d', 'cod_upto')}
+          GROUP BY se.id, d.agent_id),
+       f AS (
+         SELECT se.id AS settlement_id, f.agent_id, sum(f.amount_cents) AS f
+           FROM se JOIN commission_cash_refunds f ON f.agent_id IS NOT NULL AND ${covered('f', 'refunds_upto')}
+          GROUP BY se.id, f.agent_id),
+       ed AS (
+         SELECT COALESCE(e.settlement_id, d.settlement_id) AS settlement_id, COALESCE(e.agent_id, d.agent_id) AS agent_id,
+                COALESCE(e.c, 0) AS c, COALESCE(e.r, 0) AS r, COALESCE(e.i, 0) AS i, COALESCE(e.a, 0) AS a,
+                COALESCE(e.n, 0) AS n, COALESCE(d.d, 0) AS d
+           FROM e FULL JOIN d ON d.settlement_id = e.settlement_id AND d.agent_id = e.agent_id),
+       derived AS (
+         SELECT COALESCE(ed.settlement_id, f.settlement_id) AS settlement_id, COALESCE(ed.agent_id, f.agent_id) AS agent_id,
+                COALESCE(ed.c, 0) AS c, COALESCE(ed.r, 0) AS r, COALESCE(ed.i, 0) AS i, COALESCE(ed.a, 0) AS a,
+                COALESCE(ed.n, 0) AS n, COALESCE(ed.d, 0) AS d, COALESCE(f.f, 0) AS f
+           FROM ed FULL JOIN f ON f.settlement_id = ed.settlement_id AND f.agent_id = ed.agent_id),
+       st AS (SELECT st.* FROM settlement_statements st JOIN se ON se.id = st.settlement_id)
+       SELECT COALESCE(st.settlement_id, x.settlement_id) AS settlement_id, COALESCE(st.agent_id, x.agent_id) AS agent_id,
+              st.id AS statement_id, st.net_cents AS net,
+              COALESCE(x.c + x.r + x.i + x.a - x.d + x.f, 0) AS derived_net, COALESCE(x.n, 0) AS n,
+              CASE WHEN st.id IS NULL THEN 'no statement for the rows it covers'
+                   ELSE concat_ws(', ',
+                     CASE WHEN st.commission_cents <> COALESCE(x.c, 0) THEN 'commission' END,
+                     CASE WHEN st.reversal_cents <> COALESCE(x.r, 0) THEN 'reversal' END,
+                     CASE WHEN st.install_fee_cents <> COALESCE(x.i, 0) THEN 'install fee' END,
+                     CASE WHEN st.adjustment_cents <> COALESCE(x.a, 0) THEN 'adjustment' END,
+                     CASE WHEN st.cod_held_cents <> COALESCE(x.d, 0) THEN 'COD held' END,
+                     CASE WHEN st.cash_refunds_cents <> COALESCE(x.f, 0) THEN 'cash refunds' END,
+                     CASE WHEN st.net_cents <> COALESCE(x.c + x.r + x.i + x.a - x.d + x.f, 0) THEN 'net' END,
+                     CASE WHEN st.entry_count <> COALESCE(x.n, 0) THEN 'entry count' END) END AS what
+         FROM st FULL JOIN derived x ON x.settlement_id = st.settlement_id AND x.agent_id = st.agent_id`,
       [period],
     );
-    for (const m of mismatched)
-      problems.push(`statement ${m.id} (agent ${m.agent_id}): ${m.what} differ from its lines`);
-    const misplaced = await this.db.query<{ id: string; why: string }>(
+    for (const m of compared.filter((r) => r.what !== '')) {
+      problems.push(
+        m.statement_id
+          ? `statement ${m.statement_id} (agent ${m.agent_id}): ${m.what} differ from its lines`
+          : `settlement ${m.settlement_id} covers rows of agent ${m.agent_id} but has ${m.what}`,
+      );
+    }
+    const uncleared = await this.db.query<{ id: string; why: string }>(
       ctx,
-      `SELECT e.id::text AS id,
-              CASE WHEN e.agent_id <> st.agent_id THEN 'another agent''s statement'
-                   WHEN e.region_id <> se.region_id THEN 'another region''s settlement'
-                   WHEN e.period > se.period THEN 'a later period than its settlement'
-                   WHEN (e.locked_at IS NOT NULL) <> (se.status <> 'draft') THEN 'lock does not match the settlement status'
-              END AS why
-         FROM commission_entries e
-         JOIN settlement_statements st ON st.id = e.statement_id
-         JOIN settlements se ON se.id = st.settlement_id
-        WHERE se.period = $1
-          AND (e.agent_id <> st.agent_id OR e.region_id <> se.region_id OR e.period > se.period
-               OR (e.locked_at IS NOT NULL) <> (se.status <> 'draft'))
-       UNION ALL
-       SELECT 'cod ' || d.id::text,
-              CASE WHEN d.agent_id IS DISTINCT FROM st.agent_id THEN 'another agent''s statement'
-                   ELSE 'cleared does not match the settlement status' END
-         FROM commission_cod d
-         JOIN settlement_statements st ON st.id = d.statement_id
-         JOIN settlements se ON se.id = st.settlement_id
-        WHERE se.period = $1
-          AND (d.agent_id IS DISTINCT FROM st.agent_id OR (d.cleared_at IS NOT NULL) <> (se.status = 'paid'))
+      `SELECT 'cod ' || d.id::text AS id,
+              CASE WHEN se.status = 'paid' THEN 'not cleared though its settlement is paid'
+                   ELSE 'cleared though its settlement is not paid' END AS why
+         FROM settlements se JOIN commission_cod d ON d.agent_id IS NOT NULL AND ${covered('d', 'cod_upto')}
+        WHERE se.period = $1 AND (d.cleared_at IS NOT NULL) <> (se.status = 'paid')
        UNION ALL
        SELECT 'cash refund ' || d.refund_id::text,
-              CASE WHEN d.agent_id IS DISTINCT FROM st.agent_id THEN 'another agent''s statement'
-                   ELSE 'cleared does not match the settlement status' END
-         FROM commission_cash_refunds d
-         JOIN settlement_statements st ON st.id = d.statement_id
-         JOIN settlements se ON se.id = st.settlement_id
-        WHERE se.period = $1
-          AND (d.agent_id IS DISTINCT FROM st.agent_id OR (d.cleared_at IS NOT NULL) <> (se.status = 'paid'))`,
+              CASE WHEN se.status = 'paid' THEN 'not cleared though its settlement is paid'
+                   ELSE 'cleared though its settlement is not paid' END
+         FROM settlements se JOIN commission_cash_refunds d ON d.agent_id IS NOT NULL AND ${covered('d', 'refunds_upto')}
+        WHERE se.period = $1 AND (d.cleared_at IS NOT NULL) <> (se.status = 'paid')`,
       [period],
     );
-    for (const m of misplaced) problems.push(`entry ${m.id} is in ${m.why}`);
+    for (const m of uncleared) problems.push(`${m.id} is ${m.why}`);
     const [sum] = await this.db.query<{
       settlements: number;
       statements: number;
       net: string;
-      entries: number;
-      entries_net: string;
       links: number;
     }>(
       ctx,
-      `SELECT (SELECT count(*)::int FROM settlements WHERE period = $1) AS settlements,
-              count(*)::int AS statements,
-              COALESCE(sum(st.net_cents), 0) AS net,
-              COALESCE(sum(st.entry_count), 0)::int AS links,
-              (SELECT count(*)::int FROM commission_entries e JOIN settlement_statements s ON s.id = e.statement_id
-                 JOIN settlements se ON se.id = s.settlement_id WHERE se.period = $1) AS entries,
-              (SELECT COALESCE(sum(e.amount_cents), 0) FROM commission_entries e JOIN settlement_statements s ON s.id = e.statement_id
-                 JOIN settlements se ON se.id = s.settlement_id WHERE se.period = $1)
-              - (SELECT COALESCE(sum(d.amount_cents), 0) FROM commission_cod d JOIN settlement_statements s ON s.id = d.statement_id
-                 JOIN settlements se ON se.id = s.settlement_id WHERE se.period = $1)
-              + (SELECT COALESCE(sum(d.amount_cents), 0) FROM commission_cash_refunds d
-                   JOIN settlement_statements s ON s.id = d.statement_id
-                 JOIN settlements se ON se.id = s.settlement_id WHERE se.period = $1) AS entries_net
+      `SELECT (SELECT count(*)::int FROM settlements WHERE period = $1) AS settlements, count(*)::int AS statements,
+              COALESCE(sum(st.net_cents), 0) AS net, COALESCE(sum(st.entry_count), 0)::int AS links
          FROM settlement_statements st JOIN settlements se ON se.id = st.settlement_id WHERE se.period = $1`,
       [period],
     );
-    if (Number(sum.net) !== Number(sum.entries_net)) {
-      problems.push(
-        `statements net ${sum.net} ≠ entries settled minus COD plus cash refunds ${sum.entries_net}`,
-      );
+    const entries = compared.reduce((n, r) => n + r.n, 0);
+    const entriesNet = compared.reduce((n, r) => n + Number(r.derived_net), 0);
+    if (Number(sum.net) !== entriesNet) {
+      problems.push(`statements net ${sum.net} ≠ entries settled minus COD plus cash refunds ${entriesNet}`);
     }
-    if (sum.links !== sum.entries) {
-      problems.push(`statements count ${sum.links} entries but ${sum.entries} entries are settled`);
+    if (sum.links !== entries) {
+      problems.push(`statements count ${sum.links} entries but ${entries} entries are settled`);
     }
     return {
       period,
       ok: problems.length === 0,
       settlements: sum.settlements,
       statements: sum.statements,
-      entries: sum.entries,
+      entries,
       statementsNetCents: Number(sum.net),
-      entriesNetCents: Number(sum.entries_net),
+      entriesNetCents: entriesNet,
       problems,
     };
   }

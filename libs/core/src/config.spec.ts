@@ -172,4 +172,31 @@ describe('loadConfig', () => {
       ).toThrow(/ALIPAY_GATEWAY must be an https: URL in production/);
     });
   });
+
+  it('reads the abuse limits with their defaults, and refuses a country that is not ISO 3166', () => {
+    const c = loadConfig(valid);
+    expect(c).toMatchObject({
+      smsAllowedCountries: ['CN'],
+      otpHourlyBudget: 2000,
+      maxOpenCodOrders: 3,
+      codConfirmHours: 24,
+      orderRatePerMinute: 30,
+      commissionMaxBps: 1500,
+    });
+    expect(loadConfig({ ...valid, SMS_ALLOWED_COUNTRIES: 'cn, hk,CN' }).smsAllowedCountries).toEqual([
+      'CN',
+      'HK',
+    ]);
+    expect(() => loadConfig({ ...valid, SMS_ALLOWED_COUNTRIES: 'CN,XX' })).toThrow(/SMS_ALLOWED_COUNTRIES/);
+    expect(() => loadConfig({ ...valid, MAX_OPEN_COD_ORDERS: '0' })).toThrow(/MAX_OPEN_COD_ORDERS/);
+    expect(() => loadConfig({ ...valid, COMMISSION_MAX_BPS: '20000' })).toThrow(/COMMISSION_MAX_BPS/);
+  });
+
+  it('uses its own CODES_SECRET when given; outside production one is derived from JWT_SECRET', () => {
+    expect(loadConfig({ ...valid, CODES_SECRET: 'codes-secret-0123456789' }).codesSecret).toBe(
+      'codes-secret-0123456789',
+    );
+    expect(loadConfig(valid).codesSecret).not.toBe(valid.JWT_SECRET);
+    expect(() => loadConfig({ ...valid, CODES_SECRET: 'short' })).toThrow(/CODES_SECRET must be at least 16/);
+  });
 });

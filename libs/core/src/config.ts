@@ -1,3 +1,4 @@
+import { SECRET_VARIABLES, secretProblem } from './secrets';
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 
 /**
@@ -29,7 +30,13 @@ export interface AppConfig {
   dbPoolSize: number;
   redisUrl: string;
   queuePrefix: string;
+  /** Signs access tokens (HS256), and nothing else. */
   jwtSecret: string;
+  /**
+   * Master secret of one-time codes: HKDF derives one key per purpose from it (OTP hashes, pickup
+   * codes, task codes, the sealed texts that carry codes to the sender; see `purposeKey`).
+   */
+  codesSecret: string;
   jwtTtlSeconds: number;
   adminUsername: string;
   adminPassword: string;
@@ -61,6 +68,18 @@ export interface AppConfig {
    * true (anyone: only behind a proxy that overwrites the header), a hop count, or addresses/CIDRs.
    */
   trustProxy: boolean | number | string;
+  /** ISO 3166 countries whose numbers may be texted a one-time code. */
+  smsAllowedCountries: string[];
+  /** One-time sign-in codes texted per clock hour, all numbers together; beyond it, 429 and an alert. */
+  otpHourlyBudget: number;
+  /** Undelivered cash-on-delivery orders a customer may have open at once. */
+  maxOpenCodOrders: number;
+  /** COD orders still undelivered this long after placement go on the managers' list. */
+  codConfirmHours: number;
+  /** Orders one caller may create per minute. */
+  orderRatePerMinute: number;
+  /** Commission rates and tier bonuses above this (basis points) are for admins only. */
+  commissionMaxBps: number;
   /** Requests per minute one client address may make to the public catalogue (GET /api/shop/...). */
   shopRateLimitPerMinute: number;
 }
@@ -138,6 +157,23 @@ class Reader {
       return def;
     }
     return items.join(',');
+  }
+
+  /** A comma-separated list of ISO 3166-1 alpha-2 country codes. */
+  countries(name: string, def: string): string[] {
+    const v = (this.raw(name) ?? def).toUpperCase();
+    const items = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = items.filter((c) => !ISO_COUNTRIES.has(c));
+    if (items.length === 0 || bad.length) {
+      this.problems.push(
+        `${name} must be a comma-separated list of ISO 3166 country codes (e.g. CN,HK), got "${v}"`,
+      );
+      return def.split(',');
+    }
+    return [...new Set(items)];
   }
 
   url(name: string, protocols: string[], opts: { required?: boolean; default?: string } = {}): string {
@@ -247,6 +283,7 @@ function readAlipay(r: Reader): AlipayConfig | undefined {
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new Reader(env);
+  const production = r.optional('NODE_ENV') === 'production';
   const twilioSid = r.optional('TWILIO_ACCOUNT_SID');
   if (twilioSid && !/^AC[0-9a-fA-F]{32}$/.test(twilioSid)) {
     r.problems.push('TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits');
@@ -260,6 +297,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     queuePrefix: r.string('QUEUE_PREFIX', { default: 'campus' }),
     jwtSecret: r.string('JWT_SECRET', { minLength: 16 }),
+    // Outside production a missing CODES_SECRET is derived from JWT_SECRET (so older local setups
+    // still start); production requires its own.
+    codesSecret:
+      r.optional('CODES_SECRET') ??
+      (production
+        ? r.string('CODES_SECRET', { minLength: 16 })
+        : `derived-for-development:${env.JWT_SECRET ?? ''}`),
     jwtTtlSeconds: r.int('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
     adminUsername: r.string('ADMIN_USERNAME'),
     adminPassword: r.string('ADMIN_PASSWORD', { minLength: 8 }),
@@ -272,7 +316,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     paymentWebhookSecret: r.string('PAYMENT_WEBHOOK_SECRET', { minLength: 16 }),
     alipay: readAlipay(r),
-    demoData: r.bool('DEMO_DATA', true),
+    demoData: r.bool('DEMO_DATA', !production),
     paymentWindowMinutes: r.int('PAYMENT_WINDOW_MINUTES', 30, 1, 7 * 24 * 60),
     lockerHoldHours: r.int('LOCKER_HOLD_HOURS', 72, 1, 30 * 24),
     lockerHourMs: r.int('LOCKER_HOUR_MS', 3_600_000, 10, 3_600_000),
@@ -284,13 +328,31 @@ export function loadConfig(env: Env = process.env): AppConfig {
     relayIntervalMs: r.int('RELAY_INTERVAL_MS', 200, 10, 60_000),
     rateLimits: r.bool('RATE_LIMITS', true),
     trustProxy: r.trustProxy('TRUST_PROXY', 'loopback'),
+    smsAllowedCountries: r.countries('SMS_ALLOWED_COUNTRIES', 'CN'),
+    otpHourlyBudget: r.int('OTP_HOURLY_BUDGET', 2000, 1, 10_000_000),
+    maxOpenCodOrders: r.int('MAX_OPEN_COD_ORDERS', 3, 1, 1000),
+    codConfirmHours: r.int('COD_CONFIRM_HOURS', 24, 1, 30 * 24),
+    orderRatePerMinute: r.int('ORDER_RATE_PER_MINUTE', 30, 1, 100_000),
+    commissionMaxBps: r.int('COMMISSION_MAX_BPS', 1500, 0, 10_000),
     shopRateLimitPerMinute: r.int('SHOP_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
   };
+  if (r.optional('CODES_SECRET') && config.codesSecret.length < 16) {
+    r.problems.push('CODES_SECRET must be at least 16 characters');
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     r.problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   }
-  if (config.nodeEnv === 'production' && config.lockerHourMs !== 3_600_000) {
-    r.problems.push('LOCKER_HOUR_MS is a test setting and must not be set in production');
+  if (config.nodeEnv === 'production') {
+    if (config.lockerHourMs !== 3_600_000) {
+      r.problems.push('LOCKER_HOUR_MS is a test setting and must not be set in production');
+    }
+    for (const name of SECRET_VARIABLES) {
+      const problem = secretProblem(name, r.optional(name));
+      if (problem) r.problems.push(problem);
+    }
+    if (config.demoData) {
+      r.problems.push('DEMO_DATA must be false in production (demo accounts have published passwords)');
+    }
   }
   if (config.nodeEnv === 'production' && config.alipay && !config.alipay.gateway.startsWith('https:')) {
     r.problems.push('ALIPAY_GATEWAY must be an https: URL in production');
@@ -310,4 +372,40 @@ export function alipayNotifyUrl(config: AppConfig): string {
 /** Whether outbound SMS goes to Twilio (all three set) or to the log transport. */
 export function twilioConfigured(config: AppConfig): boolean {
   return Boolean(config.twilio.accountSid && config.twilio.authToken && config.twilio.from);
+}
+
+/** ISO 3166-1 alpha-2 codes (SMS_ALLOWED_COUNTRIES is checked against them). */
+const ISO_COUNTRIES = new Set(
+  (
+    'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW ' +
+    'BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI ' +
+    'FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN ' +
+    'IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME ' +
+    'MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF ' +
+    'PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV ' +
+    'SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE ' +
+    'YT ZA ZM ZW'
+  ).split(' '),
+);
+
+/**
+ * The configuration, or — for a bad environment — a plain message naming every variable at fault
+ * on stderr and exit code 78 (EX_CONFIG), without a stack trace. Every entry point starts here.
+ */
+export function configOrExit(
+  env: Env = process.env,
+  io: { write: (text: string) => void; exit: (code: number) => never } = {
+    write: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+  },
+): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.write(`${err.message}\n`);
+      return io.exit(78);
+    }
+    throw err;
+  }
 }

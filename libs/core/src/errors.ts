@@ -122,3 +122,19 @@ export class RateLimitedError extends DomainError {
     super(code, detail, { retryAfterSeconds });
   }
 }
+
+/**
+ * A dependency (the database) is unreachable: 503 with Retry-After. The request may be repeated as
+ * it was; in particular a valid token stays valid (never 401 because of an outage).
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  constructor(
+    detail = 'The service cannot reach its database right now; try again shortly',
+    readonly retryAfterSeconds = 5,
+    code = 'service_unavailable',
+  ) {
+    super(code, detail, { retryAfterSeconds });
+  }
+}

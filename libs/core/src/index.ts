@@ -10,3 +10,4 @@ export * from './request-context';
 export * from './config';
 export * from './core.module';
 export * from './validation';
+export * from './secrets';

@@ -34,3 +34,9 @@ const PHONE_IN_TEXT = /(?:\+|%2B)\d{7,15}|(?<!\d)(?:0086|86)?1[3-9]\d{9}(?!\d)/g
 export function maskPhonesInText(text: string): string {
   return text.replace(PHONE_IN_TEXT, (m) => maskPhone(m));
 }
+
+/** The ISO 3166 country of a valid number ("CN" for +8613800138000), or null. */
+export function phoneCountry(e164: string): string | null {
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed?.isValid() ? (parsed.country ?? null) : null;
+}

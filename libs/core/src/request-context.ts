@@ -32,6 +32,8 @@ export interface Principal {
   campusId?: string | null;
   pickupPointId?: string | null;
   agentId?: string | null;
+  /** A suspended agent: reads their own history, changes nothing (403 `agent_suspended`). */
+  suspended?: boolean;
   /** Staff signed in with a temporary password: only the password change is allowed. */
   mustChangePassword?: boolean;
   /** Staff: the account's token version (tokens carrying another one are revoked). */

@@ -43,7 +43,9 @@ export function IsPhone(opt: Opt = {}): PropertyDecorator {
     ValidateBy({
       name: 'isPhone',
       validator: {
-        validate: (v: unknown) => typeof v === 'string' && /^\+\d{6,15}$/.test(v),
+        // Valid for its country (libphonenumber's length and prefix rules), not just well-formed:
+        // the transform above leaves anything it could not read as it was, and that fails here.
+        validate: (v: unknown) => typeof v === 'string' && toE164(v) === v,
         defaultMessage: () => 'must be a valid phone number, e.g. +8613800138000 or 13800138000',
       },
     }),

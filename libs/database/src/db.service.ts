@@ -81,3 +81,43 @@ export function pgConstraint(err: unknown): string | undefined {
   const e = err as { constraint?: string; driverError?: { constraint?: string } };
   return e?.driverError?.constraint ?? e?.constraint;
 }
+
+/** Node socket errors that mean "the database cannot be reached right now". */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether an error means PostgreSQL is unreachable or going away (an outage, a failover), as opposed
+ * to a bad query: SQLSTATE class 08 (connection exception), 57P01–57P03 (shutting down, cannot
+ * connect now), 53300 (too many connections), the socket errors of a lost server, and the pg pool's
+ * own messages. Callers answer 503 (retryable) instead of treating it as a bug or as bad credentials.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (
+    let e = err as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined,
+      depth = 0;
+    e && depth < 4;
+    e = (e.driverError ?? e.cause) as typeof e, depth++
+  ) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+    if (UNREACHABLE_CODES.has(code)) return true;
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED|Connection terminated unexpectedly/i.test(
+        message,
+      )
+    ) {
+      return true;
+    }
+  }
+  return false;
+}

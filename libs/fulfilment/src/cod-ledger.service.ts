@@ -17,7 +17,9 @@ export interface CodEntryView {
 
 export interface CodBalanceView extends Page<CodEntryView> {
   agentId: string;
-  /** Cash collected on delivery that the agent still holds (settlement will draw it down). */
+  /** All cash this agent ever collected on delivery (this ledger alone cannot say what was handed in). */
+  collectedCents: number;
+  /** Collected minus what was handed in; the API composes it with the settlements (see agent-cash). */
   heldCents: number;
   entryCount: number;
 }
@@ -134,6 +136,12 @@ export class CodLedgerService {
       limit,
       (last) => [last.id],
     );
-    return { agentId, heldCents: Number(sum.held), entryCount: sum.n, ...page };
+    return {
+      agentId,
+      collectedCents: Number(sum.held),
+      heldCents: Number(sum.held),
+      entryCount: sum.n,
+      ...page,
+    };
   }
 }

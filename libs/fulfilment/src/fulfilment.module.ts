@@ -5,6 +5,7 @@ import { OrdersModule } from '@campus/orders';
 import { AssignmentService } from './assignment.service';
 import { CashUpService } from './cash-up.service';
 import { CodLedgerService } from './cod-ledger.service';
+import { DeliveryAttemptsService } from './delivery-attempts.service';
 import { CompartmentsService } from './compartments.service';
 import { DeliveryService } from './delivery.service';
 import { AgentMovedProcessor } from './jobs/agent-moved.processor';
@@ -25,6 +26,7 @@ import { PickupLockouts } from './pickup-lockouts.service';
     CodLedgerService,
     CashUpService,
     PickupLockouts,
+    DeliveryAttemptsService,
   ],
   exports: [
     AssignmentService,
@@ -32,6 +34,7 @@ import { PickupLockouts } from './pickup-lockouts.service';
     ParcelService,
     CompartmentsService,
     CodLedgerService,
+    DeliveryAttemptsService,
     CashUpService,
   ],
 })

@@ -9,6 +9,7 @@ export * from './delivery.service';
 export * from './parcel.service';
 export * from './compartments.service';
 export * from './cod-ledger.service';
+export * from './delivery-attempts.service';
 export * from './cash-up-policy';
 export * from './cash-up.service';
 export * from './fulfilment.module';

@@ -7,6 +7,7 @@ import {
   maskPhone,
   NotFoundError,
   numericCode,
+  purposeKey,
   RequestContext,
   ValidationError,
 } from '@campus/core';
@@ -252,8 +253,10 @@ export class ParcelService {
    * Collects a parcel with its code: at a locker (the point's pickup staff, or the customer) or at a
    * counter (its staff). The right code releases the compartment and delivers the order; a wrong one
    * is 422, and the fifth wrong try in a row locks further tries for 15 minutes (429) — for the
-   * parcels of `phone` when it is given, else for this caller at this place. COD parcels are paid to
-   * the pickup staff (`codCollectedCents`), so customers cannot self-collect them.
+   * parcels of `phone` when staff give it, else for this caller at this place. A customer's `phone` is
+   * ignored: they can only open their own parcels, and their wrong tries lock only themselves (a
+   * customer naming someone else's number must not lock that person out). COD parcels are paid to the
+   * pickup staff (`codCollectedCents`), so customers cannot self-collect them.
    */
   async pickup(
     ctx: RequestContext,
@@ -261,6 +264,7 @@ export class ParcelService {
     input: { code: string; phone?: string; codCollectedCents?: number },
   ): Promise<PickedUp> {
     const placeId = await this.resolvePlace(ctx, place);
+    if (ctx.is('customer')) input = { ...input, phone: undefined };
     const subject = input.phone ? `phone:${input.phone}` : `caller:${ctx.actorId}`;
     type Outcome =
       | { kind: 'locked'; seconds: number }
@@ -587,7 +591,7 @@ export class ParcelService {
           p.lockerId,
           p.compartment?.id ?? null,
           p.compartment?.size ?? null,
-          pickupCodeHash(this.config.jwtSecret, p.placeId, code),
+          pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), p.placeId, code),
           tx.actorId,
           tx.role,
           p.depositedAt,
@@ -622,7 +626,13 @@ export class ParcelService {
               AND NOT EXISTS (SELECT 1 FROM parcels q WHERE COALESCE(q.locker_id, q.pickup_point_id) = $5
                                  AND q.code_hash = $2 AND q.state = 'held')
             RETURNING id`,
-          [parcel.id, pickupCodeHash(this.config.jwtSecret, placeId, code), used, today, placeId],
+          [
+            parcel.id,
+            pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, code),
+            used,
+            today,
+            placeId,
+          ],
         );
         await this.db.query(tx, `RELEASE SAVEPOINT replace_code`);
         if (rows.length) return code;
@@ -661,7 +671,10 @@ export class ParcelService {
     placeId: string,
     input: { code: string; phone?: string },
   ): Promise<HeldParcelRow | null> {
-    const params: unknown[] = [placeId, pickupCodeHash(this.config.jwtSecret, placeId, input.code)];
+    const params: unknown[] = [
+      placeId,
+      pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, input.code),
+    ];
     const where = [
       place.kind === 'locker' ? `p.locker_id = $1` : `p.pickup_point_id = $1 AND p.locker_id IS NULL`,
       `p.code_hash = $2`,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Channel, NotFoundError, RequestContext, ValidationError } from '@campus/core';
 import { AddressesService, CustomersService } from '@campus/auth';
 import { AgentsService, NetworkService, Placement } from '@campus/network';
-import { OrderService, PaymentMethod, PlaceOrderCommand, PlaceResult } from '@campus/orders';
+import { OrderNotice, OrderService, PaymentMethod, PlaceOrderCommand, PlaceResult } from '@campus/orders';
 import { PlaceOrderDto } from './dto/place-order.dto';
 import {
   ChannelNotAllowedError,
@@ -34,7 +34,11 @@ export class IntakeService {
     private readonly addresses: AddressesService,
   ) {}
 
-  async placeFromHttp(ctx: RequestContext, dto: PlaceOrderDto, idempotencyKey: string): Promise<PlaceResult> {
+  async placeFromHttp(
+    ctx: RequestContext,
+    dto: PlaceOrderDto,
+    idempotencyKey: string,
+  ): Promise<PlaceResult & { notices: OrderNotice[] }> {
     const role = ctx.role;
     const rules = CHANNEL_RULES[role];
     if (!rules) throw new ChannelNotAllowedError(role, dto.channel ?? 'any');
@@ -44,7 +48,7 @@ export class IntakeService {
       throw new PaymentMethodNotAllowedError(channel, dto.paymentMethod);
 
     const { placement, address } = await this.placement(ctx, dto);
-    const agentId = await this.attribution(ctx, dto);
+    const { agentId, notices } = await this.attribution(ctx, dto);
     const hash = requestHash(dto);
 
     // The customer is found or created on its own (a customer without an order is harmless), and
@@ -70,8 +74,10 @@ export class IntakeService {
       couponCode: dto.couponCode ?? null,
       allowListPrice: dto.allowListPrice ?? false,
       idempotency: { key: idempotencyKey, requestHash: hash },
+      // A refused attribution is on the order's timeline (its "placed" event).
+      ...(notices.length ? { eventData: { attributionRefused: notices[0] } } : {}),
     };
-    return this.orders.place(ctx, command);
+    return { ...(await this.orders.place(ctx, command)), notices };
   }
 
   private async staffCustomer(ctx: RequestContext, dto: PlaceOrderDto) {
@@ -133,12 +139,33 @@ export class IntakeService {
     return { placement, address };
   }
 
-  /** The agent who earns on this order: the calling agent, or the owner of the referral code. */
-  private async attribution(ctx: RequestContext, dto: PlaceOrderDto): Promise<string | null> {
-    if (ctx.role === 'agent') return ctx.principal.agentId ?? null;
-    if (!dto.agentCode) return null;
-    const agent = await this.agents.findActiveByCode(ctx, dto.agentCode);
+  /**
+   * The agent who earns on this order: the calling agent, or the owner of the referral code. An
+   * unknown code is 400 (naming `agentCode`); a suspended agent's code is refused without failing the order — it goes
+   * through unattributed, with a notice in the answer and on its timeline.
+   */
+  private async attribution(
+    ctx: RequestContext,
+    dto: PlaceOrderDto,
+  ): Promise<{ agentId: string | null; notices: OrderNotice[] }> {
+    if (ctx.role === 'agent') return { agentId: ctx.principal.agentId ?? null, notices: [] };
+    if (!dto.agentCode) return { agentId: null, notices: [] };
+    const agent = await this.agents.findByCode(ctx, dto.agentCode);
     if (!agent) throw new UnknownAgentCodeError(dto.agentCode);
-    return agent.id;
+    if (agent.status !== 'active') {
+      const agentCode = dto.agentCode.trim().toUpperCase();
+      return {
+        agentId: null,
+        notices: [
+          {
+            code: 'agent_code_refused',
+            reason: 'agent_suspended',
+            agentCode,
+            detail: `Agent code ${agentCode} belongs to a suspended agent: the order is not attributed to anyone`,
+          },
+        ],
+      };
+    }
+    return { agentId: agent.id, notices: [] };
   }
 }

@@ -145,6 +145,19 @@ export class AgentsService {
     });
   }
 
+  /** The agent owning a referral code, active or suspended, or null for an unknown code. */
+  async findByCode(
+    ctx: RequestContext,
+    code: string,
+  ): Promise<{ id: string; campusId: string; status: AgentStatus } | null> {
+    const rows = await this.db.query<{ id: string; campus_id: string; status: AgentStatus }>(
+      ctx,
+      `SELECT id, campus_id, status FROM agents WHERE referral_code = $1`,
+      [code.trim().toUpperCase()],
+    );
+    return rows[0] ? { id: rows[0].id, campusId: rows[0].campus_id, status: rows[0].status } : null;
+  }
+
   /** When the calling agent last opened their list of deliveries and of tasks (null: never). */
   async workSeen(ctx: RequestContext): Promise<{ ordersSeenAt: Date | null; tasksSeenAt: Date | null }> {
     const [row] = await this.db.query<{ orders_seen_at: Date | null; tasks_seen_at: Date | null }>(

@@ -1,5 +1,6 @@
 export * from './notification.entity';
 export * from './templates';
+export * from './code-seal';
 export * from './notifications.service';
 export * from './alerts.service';
 export * from './dto/alert-query.dto';

@@ -33,8 +33,13 @@ export class Notification {
   @Column({ type: 'text' })
   language: string;
 
+  /** The text as logged: one-time codes masked. */
   @Column({ type: 'text' })
   body: string;
+
+  /** The full text of a code message, sealed for the sender until it is sent (see code-seal.ts). */
+  @Column({ type: 'text', nullable: true, select: false })
+  sealedBody: string | null;
 
   @Column({ type: 'text' })
   status: NotificationStatus;

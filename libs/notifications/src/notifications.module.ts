@@ -29,7 +29,9 @@ export class NotificationsModule {}
       provide: SmsSender,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): SmsSender =>
-        twilioConfigured(config) ? new TwilioSmsSender(config) : new LogSmsSender(),
+        twilioConfigured(config)
+          ? new TwilioSmsSender(config)
+          : new LogSmsSender(config.nodeEnv === 'production'),
     },
     SendNotificationProcessor,
     OrderPlacedTextProcessor,

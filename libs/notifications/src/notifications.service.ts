@@ -1,9 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, maskPhone, maskPhonesInText, Page, RequestContext, toPage } from '@campus/core';
+import {
+  AppConfig,
+  decodeCursor,
+  InjectConfig,
+  maskPhone,
+  maskPhonesInText,
+  newId,
+  Page,
+  phoneCountry,
+  RequestContext,
+  toPage,
+} from '@campus/core';
 import { Db } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
 import { AlertsService, RaiseAlert } from './alerts.service';
-import { Language, MessageKind, render, TEMPLATES, TemplateName, templateKind } from './templates';
+import { CODE_MASK, sealText } from './code-seal';
+import {
+  Language,
+  MessageKind,
+  render,
+  renderMasked,
+  secretParams,
+  TEMPLATES,
+  TemplateName,
+  templateKind,
+} from './templates';
 import type { NotificationStatus } from './notification.entity';
 
 export interface OutboundMessage {
@@ -54,7 +75,10 @@ export function maskedText(template: string, body: string): string {
   const kind = (TEMPLATES as Record<string, { kind: MessageKind } | undefined>)[template]?.kind;
   // A code stands alone ("取件码123456，", "code 123456."); digits inside a locker code or an order
   // number (letters, dashes or more digits around them) are left as they are.
-  return kind === 'code' ? masked.replace(/(?<![\w-])\d{6}(?![\w-])/g, '••••••') : masked;
+  // Code texts are stored with the code masked already (******, issue 17.2); older rows are masked here.
+  return kind === 'code'
+    ? masked.replace(/(?<![\w-])\d{6}(?![\w-])/g, '••••••').replaceAll(CODE_MASK, '••••••')
+    : masked;
 }
 
 /** Twilio's message statuses in our terms; earlier ones ("queued", "sending") are already implied. */
@@ -85,12 +109,16 @@ export const ADMIN_INBOX = 'role:admin';
  * The message log and the way into it. `send` writes the message (rendered in the recipient's
  * language) and its outbox event in the caller's transaction: the text goes out only if the change
  * that caused it commits. Opted-out numbers get only one-time codes; the rest is logged as suppressed.
+ * A one-time code is never stored in clear: the log keeps the text with the code masked, and the
+ * full text travels to the sender sealed with a key the database never sees (code-seal.ts). Codes go
+ * only to numbers of SMS_ALLOWED_COUNTRIES; any other is logged as suppressed.
  */
 @Injectable()
 export class NotificationsService {
   constructor(
     private readonly db: Db,
     private readonly outbox: OutboxService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async send(ctx: RequestContext, msg: OutboundMessage): Promise<{ id: string; status: NotificationStatus }> {
@@ -99,22 +127,39 @@ export class NotificationsService {
       const pref = internal ? undefined : await this.preference(tx, msg.to);
       const language = msg.language ?? pref?.language ?? 'zh-CN';
       const kind: MessageKind = templateKind(msg.template);
-      const suppressed = pref?.optedOut === true && kind !== 'code';
-      const status: NotificationStatus = internal ? 'sent' : suppressed ? 'suppressed' : 'queued';
-      const body = render(msg.template, language, msg.params);
+      const why =
+        pref?.optedOut === true && kind !== 'code'
+          ? 'recipient opted out'
+          : kind === 'code' && !internal && !this.mayReceiveCodes(msg.to)
+            ? 'codes are not texted to this country (SMS_ALLOWED_COUNTRIES)'
+            : null;
+      const status: NotificationStatus = internal ? 'sent' : why ? 'suppressed' : 'queued';
+      const id = newId();
+      const secret = secretParams(msg.template).length > 0;
+      const body = secret
+        ? renderMasked(msg.template, language, msg.params, CODE_MASK)
+        : render(msg.template, language, msg.params);
+      // Only a text that will be sent carries its sealed original.
+      const sealed =
+        secret && status === 'queued'
+          ? sealText(this.config, id, render(msg.template, language, msg.params))
+          : null;
       const rows = await this.db.query<{ id: string; status: NotificationStatus; inserted: boolean }>(
         tx,
-        `INSERT INTO notifications (to_phone, template, language, body, status, transport, error, order_id, customer_id, dedupe_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        `INSERT INTO notifications (id, to_phone, template, language, body, sealed_body, status, transport, error,
+           order_id, customer_id, dedupe_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, true AS inserted`,
         [
+          id,
           msg.to,
           msg.template,
           language,
           body,
+          sealed,
           status,
           internal ? 'internal' : null,
-          suppressed ? 'recipient opted out' : null,
+          why,
           msg.orderId ?? null,
           msg.customerId ?? null,
           msg.dedupeKey ?? null,
@@ -238,6 +283,12 @@ export class NotificationsService {
       );
       return { applied: true, status: mapped };
     });
+  }
+
+  /** Whether one-time codes may be texted to this number (its country is in SMS_ALLOWED_COUNTRIES). */
+  mayReceiveCodes(phone: string): boolean {
+    const country = phoneCountry(phone);
+    return country !== null && this.config.smsAllowedCountries.includes(country);
   }
 
   async preference(

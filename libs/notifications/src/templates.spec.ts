@@ -1,4 +1,12 @@
-import { LANGUAGES, render, TEMPLATES, TemplateName } from './templates';
+import {
+  LANGUAGES,
+  render,
+  renderMasked,
+  secretParams,
+  TEMPLATES,
+  TemplateName,
+  templateKind,
+} from './templates';
 
 describe('templates', () => {
   const params = {
@@ -42,4 +50,22 @@ describe('templates', () => {
     expect(render('order_placed', 'en', params)).toContain('¥78.00');
     expect(render('order_placed', 'zh-CN', params)).toContain('货到付款');
   });
+});
+
+describe('code templates', () => {
+  it.each(Object.keys(TEMPLATES) as TemplateName[])(
+    '%s: a code template names its secret parameters, and its stored text never shows them',
+    (name) => {
+      const kind = templateKind(name);
+      const secret = secretParams(name);
+      if (kind === 'code') expect(secret.length).toBeGreaterThan(0);
+      for (const lang of LANGUAGES) {
+        const stored = renderMasked(name, lang, { code: '424242', number: '261125000001' }, '******');
+        if (secret.includes('code')) {
+          expect(stored).toContain('******');
+          expect(stored).not.toContain('424242');
+        }
+      }
+    },
+  );
 });

@@ -14,6 +14,11 @@ type Render = (p: Params) => string;
 
 interface TemplateDef {
   kind: MessageKind;
+  /**
+   * Parameters that are one-time codes: the message log shows them masked, and only a sealed copy
+   * of the full text reaches the sender (see code-seal.ts). Every `code` template names its own.
+   */
+  secret?: readonly string[];
   'zh-CN': Render;
   en: Render;
 }
@@ -24,6 +29,7 @@ const yuan = (v: unknown) => formatYuan(Number(v ?? 0));
 export const TEMPLATES = {
   otp: {
     kind: 'code',
+    secret: ['code'],
     'zh-CN': (p) => `【校园订单】验证码 ${p.code}，5分钟内有效。请勿告诉他人。`,
     en: (p) => `[Campus Orders] Your code is ${p.code}. It expires in 5 minutes. Never share it.`,
   },
@@ -64,6 +70,7 @@ export const TEMPLATES = {
   },
   pickup_code: {
     kind: 'code',
+    secret: ['code'],
     'zh-CN': (p) => `【校园订单】订单${p.number}已到${p.place}，取件码${p.code}，请于${p.until}前取件。`,
     en: (p) =>
       `[Campus Orders] Order ${p.number} is at ${p.place}. Pickup code ${p.code}; collect by ${p.until}.`,
@@ -87,6 +94,7 @@ export const TEMPLATES = {
   },
   task_code: {
     kind: 'code',
+    secret: ['code'],
     'zh-CN': (p) =>
       `【校园订单】${p.kind === 'repair_pickup' ? '维修取件' : '上门安装'}已预约${p.window ? `（${p.window}）` : ''}${p.number ? `，订单${p.number}` : ''}。完成后请把确认码${p.code}告诉校园代理，勿提前告知。`,
     en: (p) =>
@@ -137,4 +145,16 @@ export function templateKind(name: TemplateName): MessageKind {
 export function render(name: TemplateName, language: Language, params: Params): string {
   const t = TEMPLATES[name] as TemplateDef;
   return t[language](params);
+}
+
+/** The parameters of a template that must never be stored in clear (its one-time codes). */
+export function secretParams(name: TemplateName): readonly string[] {
+  return (TEMPLATES[name] as TemplateDef).secret ?? [];
+}
+
+/** The text as the message log keeps it: every secret parameter replaced by `mask`. */
+export function renderMasked(name: TemplateName, language: Language, params: Params, mask: string): string {
+  const masked = { ...params };
+  for (const p of secretParams(name)) masked[p] = mask;
+  return render(name, language, masked);
 }

@@ -195,6 +195,20 @@ export class MoneyLedgerService {
   }
 
   /**
+   * The cash refunds an agent has handed to customers (`paid_out`), in fen: cash that left the agent's
+   * hands (the COD balance composes it). The caller checks the agent is in scope.
+   */
+  async cashPaidOutBy(ctx: RequestContext, agentId: string): Promise<number> {
+    const [row] = await this.db.query<{ total: string }>(
+      ctx,
+      `SELECT COALESCE(sum(amount_cents), 0) AS total FROM refunds
+        WHERE method = 'cash' AND status = 'paid_out' AND holder_agent_id = $1`,
+      [agentId],
+    );
+    return Number(row.total);
+  }
+
+  /**
    * A cash refund was handed to the customer (`owed` → `paid_out`), recorded with who and when, with
    * an audit row and a timeline note. Admins and the region's manager; a provider (`manual`) refund
    * only by an admin; Alipay refunds are paid by Alipay (409).

@@ -23,6 +23,8 @@ describe('orderStateMachine', () => {
     ['pending_payment', 'cancel', 'cancelled'],
     ['confirmed', 'cancel', 'cancelled'],
     ['assigned', 'cancel', 'cancelled'],
+    ['assigned', 'abandon', 'cancelled'],
+    ['out_for_delivery', 'abandon', 'cancelled'],
     ['delivered', 'return', 'returned'],
     ['completed', 'return', 'returned'],
     ['pending_payment', 'choose_cod', 'confirmed'],

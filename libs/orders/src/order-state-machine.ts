@@ -25,6 +25,7 @@ export type OrderAction =
   | 'expire'
   | 'complete'
   | 'cancel'
+  | 'abandon'
   | 'return'
   | 'choose_cod';
 
@@ -32,6 +33,8 @@ export type OrderAction =
  * The order lifecycle, in one table (DESIGN.md §5). Nothing else decides whether a move is allowed.
  * `assign` from `assigned` is a reassignment; `unassign` returns an undispatched order to the pool.
  * `hand_over` is a counter sale whose goods are on the shelf, handed over at once.
+ * `abandon` cancels a cash-on-delivery order its agent could not deliver (the customer unreachable
+ * twice): unlike `cancel`, it is allowed once the goods are out, and they come back to stock.
  * `choose_cod` is an unpaid online order the customer decides to pay in cash on delivery instead
  * (e.g. while Alipay cannot be reached): it is confirmed at once and its payment timers stop mattering.
  */
@@ -47,6 +50,7 @@ export const ORDER_TRANSITIONS = {
   expire: { from: ['awaiting_pickup'], to: 'returned' },
   complete: { from: ['delivered'], to: 'completed' },
   cancel: { from: ['pending_payment', 'confirmed', 'assigned'], to: 'cancelled' },
+  abandon: { from: ['assigned', 'out_for_delivery'], to: 'cancelled' },
   return: { from: ['delivered', 'completed'], to: 'returned' },
   choose_cod: { from: ['pending_payment'], to: 'confirmed' },
 } as const satisfies Record<OrderAction, { from: readonly OrderStatus[]; to: OrderStatus }>;
@@ -56,6 +60,7 @@ export const orderStateMachine = new StateMachine<OrderStatus, OrderAction>('ord
 /** What each move does to stock: reserved at placement, then released, consumed or put back. */
 export const STOCK_EFFECTS: Partial<Record<OrderAction, 'release' | 'consume' | 'restock'>> = {
   cancel: 'release',
+  abandon: 'release',
   expire: 'release',
   deliver: 'consume',
   pickup: 'consume',

@@ -14,12 +14,12 @@ import {
 } from '@campus/core';
 import { StockDelta, StockRequest, StockService } from '@campus/catalog';
 import { PricingService, Quote } from '@campus/pricing';
-import { Db } from '@campus/database';
+import { Db, pgErrorCode } from '@campus/database';
 import { event, OrderFacts, OutboxEvent, OutboxService } from '@campus/queue';
 import { OrderQueryDto } from './dto/order-query.dto';
 import { MoneyLedgerRepository } from './money-ledger.repository';
 import { planFullRefund, REFUNDING_ACTIONS, RefundingAction } from './money-policy';
-import { IdempotencyKeyReusedError } from './order.errors';
+import { IdempotencyKeyReusedError, QuantityOverLimitError, TooManyOpenCodOrdersError } from './order.errors';
 import { orderScopeSql } from './order-scope';
 import {
   OrderAction,
@@ -42,6 +42,14 @@ export interface PlaceResult {
   order: OrderView;
   /** True when the idempotency key had already produced this order. */
   replayed: boolean;
+}
+
+/** Something the caller should know about an order that went through (e.g. an attribution refused). */
+export interface OrderNotice {
+  code: 'agent_code_refused';
+  detail: string;
+  agentCode: string;
+  reason: 'agent_suspended';
 }
 
 /** Columns other contexts may set on an order while moving it. */
@@ -320,6 +328,23 @@ export class OrderService {
       if (w) w.optional = 1;
       else wanted.set(gift.product.sku, { sku: gift.product.sku, quantity: 0, optional: 1, field: 'gift' });
     }
+    const overCap = [...wanted.values()].filter((w) => {
+      const cap = quote.products.get(w.sku)?.maxPerOrder ?? null;
+      return cap !== null && w.quantity > cap;
+    });
+    if (overCap.length) {
+      // A cap set after the original request must not stop its replay.
+      const replay = await this.replayOf(ctx, cmd);
+      if (replay) return replay;
+      throw new QuantityOverLimitError(
+        overCap.map((w) => ({
+          field: w.field.replace(/\.sku$/, '.quantity'),
+          sku: w.sku,
+          maxPerOrder: quote.products.get(w.sku)!.maxPerOrder!,
+          quantity: w.quantity,
+        })),
+      );
+    }
     const lines: (OrderLineView & { productId: string })[] = priced.lines.map((l) => {
       const p = quote.products.get(l.sku)!;
       return {
@@ -426,6 +451,12 @@ export class OrderService {
         giftGiven,
       },
     );
+    // The cap of undelivered COD orders per customer, as one more CTE of the same statement (no round
+    // trip): a conditional upsert of the customer's counter that waits on the row and rechecks the cap
+    // on its latest version, so concurrent orders never pass it; the guard below raises when it did not
+    // take a slot, rolling back the whole statement. The counter goes down by trigger (delivery,
+    // cancellation, return), whoever moves the order.
+    const capParam = `$${FIRST_FRAGMENT_PARAM + outbox.params.length + stock.params.length + claims.params.length}`;
     let written: {
       claimed: boolean;
       number: string | null;
@@ -475,9 +506,17 @@ export class OrderService {
             WHERE EXISTS (SELECT 1 FROM o)
          ), x AS (
            ${outbox.sql}
+         ), cod_slot AS (
+           INSERT INTO cod_open_orders (customer_id, open_count)
+           SELECT $4, 1 WHERE $12 = 'cod' AND EXISTS (SELECT 1 FROM claim)
+           ON CONFLICT (customer_id) DO UPDATE SET open_count = cod_open_orders.open_count + 1
+            WHERE cod_open_orders.open_count < ${capParam}::int
+           RETURNING open_count
          ), ${claims.ctes}
          SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT number FROM o) AS number,
                 (SELECT created_at FROM o) AS created_at, ${giftGiven} AS gift_given,
+                CASE WHEN $12 = 'cod' AND EXISTS (SELECT 1 FROM claim) AND NOT EXISTS (SELECT 1 FROM cod_slot)
+                     THEN cod_limit_reached(${capParam}::int) END AS cod_full,
                 ${stock.guard} AS stock_short, ${claims.guard} AS pricing_refused`,
         [
           orderId,
@@ -550,11 +589,13 @@ export class OrderService {
           ...outbox.params,
           ...stock.params,
           ...claims.params,
+          this.config.maxOpenCodOrders,
         ],
-        { prepare: 'order_place_v5' },
+        { prepare: 'order_place_v6' },
       );
     } catch (err) {
-      // A SKU short of stock: the statement (order included) rolled back as a whole.
+      // A SKU short of stock, or the COD cap: the statement (order included) rolled back as a whole.
+      if (pgErrorCode(err) === 'UO422') throw new TooManyOpenCodOrdersError(this.config.maxOpenCodOrders);
       throw this.stock.shortfallError(err, requests) ?? err;
     }
     if (!written.claimed) {

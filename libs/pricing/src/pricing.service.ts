@@ -43,6 +43,8 @@ export interface QuotedProduct {
   listPriceCents: number;
   requiresInstallation: boolean;
   installFeeCents: number;
+  /** At most this many units per order (null: no cap). */
+  maxPerOrder: number | null;
 }
 
 export interface Quote {
@@ -83,6 +85,7 @@ interface QuoteRow {
     price_cents: number;
     requires_installation: boolean;
     install_fee_cents: number;
+    max_per_order: number | null;
   }[];
   promotions: PromotionRule[];
   flash_sales: FlashOffer[];
@@ -129,7 +132,8 @@ export class PricingService {
     const [row] = await this.db.query<QuoteRow>(
       ctx,
       `WITH p AS (
-         SELECT p.id AS product_id, p.sku, p.name, p.category, p.price_cents, p.requires_installation, p.install_fee_cents
+         SELECT p.id AS product_id, p.sku, p.name, p.category, p.price_cents, p.requires_installation, p.install_fee_cents,
+                p.max_per_order
            FROM products p WHERE p.sku = ANY($1::text[]) AND p.active
        )
        SELECT
@@ -158,7 +162,7 @@ export class PricingService {
             LEFT JOIN coupon_customer_uses cu ON cu.coupon_id = c.id AND cu.customer_id = $5::uuid
            WHERE c.code = $6::text) AS coupon`,
       [skus, req.regionId, req.campusId, req.channel, req.customerId, code],
-      { prepare: 'pricing_quote_v1' },
+      { prepare: 'pricing_quote_v2' },
     );
     const products = new Map<string, QuotedProduct>(
       row.products.map((p) => [
@@ -171,6 +175,7 @@ export class PricingService {
           listPriceCents: p.price_cents,
           requiresInstallation: p.requires_installation,
           installFeeCents: p.install_fee_cents,
+          maxPerOrder: p.max_per_order,
         },
       ]),
     );

@@ -36,15 +36,20 @@ export function windowProblems(start: Date, end: Date, now: Date): FieldError[] 
 }
 
 /**
- * The stored form of a task's confirmation code: an HMAC keyed with the server secret over the task
+ * The stored form of a task's confirmation code: an HMAC keyed with the task-code key (derived from CODES_SECRET) over the task
  * and the code. A leaked table does not reveal codes (a 6-digit space is trivial to brute-force
  * without a secret key, so a plain hash would not do).
  */
-export function confirmationCodeHash(secret: string, taskId: string, code: string): string {
+export function confirmationCodeHash(secret: Buffer | string, taskId: string, code: string): string {
   return createHmac('sha256', secret).update(`task:${taskId}:${code}`).digest('hex');
 }
 
-export function confirmationCodeMatches(secret: string, taskId: string, code: string, hash: string): boolean {
+export function confirmationCodeMatches(
+  secret: Buffer | string,
+  taskId: string,
+  code: string,
+  hash: string,
+): boolean {
   const given = Buffer.from(confirmationCodeHash(secret, taskId, code), 'hex');
   const stored = Buffer.from(hash, 'hex');
   return given.length === stored.length && timingSafeEqual(given, stored);

@@ -6,17 +6,20 @@ export class WrongConfirmationCodeError extends BusinessRuleError {
       'wrong_confirmation_code',
       triesLeft > 0
         ? 'That is not the confirmation code texted to the customer'
-        : 'That is not the confirmation code; the code is now locked until the task is rescheduled',
+        : 'That is not the confirmation code; the code is now locked until the call centre or a manager issues a new one',
       { triesLeft },
     );
   }
 }
 
-/** Five wrong codes lock the task's code until a reschedule texts a new one (no timer lifts it). */
+/**
+ * Five wrong codes lock the task's code. The count belongs to the task (reschedules and reassignments
+ * do not reset it) and no timer lifts it: only the call centre or a manager issues a new code.
+ */
 export class ConfirmationCodeLockedError extends RateLimitedError {
   constructor() {
     super(
-      'Too many wrong confirmation codes; reschedule the task to text the customer a new code',
+      'Too many wrong confirmation codes for this task; the call centre or a manager issues a new code (POST /api/tasks/:id/new-code)',
       0,
       'confirmation_code_locked',
     );

@@ -3,10 +3,12 @@ import {
   AppConfig,
   Clock,
   decodeCursor,
+  IllegalTransitionError,
   InjectConfig,
   NotFoundError,
   numericCode,
   Page,
+  purposeKey,
   RequestContext,
   toPage,
   ValidationError,
@@ -416,7 +418,9 @@ export class TasksService {
   /**
    * The assigned agent or the call centre books the window the customer agreed to. A fresh 6-digit
    * confirmation code is texted to the customer (a 'code' text: it reaches opted-out numbers too) and
-   * only its HMAC is stored; rescheduling replaces the code and lifts a lock from wrong tries.
+   * only its HMAC is stored; rescheduling replaces the code. Wrong tries count against the task, not
+   * the code: a task locked by them cannot be rescheduled (429) until the call centre or a manager
+   * issues a new code (`newCode`).
    */
   async schedule(
     ctx: RequestContext,
@@ -433,8 +437,10 @@ export class TasksService {
         set: {
           window_start: start,
           window_end: end,
-          code_hash: confirmationCodeHash(this.config.jwtSecret, id, code),
-          code_failures: 0,
+          code_hash: confirmationCodeHash(purposeKey(this.config.codesSecret, 'task-code'), id, code),
+        },
+        guard: (t) => {
+          if (t.codeLocked) throw new ConfirmationCodeLockedError();
         },
         data: { windowStart: start.toISOString(), windowEnd: end.toISOString() },
       });
@@ -446,6 +452,51 @@ export class TasksService {
         customerId: task.customer.id,
       });
       return task;
+    });
+  }
+
+  /**
+   * The call centre or a manager (in scope; admins too) lets a task locked by wrong codes be confirmed
+   * again, after talking to the customer: the count of wrong codes starts over, and a task with an
+   * agreed window (scheduled, in progress) gets a new code texted to the customer at once; an
+   * unscheduled one gets it when the agent schedules it. Open, done or cancelled tasks have no code
+   * to replace (409). Recorded in the task's timeline with who did it.
+   */
+  async newCode(ctx: RequestContext, id: string): Promise<TaskView> {
+    return this.db.transaction(ctx, async (tx) => {
+      const task = await this.lock(tx, id);
+      if (!['assigned', 'scheduled', 'in_progress', 'failed'].includes(task.status)) {
+        throw new IllegalTransitionError('task', task.status, 'new_code');
+      }
+      const withWindow = task.status === 'scheduled' || task.status === 'in_progress';
+      const code = withWindow ? numericCode(6) : null;
+      await this.db.query(
+        tx,
+        `UPDATE tasks SET code_failures = 0, code_hash = COALESCE($2, code_hash), updated_at = now() WHERE id = $1`,
+        [id, code ? confirmationCodeHash(purposeKey(this.config.codesSecret, 'task-code'), id, code) : null],
+      );
+      await this.recordEvent(tx, id, {
+        type: 'code_reissued',
+        fromStatus: null,
+        toStatus: null,
+        reason: null,
+        data: { failuresBefore: task.codeFailures, texted: code !== null },
+      });
+      if (code && task.windowStart && task.windowEnd) {
+        await this.notifications.send(tx, {
+          to: task.customer.phone,
+          template: 'task_code',
+          params: {
+            code,
+            window: formatWindow(task.windowStart, task.windowEnd),
+            kind: task.kind,
+            number: task.orderNumber,
+          },
+          orderId: task.orderId,
+          customerId: task.customer.id,
+        });
+      }
+      return (await this.find(tx, id))!;
     });
   }
 
@@ -486,7 +537,14 @@ export class TasksService {
         `SELECT code_hash FROM tasks WHERE id = $1`,
         [id],
       );
-      if (!confirmationCodeMatches(this.config.jwtSecret, id, input.confirmationCode, stored.code_hash)) {
+      if (
+        !confirmationCodeMatches(
+          purposeKey(this.config.codesSecret, 'task-code'),
+          id,
+          input.confirmationCode,
+          stored.code_hash,
+        )
+      ) {
         const [row] = await this.db.query<{ code_failures: number }>(
           tx,
           `UPDATE tasks SET code_failures = code_failures + 1, updated_at = now() WHERE id = $1 RETURNING code_failures`,
@@ -678,10 +736,12 @@ export class TasksService {
   }
 }
 
-/** A task that changes hands loses its window and code: the new agent agrees a new one. */
+/**
+ * A task that changes hands loses its window and code: the new agent agrees a new one. Its count of
+ * wrong codes stays: guessing is bounded per task, whoever holds it.
+ */
 export const LAPSE_SCHEDULE: TaskChanges = {
   window_start: null,
   window_end: null,
   code_hash: null,
-  code_failures: 0,
 };

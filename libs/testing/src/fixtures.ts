@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toE164 } from '@campus/core';
+import { logTransportText, unsealText } from '@campus/notifications';
 import type { TestApp } from './test-app';
 import { TEST_ADMIN } from './test-app';
 
@@ -144,7 +145,7 @@ export class Fixtures {
     return { ...a, token: await this.login(username) };
   }
 
-  /** Signs a customer in through the real OTP flow, reading the code from the message log. */
+  /** Signs a customer in through the real OTP flow, reading the code the customer's phone received. */
   async customer(phone: string): Promise<{ id: string; phone: string; token: string }> {
     // Each sign-in comes from its own address, so fixtures never trip the per-address limits.
     const ip = fixtureAddress();
@@ -164,18 +165,51 @@ export class Fixtures {
     return { id: res.body.customer.id, phone: res.body.customer.phone, token: res.body.accessToken };
   }
 
-  /** The code last texted to `phone` (any common form), read from the message log. */
+  /** The sign-in code last texted to `phone` (any common form), as the customer's phone shows it. */
   async latestCode(phone: string): Promise<string> {
-    const res = await this.app
-      .http()
-      .get('/api/notifications')
-      .query({ to: toE164(phone) ?? phone, type: 'otp', limit: 1 })
-      .set('Authorization', `Bearer ${await this.admin()}`);
-    expectStatus(res, 200, 'notification log');
-    const body = res.body.items[0]?.body as string | undefined;
-    const code = body?.match(/\d{6}/)?.[0];
+    const [text] = await this.codeTexts(phone, 'otp');
+    const code = text?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
     if (!code) throw new Error(`no code texted to ${phone}`);
     return code;
+  }
+
+  /** The install/repair confirmation code last texted to `phone`. */
+  async taskCode(phone: string): Promise<string> {
+    const [text] = await this.codeTexts(phone, 'task_code');
+    const code = text?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+    if (!code) throw new Error(`no task code texted to ${phone}`);
+    return code;
+  }
+
+  /**
+   * Texts of `template` sent to `phone`, newest first, with their codes as the recipient's phone
+   * shows them. The message log (GET /api/notifications) masks one-time codes, so this reads what only
+   * the sender sees: the sealed copy of a text still waiting (opened with the test's CODES_SECRET,
+   * which this process knows), or, once it went out, what the log transport delivered in this process.
+   */
+  async codeTexts(
+    phone: string,
+    template: string,
+  ): Promise<{ id: string; text: string; orderId: string | null; status: string }[]> {
+    const rows = await this.app.sql<{
+      id: string;
+      body: string;
+      sealed_body: string | null;
+      order_id: string | null;
+      status: string;
+    }>(
+      `SELECT id, body, sealed_body, order_id, status FROM notifications WHERE to_phone = $1 AND template = $2
+        ORDER BY created_at DESC, id DESC`,
+      [toE164(phone) ?? phone, template],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      status: r.status,
+      text: r.sealed_body
+        ? unsealText(this.app.config, r.id, r.sealed_body)
+        : (logTransportText(r.id) ?? r.body),
+    }));
   }
 
   async world(): Promise<World> {

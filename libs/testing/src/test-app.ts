@@ -25,6 +25,8 @@ export interface TestAppOptions {
   clock?: Clock;
   workerBackoffMs?: number;
   workerAttempts?: number;
+  /** Rewrites the app's DATABASE_URL (e.g. through a TCP proxy the test can cut); `sql` stays direct. */
+  databaseUrl?: (url: string) => string;
 }
 
 export interface TestApp {
@@ -55,6 +57,7 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
     // two files sharing a prefix would share Bull job ids (outbox ids) and lose each other's jobs.
     QUEUE_PREFIX: `t${process.env.CAMPUS_TEST_RUN ?? 'x'}${process.pid}${++fileCounter}${randomBytes(3).toString('hex')}`,
     JWT_SECRET: 'test-jwt-secret-0123456789',
+    CODES_SECRET: 'test-codes-secret-0123456789abcdef',
     ADMIN_USERNAME: TEST_ADMIN.username,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     PUBLIC_BASE_URL: 'http://campus.test',
@@ -63,6 +66,11 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
     DEMO_DATA: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent',
     RELAY_INTERVAL_MS: '50',
+    // Tests place hundreds of orders a minute as one caller, many of them COD for one customer (the
+    // 200-buyer races); both limits have their own tests at production values
+    // (test/security/orders.e2e-spec.ts).
+    ORDER_RATE_PER_MINUTE: '100000',
+    MAX_OPEN_COD_ORDERS: '1000',
     ...extra,
   };
 }
@@ -70,7 +78,7 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
 /** Boots the real API (and optionally the worker) on a private copy of the migrated database. */
 export async function bootTestApp(factories: AppFactories, opts: TestAppOptions = {}): Promise<TestApp> {
   const { url, name } = await createTestDatabase();
-  const config = loadConfig(testEnv(url, opts.env));
+  const config = loadConfig(testEnv(opts.databaseUrl?.(url) ?? url, opts.env));
   const api = await factories.api(config, { clock: opts.clock, quiet: true });
   const fastify = api.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> };
   await fastify.ready?.();

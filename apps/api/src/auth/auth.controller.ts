@@ -10,6 +10,7 @@ import {
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import {
   AllowPendingPasswordChange,
+  AllowSuspended,
   AuthService,
   ChangePasswordDto,
   Ctx,
@@ -73,6 +74,7 @@ export class AuthController {
   @ApiBearerAuth()
   @Roles(...STAFF_ROLES)
   @AllowPendingPasswordChange()
+  @AllowSuspended() // a suspended agent still looks after their own account
   @UseGuards(PasswordChangeThrottlerGuard)
   @Throttle({ default: { limit: 10, ttl: 15 * 60_000 } })
   @ApiOperation({

@@ -1,7 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { ProductView, StockMovementView } from '@campus/catalog';
 import { Page } from '@campus/core';
-import { Bool, Enum, Id, Int, List, NextCursor, NullableId, Obj, Str, Time } from '../common/view-props';
+import {
+  Bool,
+  Enum,
+  Id,
+  Int,
+  List,
+  NextCursor,
+  NullableId,
+  NullableInt,
+  Obj,
+  Str,
+  Time,
+} from '../common/view-props';
 
 export class StockView {
   @Int() onHand: number;
@@ -19,6 +31,8 @@ export class ProductResponse implements ProductView {
   @Bool() requiresInstallation: boolean;
   @Int() installFeeCents: number;
   @Bool() active: boolean;
+  @NullableInt({ description: 'at most this many units per order (flash-sale items); null: no cap' })
+  maxPerOrder: number | null;
   @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'unit cost: in admin answers only' })
   costCents?: number | null;
   @Obj(StockView) stock: StockView;

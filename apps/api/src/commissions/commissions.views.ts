@@ -73,6 +73,9 @@ export class SettlementSummaryView {
   @NullableTime() approvedAt: Date | null;
   @NullableTime() paidAt: Date | null;
   @NullableStr() paymentReference: string | null;
+  /** Who drew it up: they may not approve it (four eyes), unless an admin. */
+  @Id() createdById: string;
+  @NullableId() approvedById: string | null;
 }
 
 export class SettlementResponse extends SettlementSummaryView implements SettlementView {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { DomainError, FieldError, RateLimitedError } from '@campus/core';
-import { pgErrorCode } from '@campus/database';
+import { DomainError, FieldError, RateLimitedError, ServiceUnavailableError } from '@campus/core';
+import { isDatabaseUnavailable, pgErrorCode } from '@campus/database';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface Problem {
@@ -52,6 +52,8 @@ function problemType(code: string): string {
 
 /** Maps anything thrown while serving a request to RFC 9457 problem+json, in one place. */
 export function toProblem(err: unknown): { problem: Problem; unexpected: boolean; retryAfter?: number } {
+  // The database is unreachable (an outage, a failover): retryable, not a bug.
+  if (!(err instanceof DomainError) && isDatabaseUnavailable(err)) err = new ServiceUnavailableError();
   if (err instanceof DomainError) {
     return {
       problem: {
@@ -64,7 +66,10 @@ export function toProblem(err: unknown): { problem: Problem; unexpected: boolean
         code: err.code,
       },
       unexpected: false,
-      retryAfter: err instanceof RateLimitedError ? err.retryAfterSeconds : undefined,
+      retryAfter:
+        err instanceof RateLimitedError || err instanceof ServiceUnavailableError
+          ? err.retryAfterSeconds
+          : undefined,
     };
   }
   if (err instanceof ThrottlerException) {

@@ -1,13 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Ctx, Roles } from '@campus/auth';
-import { PageQueryDto, RequestContext } from '@campus/core';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AllowSuspended, Ctx, Roles } from '@campus/auth';
+import { Page, PageQueryDto, RequestContext } from '@campus/core';
 import {
   AssignmentService,
   AssignOrderDto,
-  CodBalanceView,
+  CancelUndeliverableDto,
   CodLedgerService,
   DeliverOrderDto,
+  DeliveryAttemptsService,
+  FailedAttemptDto,
+  FailedAttemptsView,
+  UnclaimedCodItem,
   DeliveryService,
   DepositOrderDto,
   HandOverDto,
@@ -19,10 +23,17 @@ import {
 import { OrderView } from '@campus/orders';
 import type { TaskWorkItem } from '@campus/tasks';
 import { UuidParam } from '../common/validation';
+import { AgentCashService, AgentCashView } from './agent-cash.service';
 import { AgentWorkService } from './agent-work.service';
 import { OrderResponse } from '../orders/orders.views';
+import {
+  CodBalanceResponse,
+  DepositedOrderView,
+  FailedAttemptsResponse,
+  UnclaimedCodPage,
+  WorkListView,
+} from './fulfilment.views';
 import { WorkNewsResponse } from './desk.views';
-import { CodBalanceResponse, DepositedOrderView, WorkListView } from './fulfilment.views';
 import type { WorkNews } from './agent-work.service';
 
 /** Assignment, door delivery, deposit at a pickup point, counter hand-over, and the agent's work list. */
@@ -36,6 +47,8 @@ export class DeliveriesController {
     private readonly parcels: ParcelService,
     private readonly cod: CodLedgerService,
     private readonly agentWork: AgentWorkService,
+    private readonly attempts: DeliveryAttemptsService,
+    private readonly agentCash: AgentCashService,
   ) {}
 
   @Post('orders/:id/assign')
@@ -117,6 +130,7 @@ export class DeliveriesController {
   @Post('fulfilment/work/seen')
   @HttpCode(200)
   @Roles('agent')
+  @AllowSuspended() // marking a list seen changes no work
   @ApiOkResponse({ type: WorkNewsResponse, description: 'the counts after marking the list seen' })
   seen(@Ctx() ctx: RequestContext, @Body() dto: WorkSeenDto): Promise<WorkNews> {
     return this.agentWork.markSeen(ctx, dto.list);
@@ -126,13 +140,66 @@ export class DeliveriesController {
   @Roles('agent', 'regional_manager', 'admin')
   @ApiOkResponse({
     type: CodBalanceResponse,
-    description: 'cash collected on delivery that the agent holds, with its entries',
+    description:
+      'the cash the agent still holds: collected on delivery minus what paid settlements took; the entries say which were settled',
   })
   codBalance(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParam) id: string,
     @Query() q: PageQueryDto,
-  ): Promise<CodBalanceView> {
-    return this.cod.balance(ctx, id, q);
+  ): Promise<AgentCashView> {
+    return this.agentCash.balance(ctx, id, q);
+  }
+
+  @Post('orders/:id/failed-attempts')
+  @Roles('agent')
+  @ApiCreatedResponse({
+    type: FailedAttemptsResponse,
+    description:
+      'the assigned agent could not hand a door delivery over (out for delivery); after the second, `mayCancel` for COD orders',
+  })
+  recordFailedAttempt(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: FailedAttemptDto,
+  ): Promise<FailedAttemptsView> {
+    return this.attempts.recordFailure(ctx, id, dto);
+  }
+
+  @Get('orders/:id/failed-attempts')
+  @Roles('agent', 'regional_manager', 'admin', 'call_center')
+  @ApiOkResponse({ type: FailedAttemptsResponse })
+  failedAttempts(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+  ): Promise<FailedAttemptsView> {
+    return this.attempts.list(ctx, id);
+  }
+
+  @Post('orders/:id/cancel-undeliverable')
+  @HttpCode(200)
+  @Roles('agent', 'regional_manager', 'admin')
+  @ApiOkResponse({
+    type: OrderResponse,
+    description:
+      'a COD order with two failed delivery attempts → `cancelled`, stock back (422 `delivery_attempts_needed` before, `not_cod` for paid orders)',
+  })
+  cancelUndeliverable(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: CancelUndeliverableDto,
+  ): Promise<OrderView> {
+    return this.attempts.cancelUndeliverable(ctx, id, dto.reason);
+  }
+
+  @Get('fulfilment/unclaimed-cod')
+  @Roles('regional_manager', 'admin', 'call_center')
+  @ApiOkResponse({
+    type: UnclaimedCodPage,
+    description:
+      'COD orders still not delivered COD_CONFIRM_HOURS after placement, oldest first (managers: region)',
+  })
+  unclaimedCod(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto): Promise<Page<UnclaimedCodItem>> {
+    return this.attempts.unclaimed(ctx, q);
   }
 }

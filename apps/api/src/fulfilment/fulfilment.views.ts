@@ -1,5 +1,15 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
-import type { CodBalanceView, CodEntryView, ParcelView, PickedUp, WorkItem } from '@campus/fulfilment';
+import {
+  FAILED_ATTEMPT_REASONS,
+  type CodBalanceView,
+  type CodEntryView,
+  type FailedAttemptReason,
+  type FailedAttemptsView,
+  type ParcelView,
+  type PickedUp,
+  type UnclaimedCodItem,
+  type WorkItem,
+} from '@campus/fulfilment';
 import { COMPARTMENT_SIZES, CompartmentSize } from '@campus/network';
 import type { TaskAction, TaskWorkItem } from '@campus/tasks';
 import {
@@ -13,6 +23,7 @@ import {
   Str,
   Time,
   Enum,
+  Bool,
 } from '../common/view-props';
 import { OrderResponse } from '../orders/orders.views';
 import { TaskResponse } from '../tasks/tasks.views';
@@ -113,12 +124,43 @@ export class CodEntryResponse implements CodEntryView {
   @NullableStr() overrideReason: string | null;
   @Obj(CodRecorderView) recordedBy: CodRecorderView;
   @Time() recordedAt: Date;
+  /** A paid settlement took this cash (handed in). */
+  @Bool() settled: boolean;
 }
 
 export class CodBalanceResponse implements CodBalanceView {
   @Id() agentId: string;
-  @Int({ description: 'cash collected on delivery that the agent still holds' }) heldCents: number;
+  @Int({ description: 'cash the agent still holds: collected minus settled' }) heldCents: number;
+  @Int({ description: 'all cash collected on delivery' }) collectedCents: number;
+  @Int({ description: 'cash handed in: what paid settlements took, less the refunds they credited back' })
+  settledCents: number;
+  @Int({ description: 'cash refunds the agent handed to customers' }) refundsPaidOutCents: number;
   @Int() entryCount: number;
   @List(CodEntryResponse) items: CodEntryResponse[];
+  @NextCursor() nextCursor: string | null;
+}
+
+export class FailedAttemptView {
+  @Str() id: string;
+  @Enum(FAILED_ATTEMPT_REASONS) reason: FailedAttemptReason;
+  @NullableStr() note: string | null;
+  @NullableId() agentId: string | null;
+  @Time() at: Date;
+}
+
+export class FailedAttemptsResponse implements FailedAttemptsView {
+  @Id() orderId: string;
+  @List(FailedAttemptView) attempts: FailedAttemptView[];
+  @Bool() mayCancel: boolean;
+}
+
+export class UnclaimedCodItemView implements UnclaimedCodItem {
+  @Obj(OrderResponse) order: OrderResponse;
+  @Int() failedAttempts: number;
+  @Int({ description: 'hours since the order was placed' }) ageHours: number;
+}
+
+export class UnclaimedCodPage {
+  @List(UnclaimedCodItemView) items: UnclaimedCodItemView[];
   @NextCursor() nextCursor: string | null;
 }

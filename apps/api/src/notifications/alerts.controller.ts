@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Ctx, Roles } from '@campus/auth';
+import { AllowSuspended, Ctx, Roles } from '@campus/auth';
 import { RequestContext } from '@campus/core';
 import { AlertPage, AlertQueryDto, AlertsService, AlertView } from '@campus/notifications';
 import { UuidParam } from '../common/validation';
@@ -23,6 +23,7 @@ export class AlertsController {
   @Post(':id/ack')
   @HttpCode(200)
   @Roles('admin', 'regional_manager', 'call_center', 'agent', 'pickup_staff')
+  @AllowSuspended() // reading an alert is not new work
   @ApiOkResponse({ type: AlertResponse, description: 'the alert, acknowledged (again: unchanged)' })
   acknowledge(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<AlertView> {
     return this.alerts.acknowledge(ctx, id);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
@@ -6,6 +6,7 @@ import { IntakeService, PlaceOrderDto } from '@campus/intake';
 import {
   OrderEventsQueryDto,
   OrderEventView,
+  OrderNotice,
   OrderQueryDto,
   OrderService,
   OrderView,
@@ -15,8 +16,9 @@ import { OrderTasksService } from '@campus/tasks';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
 import { UuidParam } from '../common/validation';
+import { OrderRateGuard } from './order-rate.guard';
 import { OrderTimelineService } from './order-timeline.service';
-import { OrderEventResponse, OrderPage, OrderResponse } from './orders.views';
+import { OrderEventResponse, OrderPage, OrderResponse, PlacedOrderResponse } from './orders.views';
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -31,24 +33,26 @@ export class OrdersController {
 
   @Post()
   @Roles('customer', 'call_center', 'agent', 'pickup_staff')
+  @UseGuards(OrderRateGuard)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: true,
     description: '1–255 characters; replays return the same order',
   })
   @ApiCreatedResponse({
-    type: OrderResponse,
-    description: 'The order (the original one when the key was used before)',
+    type: PlacedOrderResponse,
+    description:
+      'The order (the original one when the key was used before); `notices` when something was refused without failing it (a suspended agent’s code)',
   })
   async place(
     @Ctx() ctx: RequestContext,
     @IdempotencyKey() key: string,
     @Body() dto: PlaceOrderDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OrderView> {
-    const { order, replayed } = await this.intake.placeFromHttp(ctx, dto, key);
+  ): Promise<OrderView & { notices?: OrderNotice[] }> {
+    const { order, replayed, notices } = await this.intake.placeFromHttp(ctx, dto, key);
     if (replayed) void reply.header('Idempotent-Replayed', 'true');
-    return order;
+    return notices.length ? { ...order, notices } : order;
   }
 
   @Get()

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiProperty } from '@nestjs/swagger';
 import { Channel, CHANNELS, Page } from '@campus/core';
 import {
@@ -99,6 +100,22 @@ export class OrderResponse implements OrderView {
     description: 'an unpaid online order is cancelled at this time unless paid (null otherwise)',
   })
   paymentDueAt: Date | null;
+}
+
+export class OrderNoticeView {
+  @Enum(['agent_code_refused']) code: 'agent_code_refused';
+  @Str() detail: string;
+  @Str() agentCode: string;
+  @Enum(['agent_suspended']) reason: 'agent_suspended';
+}
+
+export class PlacedOrderResponse extends OrderResponse {
+  @ApiPropertyOptional({
+    type: OrderNoticeView,
+    isArray: true,
+    description: 'what was refused without failing the order',
+  })
+  notices?: OrderNoticeView[];
 }
 
 export class OrderPage implements Page<OrderResponse> {

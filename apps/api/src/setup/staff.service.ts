@@ -125,15 +125,23 @@ export class StaffService {
     return created.agent!;
   }
 
-  /** Suspends, reactivates or moves an agent; the account's campus follows the agent's. */
+  /**
+   * Suspends, reactivates or moves an agent, in one transaction with the account: a suspended agent's
+   * account becomes read-only (its tokens keep reading its own history, change nothing), and a moved
+   * agent's account follows the new campus and its region (a manager of the old region then has no
+   * right over it). Every change is in the audit log.
+   */
   async updateAgent(ctx: RequestContext, id: string, dto: UpdateAgentDto): Promise<AgentView> {
     return this.db.transaction(ctx, async (tx) => {
       const { before, after } = await this.agents.update(tx, id, dto);
       if (after.campusId !== before.campusId) {
-        await this.users.setCampus(tx, id, after.campusId);
-        this.auth.forget(id);
+        await this.users.setCampus(tx, id, after.campusId, after.regionId);
+      }
+      if (after.status !== before.status) {
+        await this.users.setSuspended(tx, id, after.status === 'suspended');
       }
       await this.auditAgent(tx, before, after);
+      this.auth.forget(id);
       return after;
     });
   }
@@ -158,6 +166,7 @@ export class StaffService {
         const agent = await this.agents.get(tx, id);
         if (agent.status === 'active') {
           const moved = await this.agents.update(tx, id, { status: 'suspended' });
+          await this.users.setSuspended(tx, id, true);
           await this.auditAgent(tx, moved.before, moved.after);
         }
       }

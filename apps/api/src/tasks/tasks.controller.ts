@@ -121,4 +121,16 @@ export class TasksController {
   ): Promise<TaskView> {
     return this.tasks.fail(ctx, id, dto.reason);
   }
+
+  @Post(':id/new-code')
+  @HttpCode(200)
+  @Roles('call_center', 'regional_manager', 'admin')
+  @ApiOkResponse({
+    type: TaskResponse,
+    description:
+      'lifts a lock from wrong confirmation codes (counted per task, across reschedules): scheduled or in-progress tasks get a new code texted at once; 409 for open, done or cancelled tasks',
+  })
+  newCode(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<TaskView> {
+    return this.tasks.newCode(ctx, id);
+  }
 }

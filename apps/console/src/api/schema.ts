@@ -812,6 +812,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/failed-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_failedAttempts"];
+        put?: never;
+        post: operations["DeliveriesController_recordFailedAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/cancel-undeliverable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveriesController_cancelUndeliverable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fulfilment/unclaimed-cod": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_unclaimedCod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/lockers/{id}/pickup": {
         parameters: {
             query?: never;
@@ -1158,6 +1206,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["TasksController_fail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/new-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TasksController_newCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1971,6 +2035,11 @@ export interface components {
              * @example 10
              */
             lowStockThreshold?: number;
+            /**
+             * @description at most this many units per order (flash-sale items); omit for no cap
+             * @example 2
+             */
+            maxPerOrder?: number;
         };
         StockView: {
             onHand: number;
@@ -1990,6 +2059,8 @@ export interface components {
             requiresInstallation: boolean;
             installFeeCents: number;
             active: boolean;
+            /** @description at most this many units per order (flash-sale items); null: no cap */
+            maxPerOrder: number | null;
             /** @description unit cost: in admin answers only */
             costCents?: number | null;
             stock: components["schemas"]["StockView"];
@@ -2030,6 +2101,8 @@ export interface components {
             installFeeCents?: number;
             lowStockThreshold?: number;
             active?: boolean;
+            /** @description at most this many units per order; null removes the cap */
+            maxPerOrder?: number | null;
             /** @description what a unit costs (admins only; for gross margin) */
             costCents?: number;
         };
@@ -2149,6 +2222,76 @@ export interface components {
             /** Format: uuid */
             campusId: string;
             address: string | null;
+        };
+        OrderNoticeView: {
+            /** @enum {string} */
+            code: "agent_code_refused";
+            detail: string;
+            agentCode: string;
+            /** @enum {string} */
+            reason: "agent_suspended";
+        };
+        PlacedOrderResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description short number read out to the customer
+             * @example CO-7K2Q9X
+             */
+            number: string;
+            /** @enum {string} */
+            channel: "web" | "wap" | "sms" | "phone" | "pickup_point" | "agent";
+            /** @enum {string} */
+            status: "pending_payment" | "confirmed" | "assigned" | "out_for_delivery" | "awaiting_pickup" | "delivered" | "completed" | "cancelled" | "returned";
+            customer: components["schemas"]["OrderCustomerView"];
+            /** Format: uuid */
+            agentId: string | null;
+            /** Format: uuid */
+            assignedAgentId: string | null;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            campusId: string;
+            lines: components["schemas"]["OrderLineResponse"][];
+            /** @description Σ quantity × list price (CNY fen) */
+            subtotalCents: number;
+            /** @description Σ line discounts */
+            discountCents: number;
+            /** @description subtotalCents − discountCents (CNY fen) */
+            totalCents: number;
+            couponCode: string | null;
+            /** @enum {string} */
+            paymentMethod: "online" | "cod" | "counter";
+            fulfillment: components["schemas"]["OrderFulfilmentView"];
+            note: string | null;
+            codCollectedCents: number | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            assignedAt: string | null;
+            /** Format: date-time */
+            dispatchedAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            returnedAt: string | null;
+            /**
+             * Format: date-time
+             * @description an unpaid online order is cancelled at this time unless paid (null otherwise)
+             */
+            paymentDueAt: string | null;
+            /** @description what was refused without failing the order */
+            notices?: components["schemas"]["OrderNoticeView"][];
         };
         OrderResponse: {
             /** Format: uuid */
@@ -2690,14 +2833,62 @@ export interface components {
             recordedBy: components["schemas"]["CodRecorderView"];
             /** Format: date-time */
             recordedAt: string;
+            settled: boolean;
         };
         CodBalanceResponse: {
             /** Format: uuid */
             agentId: string;
-            /** @description cash collected on delivery that the agent still holds */
+            /** @description cash the agent still holds: collected minus settled */
             heldCents: number;
+            /** @description all cash collected on delivery */
+            collectedCents: number;
+            /** @description cash handed in: what paid settlements took, less the refunds they credited back */
+            settledCents: number;
+            /** @description cash refunds the agent handed to customers */
+            refundsPaidOutCents: number;
             entryCount: number;
             items: components["schemas"]["CodEntryResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        FailedAttemptDto: {
+            /**
+             * @description why the order could not be handed over
+             * @example unreachable
+             * @enum {string}
+             */
+            reason: "unreachable" | "refused" | "wrong_address" | "other";
+            /** @example called twice, no answer; dorm door locked */
+            note?: string;
+        };
+        FailedAttemptView: {
+            id: string;
+            /** @enum {string} */
+            reason: "unreachable" | "refused" | "wrong_address" | "other";
+            note: string | null;
+            /** Format: uuid */
+            agentId: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        FailedAttemptsResponse: {
+            /** Format: uuid */
+            orderId: string;
+            attempts: components["schemas"]["FailedAttemptView"][];
+            mayCancel: boolean;
+        };
+        CancelUndeliverableDto: {
+            /** @example customer unreachable on two visits */
+            reason: string;
+        };
+        UnclaimedCodItemView: {
+            order: components["schemas"]["OrderResponse"];
+            failedAttempts: number;
+            /** @description hours since the order was placed */
+            ageHours: number;
+        };
+        UnclaimedCodPage: {
+            items: components["schemas"]["UnclaimedCodItemView"][];
             /** @description null on the last page */
             nextCursor: string | null;
         };
@@ -3350,6 +3541,10 @@ export interface components {
             /** Format: date-time */
             paidAt: string | null;
             paymentReference: string | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: uuid */
+            approvedById: string | null;
             statements: components["schemas"]["StatementResponse"][];
         };
         SettlementSummaryView: {
@@ -3369,6 +3564,10 @@ export interface components {
             /** Format: date-time */
             paidAt: string | null;
             paymentReference: string | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: uuid */
+            approvedById: string | null;
         };
         SettlementPage: {
             items: components["schemas"]["SettlementSummaryView"][];
@@ -4566,13 +4765,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The order (the original one when the key was used before) */
+            /** @description The order (the original one when the key was used before); `notices` when something was refused without failing it (a suspended agent’s code) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderResponse"];
+                    "application/json": components["schemas"]["PlacedOrderResponse"];
                 };
             };
         };
@@ -5195,13 +5394,110 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description cash collected on delivery that the agent holds, with its entries */
+            /** @description the cash the agent still holds: collected on delivery minus what paid settlements took; the entries say which were settled */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CodBalanceResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_failedAttempts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedAttemptsResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_recordFailedAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailedAttemptDto"];
+            };
+        };
+        responses: {
+            /** @description the assigned agent could not hand a door delivery over (out for delivery); after the second, `mayCancel` for COD orders */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedAttemptsResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_cancelUndeliverable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelUndeliverableDto"];
+            };
+        };
+        responses: {
+            /** @description a COD order with two failed delivery attempts → `cancelled`, stock back (422 `delivery_attempts_needed` before, `not_cod` for paid orders) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+        };
+    };
+    DeliveriesController_unclaimedCod: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description COD orders still not delivered COD_CONFIRM_HOURS after placement, oldest first (managers: region) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnclaimedCodPage"];
                 };
             };
         };
@@ -5751,6 +6047,28 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TasksController_newCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description lifts a lock from wrong confirmation codes (counted per task, across reschedules): scheduled or in-progress tasks get a new code texted at once; 409 for open, done or cancelled tasks */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -2,6 +2,8 @@
 export interface Session {
   token: string;
   kind: 'user' | 'customer';
+  /** The signed-in account's id (a staff user's or a customer's). */
+  userId?: string;
   role: string;
   name: string;
   /** Staff: the sign-in name (to sign in again after a password change). */

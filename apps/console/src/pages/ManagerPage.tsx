@@ -14,6 +14,7 @@ const SettlementPanel = lazy(() => import('./SettlementPanel'));
 const RefundsPanel = lazy(() => import('./RefundsPanel'));
 const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
 const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
+const UnclaimedCodPanel = lazy(() => import('./UnclaimedCodPanel'));
 
 function useAgents() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -209,6 +210,15 @@ export function ManagerPage({ session }: { session: Session }) {
             ),
           },
           { key: 'overdue', label: t('manager.overdue'), children: <OverdueTasks agents={agents} /> },
+          {
+            key: 'unclaimed-cod',
+            label: t('attempts.unclaimedTab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <UnclaimedCodPanel />
+              </Suspense>
+            ),
+          },
           {
             key: 'settlement',
             label: t('settlement.tab'),

@@ -1,5 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Button, Descriptions, Form, Input, message, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import {
+  Alert,
+  Button,
+  Descriptions,
+  Form,
+  Input,
+  message,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tag,
+} from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../api/client';
 import { saveBlob } from '../api/download';
@@ -153,6 +165,10 @@ export default function SettlementPanel({ session }: { session: Session }) {
       saveBlob(data as unknown as Blob, name ?? `settlement-${settlement.period}.csv`);
     });
 
+  // Four eyes: whoever drew the settlement up does not approve it (an admin may).
+  const drewItUp =
+    settlement !== null && settlement.createdById === session.userId && session.role !== 'admin';
+
   const money = (key: keyof Schemas['MoneyTotalsView'], title: string) => ({
     title,
     dataIndex: key,
@@ -202,8 +218,11 @@ export default function SettlementPanel({ session }: { session: Session }) {
               <strong>{formatCents(settlement.totals.netCents)}</strong>
             </Descriptions.Item>
           </Descriptions>
+          {settlement.status === 'draft' && drewItUp && (
+            <Alert type="info" showIcon message={t('approvals.otherApprover')} data-testid="four-eyes" />
+          )}
           <Space>
-            {settlement.status === 'draft' && (
+            {settlement.status === 'draft' && !drewItUp && (
               <Popconfirm
                 title={t('settlement.approveConfirm')}
                 okText={t('settlement.approve')}

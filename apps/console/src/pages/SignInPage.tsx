@@ -16,6 +16,7 @@ export async function startSession(base: Session): Promise<Session> {
   const me = await ok(api.GET('/api/auth/me'));
   const session: Session = {
     ...base,
+    userId: me.id,
     agentId: me.agentId ?? null,
     regionId: me.regionId ?? null,
     campusId: me.campusId ?? null,

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, Max, Min, NotEquals } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min, NotEquals, ValidateIf } from 'class-validator';
 import { IsCents, IsCount, IsSku, IsText, PageQueryDto } from '@campus/core';
 
 export class CreateProductDto {
@@ -35,6 +35,15 @@ export class CreateProductDto {
 
   @IsCount({ optional: true, description: 'alert when available stock falls below this', example: 10 })
   lowStockThreshold?: number;
+
+  @IsCount({
+    optional: true,
+    min: 1,
+    max: 10_000,
+    description: 'at most this many units per order (flash-sale items); omit for no cap',
+    example: 2,
+  })
+  maxPerOrder?: number;
 }
 
 export class UpdateProductDto {
@@ -63,6 +72,18 @@ export class UpdateProductDto {
   @IsBoolean()
   active?: boolean;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 10_000,
+    description: 'at most this many units per order; null removes the cap',
+  })
+  @ValidateIf((o: UpdateProductDto) => o.maxPerOrder !== null && o.maxPerOrder !== undefined)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1)
+  @Max(10_000)
+  maxPerOrder?: number | null;
   @IsCents({ optional: true, description: 'what a unit costs (admins only; for gross margin)' })
   costCents?: number;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, Min } from 'class-validator';
 import { IsCents, IsId, IsOneOf, IsPhone, IsText, PageQueryDto } from '@campus/core';
 import { COMPARTMENT_SIZES, CompartmentSize } from '@campus/network';
+import { FAILED_ATTEMPT_REASONS, FailedAttemptReason } from '../delivery-attempts.service';
 
 export class AssignOrderDto {
   @IsId({ description: 'an active agent of the order’s campus' })
@@ -67,6 +68,22 @@ export class UpdateCompartmentDto {
     description: 'out_of_service takes an empty compartment out of allocation; free puts it back',
   })
   state: SettableCompartmentState;
+}
+
+export class FailedAttemptDto {
+  @IsOneOf(FAILED_ATTEMPT_REASONS, {
+    description: 'why the order could not be handed over',
+    example: 'unreachable',
+  })
+  reason: FailedAttemptReason;
+
+  @IsText({ max: 500, optional: true, example: 'called twice, no answer; dorm door locked' })
+  note?: string;
+}
+
+export class CancelUndeliverableDto {
+  @IsText({ max: 500, example: 'customer unreachable on two visits' })
+  reason: string;
 }
 
 export const PARCEL_LIST_STATES = ['waiting'] as const;

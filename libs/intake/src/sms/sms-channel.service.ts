@@ -285,12 +285,15 @@ export class SmsChannelService {
     }
 
     let agentId: string | null = null;
+    let refusedCode: string | undefined;
     if (cmd.agentCode) {
-      const agent = await this.agents.findActiveByCode(tx, cmd.agentCode);
+      const agent = await this.agents.findByCode(tx, cmd.agentCode);
       if (!agent) return { reply: SmsReplies.unknownAgentCode(lang, { code: cmd.agentCode }) };
-      agentId = agent.id;
+      // A suspended agent's code is refused, the order is not: it is quoted unattributed, and says so.
+      if (agent.status === 'active') agentId = agent.id;
+      else refusedCode = cmd.agentCode.trim().toUpperCase();
     }
-    return this.makeQuote(turn, { product, quantity: cmd.quantity, point, agentId });
+    return this.makeQuote(turn, { product, quantity: cmd.quantity, point, agentId, refusedCode });
   }
 
   /** Writes a new open quote (superseding any open one of this number) and answers with it. */
@@ -302,6 +305,8 @@ export class SmsChannelService {
       point: PickupPointRef;
       agentId: string | null;
       priceChanged?: boolean;
+      /** A suspended agent's code the customer gave: the quote says it is not credited. */
+      refusedCode?: string;
     },
   ): Promise<Outcome> {
     const { tx } = turn;
@@ -336,6 +341,7 @@ export class SmsChannelService {
       pickupPointName: q.point.name,
       minutes,
       priceChanged: q.priceChanged,
+      refusedAgentCode: q.refusedCode,
     });
     await this.db.query(
       tx,

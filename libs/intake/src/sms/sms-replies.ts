@@ -68,6 +68,8 @@ export interface QuoteFacts {
   minutes: number;
   /** The price moved since the last quote: this is a new one. */
   priceChanged?: boolean;
+  /** A suspended agent's code: the order will not be credited to anyone. */
+  refusedAgentCode?: string;
 }
 
 export const SmsReplies = {
@@ -79,6 +81,8 @@ export const SmsReplies = {
     const zhHead = q.priceChanged ? '价格有变，新报价' : '报价';
     const enTail = `Reply YES within ${q.minutes} minutes to confirm.`;
     const zhTail = `${q.minutes}分钟内回复“是”确认。`;
+    const enNote = q.refusedAgentCode ? `Agent code ${q.refusedAgentCode} is inactive: not credited. ` : '';
+    const zhNote = q.refusedAgentCode ? `代理码${q.refusedAgentCode}已停用，不计入。` : '';
     const en = [
       enName && enPoint
         ? `${enHead}: ${q.quantity} x ${q.sku} ${enName}, total ${yuan(q.totalCents)}, ${pay}, to pickup point ${q.pickupPointCode} (${enPoint}). ${enTail}`
@@ -88,13 +92,15 @@ export const SmsReplies = {
         : null,
       `${enHead}: ${q.quantity} x ${q.sku}, total ${yuan(q.totalCents)}, ${pay}, to pickup point ${q.pickupPointCode}. ${enTail}`,
       `${enHead}: ${q.quantity} x ${q.sku} = ${yuan(q.totalCents)}, ${pay}, to ${q.pickupPointCode}. Reply YES in ${q.minutes} min.`,
-    ].filter((v): v is string => v !== null);
+    ]
+      .filter((v): v is string => v !== null)
+      .map((v) => enNote + v);
     const zh = [
       `${zhHead}：${clip(q.productName, 12)}(${q.sku})×${q.quantity}，共${yuan(q.totalCents)}，${pay}，送至${clip(q.pickupPointName, 8)}(${q.pickupPointCode})。${zhTail}`,
       `${zhHead}：${q.sku}×${q.quantity}，共${yuan(q.totalCents)}，${pay}，送至${clip(q.pickupPointName, 8)}(${q.pickupPointCode})。${zhTail}`,
       `${zhHead}：${q.sku}×${q.quantity}，共${yuan(q.totalCents)}，${pay}，送至自提点${q.pickupPointCode}。${zhTail}`,
       `${q.sku}×${q.quantity}共${yuan(q.totalCents)}，${pay}，送${q.pickupPointCode}。${zhTail}`,
-    ];
+    ].map((v) => zhNote + v);
     return pick(lang, { en, zh });
   },
 

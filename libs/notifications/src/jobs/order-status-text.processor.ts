@@ -7,6 +7,7 @@ import { TemplateName } from '../templates';
 /** Which order moves the customer hears about, and with which text. */
 const TEXT_FOR_ACTION: Record<string, TemplateName | undefined> = {
   cancel: 'order_cancelled',
+  abandon: 'order_cancelled',
   dispatch: 'out_for_delivery',
   deliver: 'delivered',
   pickup: 'delivered',

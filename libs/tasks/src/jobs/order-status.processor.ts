@@ -11,6 +11,7 @@ const RELEVANT_ACTIONS = new Set([
   'pickup',
   'hand_over',
   'cancel',
+  'abandon',
   'expire',
   'return',
 ]);

@@ -8,6 +8,7 @@ import { AlipayQrButton } from '../../components/AlipayQrButton';
 import { useAction } from '../../components/useAction';
 import { DeliverPopup } from './DeliverPopup';
 import { DepositPopup } from './DepositPopup';
+import { FailedAttemptPopup } from './FailedAttemptPopup';
 import { MobileProblem } from './MobileProblem';
 import { OrderCard } from './OrderCard';
 import { agentKeys, useWork } from './queries';
@@ -37,6 +38,7 @@ export function Deliveries({ newSince }: { newSince: string | null }) {
   const [segment, setSegment] = useState('todo');
   const [delivering, setDelivering] = useState<WorkItem | null>(null);
   const [depositing, setDepositing] = useState<WorkItem | null>(null);
+  const [failing, setFailing] = useState<WorkItem | null>(null);
   const dispatch = useAction(
     (item: WorkItem) =>
       ok(api.POST('/api/orders/{id}/dispatch', { params: { path: { id: item.order.id } } })),
@@ -89,6 +91,11 @@ export function Deliveries({ newSince }: { newSince: string | null }) {
                     {t('agent.deliver')}
                   </Button>
                 )}
+                {item.nextActions.includes('deliver') && (
+                  <Button fill="outline" onClick={() => setFailing(item)} data-testid="not-delivered">
+                    {t('attempts.notDelivered')}
+                  </Button>
+                )}
                 {item.nextActions.includes('deposit') && (
                   <Button color="warning" onClick={() => setDepositing(item)}>
                     {t('agent.deposit')}
@@ -107,6 +114,16 @@ export function Deliveries({ newSince }: { newSince: string | null }) {
           onDone={(o) => {
             setDelivering(null);
             Toast.show({ icon: 'success', content: t('agent.delivered', { number: o.number }) });
+          }}
+        />
+      )}
+      {failing && (
+        <FailedAttemptPopup
+          item={failing}
+          onClose={() => setFailing(null)}
+          onCancelled={(number) => {
+            setFailing(null);
+            Toast.show({ content: t('attempts.cancelled', { number }) });
           }}
         />
       )}
