@@ -22,6 +22,7 @@ const ALLOWED: Record<string, string[]> = {
   tasks: ['orders', 'network', 'notifications'],
   commissions: ['orders', 'tasks', 'network'],
   payments: ['orders'],
+  aftersales: ['orders', 'payments', 'fulfilment', 'tasks', 'notifications'],
   reports: [],
   testing: ['*'],
 };

@@ -1,3 +1,4 @@
+import { AftersalesModule } from '@campus/aftersales';
 import { AuditModule } from '@campus/audit';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -99,6 +100,7 @@ export class AppModule {
         CommissionsModule,
         PricingAdminModule.register({ places: NetworkPricingPlaces, imports: [NetworkModule] }),
         PaymentsModule,
+        AftersalesModule,
       ],
       controllers: [
         AuthController,

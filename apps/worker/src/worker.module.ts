@@ -1,3 +1,4 @@
+import { AftersalesJobsModule } from '@campus/aftersales';
 import { AuditModule } from '@campus/audit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
@@ -48,6 +49,7 @@ export class WorkerModule {
         TasksJobsModule,
         CommissionsJobsModule,
         PaymentsJobsModule,
+        AftersalesJobsModule,
         AlertsJobsModule,
       ],
     };

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+
+/**
+ * After-sales (DESIGN.md §3: aftersales → orders, payments, fulfilment, tasks, notifications):
+ * return requests and tickets. Each part is its own module under `returns/` and `tickets/`.
+ */
+@Module({ imports: [], exports: [] })
+export class AftersalesModule {}
+
+/** The worker's side of after-sales: consumers of the events the parts publish. */
+@Module({ imports: [], exports: [] })
+export class AftersalesJobsModule {}

@@ -1,0 +1,1 @@
+export { AftersalesJobsModule, AftersalesModule } from './aftersales.module';
