@@ -62,6 +62,7 @@ import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
 import { TasksController } from './tasks/tasks.controller';
+import type { RedisClient } from '@campus/queue';
 import type Redis from 'ioredis';
 import type { DestinationStream } from 'pino';
 
@@ -76,13 +77,18 @@ export class AppModule {
         LoggerModule.forRoot(pinoOptions(config, logDestination)),
         DatabaseModule.forRoot(config, ALL_MIGRATIONS),
         AuditModule,
-        QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
+        QueueModule.forRoot({
+          redisUrl: config.redisUrl,
+          redisCluster: config.redisCluster,
+          prefix: config.queuePrefix,
+        }),
         ThrottlerModule.forRootAsync({
           imports: [RedisModule],
           inject: [APP_CONFIG, REDIS],
-          useFactory: (cfg: AppConfig, redis: Redis) => ({
+          useFactory: (cfg: AppConfig, redis: RedisClient) => ({
             throttlers: [{ name: 'default', ttl: 60_000, limit: 60 }],
-            storage: new ResilientThrottlerStorage(new ThrottlerStorageRedisService(redis)),
+            // It takes a Redis or a Cluster (one overload each); its keys carry their own hash tag.
+            storage: new ResilientThrottlerStorage(new ThrottlerStorageRedisService(redis as Redis)),
             skipIf: () => !cfg.rateLimits,
           }),
         }),

@@ -1,30 +1,34 @@
 import { Global, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
-import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@campus/core';
+import { createRedisClient, RedisClient } from '@campus/queue';
 
 export const REDIS = Symbol('REDIS');
 
 /**
  * The API's own Redis connection (health, rate limits). It fails fast instead of queueing commands
- * while Redis is away, so neither blocks a request during an outage.
+ * while Redis is away, so neither blocks a request during an outage. On a Redis Cluster
+ * (REDIS_CLUSTER=true) it is a cluster client; the rate-limit keys carry their own hash tags.
  */
 export const redisProvider: Provider = {
   provide: REDIS,
   inject: [APP_CONFIG],
   useFactory: (config: AppConfig) =>
-    new Redis(config.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      lazyConnect: false,
-      keyPrefix: `${config.queuePrefix}:`,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    }),
+    createRedisClient(
+      { url: config.redisUrl, cluster: config.redisCluster },
+      {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        lazyConnect: false,
+        keyPrefix: `${config.queuePrefix}:`,
+        retryStrategy: (times) => Math.min(times * 200, 2_000),
+      },
+    ),
 };
 
 @Global()
 @Module({ providers: [redisProvider], exports: [REDIS] })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());

@@ -41,7 +41,12 @@ export class WorkerModule {
         }),
         DatabaseModule.forRoot(config, ALL_MIGRATIONS),
         AuditModule,
-        QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix, ...queueOpts }),
+        QueueModule.forRoot({
+          redisUrl: config.redisUrl,
+          redisCluster: config.redisCluster,
+          prefix: config.queuePrefix,
+          ...queueOpts,
+        }),
         QueueWorkerModule,
         NotificationsJobsModule,
         OrdersJobsModule,

@@ -50,6 +50,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the scale-out settings: Redis Cluster needs a hash-tagged prefix; named statements can be off', () => {
+    const plain = loadConfig(valid);
+    expect(plain.redisCluster).toBe(false);
+    expect(plain.dbPreparedStatements).toBe(true);
+    expect(() => loadConfig({ ...valid, REDIS_CLUSTER: 'true' })).toThrow(
+      /QUEUE_PREFIX must contain a hash tag with REDIS_CLUSTER=true/,
+    );
+    const cluster = loadConfig({ ...valid, REDIS_CLUSTER: 'true', QUEUE_PREFIX: '{campus}' });
+    expect(cluster.redisCluster).toBe(true);
+    expect(cluster.queuePrefix).toBe('{campus}');
+    expect(loadConfig({ ...valid, DB_PREPARED_STATEMENTS: 'false' }).dbPreparedStatements).toBe(false);
+  });
+
   it('refuses a short JWT secret and a malformed Twilio SID', () => {
     expect(() => loadConfig({ ...valid, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 16/);
     expect(() => loadConfig({ ...valid, TWILIO_ACCOUNT_SID: 'nope' })).toThrow(/TWILIO_ACCOUNT_SID/);

@@ -29,7 +29,18 @@ export interface AppConfig {
   databaseUrl: string;
   dbPoolSize: number;
   redisUrl: string;
+  /**
+   * REDIS_URL names one node of a Redis Cluster (the others are discovered). Queue keys then need one
+   * hash slot per queue: QUEUE_PREFIX must carry a hash tag (`{campus}`), checked at start-up.
+   */
+  redisCluster: boolean;
   queuePrefix: string;
+  /**
+   * Named (server-side prepared) statements on the hot paths. Off behind a pooler in transaction
+   * mode that cannot keep them (PgBouncer < 1.21, or without max_prepared_statements): the same SQL
+   * then runs unnamed, parsed per execution.
+   */
+  dbPreparedStatements: boolean;
   /** Signs access tokens (HS256), and nothing else. */
   jwtSecret: string;
   /**
@@ -294,7 +305,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: r.int('PORT', 3000, 0, 65535),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolSize: r.int('DB_POOL_SIZE', 20, 1, 500),
+    dbPreparedStatements: r.bool('DB_PREPARED_STATEMENTS', true),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisCluster: r.bool('REDIS_CLUSTER', false),
     queuePrefix: r.string('QUEUE_PREFIX', { default: 'campus' }),
     jwtSecret: r.string('JWT_SECRET', { minLength: 16 }),
     // Outside production a missing CODES_SECRET is derived from JWT_SECRET (so older local setups
@@ -336,6 +349,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     commissionMaxBps: r.int('COMMISSION_MAX_BPS', 1500, 0, 10_000),
     shopRateLimitPerMinute: r.int('SHOP_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
   };
+  if (config.redisCluster && !/\{[^{}]+\}/.test(config.queuePrefix)) {
+    r.problems.push(
+      `QUEUE_PREFIX must contain a hash tag with REDIS_CLUSTER=true (e.g. {campus}), got "${config.queuePrefix}"`,
+    );
+  }
   if (r.optional('CODES_SECRET') && config.codesSecret.length < 16) {
     r.problems.push('CODES_SECRET must be at least 16 characters');
   }

@@ -4,6 +4,8 @@ import { SnakeNamingStrategy } from './naming.strategy';
 export interface DatabaseSettings {
   databaseUrl: string;
   dbPoolSize: number;
+  /** Named statements on the hot paths (default on); off behind a pooler that cannot keep them. */
+  dbPreparedStatements?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Db } from './db.service';
+import { Db, DB_PREPARED_STATEMENTS } from './db.service';
 import { dataSourceOptions, DatabaseSettings } from './data-source.options';
 
 /** The one TypeORM DataSource of the process, and the transaction helper. */
@@ -17,7 +17,7 @@ export class DatabaseModule {
           autoLoadEntities: true,
         }),
       ],
-      providers: [Db],
+      providers: [Db, { provide: DB_PREPARED_STATEMENTS, useValue: settings.dbPreparedStatements !== false }],
       exports: [Db],
     };
   }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RequestContext } from '@campus/core';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
@@ -10,6 +10,9 @@ interface PgQueryable {
   ): Promise<{ rows: unknown[] }>;
 }
 
+/** Whether `prepare` names statements (DB_PREPARED_STATEMENTS; see DatabaseSettings). */
+export const DB_PREPARED_STATEMENTS = Symbol('DB_PREPARED_STATEMENTS');
+
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
 
 /**
@@ -18,7 +21,10 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadloc
  */
 @Injectable()
 export class Db {
-  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() readonly dataSource: DataSource,
+    @Optional() @Inject(DB_PREPARED_STATEMENTS) private readonly prepared: boolean = true,
+  ) {}
 
   /** The manager of the caller's transaction, or the pool when there is none. */
   manager(ctx: RequestContext): EntityManager {
@@ -44,10 +50,12 @@ export class Db {
       ? ((await runner.connect()) as PgQueryable)
       : (this.dataSource.driver as unknown as { master: PgQueryable }).master;
     // A named statement is parsed and planned once per connection (hot paths only; the text must
-    // never change for a given name).
-    const result = opts.prepare
-      ? await client.query({ name: opts.prepare, text: sql, values: params })
-      : await client.query(sql, params);
+    // never change for a given name). Behind a transaction pooler without prepared-statement support
+    // (PgBouncer < 1.21) a name would reach another server connection, so the text runs unnamed.
+    const result =
+      opts.prepare && this.prepared
+        ? await client.query({ name: opts.prepare, text: sql, values: params })
+        : await client.query(sql, params);
     return result.rows as T[];
   }
 

@@ -10,3 +10,5 @@ export { OutboxRelay } from './outbox-relay.service';
 export { JobDispatcher } from './job-dispatcher.service';
 export type { JobData } from './job-dispatcher.service';
 export { queueBoardPlugin } from './queue-board';
+export { createRedisClient } from './redis-connections';
+export type { RedisClient, RedisTarget } from './redis-connections';

@@ -7,9 +7,12 @@ import { OutboxService } from './outbox.service';
 import { ProcessedJobs } from './processed-jobs.service';
 import { ALL_QUEUES } from './queue-names';
 import { QueueRegistry, QUEUE_DEFAULTS, QueueDefaults } from './queue.registry';
+import { BullClusterConnections } from './redis-connections';
 
 export interface QueueSettings {
   redisUrl: string;
+  /** REDIS_URL is a seed node of a Redis Cluster; `prefix` then carries a hash tag (`{campus}`). */
+  redisCluster?: boolean;
   prefix: string;
   attempts?: number;
   backoffMs?: number;
@@ -27,11 +30,16 @@ export class QueueModule {
       attempts: settings.attempts ?? 6,
       backoffMs: settings.backoffMs ?? 2000,
     };
+    // On a cluster every queue shares the prefix's hash slot, so Bull's multi-key scripts stay legal.
+    const cluster = settings.redisCluster
+      ? new BullClusterConnections({ url: settings.redisUrl, cluster: true })
+      : undefined;
     return {
       module: QueueModule,
       imports: [
         BullModule.forRoot({
           redis: settings.redisUrl,
+          ...(cluster ? { createClient: cluster.createClient } : {}),
           prefix: settings.prefix,
           defaultJobOptions: {
             attempts: defaults.attempts,
@@ -51,7 +59,7 @@ export class QueueModule {
         {
           provide: QueueRegistry,
           useFactory: (...queues: ConstructorParameters<typeof QueueRegistry>[0]) =>
-            new QueueRegistry(queues),
+            new QueueRegistry(queues, cluster),
           inject: ALL_QUEUES.map((name) => getQueueToken(name)),
         },
       ],

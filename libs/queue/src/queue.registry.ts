@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { ALL_QUEUES, QueueName } from './queue-names';
 
@@ -16,11 +17,22 @@ export interface QueueCounts {
 }
 
 /** The registered queues by name. */
-export class QueueRegistry {
+export class QueueRegistry implements OnApplicationShutdown {
   private readonly byName = new Map<QueueName, Queue>();
 
-  constructor(queues: Queue[]) {
+  /** `connections`: Redis Cluster clients made for Bull, which Bull leaves open on close. */
+  constructor(
+    queues: Queue[],
+    private readonly connections?: { close(): void },
+  ) {
     queues.forEach((q, i) => this.byName.set(ALL_QUEUES[i], q));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.connections) return;
+    // Bull's close is idempotent: this waits for the close @nestjs/bull started (or starts it).
+    await Promise.all(this.all().map((q) => q.close().catch(() => undefined)));
+    this.connections.close();
   }
 
   get(name: QueueName): Queue {

@@ -4,7 +4,7 @@ import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@campus/auth';
 import { QueueCounts, QueueRegistry } from '@campus/queue';
 import type { FastifyReply } from 'fastify';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@campus/queue';
 import { REDIS } from '../redis.provider';
 
 export interface HealthReport {
@@ -32,7 +32,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly typeorm: TypeOrmHealthIndicator,
     private readonly queues: QueueRegistry,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   /** 200 when PostgreSQL and Redis answer; 503 naming what is down. Queue counts when Redis is up. */
