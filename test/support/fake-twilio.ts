@@ -15,6 +15,10 @@ export interface FakeTwilioRequest {
  */
 export class FakeTwilio {
   readonly requests: FakeTwilioRequest[] = [];
+  /** Message-list lookups (GET …/Messages.json?To=…), kept apart from the sends. */
+  readonly lookups: string[] = [];
+  /** The messages it accepted, newest last (what its message list answers from). */
+  private readonly accepted: Record<string, string>[] = [];
   readonly failures = new Map<string, 'invalid' | number>();
   private server?: Server;
 
@@ -38,11 +42,29 @@ export class FakeTwilio {
     for await (const c of req) chunks.push(c as Buffer);
     const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     const path = req.url ?? '';
-    this.requests.push({ path, authorization: req.headers.authorization, form });
     const reply = (status: number, body: object) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    const list = /^(\/2010-04-01\/Accounts\/AC\w{32}\/Messages\.json)\?(.*)$/.exec(path);
+    if (req.method === 'GET' && list) {
+      // Twilio's message list, newest first, filtered by To (one page is all a lookup needs).
+      this.lookups.push(path);
+      const to = new URLSearchParams(list[2]).get('To');
+      const messages = this.accepted.filter((m) => !to || m.to === to).reverse();
+      return reply(200, {
+        messages,
+        uri: path,
+        first_page_uri: path,
+        next_page_uri: null,
+        previous_page_uri: null,
+        page: 0,
+        page_size: messages.length,
+        start: 0,
+        end: Math.max(0, messages.length - 1),
+      });
+    }
+    this.requests.push({ path, authorization: req.headers.authorization, form });
     if (req.method !== 'POST' || !/^\/2010-04-01\/Accounts\/AC\w{32}\/Messages\.json$/.test(path)) {
       return reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     }
@@ -58,7 +80,7 @@ export class FakeTwilio {
       this.failures.set(form.To, plan - 1);
       return reply(503, { code: 20503, message: 'Service unavailable', status: 503 });
     }
-    reply(201, {
+    const message = {
       sid: `SM${randomBytes(16).toString('hex')}`,
       status: 'queued',
       to: form.To,
@@ -66,6 +88,8 @@ export class FakeTwilio {
       body: form.Body,
       num_segments: '1',
       date_created: new Date().toUTCString(),
-    });
+    };
+    this.accepted.push(message);
+    reply(201, message);
   }
 }

@@ -81,6 +81,7 @@ export class AppModule {
           redisUrl: config.redisUrl,
           redisCluster: config.redisCluster,
           prefix: config.queuePrefix,
+          lockMs: config.queueLockMs,
         }),
         ThrottlerModule.forRootAsync({
           imports: [RedisModule],

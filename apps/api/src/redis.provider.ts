@@ -19,7 +19,8 @@ export const redisProvider: Provider = {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         lazyConnect: false,
-        keyPrefix: `${config.queuePrefix}:`,
+        // Without the queues' hash tag: each rate-limit key has its own tag, so a cluster spreads them.
+        keyPrefix: `${config.queuePrefix.replace(/[{}]/g, '')}:`,
         retryStrategy: (times) => Math.min(times * 200, 2_000),
       },
     ),

@@ -45,6 +45,7 @@ export class WorkerModule {
           redisUrl: config.redisUrl,
           redisCluster: config.redisCluster,
           prefix: config.queuePrefix,
+          lockMs: config.queueLockMs,
           ...queueOpts,
         }),
         QueueWorkerModule,

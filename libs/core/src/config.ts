@@ -36,6 +36,12 @@ export interface AppConfig {
   redisCluster: boolean;
   queuePrefix: string;
   /**
+   * How long a worker's hold on a running job lasts without renewal (Bull's lockDuration; renewed at
+   * half of it). A worker that dies (SIGKILL, lost host) leaves its jobs "stalled"; another worker
+   * takes them back after at most about twice this. Default 30 s.
+   */
+  queueLockMs: number;
+  /**
    * Named (server-side prepared) statements on the hot paths. Off behind a pooler in transaction
    * mode that cannot keep them (PgBouncer < 1.21, or without max_prepared_statements): the same SQL
    * then runs unnamed, parsed per execution.
@@ -309,6 +315,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     redisCluster: r.bool('REDIS_CLUSTER', false),
     queuePrefix: r.string('QUEUE_PREFIX', { default: 'campus' }),
+    queueLockMs: r.int('QUEUE_LOCK_MS', 30_000, 1_000, 600_000),
     jwtSecret: r.string('JWT_SECRET', { minLength: 16 }),
     // Outside production a missing CODES_SECRET is derived from JWT_SECRET (so older local setups
     // still start); production requires its own.

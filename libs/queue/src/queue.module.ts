@@ -14,6 +14,8 @@ export interface QueueSettings {
   /** REDIS_URL is a seed node of a Redis Cluster; `prefix` then carries a hash tag (`{campus}`). */
   redisCluster?: boolean;
   prefix: string;
+  /** Bull's lockDuration, also the interval of its stalled-job check (default 30 s). */
+  lockMs?: number;
   attempts?: number;
   backoffMs?: number;
 }
@@ -41,6 +43,8 @@ export class QueueModule {
           redis: settings.redisUrl,
           ...(cluster ? { createClient: cluster.createClient } : {}),
           prefix: settings.prefix,
+          // A dead worker's jobs return to the queue once their lock lapses (at the next stalled check).
+          settings: { lockDuration: settings.lockMs ?? 30_000, stalledInterval: settings.lockMs ?? 30_000 },
           defaultJobOptions: {
             attempts: defaults.attempts,
             backoff: { type: 'exponential', delay: defaults.backoffMs },

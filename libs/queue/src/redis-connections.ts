@@ -58,7 +58,11 @@ export class BullClusterConnections {
       type === 'client' ? {} : { maxRetriesPerRequest: null, enableReadyCheck: false },
     );
     this.made.push(client);
-    if (type !== 'bclient') this.shared.set(type, client);
+    if (type !== 'bclient') {
+      // Every queue adds its listeners to the shared clients.
+      client.setMaxListeners(0);
+      this.shared.set(type, client);
+    }
     return client;
   };
 

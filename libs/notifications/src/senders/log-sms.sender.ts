@@ -40,4 +40,15 @@ export class LogSmsSender extends SmsSender {
     }
     return { transport: this.name, providerId: `log-${ref.notificationId}`, status: 'sent' };
   }
+
+  /** What this process "delivered" (outside production); another process's sends are unknown. */
+  override async findSent(to: string, body: string, since: Date): Promise<SmsReceipt | null | undefined> {
+    if (this.production) return undefined;
+    for (const [id, d] of delivered) {
+      if (d.to === to && d.body === body && d.at >= since) {
+        return { transport: this.name, providerId: `log-${id}`, status: 'sent' };
+      }
+    }
+    return undefined;
+  }
 }

@@ -61,6 +61,21 @@ export class TwilioSmsSender extends SmsSender {
       throw classify(err);
     }
   }
+
+  /** Twilio's message list for `to` (newest first), searched for the same body since `since`. */
+  override async findSent(to: string, body: string, since: Date): Promise<SmsReceipt | null> {
+    try {
+      const recent = await this.client.messages.list({ to, limit: 50 });
+      const match = recent.find(
+        (m) => m.body === body && (!m.dateCreated || m.dateCreated.getTime() >= since.getTime() - 60_000),
+      );
+      return match
+        ? { transport: this.name, providerId: match.sid, status: match.status === 'sent' ? 'sent' : 'queued' }
+        : null;
+    } catch (err) {
+      throw classify(err);
+    }
+  }
 }
 
 /** Permanent: Twilio refused this message for good (4xx other than 429, or a known code). */
