@@ -184,4 +184,29 @@ describe('Scale-out: two APIs and two workers on one PostgreSQL and Redis (e2e)'
       { template: 'order_placed', status: 'sent', n: ORDERS },
     ]);
   }, 240_000);
+
+  it('a worker killed after Twilio accepted a text, before recording it: recorded from Twilio, not sent again', async () => {
+    const phone = '+8613300000001';
+    // Twilio takes the message but its answer never reaches the worker, which is then killed.
+    twilio.unanswered.add(phone);
+    const res = await place(onA, phoneOrder(w, { sku: w.skus.pen, phone }));
+    expect(res.status).toBe(201);
+    await eventually(async () => twilio.sentTo(phone).length === 1, 60_000);
+    await Promise.all(workers.map((r) => r.kill()));
+    twilio.unanswered.delete(phone);
+    const text = () =>
+      app.sql<{ status: string; provider_id: string | null; attempts: number }>(
+        `SELECT status, provider_id, attempts FROM notifications WHERE order_id = $1 AND template = 'order_placed'`,
+        [res.body.id],
+      );
+    expect((await text())[0]).toMatchObject({ status: 'sending', provider_id: null, attempts: 1 });
+
+    // A new worker takes the dead one's job over and asks Twilio before sending anything.
+    workers.push(await startWorkerReplica(env));
+    await eventually(async () => (await text())[0].status === 'sent', 60_000);
+    const [row] = await text();
+    expect(row.provider_id).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(twilio.sentTo(phone)).toHaveLength(1);
+    expect(twilio.lookups.some((l) => l.includes(`To=${encodeURIComponent(phone)}`))).toBe(true);
+  }, 180_000);
 });

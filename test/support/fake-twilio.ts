@@ -20,6 +20,8 @@ export class FakeTwilio {
   /** The messages it accepted, newest last (what its message list answers from). */
   private readonly accepted: Record<string, string>[] = [];
   readonly failures = new Map<string, 'invalid' | number>();
+  /** Recipients whose messages are accepted but never answered (a sender left waiting, as if cut off). */
+  readonly unanswered = new Set<string>();
   private server?: Server;
 
   async start(): Promise<string> {
@@ -90,6 +92,7 @@ export class FakeTwilio {
       date_created: new Date().toUTCString(),
     };
     this.accepted.push(message);
+    if (this.unanswered.has(form.To)) return; // accepted; the answer is lost with the connection
     reply(201, message);
   }
 }
