@@ -154,7 +154,7 @@ describe('Scale-out: two APIs and two workers on one PostgreSQL and Redis (e2e)'
       orders.every((o) =>
         twilio.requests.some((r) => r.form.Body.includes(o.number) && r.form.To !== o.phone),
       );
-    await eventually(async () => texted(), 90_000);
+    await eventually(async () => texted(), 120_000);
     // A late duplicate would arrive within a lock period or two.
     await new Promise((r) => setTimeout(r, 5_000));
 
