@@ -3,6 +3,8 @@ import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
 export interface FakeTwilioRequest {
+  /** When it arrived (ms since the epoch). */
+  at: number;
   method: string;
   path: string;
   authorization: string | undefined;
@@ -82,7 +84,7 @@ export class FakeTwilio {
         ? Object.fromEntries(url.searchParams)
         : Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     const path = url.pathname;
-    this.requests.push({ method, path, authorization: req.headers.authorization, form });
+    this.requests.push({ at: Date.now(), method, path, authorization: req.headers.authorization, form });
     const reply = (status: number, body: object) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
