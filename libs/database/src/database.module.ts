@@ -1,23 +1,31 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Db, DB_PREPARED_STATEMENTS } from './db.service';
-import { dataSourceOptions, DatabaseSettings } from './data-source.options';
+import { Db, DB_PREPARED_STATEMENTS, DB_TIMEOUTS } from './db.service';
+import { dataSourceOptions, DatabaseSettings, DatabaseTimeouts } from './data-source.options';
 
 /** The one TypeORM DataSource of the process, and the transaction helper. */
 @Global()
 @Module({})
 export class DatabaseModule {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  static forRoot(settings: DatabaseSettings, migrations: (Function | string)[]): DynamicModule {
+  static forRoot(
+    settings: DatabaseSettings,
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+    migrations: (Function | string)[],
+    timeouts?: DatabaseTimeouts,
+  ): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(settings, migrations),
+          ...dataSourceOptions({ ...settings, timeouts: timeouts ?? settings.timeouts }, migrations),
           autoLoadEntities: true,
         }),
       ],
-      providers: [Db, { provide: DB_PREPARED_STATEMENTS, useValue: settings.dbPreparedStatements !== false }],
+      providers: [
+        Db,
+        { provide: DB_TIMEOUTS, useValue: timeouts ?? settings.timeouts ?? null },
+        { provide: DB_PREPARED_STATEMENTS, useValue: settings.dbPreparedStatements !== false },
+      ],
       exports: [Db],
     };
   }

@@ -6,6 +6,8 @@ export const QUEUE_DEFAULTS = Symbol('QUEUE_DEFAULTS');
 export interface QueueDefaults {
   attempts: number;
   backoffMs: number;
+  backoffMaxMs: number;
+  retryHours: number;
 }
 
 export interface QueueCounts {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { maskPhone, maskPhonesInText } from '@campus/core';
-import { SmsReceipt, SmsSender } from './sms-sender';
+import { SmsLookup, SmsReceipt, SmsSender } from './sms-sender';
 
 /** Texts the log transport "delivered" outside production, newest last (bounded; memory only). */
 const delivered = new Map<string, { to: string; body: string; at: Date }>();
@@ -41,14 +41,11 @@ export class LogSmsSender extends SmsSender {
     return { transport: this.name, providerId: `log-${ref.notificationId}`, status: 'sent' };
   }
 
-  /** What this process "delivered" (outside production); another process's sends are unknown. */
-  override async findSent(to: string, body: string, since: Date): Promise<SmsReceipt | null | undefined> {
-    if (this.production) return undefined;
-    for (const [id, d] of delivered) {
-      if (d.to === to && d.body === body && d.at >= since) {
-        return { transport: this.name, providerId: `log-${id}`, status: 'sent' };
-      }
-    }
-    return undefined;
+  /** Outside production, what this process "delivered"; in production nothing is kept (a resend is only a log line). */
+  async find(to: string, body: string, ref: SmsLookup): Promise<SmsReceipt | null> {
+    const sent = delivered.get(ref.notificationId);
+    return sent && sent.to === to
+      ? { transport: this.name, providerId: `log-${ref.notificationId}`, status: 'sent' }
+      : null;
   }
 }
