@@ -61,7 +61,9 @@ export class DeadLetters {
 
   /**
    * Runs a dead letter again with a fresh retry schedule (all attempts, back-off from the start).
-   * The job keeps its id (the outbox id), so a row is never queued twice; consumers are idempotent.
+   * The new job is added before the dead one is removed, so a Redis error in between loses nothing
+   * (at worst both exist, and consumers are idempotent). Its id is the outbox id with a re-run mark;
+   * the payload still names the outbox row.
    */
   async rerun(queue: string, jobId: string): Promise<DeadLetter> {
     if (!(ALL_QUEUES as readonly string[]).includes(queue)) throw new NotFoundError('dead letter', jobId);
@@ -69,8 +71,12 @@ export class DeadLetters {
     const job = (await q.getJob(jobId)) as Job<JobData> | null;
     if (!job || !(await job.isFailed())) throw new NotFoundError('dead letter', jobId);
     const dead = describe(queue as QueueName, job);
+    const baseId = String(job.id).split('~')[0];
+    await q.add(job.name, job.data, {
+      jobId: `${baseId}~rerun${Date.now()}`,
+      attempts: this.defaults.attempts,
+    });
     await job.remove();
-    await q.add(job.name, job.data, { jobId: String(job.id), attempts: this.defaults.attempts });
     return dead;
   }
 
