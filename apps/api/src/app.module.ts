@@ -54,6 +54,7 @@ import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
+import { TicketsController } from './aftersales/tickets.controller';
 import { AddressesController } from './shop/addresses.controller';
 import { ShopCatalogueService } from './shop/shop-catalogue.service';
 import { ShopController } from './shop/shop.controller';
@@ -122,6 +123,7 @@ export class AppModule {
         HealthController,
         SmsInboundController,
         TasksController,
+        TicketsController,
         ReportsController,
         CommissionRulesController,
         CommissionsController,
