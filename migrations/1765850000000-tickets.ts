@@ -79,7 +79,14 @@ export class Tickets1765850000000 implements MigrationInterface {
     await q.query(
       `INSERT INTO task_kind_fees (kind, fee_cents) VALUES ('training', 0), ('repair_return', 0)`,
     );
-    await q.query(`ALTER TABLE tasks ADD COLUMN checklist jsonb NOT NULL DEFAULT '[]'::jsonb`);
+    await q.query(
+      `ALTER TABLE tasks ADD COLUMN checklist jsonb NOT NULL DEFAULT '[]'::jsonb CHECK (jsonb_typeof(checklist) = 'array')`,
+    );
+    // An install always follows its order; after-sales tasks (training, repair return) may be about one too.
+    await q.query(`ALTER TABLE tasks DROP CONSTRAINT IF EXISTS tasks_install_has_order`);
+    await q.query(
+      `ALTER TABLE tasks ADD CONSTRAINT tasks_install_has_order CHECK (kind <> 'delivery_install' OR order_id IS NOT NULL)`,
+    );
 
     await q.query(`ALTER TABLE refunds DROP CONSTRAINT IF EXISTS refunds_cause_check`);
     await q.query(
@@ -91,6 +98,10 @@ export class Tickets1765850000000 implements MigrationInterface {
     await q.query(`ALTER TABLE refunds DROP CONSTRAINT IF EXISTS refunds_cause_check`);
     await q.query(
       `ALTER TABLE refunds ADD CONSTRAINT refunds_cause_check CHECK (cause IN (${REFUND_CAUSES}))`,
+    );
+    await q.query(`ALTER TABLE tasks DROP CONSTRAINT IF EXISTS tasks_install_has_order`);
+    await q.query(
+      `ALTER TABLE tasks ADD CONSTRAINT tasks_install_has_order CHECK ((kind = 'delivery_install') = (order_id IS NOT NULL))`,
     );
     await q.query(`ALTER TABLE tasks DROP COLUMN checklist`);
     await q.query(`DROP TABLE task_kind_fees`);

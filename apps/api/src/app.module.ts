@@ -62,7 +62,7 @@ import { ShopThrottlerGuard } from './shop/shop-throttler.guard';
 import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
-import { TasksController } from './tasks/tasks.controller';
+import { TaskFeesController, TasksController } from './tasks/tasks.controller';
 import type Redis from 'ioredis';
 import type { DestinationStream } from 'pino';
 
@@ -123,6 +123,7 @@ export class AppModule {
         HealthController,
         SmsInboundController,
         TasksController,
+        TaskFeesController,
         TicketsController,
         ReportsController,
         CommissionRulesController,
