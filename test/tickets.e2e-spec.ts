@@ -321,4 +321,83 @@ describe('After-sales tickets (e2e)', () => {
     expect((await get(w.tokens.admin, '/api/tickets/not-a-uuid')).status).toBe(400);
     expect((await get(w.tokens.admin, '/api/tickets', { overdue: 'maybe' })).status).toBe(400);
   });
+
+  it('reports tickets per campus with the median time to the first reply (managers: their region)', async () => {
+    const other = await d.site({ agents: 1 });
+    const from = new Date(clock.now().getTime() - 60_000).toISOString();
+    const open = async () => {
+      const order = await d.order(d.doorOrder(other.campus.id, newPhone()));
+      const res = await post(w.tokens.callCenter, '/api/tickets', {
+        orderId: order.id,
+        kind: 'complaint',
+        body: 'Late',
+      });
+      expect(res.status).toBe(201);
+      return res.body as Ticket;
+    };
+    const tickets = [await open(), await open(), await open(), await open()];
+    // first answers after 10, 30 and 50 minutes (the last by the resolution); the fourth never answered
+    for (const [i, minutes] of [10, 20, 20].entries()) {
+      clock.advanceMinutes(minutes);
+      const res =
+        i < 2
+          ? await post(w.tokens.managerA, `/api/tickets/${tickets[i].id}/reply`, { body: 'On it' })
+          : await post(w.tokens.managerA, `/api/tickets/${tickets[i].id}/resolve`, { outcome: 'no_fault' });
+      expect(res.status).toBe(200);
+    }
+    clock.advanceMinutes(15);
+    const to = new Date(clock.now().getTime() + 60_000).toISOString();
+
+    const report = await get(w.tokens.managerA, '/api/reports/tickets', {
+      from,
+      to,
+      campusId: other.campus.id,
+    });
+    expect(report.status).toBe(200);
+    expect(report.body.campuses).toEqual([
+      {
+        campus: { id: other.campus.id, code: other.campus.code, name: expect.any(String) },
+        tickets: 4,
+        complaints: 4,
+        enquiries: 0,
+        repairs: 0,
+        open: 3,
+        overdue: 1,
+        replied: 3,
+        medianFirstReplyMinutes: 30,
+        compensated: 0,
+        compensationCents: 0,
+      },
+    ]);
+    expect(report.body.total).toMatchObject({ tickets: 4, medianFirstReplyMinutes: 30 });
+
+    // the whole region: this campus and the first site's, no tickets without an order (those have no region)
+    const region = await get(w.tokens.managerA, '/api/reports/tickets', { from: '2026-01-01', to: to });
+    expect(region.status).toBe(200);
+    const campusIds = region.body.campuses.map(
+      (c: { campus: { id: string } | null }) => c.campus?.id ?? null,
+    );
+    expect(campusIds).toContain(other.campus.id);
+    expect(campusIds).not.toContain(null);
+    const admin = await get(w.tokens.admin, '/api/reports/tickets', { from: '2026-01-01', to: to });
+    expect(admin.body.campuses.some((c: { campus: unknown }) => c.campus === null)).toBe(true);
+
+    const csv = await get(w.tokens.managerA, '/api/reports/tickets', {
+      from,
+      to,
+      campusId: other.campus.id,
+      format: 'csv',
+    });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text).toContain('median_first_reply_minutes');
+    expect(csv.text.trim().split('\r\n')).toHaveLength(3);
+
+    expect(
+      (await get(w.tokens.managerB, '/api/reports/tickets', { from, to, campusId: other.campus.id })).status,
+    ).toBe(404);
+    expect((await get(w.tokens.callCenter, '/api/reports/tickets', { from, to })).status).toBe(403);
+    const bad = await get(w.tokens.managerA, '/api/reports/tickets', { from: 'yesterday', to });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('from');
+  });
 });
