@@ -110,12 +110,7 @@ export function TicketsPanel({
           {
             title: t('deskTickets.ref'),
             render: (_, x) => (
-              <Button
-                type="link"
-                size="small"
-                onClick={() => setOpenId(x.id)}
-                data-testid={`open-ticket-${x.ref}`}
-              >
+              <Button size="small" onClick={() => setOpenId(x.id)} data-testid={`open-ticket-${x.ref}`}>
                 {x.ref}
               </Button>
             ),

@@ -53,6 +53,7 @@ export function OrderTickets({ orderId }: { orderId: string }) {
           if (body.trim()) open.mutate();
         }}
         aria-label={t('tickets.open')}
+        className="shop-ticket-form"
       >
         <h3>{t('tickets.open')}</h3>
         <div className="shop-muted" id="ticket-kind-label">

@@ -69,6 +69,7 @@ export function TicketThread({ ticket }: { ticket: Ticket }) {
       )}
       {ticket.status === 'open' && (
         <form
+          className="shop-ticket-form"
           onSubmit={(e) => {
             e.preventDefault();
             if (body.trim()) reply.mutate();
