@@ -55,6 +55,7 @@ import { RefundsController } from './payments/refunds.controller';
 import { TwilioStatusController } from './channels/twilio-status.controller';
 import { REDIS, RedisModule } from './redis.provider';
 import { ReportsController } from './reports/reports.controller';
+import { TicketsController } from './aftersales/tickets.controller';
 import { AddressesController } from './shop/addresses.controller';
 import { ShopCatalogueService } from './shop/shop-catalogue.service';
 import { ShopController } from './shop/shop.controller';
@@ -62,7 +63,7 @@ import { ShopThrottlerGuard } from './shop/shop-throttler.guard';
 import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
-import { TasksController } from './tasks/tasks.controller';
+import { TaskFeesController, TasksController } from './tasks/tasks.controller';
 import type { RedisClient } from '@campus/queue';
 import type Redis from 'ioredis';
 import type { DestinationStream } from 'pino';
@@ -130,6 +131,8 @@ export class AppModule {
         HealthController,
         SmsInboundController,
         TasksController,
+        TaskFeesController,
+        TicketsController,
         ReportsController,
         CommissionRulesController,
         CommissionsController,

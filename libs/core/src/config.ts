@@ -71,6 +71,8 @@ export interface AppConfig {
    */
   lockerHourMs: number;
   installSlaHours: number;
+  /** An after-sales ticket without a first staff reply this many hours after it was opened is overdue. */
+  ticketSlaHours: number;
   /** Delivered orders without tasks complete after this many hours (0 = at once). */
   returnWindowHours: number;
   smsQuoteTtlMinutes: number;
@@ -407,6 +409,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     lockerHoldHours: r.int('LOCKER_HOLD_HOURS', 72, 1, 30 * 24),
     lockerHourMs: r.int('LOCKER_HOUR_MS', 3_600_000, 10, 3_600_000),
     installSlaHours: r.int('INSTALL_SLA_HOURS', 48, 1, 30 * 24),
+    ticketSlaHours: r.int('TICKET_SLA_HOURS', 24, 1, 30 * 24),
     returnWindowHours: r.int('RETURN_WINDOW_HOURS', 0, 0, 90 * 24),
     smsQuoteTtlMinutes: r.int('SMS_QUOTE_TTL_MINUTES', 10, 1, 24 * 60),
     logLevel: r.string('LOG_LEVEL', { default: 'info' }),

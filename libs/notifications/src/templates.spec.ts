@@ -28,6 +28,11 @@ describe('templates', () => {
     install: 'yes',
     kind: 'repair_pickup',
     address: 'Dorm 5, room 302',
+    ref: '3F2A9C1E',
+    hours: 24,
+    body: 'Please restart the router once',
+    note: 'Router replaced',
+    compensationCents: 500,
   };
 
   it.each(Object.keys(TEMPLATES) as TemplateName[])('%s renders in every language with no gaps', (name) => {
@@ -68,4 +73,14 @@ describe('code templates', () => {
       }
     },
   );
+
+  it('texts a ticket reply and a resolution with the reference, and money back only when there is some', () => {
+    const p = { ref: '3F2A9C1E', body: 'Please restart the router', note: 'Replaced' };
+    expect(render('ticket_reply', 'en', p)).toBe(
+      '[Campus Orders] Reply to your ticket 3F2A9C1E: Please restart the router',
+    );
+    expect(render('ticket_resolved', 'zh-CN', { ...p, compensationCents: 500 })).toContain('补偿¥5.00');
+    expect(render('ticket_resolved', 'en', { ...p, compensationCents: 0 })).not.toContain('compensation');
+    expect(templateKind('ticket_reply')).toBe('transactional');
+  });
 });

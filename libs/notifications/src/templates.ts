@@ -41,6 +41,14 @@ const TASK_LABEL_EN: Record<string, string> = {
   repair_return: 'Repair return',
 };
 
+/** An after-sales ticket's kind as the customer reads it. */
+const TICKET_LABEL_ZH: Record<string, string> = { complaint: '投诉', enquiry: '咨询', repair: '报修' };
+const TICKET_LABEL_EN: Record<string, string> = {
+  complaint: 'complaint',
+  enquiry: 'enquiry',
+  repair: 'repair request',
+};
+
 /** Every outbound text, in Chinese and English. Kept short: one SMS segment where possible. */
 export const TEMPLATES = {
   otp: {
@@ -143,6 +151,25 @@ export const TEMPLATES = {
       `【校园订单】新任务：${TASK_LABEL_ZH[String(p.kind)] ?? '上门安装'}${p.number ? `（订单${p.number}）` : ''}${p.address ? `，${p.address}` : ''}。请与客户约定时间。`,
     en: (p) =>
       `[Campus Orders] New task: ${(TASK_LABEL_EN[String(p.kind)] ?? 'Installation').toLowerCase()}${p.number ? ` (order ${p.number})` : ''}${p.address ? `, ${p.address}` : ''}. Agree a time with the customer.`,
+  },
+  ticket_opened: {
+    kind: 'transactional',
+    'zh-CN': (p) =>
+      `【校园订单】已收到您的${TICKET_LABEL_ZH[String(p.kind)] ?? '服务请求'}${p.number ? `（订单${p.number}）` : ''}，编号${p.ref}，我们会在${p.hours}小时内回复。`,
+    en: (p) =>
+      `[Campus Orders] We received your ${TICKET_LABEL_EN[String(p.kind)] ?? 'request'}${p.number ? ` about order ${p.number}` : ''} (ref ${p.ref}); we will reply within ${p.hours} h.`,
+  },
+  ticket_reply: {
+    kind: 'transactional',
+    'zh-CN': (p) => `【校园订单】您的服务单${p.ref}有新回复：${p.body}`,
+    en: (p) => `[Campus Orders] Reply to your ticket ${p.ref}: ${p.body}`,
+  },
+  ticket_resolved: {
+    kind: 'transactional',
+    'zh-CN': (p) =>
+      `【校园订单】您的服务单${p.ref}已处理完毕${Number(p.compensationCents) > 0 ? `，补偿${yuan(p.compensationCents)}将原路退回` : ''}${p.note ? `：${p.note}` : '。'}`,
+    en: (p) =>
+      `[Campus Orders] Your ticket ${p.ref} is resolved${Number(p.compensationCents) > 0 ? `; ${yuan(p.compensationCents)} compensation is refunded the way you paid` : ''}${p.note ? `: ${p.note}` : '.'}`,
   },
   low_stock: {
     kind: 'alert',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@campus/audit';
 import {
+  BusinessRuleError,
   ConflictError,
   decodeCursor,
   ForbiddenError,
@@ -14,7 +15,7 @@ import { Db, pgErrorCode } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
 import { RefundQueryDto } from './dto/refund-query.dto';
 import { MoneyLedgerRepository, NOW, refundView } from './money-ledger.repository';
-import { decideReceipt, refundMethodFor } from './money-policy';
+import { decideReceipt, planPartialRefund, refundableCents, refundMethodFor } from './money-policy';
 import type { ReceiptInput, ReceiptOutcome, ReceiptView, RefundView } from './money.types';
 import { OrderService } from './order.service';
 import type { OrderView } from './order.types';
@@ -153,6 +154,50 @@ export class MoneyLedgerService {
       if (pgErrorCode(err) === '23505' && !ctx.manager) return this.receive(ctx, input, guard);
       throw err;
     }
+  }
+
+  /**
+   * Money given back to a customer as compensation (an after-sales ticket resolved with a refund):
+   * refunds of `amountCents` drawn on the order's receipts the way the money came (Alipay → an Alipay
+   * refund the payments queue executes; cash → owed by whoever holds the cash), written on the
+   * caller's transaction with their outbox events and a timeline note, so they commit with the change
+   * that caused them. The order is locked first; more than its receipts still hold is 422 naming
+   * `field`. The caller decides who may compensate and makes the cause happen once.
+   */
+  async compensate(
+    ctx: RequestContext,
+    orderId: string,
+    input: { amountCents: number; reason: string; field: string; source: Record<string, unknown> },
+  ): Promise<string[]> {
+    return this.db.transaction(ctx, async (tx) => {
+      const sys = tx.asSystem();
+      const order = await this.orders.find(sys, orderId, { lock: true });
+      if (!order) throw new NotFoundError('order', orderId);
+      const balances = await this.repo.balances(sys, orderId);
+      const planned = planPartialRefund(balances, input.amountCents);
+      if (!planned) {
+        const available = refundableCents(balances);
+        throw new BusinessRuleError(
+          'compensation_exceeds_received',
+          `Order ${order.number} holds ${available} fen that could be given back; ${input.amountCents} asked`,
+          {
+            availableCents: available,
+            errors: [{ field: input.field, message: `at most ${available} (what the order received)` }],
+          },
+        );
+      }
+      const { ids, events } = await this.repo.insertRefunds(tx, order, planned, {
+        cause: 'compensation',
+        reason: input.reason,
+      });
+      await this.outbox.append(tx, events);
+      await this.orders.note(tx, orderId, 'compensation_refund', {
+        ...input.source,
+        amountCents: input.amountCents,
+        refundIds: ids,
+      });
+      return ids;
+    });
   }
 
   /** The money of an order the caller may see (else 404): receipts and refunds. */

@@ -3,7 +3,9 @@ import {
   decideReceipt,
   PayableOrder,
   planFullRefund,
+  planPartialRefund,
   ReceiptBalance,
+  refundableCents,
   refundMethodFor,
 } from './money-policy';
 
@@ -16,6 +18,33 @@ describe('money-policy', () => {
     holder: { agentId: null, pickupPointId: null },
     providerRef: 'T1',
     ...r,
+  });
+
+  describe('planPartialRefund', () => {
+    it('takes the amount from the receipts in turn, never more than one still holds', () => {
+      const receipts = [
+        receipt({ paymentId: 'a', method: 'alipay', amountCents: 1000, refundedCents: 600 }),
+        receipt({
+          paymentId: 'c',
+          method: 'cash',
+          amountCents: 500,
+          holder: { agentId: 'ag', pickupPointId: null },
+        }),
+      ];
+      expect(refundableCents(receipts)).toBe(900);
+      expect(planPartialRefund(receipts, 700)).toEqual([
+        expect.objectContaining({ paymentId: 'a', amountCents: 400, method: 'alipay', status: 'pending' }),
+        expect.objectContaining({ paymentId: 'c', amountCents: 300, method: 'cash', status: 'owed' }),
+      ]);
+      expect(planPartialRefund(receipts, 300)).toEqual([
+        expect.objectContaining({ paymentId: 'a', amountCents: 300 }),
+      ]);
+    });
+
+    it('plans nothing when the receipts hold less than asked', () => {
+      expect(planPartialRefund([receipt({ amountCents: 500, refundedCents: 100 })], 401)).toBeNull();
+      expect(planPartialRefund([], 1)).toBeNull();
+    });
   });
 
   describe('planFullRefund', () => {

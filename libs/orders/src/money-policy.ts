@@ -15,8 +15,18 @@ export type RefundMethod = (typeof REFUND_METHODS)[number];
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'owed', 'paid_out'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-/** Why a refund exists: the order left the book after money came in, or money came too late. */
-export const REFUND_CAUSES = ['cancel', 'return', 'expire', 'late_payment', 'duplicate_payment'] as const;
+/**
+ * Why a refund exists: the order left the book after money came in, money came too late, or a
+ * complaint was settled with money back (`compensation`, an after-sales ticket resolved).
+ */
+export const REFUND_CAUSES = [
+  'cancel',
+  'return',
+  'expire',
+  'late_payment',
+  'duplicate_payment',
+  'compensation',
+] as const;
 export type RefundCause = (typeof REFUND_CAUSES)[number];
 
 export interface CashHolder {
@@ -123,4 +133,29 @@ export function cashDueCents(order: {
   totalCents: number;
 }): number {
   return order.paymentMethod === 'cod' && order.paidAt === null ? order.totalCents : 0;
+}
+
+/**
+ * The refunds that give back `amountCents` of an order's receipts, taken from the receipts in the
+ * order they came (each the way its money came), never more than a receipt still holds. Null when the
+ * receipts hold less than that (nothing is planned then).
+ */
+export function planPartialRefund(
+  receipts: readonly ReceiptBalance[],
+  amountCents: number,
+): PlannedRefund[] | null {
+  let left = amountCents;
+  const planned: PlannedRefund[] = [];
+  for (const full of planFullRefund(receipts)) {
+    if (left <= 0) break;
+    const take = Math.min(full.amountCents, left);
+    planned.push({ ...full, amountCents: take });
+    left -= take;
+  }
+  return left > 0 ? null : planned;
+}
+
+/** What an order's receipts still hold (received minus refunds that were not failed), in fen. */
+export function refundableCents(receipts: readonly ReceiptBalance[]): number {
+  return receipts.reduce((sum, r) => sum + Math.max(0, r.amountCents - r.refundedCents), 0);
 }

@@ -11,4 +11,5 @@ export * from './sales-footprint.service';
 export * from './reports.module';
 export * from './report-query';
 export * from './promotion-report.service';
+export * from './ticket-report.service';
 export * from './report-query';

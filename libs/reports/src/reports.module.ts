@@ -5,6 +5,7 @@ import { CustomerReportService } from './customer-report.service';
 import { PromotionReportService } from './promotion-report.service';
 import { ReportScopeResolver } from './report-scope';
 import { SalesFootprintService } from './sales-footprint.service';
+import { TicketReportService } from './ticket-report.service';
 
 /** Read-only reporting over the other contexts' tables; imports no other context (DESIGN.md §3). */
 @Module({
@@ -15,6 +16,7 @@ import { SalesFootprintService } from './sales-footprint.service';
     CustomerReportService,
     PromotionReportService,
     SalesFootprintService,
+    TicketReportService,
   ],
   exports: [
     ChannelReportService,
@@ -22,6 +24,7 @@ import { SalesFootprintService } from './sales-footprint.service';
     CustomerReportService,
     PromotionReportService,
     SalesFootprintService,
+    TicketReportService,
   ],
 })
 export class ReportsModule {}

@@ -5,5 +5,6 @@ export * from './task.errors';
 export * from './task-scope';
 export * from './dto/task.dto';
 export * from './tasks.service';
+export * from './task-fees.service';
 export * from './order-tasks.service';
 export * from './tasks.module';

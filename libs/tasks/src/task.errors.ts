@@ -51,3 +51,13 @@ export class TaskAgentUnavailableError extends BusinessRuleError {
     super('agent_unavailable', `Agent ${agentId} ${why}`, { agentId });
   }
 }
+
+/** A training task is confirmed only once every point of its checklist was taught (ticked). */
+export class ChecklistIncompleteError extends BusinessRuleError {
+  constructor(open: string[]) {
+    super('checklist_incomplete', `Tick every point of the training checklist first: ${open.join('; ')}`, {
+      open,
+      errors: [{ field: 'checklist', message: `${open.length} point(s) not ticked` }],
+    });
+  }
+}

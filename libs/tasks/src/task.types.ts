@@ -8,6 +8,22 @@ export interface TaskItem {
   installFeeCents: number;
 }
 
+/** One point of a training task's checklist, ticked by the agent once taught. */
+export interface ChecklistItem {
+  label: string;
+  done: boolean;
+}
+
+/** Kinds whose fee the admin sets per kind (`task_kind_fees`); other kinds earn their products' fees. */
+export const FEE_KINDS = ['training', 'repair_return'] as const;
+export type FeeKind = (typeof FEE_KINDS)[number];
+
+export interface TaskFeeView {
+  kind: FeeKind;
+  feeCents: number;
+  updatedAt: Date;
+}
+
 export interface TaskView {
   id: string;
   kind: TaskKind;
@@ -21,6 +37,8 @@ export interface TaskView {
   address: string | null;
   description: string | null;
   items: TaskItem[];
+  /** Training: what to teach, ticked by the agent; every point must be ticked before the code. */
+  checklist: ChecklistItem[];
   /** What the agent earns when the task is done. */
   installFeeCents: number;
   windowStart: Date | null;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@campus/audit';
 import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
@@ -6,12 +7,13 @@ import { CompletionDueProcessor } from './jobs/completion-due.processor';
 import { OrderStatusTasksProcessor } from './jobs/order-status.processor';
 import { TaskCompletedProcessor } from './jobs/task-completed.processor';
 import { OrderTasksService } from './order-tasks.service';
+import { TaskFeesService } from './task-fees.service';
 import { TasksService } from './tasks.service';
 
 @Module({
-  imports: [OrdersModule, NetworkModule, NotificationsModule],
-  providers: [TasksService, OrderTasksService],
-  exports: [TasksService, OrderTasksService],
+  imports: [OrdersModule, NetworkModule, NotificationsModule, AuditModule],
+  providers: [TasksService, OrderTasksService, TaskFeesService],
+  exports: [TasksService, OrderTasksService, TaskFeesService],
 })
 export class TasksModule {}
 

@@ -18,8 +18,9 @@ import { AgentsService, NetworkService } from '@campus/network';
 import { NotificationsService, render } from '@campus/notifications';
 import { OrderService } from '@campus/orders';
 import { event, OutboxEvent, OutboxService } from '@campus/queue';
-import { CreateRepairTaskDto, TaskQueryDto } from './dto/task.dto';
+import { CreateTaskDto, TaskQueryDto } from './dto/task.dto';
 import {
+  ChecklistIncompleteError,
   ConfirmationCodeLockedError,
   OrderNotDeliveredError,
   TaskAgentUnavailableError,
@@ -40,7 +41,7 @@ import {
   taskStateMachine,
   TaskStatus,
 } from './task-state-machine';
-import { TaskEventView, TaskItem, TaskView } from './task.types';
+import { ChecklistItem, FEE_KINDS, FeeKind, TaskEventView, TaskItem, TaskView } from './task.types';
 
 /** Columns a move may set besides the status (never user-chosen names). */
 export interface TaskChanges {
@@ -82,7 +83,7 @@ const STATUS_TIMESTAMPS: Partial<Record<TaskStatus, string>> = {
 };
 
 const TASK_COLUMNS = `t.id, t.kind, t.status, t.order_id, t.order_number, t.region_id, t.campus_id, t.agent_id,
-  t.customer_id, t.customer_phone, t.customer_name, t.address, t.description, t.items, t.fee_cents, t.window_start,
+  t.customer_id, t.customer_phone, t.customer_name, t.address, t.description, t.items, t.checklist, t.fee_cents, t.window_start,
   t.window_end, t.code_hash, t.code_failures, t.notes, t.failure_reason, t.due_at, t.created_at, t.updated_at,
   t.assigned_at, t.scheduled_at, t.started_at, t.completed_at, t.failed_at`;
 
@@ -101,6 +102,7 @@ interface TaskRow {
   address: string | null;
   description: string | null;
   items: TaskItem[];
+  checklist: ChecklistItem[];
   fee_cents: number;
   window_start: Date | null;
   window_end: Date | null;
@@ -131,6 +133,8 @@ export interface NewTask {
   address: string | null;
   description: string | null;
   items: TaskItem[];
+  /** Training: the points to teach (none for other kinds). */
+  checklist?: readonly string[];
   feeCents: number;
   /** The SLA deadline, when known (install tasks learn it at delivery)... */
   dueAt: Date | null;
@@ -274,39 +278,99 @@ export class TasksService {
   }
 
   /**
-   * The call centre (or a manager) opens a repair pickup for a customer, without an order. The campus
-   * must be in the caller's scope. It waits `open` until a manager assigns an agent; its SLA runs from
+   * The call centre (or a manager) opens a task by hand: a repair pickup, a training (teach the
+   * customer to use what was installed, along a checklist) or a repair return (bring a repaired item
+   * back). About an order (in the caller's scope, else 404), the task takes its campus, customer and
+   * address; otherwise the campus must be in scope and the customer's phone is given. Training and
+   * repair returns earn the fee the admin set for their kind (`task_kind_fees`), frozen on the task;
+   * a repair pickup earns nothing. It waits `open` until a manager assigns an agent; its SLA runs from
    * now.
    */
-  async createRepair(ctx: RequestContext, dto: CreateRepairTaskDto): Promise<TaskView> {
-    const campus = await this.network.campusInScope(ctx, dto.campusId);
+  async create(ctx: RequestContext, dto: CreateTaskDto): Promise<TaskView> {
+    const kind = dto.kind ?? 'repair_pickup';
+    if (dto.checklist && kind !== 'training') {
+      throw ValidationError.field('checklist', 'only a training task has a checklist');
+    }
+    const order = dto.orderId ? await this.orders.get(ctx, dto.orderId) : null;
+    if (order && dto.campusId && dto.campusId !== order.campusId) {
+      throw ValidationError.field('campusId', 'is not the campus of the order');
+    }
+    const campus = await this.network.campusInScope(ctx, order?.campusId ?? dto.campusId!);
+    const phone = order?.customer.phone ?? dto.customerPhone!;
     return this.db.transaction(ctx, async (tx) => {
       const [customer] = await this.db.query<{ id: string; name: string | null }>(
         tx,
         `SELECT id, name FROM customers WHERE phone = $1`,
-        [dto.customerPhone],
+        [phone],
       );
       const id = await this.insert(tx, {
-        kind: 'repair_pickup',
+        kind,
         status: 'open',
-        orderId: null,
-        orderNumber: null,
+        orderId: order?.id ?? null,
+        orderNumber: order?.number ?? null,
         regionId: campus.regionId,
         campusId: campus.id,
         agentId: null,
         customer: {
-          id: customer?.id ?? null,
-          phone: dto.customerPhone,
+          id: order?.customer.id ?? customer?.id ?? null,
+          phone,
           name: dto.customerName ?? customer?.name ?? null,
         },
-        address: dto.address ?? null,
+        address: dto.address ?? order?.fulfillment.address ?? null,
         description: dto.description,
         items: [],
-        feeCents: 0,
+        checklist: kind === 'training' ? (dto.checklist ?? DEFAULT_TRAINING_CHECKLIST) : [],
+        feeCents: (FEE_KINDS as readonly string[]).includes(kind)
+          ? await this.kindFee(tx, kind as FeeKind)
+          : 0,
         dueAt: null,
         dueInHours: this.config.installSlaHours,
       });
       return (await this.find(tx, id!))!;
+    });
+  }
+
+  /** The fee the admin set for a kind (0 until set). */
+  private async kindFee(ctx: RequestContext, kind: FeeKind): Promise<number> {
+    const [row] = await this.db.query<{ fee_cents: number }>(
+      ctx,
+      `SELECT fee_cents FROM task_kind_fees WHERE kind = $1`,
+      [kind],
+    );
+    return row?.fee_cents ?? 0;
+  }
+
+  /**
+   * The assigned agent ticks what they taught on a training task (scheduled or in progress; else
+   * 409): `ticked` is the whole set of ticked points, so repeating the request changes nothing. Each
+   * change is on the task's timeline.
+   */
+  async tickChecklist(ctx: RequestContext, id: string, ticked: number[]): Promise<TaskView> {
+    return this.db.transaction(ctx, async (tx) => {
+      const task = await this.lock(tx, id);
+      if (task.kind !== 'training')
+        throw ValidationError.field('ticked', 'only a training task has a checklist');
+      if (task.status !== 'scheduled' && task.status !== 'in_progress') {
+        throw new IllegalTransitionError('task', task.status, 'tick_checklist');
+      }
+      const beyond = ticked.filter((i) => i >= task.checklist.length);
+      if (beyond.length) {
+        throw ValidationError.field('ticked', `the checklist has ${task.checklist.length} points (0-based)`);
+      }
+      const set = new Set(ticked);
+      const checklist = task.checklist.map((item, i) => ({ label: item.label, done: set.has(i) }));
+      await this.db.query(tx, `UPDATE tasks SET checklist = $2::jsonb, updated_at = now() WHERE id = $1`, [
+        id,
+        JSON.stringify(checklist),
+      ]);
+      await this.recordEvent(tx, id, {
+        type: 'checklist',
+        fromStatus: null,
+        toStatus: null,
+        reason: null,
+        data: { ticked: [...set].sort((a, b) => a - b) },
+      });
+      return (await this.find(tx, id))!;
     });
   }
 
@@ -319,10 +383,10 @@ export class TasksService {
       ctx,
       `INSERT INTO tasks (kind, status, order_id, order_number, region_id, campus_id, agent_id, customer_id,
          customer_phone, customer_name, address, description, items, fee_cents, due_at, created_by_id, created_by_role,
-         assigned_at)
+         assigned_at, checklist)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14,
                COALESCE($15::timestamptz, now() + make_interval(hours => $18::int)), $16, $17,
-               CASE WHEN $7::uuid IS NOT NULL THEN now() END)
+               CASE WHEN $7::uuid IS NOT NULL THEN now() END, $19::jsonb)
        ON CONFLICT (order_id) WHERE kind = 'delivery_install' DO NOTHING
        RETURNING id`,
       [
@@ -344,6 +408,7 @@ export class TasksService {
         ctx.actorId,
         ctx.role,
         t.dueInHours ?? null,
+        JSON.stringify((t.checklist ?? []).map((label) => ({ label, done: false }))),
       ],
     );
     if (!rows[0]) return null;
@@ -531,6 +596,8 @@ export class TasksService {
           throw new OrderNotDeliveredError(task.orderId, order?.status ?? 'unknown');
         }
       }
+      const untaught = task.checklist.filter((c) => !c.done).map((c) => c.label);
+      if (untaught.length) throw new ChecklistIncompleteError(untaught);
       if (task.codeLocked) return { kind: 'locked' };
       const [stored] = await this.db.query<{ code_hash: string }>(
         tx,
@@ -716,6 +783,7 @@ export class TasksService {
       address: r.address,
       description: r.description,
       items: r.items,
+      checklist: r.checklist ?? [],
       installFeeCents: r.fee_cents,
       windowStart: r.window_start,
       windowEnd: r.window_end,
@@ -735,6 +803,14 @@ export class TasksService {
     };
   }
 }
+
+/** What a training covers unless the call centre lists its own points (labels in both languages). */
+export const DEFAULT_TRAINING_CHECKLIST: readonly string[] = [
+  '开机、关机与复位 / Power on, off and reset',
+  '连接客户的设备 / Connect the customer’s devices',
+  '日常使用与设置 / Everyday use and settings',
+  '故障自查与售后联系方式 / Self-help and who to call',
+];
 
 /**
  * A task that changes hands loses its window and code: the new agent agrees a new one. Its count of

@@ -20,9 +20,19 @@ import {
   PromotionReportQueryDto,
   PromotionReportService,
   ReportFormat,
+  TicketReport,
+  ticketReportCsv,
+  TicketReportQueryDto,
+  TicketReportService,
 } from '@campus/reports';
 import type { FastifyReply } from 'fastify';
-import { AgentReportView, ChannelReportView, CustomerReportView, PromotionReportView } from './reports.views';
+import {
+  AgentReportView,
+  ChannelReportView,
+  CustomerReportView,
+  PromotionReportView,
+  TicketReportView,
+} from './reports.views';
 
 /** JSON by default; `format=csv` answers the same figures as a CSV download. */
 function render<T>(
@@ -49,6 +59,7 @@ export class ReportsController {
     private readonly agentReports: AgentReportService,
     private readonly customerReports: CustomerReportService,
     private readonly promotionReports: PromotionReportService,
+    private readonly ticketReports: TicketReportService,
   ) {}
 
   @Get('channels')
@@ -119,5 +130,21 @@ export class ReportsController {
       await this.promotionReports.report(ctx, q),
       promotionReportCsv,
     );
+  }
+
+  @Get('tickets')
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({
+    type: TicketReportView,
+    description:
+      'after-sales tickets opened in [from, to) per campus (of their order): kinds, open, overdue now, ' +
+      'median minutes to the first staff answer, compensation; and the total',
+  })
+  async tickets(
+    @Ctx() ctx: RequestContext,
+    @Query() q: TicketReportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TicketReport | string> {
+    return render(reply, q.format, 'tickets', await this.ticketReports.report(ctx, q), ticketReportCsv);
   }
 }

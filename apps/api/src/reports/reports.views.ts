@@ -9,6 +9,8 @@ import type {
   ChannelReport,
   CustomerFigures,
   CustomerReport,
+  CampusTickets,
+  TicketReport,
 } from '@campus/reports';
 import {
   Enum,
@@ -138,4 +140,32 @@ export class PromotionReportView implements PromotionReport {
   @NullableId() regionId: string | null;
   @NullableId() campusId: string | null;
   @List(PromotionEffectView) items: PromotionEffectView[];
+}
+
+export class TicketFiguresView implements Omit<CampusTickets, 'campus'> {
+  @Int() tickets: number;
+  @Int() complaints: number;
+  @Int() enquiries: number;
+  @Int() repairs: number;
+  @Int({ description: 'still open now' }) open: number;
+  @Int({ description: 'open without a staff reply past TICKET_SLA_HOURS, now' }) overdue: number;
+  @Int({ description: 'answered by staff (a reply or the resolution)' }) replied: number;
+  @NullableInt({ description: 'median minutes from opening to the first staff answer (null: none answered)' })
+  medianFirstReplyMinutes: number | null;
+  @Int() compensated: number;
+  @Int() compensationCents: number;
+}
+
+export class CampusTicketsView extends TicketFiguresView implements CampusTickets {
+  @Obj(ReportCampusView, { nullable: true, description: 'null: tickets not about an order' })
+  campus: ReportCampusView | null;
+}
+
+export class TicketReportView implements TicketReport {
+  @Time() from: Date;
+  @Time() to: Date;
+  @NullableId() regionId: string | null;
+  @NullableId() campusId: string | null;
+  @List(CampusTicketsView) campuses: CampusTicketsView[];
+  @Obj(TicketFiguresView) total: TicketFiguresView;
 }

@@ -1,20 +1,24 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import {
   AssignTaskDto,
   CompleteTaskDto,
-  CreateRepairTaskDto,
+  CreateTaskDto,
   FailTaskDto,
   ScheduleTaskDto,
+  SetTaskFeeDto,
   TaskEventView,
+  TaskFeesService,
+  TaskFeeView,
   TaskQueryDto,
   TasksService,
   TaskView,
+  TickChecklistDto,
 } from '@campus/tasks';
 import { UuidParam } from '../common/validation';
-import { TaskPage, TaskResponse } from './tasks.views';
+import { TaskFeeResponse, TaskPage, TaskResponse } from './tasks.views';
 
 /**
  * Delivery-plus-install and repair-pickup tasks. Scope is data-level (agents their own tasks,
@@ -40,10 +44,11 @@ export class TasksController {
   @Roles('call_center', 'regional_manager', 'admin')
   @ApiCreatedResponse({
     type: TaskResponse,
-    description: 'a repair_pickup task, open until a manager assigns an agent',
+    description:
+      'a repair_pickup, training or repair_return task (optionally about an order), open until a manager assigns an agent',
   })
-  create(@Ctx() ctx: RequestContext, @Body() dto: CreateRepairTaskDto): Promise<TaskView> {
-    return this.tasks.createRepair(ctx, dto);
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateTaskDto): Promise<TaskView> {
+    return this.tasks.create(ctx, dto);
   }
 
   @Get(':id')
@@ -95,6 +100,21 @@ export class TasksController {
     return this.tasks.start(ctx, id);
   }
 
+  @Put(':id/checklist')
+  @Roles('agent')
+  @ApiOkResponse({
+    type: TaskResponse,
+    description:
+      'training: the assigned agent ticks what was taught (the whole set each time); every point before the code (422 checklist_incomplete)',
+  })
+  tickChecklist(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: TickChecklistDto,
+  ): Promise<TaskView> {
+    return this.tasks.tickChecklist(ctx, id, dto.ticked);
+  }
+
   @Post(':id/complete')
   @HttpCode(200)
   @Roles('agent')
@@ -132,5 +152,31 @@ export class TasksController {
   })
   newCode(@Ctx() ctx: RequestContext, @Param('id', UuidParam) id: string): Promise<TaskView> {
     return this.tasks.newCode(ctx, id);
+  }
+}
+
+/** The fee per after-sales task kind (training, repair_return), set by the admin. */
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller('task-fees')
+export class TaskFeesController {
+  constructor(private readonly fees: TaskFeesService) {}
+
+  @Get()
+  @Roles('admin', 'regional_manager')
+  @ApiOkResponse({ type: TaskFeeResponse, isArray: true })
+  list(@Ctx() ctx: RequestContext): Promise<TaskFeeView[]> {
+    return this.fees.list(ctx);
+  }
+
+  @Put(':kind')
+  @Roles('admin')
+  @ApiOkResponse({ type: TaskFeeResponse, description: 'tasks opened from now on earn this fee (audited)' })
+  set(
+    @Ctx() ctx: RequestContext,
+    @Param('kind') kind: string,
+    @Body() dto: SetTaskFeeDto,
+  ): Promise<TaskFeeView> {
+    return this.fees.set(ctx, kind, dto.feeCents);
   }
 }

@@ -1,5 +1,16 @@
 import { Page } from '@campus/core';
-import { TASK_KINDS, TASK_STATUSES, TaskItem, TaskKind, TaskStatus, TaskView } from '@campus/tasks';
+import {
+  ChecklistItem,
+  FEE_KINDS,
+  FeeKind,
+  TASK_KINDS,
+  TASK_STATUSES,
+  TaskFeeView,
+  TaskItem,
+  TaskKind,
+  TaskStatus,
+  TaskView,
+} from '@campus/tasks';
 import {
   Bool,
   Id,
@@ -28,6 +39,17 @@ export class TaskItemView implements TaskItem {
   @Int({ description: 'per unit' }) installFeeCents: number;
 }
 
+export class ChecklistItemView implements ChecklistItem {
+  @Str() label: string;
+  @Bool() done: boolean;
+}
+
+export class TaskFeeResponse implements TaskFeeView {
+  @Enum(FEE_KINDS) kind: FeeKind;
+  @Int({ description: 'what an agent earns for one task of this kind (fen)' }) feeCents: number;
+  @Time() updatedAt: Date;
+}
+
 export class TaskResponse implements TaskView {
   @Id() id: string;
   @Enum(TASK_KINDS) kind: TaskKind;
@@ -41,6 +63,7 @@ export class TaskResponse implements TaskView {
   @NullableStr() address: string | null;
   @NullableStr() description: string | null;
   @List(TaskItemView) items: TaskItemView[];
+  @List(ChecklistItemView) checklist: ChecklistItemView[];
   @Int({ description: 'what the agent earns when the task is done' }) installFeeCents: number;
   @NullableTime() windowStart: Date | null;
   @NullableTime() windowEnd: Date | null;

@@ -6,6 +6,7 @@ import { asProblem, type ApiProblem } from '../api/problem';
 import type { Session } from '../auth/session';
 import { orderColumns } from '../components/OrdersTable';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { TicketsPanel } from '../components/TicketsPanel';
 import { formatTime } from '../lib/time';
 
 // ECharts is large: the reports load when their tab is first opened.
@@ -210,6 +211,11 @@ export function ManagerPage({ session }: { session: Session }) {
             ),
           },
           { key: 'overdue', label: t('manager.overdue'), children: <OverdueTasks agents={agents} /> },
+          {
+            key: 'tickets',
+            label: t('deskTickets.tab'),
+            children: <TicketsPanel defaultFilter="overdue" canCompensate />,
+          },
           {
             key: 'unclaimed-cod',
             label: t('attempts.unclaimedTab'),

@@ -9,6 +9,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { formatCents } from '../lib/money';
 import { bpsToPercent, formatBps } from '../lib/rates';
 import { formatTime, shanghaiPeriod } from '../lib/time';
+import { TicketReportCard } from './TicketReportCard';
 
 type ChannelReport = Schemas['ChannelReportView'];
 type AgentReport = Schemas['AgentReportView'];
@@ -272,6 +273,7 @@ export default function ReportsPanel() {
         )}
         <EChart option={repeatOption} label={t('reports.repeat')} />
       </Card>
+      <TicketReportCard from={query.from} to={query.to} />
     </Space>
   );
 }

@@ -17,6 +17,7 @@ import { CheckoutPage } from './pages/CheckoutPage';
 import { OrderPage } from './pages/OrderPage';
 import { OrdersPage } from './pages/OrdersPage';
 import { ProductPage } from './pages/ProductPage';
+import { TicketsPage } from './pages/TicketsPage';
 import { agentStore, notifySessionChanged, useCampus, useCart } from './store';
 import './shop.css';
 
@@ -83,7 +84,7 @@ function BottomTabs() {
   const active =
     pathname.startsWith('/shop/cart') || pathname.startsWith('/shop/checkout')
       ? '/shop/cart'
-      : pathname.startsWith('/shop/orders')
+      : pathname.startsWith('/shop/orders') || pathname.startsWith('/shop/tickets')
         ? '/shop/orders'
         : '/shop';
   return (
@@ -168,6 +169,7 @@ export default function ShopApp() {
           <Route path="checkout" element={<CheckoutPage />} />
           <Route path="orders" element={<OrdersPage />} />
           <Route path="orders/:id" element={<OrderPage />} />
+          <Route path="tickets" element={<TicketsPage />} />
           <Route path="*" element={<CataloguePage />} />
         </Routes>
       </Frame>

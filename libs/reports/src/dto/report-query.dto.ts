@@ -38,6 +38,9 @@ export class CustomerReportQueryDto extends WindowReportQueryDto {}
 
 export class PromotionReportQueryDto extends WindowReportQueryDto {}
 
+/** Tickets opened in the window. */
+export class TicketReportQueryDto extends WindowReportQueryDto {}
+
 export class AgentReportQueryDto extends ReportScopeQueryDto {
   @ApiProperty({ example: '2026-11', description: 'a calendar month in Asia/Shanghai' })
   @IsString()

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDateString, IsOptional, IsString, Matches } from 'class-validator';
-import { IsId, IsOneOf, IsPhone, IsText, PageQueryDto, ToBool } from '@campus/core';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { IsCents, IsId, IsOneOf, IsPhone, IsText, PageQueryDto, ToBool } from '@campus/core';
 import { TASK_KINDS, TASK_STATUSES, TaskKind, TaskStatus } from '../task-state-machine';
 
 const AGENT_FILTER = /^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -36,15 +51,34 @@ export class TaskQueryDto extends PageQueryDto {
   active?: boolean;
 }
 
-export class CreateRepairTaskDto {
-  @IsPhone({ description: 'the customer who has an item to collect for repair' })
-  customerPhone: string;
+/** The kinds the call centre or a manager opens by hand (install tasks follow their orders). */
+export const MANUAL_TASK_KINDS = ['repair_pickup', 'training', 'repair_return'] as const;
+export type ManualTaskKind = (typeof MANUAL_TASK_KINDS)[number];
+
+export class CreateTaskDto {
+  @IsOneOf(MANUAL_TASK_KINDS, {
+    optional: true,
+    description:
+      'repair_pickup (default), training (teach the customer to use what was installed: a checklist) or repair_return (bring a repaired item back); training and repair_return earn the fee the admin set for the kind',
+  })
+  kind?: ManualTaskKind;
+
+  @IsId({
+    optional: true,
+    description: 'the order it is about (in scope, else 404): its campus and customer are the task’s',
+  })
+  orderId?: string;
+
+  @ValidateIf((o: CreateTaskDto) => !o.orderId || o.customerPhone !== undefined)
+  @IsPhone({ description: 'the customer (required without an order)' })
+  customerPhone?: string;
 
   @IsText({ max: 100, optional: true, example: 'Han Meimei' })
   customerName?: string;
 
-  @IsId({ description: 'the campus where the item is collected' })
-  campusId: string;
+  @ValidateIf((o: CreateTaskDto) => !o.orderId || o.campusId !== undefined)
+  @IsId({ description: 'the campus where the job is done (required without an order)' })
+  campusId?: string;
 
   @IsText({ max: 1000, example: 'Laptop does not power on; collect for repair' })
   description: string;
@@ -54,6 +88,44 @@ export class CreateRepairTaskDto {
 
   @IsId({ optional: true, description: 'an active agent of the campus; without it the task waits, open' })
   agentId?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 12,
+    description: 'training only: the points to teach (default: a standard checklist)',
+    example: ['Power on and reset', 'Connect a phone to the Wi-Fi', 'Change the Wi-Fi password'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(100, { each: true })
+  checklist?: string[];
+}
+
+/** @deprecated the repair-only name of CreateTaskDto. */
+export { CreateTaskDto as CreateRepairTaskDto };
+
+/** The training checklist as the agent ticks it: the positions (0-based) of the points taught. */
+export class TickChecklistDto {
+  @ApiProperty({
+    type: [Number],
+    example: [0, 1],
+    description: 'every ticked point (0-based); the others are unticked',
+  })
+  @IsArray()
+  @ArrayMaxSize(12)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(11, { each: true })
+  ticked: number[];
+}
+
+export class SetTaskFeeDto {
+  @IsCents({ description: 'what an agent earns for one task of this kind (fen)' })
+  feeCents: number;
 }
 
 export class AssignTaskDto {

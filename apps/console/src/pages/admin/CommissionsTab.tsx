@@ -8,6 +8,7 @@ import { useProblemForm } from '../../components/useProblemForm';
 import { formatCents, parseYuan } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { useNetwork } from './shared';
+import { TaskFeesCard } from './TaskFeesCard';
 
 /** GET /api/commission-rules and -tiers answer these (their OpenAPI answers are untyped). */
 interface Rule {
@@ -78,6 +79,9 @@ export function CommissionsTab({ session }: { session: Session }) {
   const required = [{ required: true, message: t('validation.required') }];
   return (
     <Row gutter={[16, 16]}>
+      <Col xs={24} xl={12}>
+        <TaskFeesCard admin={admin} />
+      </Col>
       <Col xs={24} xl={12}>
         <Card
           size="small"

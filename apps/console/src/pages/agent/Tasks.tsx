@@ -7,6 +7,7 @@ import { formatTime } from '../../lib/time';
 import { MobileProblem } from './MobileProblem';
 import { useWork } from './queries';
 import { CompletePopup, SchedulePopup } from './TaskPopups';
+import { TrainingChecklist } from './TrainingChecklist';
 
 /** The agent's unfinished install and repair tasks: agree a window, complete with the customer's code. */
 export function Tasks({ newSince }: { newSince: string | null }) {
@@ -57,6 +58,7 @@ export function Tasks({ newSince }: { newSince: string | null }) {
               {t('agent.due', { at: formatTime(task.dueAt) })}
             </div>
           )}
+          <TrainingChecklist task={task} />
           <Space style={{ marginTop: 8 }}>
             {nextActions.includes('schedule') && (
               <Button onClick={() => setScheduling(task)}>{t('agent.schedule')}</Button>

@@ -7,6 +7,7 @@ import { asProblem } from '../../api/problem';
 import { OrderForm } from '../../components/OrderForm';
 import { OrdersTable } from '../../components/OrdersTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { TicketsPanel } from '../../components/TicketsPanel';
 import { MUTED } from '../../components/ToneTag';
 import { parseDeskSearch, type DeskSearch } from '../../lib/desk-search';
 import { callKeys } from './keys';
@@ -99,6 +100,14 @@ export function CallCentrePage() {
           defaultPhone={phone ?? undefined}
           onPlaced={() => void queryClient.invalidateQueries({ queryKey: ['orders'] })}
         />
+      </Col>
+      <Col xs={24}>
+        <Card
+          title={<h2 style={{ margin: 0, fontSize: 18 }}>{t('deskTickets.title')}</h2>}
+          style={{ marginTop: 24 }}
+        >
+          <TicketsPanel defaultFilter="open" canCompensate={false} />
+        </Card>
       </Col>
       <OrderDrawer orderId={openId} onClose={() => setOpenId(null)} />
     </Row>

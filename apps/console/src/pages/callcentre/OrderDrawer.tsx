@@ -22,6 +22,7 @@ import { useAction } from '../../components/useAction';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { callKeys } from './keys';
+import { OpenTicket, TicketsPanel } from '../../components/TicketsPanel';
 import { OrderTimeline } from './OrderTimeline';
 
 const CANCELLABLE = new Set(['pending_payment', 'confirmed', 'assigned']);
@@ -210,6 +211,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
               </Popconfirm>
             )}
             <OpenRepair order={o} />
+            <OpenTicket orderId={o.id} />
           </Space>
           <Descriptions bordered size="small" column={1} style={{ marginBottom: 16 }}>
             <Descriptions.Item label={t('desks.callCentre.customer')}>{o.customer.phone}</Descriptions.Item>
@@ -257,6 +259,10 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
             {t('desks.callCentre.timeline')}
           </Typography.Title>
           <OrderTimeline entries={timeline.data ?? []} />
+          <Typography.Title level={3} style={{ fontSize: 16, marginTop: 24 }}>
+            {t('deskTickets.title')}
+          </Typography.Title>
+          <TicketsPanel orderId={o.id} canCompensate={false} />
         </>
       )}
     </Drawer>

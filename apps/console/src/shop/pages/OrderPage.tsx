@@ -7,6 +7,7 @@ import { api, ok } from '../../api/client';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { isLive, keys, useOrder, useOrderEvents, usePickupPoints, type Order, type OrderEvent } from '../api';
+import { OrderTickets } from '../components/OrderTickets';
 import { PayPanel } from '../components/PayPanel';
 import { ProblemLine } from '../components/ProblemLine';
 import { SignInForm } from '../components/SignInForm';
@@ -264,6 +265,7 @@ function OrderDetail() {
             {events.data && <Timeline events={events.data} />}
             <ProblemLine error={events.error} />
           </section>
+          <OrderTickets orderId={o.id} />
         </>
       )}
       {!o && order.isError && (

@@ -27,6 +27,9 @@ function Orders() {
       <div className="shop-section">
         <h2 id="orders-title">{t('shop.nav.orders')}</h2>
         <SignedInAs />
+        <Link to="/shop/tickets" data-testid="my-tickets-link">
+          {t('tickets.mine')}
+        </Link>
         {orders.isPending && <DotLoading />}
         <ProblemLine error={orders.error ?? buyAgain.error} />
         {orders.isSuccess && items.length === 0 && <p className="shop-muted">{t('shop.order.none')}</p>}
