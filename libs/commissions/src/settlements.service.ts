@@ -4,6 +4,7 @@ import {
   BusinessRuleError,
   Clock,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   IllegalTransitionError,
   NotFoundError,
   Page,
@@ -11,7 +12,7 @@ import {
   shanghaiPeriod,
   toPage,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import { NetworkService } from '@campus/network';
 import { entryScopeSql, settlementScopeSql } from './commission-scope';
 import {
@@ -284,20 +285,16 @@ export class SettlementsService {
 
   /** Settlements in scope (managers their region's), newest first, with their totals (no statements). */
   async list(ctx: RequestContext, q: SettlementQueryDto): Promise<Page<Omit<SettlementView, 'statements'>>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [settlementScopeSql(ctx, 's', params)];
-    if (q.regionId) where.push(`s.region_id = ${add(q.regionId)}`);
-    if (q.period) where.push(`s.period = ${add(q.period)}`);
-    if (q.status) where.push(`s.status = ${add(q.status)}`);
+    if (q.regionId) where.push(`s.region_id = ${params.add(q.regionId)}`);
+    if (q.period) where.push(`s.period = ${params.add(q.period)}`);
+    if (q.status) where.push(`s.status = ${params.add(q.status)}`);
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(s.created_at, s.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+      where.push(`(s.created_at, s.id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<SettlementRow & MoneyRow & { cursor_at: string }>(
       ctx,
       `SELECT s.*, s.created_at::text AS cursor_at,
@@ -311,7 +308,7 @@ export class SettlementsService {
          FROM settlements s LEFT JOIN settlement_statements st ON st.settlement_id = s.id
         WHERE ${where.join(' AND ')}
         GROUP BY s.id ORDER BY s.created_at DESC, s.id DESC LIMIT ${limit + 1}`,
-      params,
+      params.values,
     );
     const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
     return {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RequestContext } from '@campus/core';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { Sql, SqlParams } from './sql';
 
 interface PgQueryable {
   query(
@@ -33,12 +34,23 @@ export class Db {
    * Raw SQL on the caller's transaction (or the pool); always the returned rows. Goes straight to the
    * pg driver (the hot paths are raw SQL, and TypeORM's query wrapper costs CPU on every statement).
    */
+  async query<T = Record<string, unknown>>(ctx: RequestContext, statement: Sql): Promise<T[]>;
   async query<T = Record<string, unknown>>(
     ctx: RequestContext,
     sql: string,
-    params: unknown[] = [],
+    params?: unknown[] | SqlParams,
+    opts?: { prepare?: string },
+  ): Promise<T[]>;
+  async query<T = Record<string, unknown>>(
+    ctx: RequestContext,
+    statement: string | Sql,
+    bound: unknown[] | SqlParams = [],
     opts: { prepare?: string } = {},
   ): Promise<T[]> {
+    let sql: string;
+    let params: unknown[];
+    if (statement instanceof Sql) ({ text: sql, values: params } = statement.toQuery());
+    else [sql, params] = [statement, bound instanceof SqlParams ? bound.values : bound];
     const runner = ctx.manager?.queryRunner;
     const client: PgQueryable = runner
       ? ((await runner.connect()) as PgQueryable)

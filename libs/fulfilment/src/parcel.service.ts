@@ -11,7 +11,7 @@ import {
   RequestContext,
   ValidationError,
 } from '@campus/core';
-import { Db, pgConstraint, pgErrorCode } from '@campus/database';
+import { Db, pgConstraint, pgErrorCode, SqlParams } from '@campus/database';
 import { CompartmentSize, NetworkService } from '@campus/network';
 import { NotificationsService } from '@campus/notifications';
 import { orderStateMachine, OrderService, OrderView } from '@campus/orders';
@@ -671,22 +671,20 @@ export class ParcelService {
     placeId: string,
     input: { code: string; phone?: string },
   ): Promise<HeldParcelRow | null> {
-    const params: unknown[] = [
+    const params = new SqlParams([
       placeId,
       pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, input.code),
-    ];
+    ]);
     const where = [
       place.kind === 'locker' ? `p.locker_id = $1` : `p.pickup_point_id = $1 AND p.locker_id IS NULL`,
       `p.code_hash = $2`,
       `p.state = 'held'`,
     ];
     if (input.phone) {
-      params.push(input.phone);
-      where.push(`o.customer_phone = $${params.length}`);
+      where.push(`o.customer_phone = ${params.add(input.phone)}`);
     }
     if (tx.is('customer')) {
-      params.push(tx.actorId);
-      where.push(`o.customer_id = $${params.length}`);
+      where.push(`o.customer_id = ${params.add(tx.actorId)}`);
     }
     const rows = await this.db.query<HeldParcelRow>(
       tx,
