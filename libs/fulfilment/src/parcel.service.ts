@@ -12,7 +12,7 @@ import {
   ValidationError,
 } from '@campus/core';
 import { Db, pgConstraint, pgErrorCode, SqlParams } from '@campus/database';
-import { CompartmentSize, NetworkService } from '@campus/network';
+import { CompartmentRef, CompartmentRepository, CompartmentSize, NetworkService } from '@campus/network';
 import { NotificationsService } from '@campus/notifications';
 import { orderStateMachine, OrderService, OrderView } from '@campus/orders';
 import { event } from '@campus/queue';
@@ -38,12 +38,6 @@ import {
 import { campusTime, parcelTimers } from './parcel-schedule';
 import { pickupCodeHash } from './pickup-code';
 import { PickupLockouts } from './pickup-lockouts.service';
-
-export interface CompartmentRef {
-  id: string;
-  label: string;
-  size: CompartmentSize;
-}
 
 export interface ParcelView {
   id: string;
@@ -126,6 +120,7 @@ export class ParcelService {
     private readonly db: Db,
     private readonly orders: OrderService,
     private readonly network: NetworkService,
+    private readonly compartments: CompartmentRepository,
     private readonly notifications: NotificationsService,
     private readonly cod: CodLedgerService,
     private readonly lockouts: PickupLockouts,
@@ -170,7 +165,7 @@ export class ParcelService {
         }
         locker = { id: found.id, code: found.code };
         const sizes = fittingSizes(input.size);
-        compartment = await this.allocate(tx, locker.id, sizes, orderId);
+        compartment = await this.compartments.allocate(tx, locker.id, sizes, orderId);
         if (!compartment) throw new NoFreeCompartmentError(locker.id, sizes);
       } else if (input.lockerId || input.size) {
         throw ValidationError.field(
@@ -531,36 +526,8 @@ export class ParcelService {
       [parcel.id, state, tx.actorId],
     );
     if (parcel.compartment_id) {
-      await this.db.query(
-        tx,
-        `UPDATE compartments SET state = 'free', order_id = NULL, updated_at = now() WHERE id = $1 AND order_id = $2`,
-        [parcel.compartment_id, parcel.order_id],
-      );
+      await this.compartments.release(tx, parcel.compartment_id, parcel.order_id);
     }
-  }
-
-  /**
-   * Takes the first free compartment of the best fitting size (then by label). Rows another deposit
-   * is taking are skipped, not waited for, and a row taken meanwhile fails the re-check on lock.
-   */
-  private async allocate(
-    tx: RequestContext,
-    lockerId: string,
-    sizes: CompartmentSize[],
-    orderId: string,
-  ): Promise<CompartmentRef | null> {
-    const rows = await this.db.query<CompartmentRef>(
-      tx,
-      `UPDATE compartments SET state = 'occupied', order_id = $3, updated_at = now()
-        WHERE id = (
-          SELECT id FROM compartments
-           WHERE locker_id = $1 AND state = 'free' AND size = ANY($2::text[])
-           ORDER BY array_position($2::text[], size), label
-           LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING id, label, size`,
-      [lockerId, sizes, orderId],
-    );
-    return rows[0] ?? null;
   }
 
   /** Inserts the held parcel with a fresh code, drawing again if the code is in use at that place. */

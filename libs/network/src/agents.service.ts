@@ -205,6 +205,25 @@ export class AgentsService {
     return a ? { status: a.status, campusId: a.campusId } : null;
   }
 
+  /**
+   * Stamps the agent as just given an order (`last_assigned_at`, the tie-break of the least-loaded
+   * rule), in the caller's transaction, returning what the assignment text needs: the agent's user
+   * and phone, and the name of the order's pickup point (when it has one). Null for an unknown agent.
+   */
+  async markAssigned(
+    tx: RequestContext,
+    agentId: string,
+    pickupPointId: string | null | undefined,
+  ): Promise<{ user_id: string; phone: string; point_name: string | null } | null> {
+    const [agent] = await this.db.query<{ user_id: string; phone: string; point_name: string | null }>(
+      tx,
+      `UPDATE agents SET last_assigned_at = now() WHERE id = $1
+       RETURNING user_id, phone, (SELECT name FROM pickup_points WHERE id = $2::uuid) AS point_name`,
+      [agentId, pickupPointId ?? null],
+    );
+    return agent ?? null;
+  }
+
   private scope(ctx: RequestContext, params: SqlParams | unknown[]): string {
     const bound = SqlParams.of(params);
     if (ctx.principal.role === 'agent') {

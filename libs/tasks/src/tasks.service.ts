@@ -273,16 +273,16 @@ export class TasksService {
   /**
    * The call centre (or a manager) opens a repair pickup for a customer, without an order. The campus
    * must be in the caller's scope. It waits `open` until a manager assigns an agent; its SLA runs from
-   * now.
+   * now. `customer` is the known customer with that phone, if any (auth owns customers: the caller
+   * looks them up).
    */
-  async createRepair(ctx: RequestContext, dto: CreateRepairTaskDto): Promise<TaskView> {
+  async createRepair(
+    ctx: RequestContext,
+    dto: CreateRepairTaskDto,
+    customer: { id: string; name: string | null } | null = null,
+  ): Promise<TaskView> {
     const campus = await this.network.campusInScope(ctx, dto.campusId);
     return this.db.transaction(ctx, async (tx) => {
-      const [customer] = await this.db.query<{ id: string; name: string | null }>(
-        tx,
-        `SELECT id, name FROM customers WHERE phone = $1`,
-        [dto.customerPhone],
-      );
       const id = await this.insert(tx, {
         kind: 'repair_pickup',
         status: 'open',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Ctx, Roles } from '@campus/auth';
+import { Ctx, CustomersService, Roles } from '@campus/auth';
 import { Page, RequestContext } from '@campus/core';
 import {
   AssignTaskDto,
@@ -24,7 +24,10 @@ import { TaskPage, TaskResponse } from './tasks.views';
 @ApiBearerAuth()
 @Controller('tasks')
 export class TasksController {
-  constructor(private readonly tasks: TasksService) {}
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly customers: CustomersService,
+  ) {}
 
   @Get()
   @Roles('admin', 'regional_manager', 'call_center', 'agent')
@@ -42,8 +45,10 @@ export class TasksController {
     type: TaskResponse,
     description: 'a repair_pickup task, open until a manager assigns an agent',
   })
-  create(@Ctx() ctx: RequestContext, @Body() dto: CreateRepairTaskDto): Promise<TaskView> {
-    return this.tasks.createRepair(ctx, dto);
+  async create(@Ctx() ctx: RequestContext, @Body() dto: CreateRepairTaskDto): Promise<TaskView> {
+    // Tasks may not read auth's customers (docs/architecture.md): the known customer is looked up here.
+    const known = await this.customers.findByPhone(ctx, dto.customerPhone);
+    return this.tasks.createRepair(ctx, dto, known && { id: known.id, name: known.name ?? null });
   }
 
   @Get(':id')
