@@ -26,7 +26,7 @@ import {
   TemplateName,
   templateKind,
 } from './templates';
-import type { NotificationStatus } from './notification.entity';
+import type { NotificationStatus } from './notification-status';
 
 export interface OutboundMessage {
   to: string;
