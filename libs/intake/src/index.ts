@@ -8,3 +8,4 @@ export * from './sms/sms-encoding';
 export * from './sms/sms-replies';
 export * from './sms/twilio-webhook';
 export * from './sms/sms-channel.service';
+export * from './sms/sms-retention';
