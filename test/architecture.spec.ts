@@ -1,5 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import {
+  mapViolations,
+  migrationTables,
+  ownershipViolations,
+  parseOwnershipMap,
+  scanLibs,
+} from './support/table-ownership';
 
 /**
  * DESIGN.md §3: who may import whom. Every lib may also use core, database and queue.
@@ -156,5 +163,65 @@ describe('architecture (DESIGN.md §3)', () => {
     };
     for (const f of all) if (!state.get(f)) visit(f);
     expect(cycles).toEqual([]);
+  });
+});
+
+/**
+ * DESIGN.md §3 / CONVENTIONS.md 17: the data obeys the same map as the imports. The table of owners
+ * and readers is docs/architecture.md; every lib's SQL is checked against it.
+ */
+describe('table ownership (docs/architecture.md)', () => {
+  const map = parseOwnershipMap(readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8'));
+  const tables = migrationTables(ROOT);
+
+  it('lists every table the migrations create, once, with owners and readers the import map allows', () => {
+    expect(tables.size).toBeGreaterThan(40);
+    expect(mapViolations(map, tables, ALLOWED, EVERYONE_MAY_USE)).toEqual([]);
+  });
+
+  it('no lib writes a table it does not own or reads one it may not', () => {
+    const scan = scanLibs(ROOT);
+    // The scan sees the SQL (a sanity floor, so a broken parser cannot pass by finding nothing).
+    expect(scan.uses.filter((u) => u.kind === 'write').length).toBeGreaterThan(100);
+    expect(scan.uses.some((u) => u.lib === 'fulfilment' && u.table === 'parcels' && u.kind === 'write')).toBe(
+      true,
+    );
+    expect(ownershipViolations(map, scan, tables)).toEqual([]);
+  });
+
+  it('fails on a deliberately broken fixture, saying what to change', () => {
+    const fixture = join(ROOT, 'test/fixtures/ownership-breach');
+    const fixtureTables = new Set([...tables, ...migrationTables(fixture)]);
+    const violations = ownershipViolations(map, scanLibs(fixture), fixtureTables);
+    const about = (lib: string, table: string) =>
+      violations.filter((v) => v.includes(`${lib} `) && v.includes(`"${table}"`));
+
+    expect(violations).toHaveLength(4);
+    expect(about('fulfilment', 'compartments')[0]).toMatch(
+      /libs\/fulfilment\/src\/breach\.service\.ts:3: fulfilment writes table "compartments", owned by network — call network's service/,
+    );
+    expect(about('fulfilment', 'agents')[0]).toMatch(/fulfilment writes table "agents", owned by network/);
+    expect(about('tasks', 'customers')[0]).toMatch(
+      /tasks reads table "customers" \(owner auth\), which docs\/architecture\.md does not let it read — add tasks to the readers/,
+    );
+    expect(about('fulfilment', 'return_requests')[0]).toMatch(
+      /uses table "return_requests", which docs\/architecture\.md does not list — add a row "\| `return_requests` \| <owning lib> \| <libs that may read it> \|"/,
+    );
+    // A new migration table without a row fails the map check too.
+    expect(mapViolations(map, fixtureTables, ALLOWED, EVERYONE_MAY_USE)).toEqual([
+      expect.stringMatching(
+        /table "return_requests" is created by a migration but docs\/architecture\.md does not list it — add a row/,
+      ),
+    ]);
+  });
+
+  it('fails when the map grants a read the import map forbids', () => {
+    const granted = parseOwnershipMap(
+      ['## Table ownership', '| `customers` | auth | intake, tasks |', '| `ghosts` | auth | — |'].join('\n'),
+    );
+    expect(mapViolations(granted, new Set(['customers']), ALLOWED, EVERYONE_MAY_USE)).toEqual([
+      'table "customers": tasks may not import auth (DESIGN.md §3), so it may not read its tables — remove tasks from the readers',
+      'docs/architecture.md lists table "ghosts", which no migration creates — remove its row',
+    ]);
   });
 });

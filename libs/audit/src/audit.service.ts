@@ -8,7 +8,7 @@ import {
   decodeCursor,
   toPage,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import type { AuditEntry, AuditRecordView } from './audit.types';
 
 export interface AuditQuery {
@@ -70,25 +70,21 @@ export class AuditService {
 
   /** Newest first. Admins see everything; a regional manager sees the rows of their region. */
   async list(ctx: RequestContext, q: AuditQuery): Promise<Page<AuditRecordView>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where: string[] = [];
-    if (ctx.is('regional_manager')) where.push(`region_id = ${add(ctx.principal.regionId ?? null)}`);
+    if (ctx.is('regional_manager')) where.push(`region_id = ${params.add(ctx.principal.regionId ?? null)}`);
     else if (!ctx.is('admin', 'system')) throw new ForbiddenError();
-    if (q.entityType) where.push(`entity_type = ${add(q.entityType)}`);
-    if (q.entityId) where.push(`entity_id = ${add(q.entityId)}`);
-    if (q.actorId) where.push(`actor_id = ${add(q.actorId)}`);
-    if (q.action) where.push(`action = ${add(q.action)}`);
-    if (q.from) where.push(`at >= ${add(q.from)}::timestamptz`);
-    if (q.to) where.push(`at < ${add(q.to)}::timestamptz`);
+    if (q.entityType) where.push(`entity_type = ${params.add(q.entityType)}`);
+    if (q.entityId) where.push(`entity_id = ${params.add(q.entityId)}`);
+    if (q.actorId) where.push(`actor_id = ${params.add(q.actorId)}`);
+    if (q.action) where.push(`action = ${params.add(q.action)}`);
+    if (q.from) where.push(`at >= ${params.add(q.from)}::timestamptz`);
+    if (q.to) where.push(`at < ${params.add(q.to)}::timestamptz`);
     if (q.cursor) {
       const [last] = decodeCursor(q.cursor, ['string']);
       if (!/^\d{1,18}$/.test(String(last)))
         throw ValidationError.field('cursor', 'is not a cursor this API issued');
-      where.push(`id < ${add(last)}::bigint`);
+      where.push(`id < ${params.add(last)}::bigint`);
     }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<AuditRow>(
@@ -97,7 +93,7 @@ export class AuditService {
               after, request_id
          FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY id DESC LIMIT ${limit + 1}`,
-      params,
+      params.values,
     );
     const page = toPage(rows, limit, (r) => [r.id]);
     return {

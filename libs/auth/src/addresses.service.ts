@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, RequestContext, ValidationError } from '@campus/core';
-import { Db, pgConstraint, pgErrorCode } from '@campus/database';
+import { Db, pgConstraint, pgErrorCode, SqlParams } from '@campus/database';
 import { AddressLimitError } from './auth.errors';
 import { CreateAddressDto, MAX_ADDRESSES, UpdateAddressDto } from './dto/address.dto';
 
@@ -83,7 +83,7 @@ export class AddressesService {
       throw new ValidationError(cleared.map((field) => ({ field, message: 'cannot be cleared' })));
     }
     const sets: string[] = [];
-    const params: unknown[] = [id, this.owner(ctx)];
+    const params = new SqlParams([id, this.owner(ctx)]);
     const columns = {
       label: 'label',
       campusId: 'campus_id',
@@ -95,8 +95,7 @@ export class AddressesService {
     for (const [field, column] of Object.entries(columns)) {
       const value = dto[field as keyof UpdateAddressDto];
       if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
+      sets.push(`${column} = ${params.add(value)}`);
     }
     if (sets.length === 0) return this.get(ctx, id);
     const rows = await this.write(() =>
@@ -104,7 +103,7 @@ export class AddressesService {
         ctx,
         `UPDATE customer_addresses SET ${sets.join(', ')}, updated_at = now()
           WHERE id = $1 AND customer_id = $2 RETURNING ${COLUMNS}`,
-        params,
+        params.values,
       ),
     );
     if (!rows[0]) throw new NotFoundError('address', id);

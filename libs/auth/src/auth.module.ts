@@ -5,7 +5,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, APP_CONFIG } from '@campus/core';
 import { AddressesService } from './addresses.service';
 import { AuthService } from './auth.service';
-import { CustomerAddress } from './customer-address.entity';
 import { Customer } from './customer.entity';
 import { CustomersService } from './customers.service';
 import { JwtStrategy } from './jwt.strategy';
@@ -15,7 +14,7 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, Customer, CustomerAddress]),
+    TypeOrmModule.forFeature([User, Customer]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

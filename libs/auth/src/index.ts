@@ -1,6 +1,5 @@
 export * from './user.entity';
 export * from './customer.entity';
-export * from './customer-address.entity';
 export * from './addresses.service';
 export * from './auth.errors';
 export * from './auth.service';

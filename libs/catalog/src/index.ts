@@ -1,4 +1,3 @@
-export * from './catalog.entities';
 export * from './catalog.errors';
 export * from './stock.service';
 export * from './products.service';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService, changedFields } from '@campus/audit';
 import {
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   NotFoundError,
   Page,
   PageQueryDto,
@@ -9,7 +10,7 @@ import {
   toPage,
   ValidationError,
 } from '@campus/core';
-import { Db, pgErrorCode } from '@campus/database';
+import { Db, pgErrorCode, sql, Sql, SqlParams } from '@campus/database';
 import { SkuTakenError, StockBelowReservedError } from './catalog.errors';
 import { CreateProductDto, ProductQueryDto, StockAdjustmentDto, UpdateProductDto } from './dto/product.dto';
 import { StockService } from './stock.service';
@@ -256,28 +257,13 @@ export class ProductsService {
   }
 
   async list(ctx: RequestContext, q: ProductQueryDto): Promise<Page<ProductView>> {
-    const params: unknown[] = [];
-    const where: string[] = [];
+    const where = productFilters(q);
     // Customers and order-taking staff see only what can be ordered.
-    if (!ctx.is('admin', 'regional_manager')) where.push('p.active');
-    if (q.category) {
-      params.push(q.category.toLowerCase());
-      where.push(`p.category = $${params.length}`);
-    }
-    if (q.q) {
-      params.push(likePattern(q.q));
-      where.push(`(p.sku ILIKE $${params.length} OR p.name ILIKE $${params.length})`);
-    }
-    if (q.cursor) {
-      const [sku] = decodeCursor(q.cursor, ['string']);
-      params.push(sku);
-      where.push(`p.sku > $${params.length}`);
-    }
-    const limit = q.limit ?? 50;
+    if (!ctx.is('admin', 'regional_manager')) where.unshift(sql`p.active`);
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<ProductRow>(
       ctx,
-      `${SELECT_PRODUCT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.sku LIMIT ${limit + 1}`,
-      params,
+      sql`${sql.raw(SELECT_PRODUCT)} WHERE ${sql.and(where)} ORDER BY p.sku LIMIT ${limit + 1}`,
     );
     return toPage(
       rows.map((r) => view(r, ctx)),
@@ -291,26 +277,10 @@ export class ProductsService {
    * availability figure, by SKU in pages. The same for every caller, so the API may cache it.
    */
   async listForShop(ctx: RequestContext, q: ShopProductQuery): Promise<Page<ShopProductView>> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    if (q.category) {
-      params.push(q.category.toLowerCase());
-      where.push(`p.category = $${params.length}`);
-    }
-    if (q.q) {
-      params.push(likePattern(q.q));
-      where.push(`(p.sku ILIKE $${params.length} OR p.name ILIKE $${params.length})`);
-    }
-    if (q.cursor) {
-      const [sku] = decodeCursor(q.cursor, ['string']);
-      params.push(sku);
-      where.push(`p.sku > $${params.length}`);
-    }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<ShopProductView>(
       ctx,
-      `${SELECT_SHOP_PRODUCT}${where.map((w) => ` AND ${w}`).join('')} ORDER BY p.sku LIMIT ${limit + 1}`,
-      params,
+      sql`${sql.raw(SELECT_SHOP_PRODUCT)} AND ${sql.and(productFilters(q))} ORDER BY p.sku LIMIT ${limit + 1}`,
     );
     return toPage(rows, limit, (p) => [p.sku]);
   }
@@ -365,16 +335,15 @@ export class ProductsService {
   /** The stock ledger of one product, newest first: adjustments, deliveries out, returns in. */
   async movements(ctx: RequestContext, sku: string, q: PageQueryDto): Promise<Page<StockMovementView>> {
     const product = await this.get(ctx, sku);
-    const params: unknown[] = [product.id];
+    const params = new SqlParams([product.id]);
     let cursor = '';
     if (q.cursor) {
       const [last] = decodeCursor(q.cursor, ['string']);
       if (!/^\d{1,18}$/.test(String(last)))
         throw ValidationError.field('cursor', 'is not a cursor this API issued');
-      params.push(last);
-      cursor = ` AND m.id < $2::bigint`;
+      cursor = ` AND m.id < ${params.add(last)}::bigint`;
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<StockMovementView>(
       ctx,
       `SELECT m.id::text AS id, m.kind, m.on_hand_delta AS "onHandDelta", m.reason, m.order_id AS "orderId",
@@ -382,8 +351,23 @@ export class ProductsService {
          FROM stock_movements m
         WHERE m.product_id = $1 AND m.on_hand_delta <> 0${cursor}
         ORDER BY m.id DESC LIMIT ${limit + 1}`,
-      params,
+      params.values,
     );
     return toPage(rows, limit, (m) => [m.id]);
   }
+}
+
+/** The catalogue filters shared by the staff and shop lists (category, text, keyset cursor by SKU). */
+function productFilters(q: { category?: string; q?: string; cursor?: string }): Sql[] {
+  const where: Sql[] = [];
+  if (q.category) where.push(sql`p.category = ${q.category.toLowerCase()}`);
+  if (q.q) {
+    const like = likePattern(q.q);
+    where.push(sql`(p.sku ILIKE ${like} OR p.name ILIKE ${like})`);
+  }
+  if (q.cursor) {
+    const [sku] = decodeCursor(q.cursor, ['string']);
+    where.push(sql`p.sku > ${sku}`);
+  }
+  return where;
 }

@@ -7,11 +7,12 @@ import { OrderStatusCommissionsProcessor } from './jobs/order-status.processor';
 import { TaskCompletedCommissionsProcessor } from './jobs/task-completed.processor';
 import { LedgerService } from './ledger.service';
 import { CommissionRulesService } from './rules.service';
+import { SettlementRepository } from './settlement.repository';
 import { SettlementsService } from './settlements.service';
 
 @Module({
   imports: [OrdersModule, NetworkModule],
-  providers: [CommissionRulesService, LedgerService, SettlementsService],
+  providers: [CommissionRulesService, LedgerService, SettlementsService, SettlementRepository],
   exports: [CommissionRulesService, LedgerService, SettlementsService],
 })
 export class CommissionsModule {}

@@ -4,13 +4,14 @@ import { AuditService } from '@campus/audit';
 import {
   Clock,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   Page,
   RequestContext,
   shanghaiPeriod,
   toPage,
   ValidationError,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import { AgentsService } from '@campus/network';
 import { OrderService } from '@campus/orders';
 import type { EventPayloads } from '@campus/queue';
@@ -311,11 +312,7 @@ export class LedgerService {
 
   /** Entries in the caller's scope (agents their own, managers their region's), newest first. */
   async list(ctx: RequestContext, q: EntryQueryDto): Promise<Page<EntryView>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [entryScopeSql(ctx, 'e', params)];
     if (q.agentId) {
       let agentId = q.agentId;
@@ -323,23 +320,23 @@ export class LedgerService {
         if (!ctx.principal.agentId) throw ValidationError.field('agentId', '"me" is only for agents');
         agentId = ctx.principal.agentId;
       }
-      where.push(`e.agent_id = ${add(agentId)}`);
+      where.push(`e.agent_id = ${params.add(agentId)}`);
     }
-    if (q.period) where.push(`e.period = ${add(q.period)}`);
-    if (q.kind) where.push(`e.kind = ${add(q.kind)}`);
+    if (q.period) where.push(`e.period = ${params.add(q.period)}`);
+    if (q.kind) where.push(`e.kind = ${params.add(q.kind)}`);
     if (q.cursor) {
       const [id] = decodeCursor(q.cursor, ['string']);
       if (!/^\d{1,18}$/.test(String(id)))
         throw ValidationError.field('cursor', 'is not a cursor this API issued');
-      where.push(`e.id < ${add(id)}::bigint`);
+      where.push(`e.id < ${params.add(id)}::bigint`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<EntryRow>(
       ctx,
       `SELECT e.*, cov.statement_id, cov.settlement_status
          FROM commission_entries e ${ENTRY_COVERAGE_JOIN('e')}
         WHERE ${where.join(' AND ')} ORDER BY e.id DESC LIMIT ${limit + 1}`,
-      params,
+      params.values,
     );
     const page = toPage(rows, limit, (r) => [String(r.id)]);
     return { ...page, items: page.items.map(entryView) };

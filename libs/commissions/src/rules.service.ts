@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@campus/audit';
 import { AppConfig, InjectConfig, RequestContext, ValidationError } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, sql, Sql } from '@campus/database';
 import { NetworkService } from '@campus/network';
 import { CommissionRule, CommissionTier, ruleScope, validityBound } from './commission-policy';
 import { CommissionRuleView, CommissionTierView } from './commission.types';
@@ -141,21 +141,13 @@ export class CommissionRulesService {
   }
 
   async listTiers(ctx: RequestContext, regionId?: string): Promise<CommissionTierView[]> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    if (ctx.is('regional_manager')) {
-      params.push(ctx.principal.regionId);
-      where.push(`region_id = $${params.length}`);
-    }
-    if (regionId) {
-      params.push(regionId);
-      where.push(`region_id = $${params.length}`);
-    }
+    const where: Sql[] = [];
+    if (ctx.is('regional_manager')) where.push(sql`region_id = ${ctx.principal.regionId}`);
+    if (regionId) where.push(sql`region_id = ${regionId}`);
     const rows = await this.db.query<TierRow>(
       ctx,
-      `SELECT * FROM commission_tiers ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      sql`SELECT * FROM commission_tiers WHERE ${sql.and(where)}
         ORDER BY region_id, from_order, created_at LIMIT 1000`,
-      params,
     );
     return rows.map(toTier);
   }

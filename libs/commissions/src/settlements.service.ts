@@ -4,6 +4,7 @@ import {
   BusinessRuleError,
   Clock,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   IllegalTransitionError,
   NotFoundError,
   Page,
@@ -13,54 +14,20 @@ import {
 } from '@campus/core';
 import { Db } from '@campus/database';
 import { NetworkService } from '@campus/network';
-import { entryScopeSql, settlementScopeSql } from './commission-scope';
 import {
   IntegrityReport,
   MoneyTotals,
-  SettlementStatus,
   SettlementView,
   StatementLinesView,
   StatementView,
 } from './commission.types';
 import { FourEyesRequiredError, SettlementExistsError, SettlementNotLatestError } from './commissions.errors';
 import { SettlementQueryDto } from './dto/commissions.dto';
-import { EntryRow, entryView, SETTLEMENT_LOCK_KEY } from './ledger.service';
+import { entryView } from './ledger.service';
 import { settlementCsv } from './settlement-csv';
+import { MoneyRow, SettlementRepository, SettlementRow, StatementRow } from './settlement.repository';
 
-interface SettlementRow {
-  id: string;
-  region_id: string;
-  period: string;
-  status: SettlementStatus;
-  seq: string;
-  entries_upto: string;
-  cod_upto: string;
-  refunds_upto: string;
-  created_by_id: string;
-  created_at: Date;
-  approved_at: Date | null;
-  approved_by_id: string | null;
-  paid_at: Date | null;
-  payment_reference: string | null;
-}
-
-interface StatementRow extends MoneyRow {
-  id: string;
-  agent_id: string;
-  agent_name: string;
-  campus_name: string;
-  entry_count: number;
-}
-
-interface MoneyRow {
-  commission_cents: string;
-  reversal_cents: string;
-  install_fee_cents: string;
-  adjustment_cents: string;
-  cod_held_cents: string;
-  cash_refunds_cents: string;
-  net_cents: string;
-}
+export { coveredBySql } from './settlement.repository';
 
 const moneyOf = (r: MoneyRow): MoneyTotals => ({
   commissionCents: Number(r.commission_cents),
@@ -103,48 +70,18 @@ export function totalsOf(statements: readonly MoneyTotals[]): MoneyTotals {
   return t;
 }
 
-/**
- * The ledger rows (alias `x` of `table`) of region `$region`, month ≤ `$period`, that a settlement
- * with sequence `seq` and watermark `upto` covers: not beyond its watermark, and beyond the watermark
- * of every earlier settlement of the region whose month is not before the row's (those took it).
- * `uptoCol` is `entries_upto` or `cod_upto`. Parameters are SQL expressions.
- */
-/** The watermark of each ledger a settlement covers. */
-type UptoColumn = 'entries_upto' | 'cod_upto' | 'refunds_upto';
-
-export function coveredBySql(
-  x: string,
-  p: { region: string; period: string; seq: string; upto: string; uptoCol: UptoColumn },
-): string {
-  return `${x}.region_id = ${p.region} AND ${x}.period <= ${p.period} AND ${x}.id <= ${p.upto}
-    AND ${x}.id > COALESCE((SELECT max(e_.${p.uptoCol}) FROM settlements e_
-                             WHERE e_.region_id = ${p.region} AND e_.seq < ${p.seq} AND e_.period >= ${x}.period), 0)`;
-}
-
-/**
- * The same coverage for one new settlement (`$2` region, `$4` its sequence) as a CTE `name` of bands:
- * for each range of months between the periods of the region's earlier settlements, the id up to
- * which they took rows (the highest watermark of those with a period not before the range). A row is
- * the new settlement's when its month falls in a band and its id is above the band's `after_id` (and
- * not above the new watermark). The earlier settlements are few (one a month), so this is a handful of
- * id-range scans of the ledger instead of a lookup per row.
- */
-function coverageBandsSql(name: string, uptoCol: UptoColumn): string {
-  return `${name}_prior AS (
-      SELECT period, ${uptoCol} AS upto FROM settlements WHERE region_id = $2 AND seq < $4::bigint
-    ), ${name} AS (
-      SELECT lead(period) OVER (ORDER BY period DESC) AS lo, period AS hi,
-             max(upto) OVER (ORDER BY period DESC ROWS UNBOUNDED PRECEDING) AS after_id
-        FROM ${name}_prior
-      UNION ALL SELECT max(period), NULL, 0 FROM ${name}_prior
-    )`;
-}
-
-/** Row `x` falls in band `b` (months in (lo, hi], id above after_id). */
-function inBandSql(x: string, b: string): string {
-  return `(${b}.lo IS NULL OR ${x}.period > ${b}.lo) AND (${b}.hi IS NULL OR ${x}.period <= ${b}.hi)
-    AND ${x}.id > ${b}.after_id`;
-}
+const settlementHead = (s: SettlementRow) => ({
+  id: s.id,
+  regionId: s.region_id,
+  period: s.period,
+  status: s.status,
+  createdAt: s.created_at,
+  approvedAt: s.approved_at,
+  paidAt: s.paid_at,
+  paymentReference: s.payment_reference,
+  createdById: s.created_by_id,
+  approvedById: s.approved_by_id,
+});
 
 /**
  * Monthly settlement of a region, claimed by watermark: a draft records the highest ledger ids it
@@ -160,6 +97,7 @@ function inBandSql(x: string, b: string): string {
 export class SettlementsService {
   constructor(
     private readonly db: Db,
+    private readonly repo: SettlementRepository,
     private readonly network: NetworkService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -184,84 +122,13 @@ export class SettlementsService {
       );
     }
     const id = await this.db.transaction(ctx, async (tx) => {
-      await this.db.query(tx, `SELECT pg_advisory_xact_lock(${SETTLEMENT_LOCK_KEY('$1')})`, [regionId]);
-      const [created] = await this.db.query<{
-        id: string;
-        seq: string;
-        entries_upto: string;
-        cod_upto: string;
-        refunds_upto: string;
-      }>(
-        tx,
-        `INSERT INTO settlements (region_id, period, created_by_id, entries_upto, cod_upto, refunds_upto)
-         VALUES ($1, $2, $3, COALESCE(pg_sequence_last_value('commission_entries_id_seq'), 0),
-                 COALESCE(pg_sequence_last_value('commission_cod_id_seq'), 0),
-                 COALESCE(pg_sequence_last_value('commission_cash_refunds_id_seq'), 0))
-         ON CONFLICT (region_id, period) DO NOTHING RETURNING id, seq, entries_upto, cod_upto, refunds_upto`,
-        [regionId, period, ctx.actorId],
-      );
+      await this.repo.lockRegion(tx, regionId);
+      const created = await this.repo.insertDraft(tx, regionId, period, ctx.actorId);
       if (!created) {
-        const [existing] = await this.db.query<{ id: string }>(
-          tx,
-          `SELECT id FROM settlements WHERE region_id = $1 AND period = $2`,
-          [regionId, period],
-        );
-        throw new SettlementExistsError(regionId, period, existing.id);
+        throw new SettlementExistsError(regionId, period, (await this.repo.idOf(tx, regionId, period))!);
       }
-      await this.db.query(
-        tx,
-        `WITH ${coverageBandsSql('eb', 'entries_upto')}, ${coverageBandsSql('db', 'cod_upto')},
-         ${coverageBandsSql('rb', 'refunds_upto')},
-         e AS (
-           SELECT agent_id,
-                  COALESCE(sum(amount_cents) FILTER (WHERE kind = 'order_commission'), 0) AS commission,
-                  COALESCE(sum(amount_cents) FILTER (WHERE kind = 'reversal'), 0) AS reversal,
-                  COALESCE(sum(amount_cents) FILTER (WHERE kind = 'install_fee'), 0) AS install_fee,
-                  COALESCE(sum(amount_cents) FILTER (WHERE kind = 'adjustment'), 0) AS adjustment,
-                  count(*)::int AS n
-             FROM commission_entries e JOIN eb ON ${inBandSql('e', 'eb')}
-            WHERE e.region_id = $2 AND e.period <= $3 AND e.id <= $5::bigint
-            GROUP BY agent_id
-         ), d AS (
-           SELECT agent_id, sum(amount_cents) AS cod
-             FROM commission_cod d JOIN db ON ${inBandSql('d', 'db')}
-            WHERE d.region_id = $2 AND d.period <= $3 AND d.id <= $6::bigint AND d.agent_id IS NOT NULL
-            GROUP BY agent_id
-         ), r AS (
-           SELECT agent_id, sum(amount_cents) AS refunds
-             FROM commission_cash_refunds r JOIN rb ON ${inBandSql('r', 'rb')}
-            WHERE r.region_id = $2 AND r.period <= $3 AND r.id <= $7::bigint AND r.agent_id IS NOT NULL
-            GROUP BY agent_id
-         ), t AS (
-           SELECT COALESCE(e.agent_id, d.agent_id, r.agent_id) AS agent_id, COALESCE(e.commission, 0) AS commission,
-                  COALESCE(e.reversal, 0) AS reversal, COALESCE(e.install_fee, 0) AS install_fee,
-                  COALESCE(e.adjustment, 0) AS adjustment, COALESCE(e.n, 0) AS n, COALESCE(d.cod, 0) AS cod,
-                  COALESCE(r.refunds, 0) AS refunds
-           FROM e FULL JOIN d ON d.agent_id = e.agent_id
-                  FULL JOIN r ON r.agent_id = COALESCE(e.agent_id, d.agent_id)
-         )
-         INSERT INTO settlement_statements (settlement_id, agent_id, agent_name, campus_name, commission_cents,
-           reversal_cents, install_fee_cents, adjustment_cents, cod_held_cents, cash_refunds_cents, entry_count,
-           net_cents)
-         SELECT $1, t.agent_id, a.display_name, c.name, t.commission, t.reversal, t.install_fee, t.adjustment,
-                t.cod, t.refunds, t.n, t.commission + t.reversal + t.install_fee + t.adjustment - t.cod + t.refunds
-           FROM t JOIN agents a ON a.id = t.agent_id JOIN campuses c ON c.id = a.campus_id`,
-        [
-          created.id,
-          regionId,
-          period,
-          created.seq,
-          created.entries_upto,
-          created.cod_upto,
-          created.refunds_upto,
-        ],
-      );
-      const [sum] = await this.db.query<{ statements: number; net_cents: number }>(
-        tx,
-        `SELECT count(*)::int AS statements, COALESCE(sum(net_cents), 0)::int AS net_cents
-           FROM settlement_statements WHERE settlement_id = $1`,
-        [created.id],
-      );
+      await this.repo.writeStatements(tx, created, regionId, period);
+      const sum = await this.repo.statementTotals(tx, created.id);
       await this.audit.record(tx, {
         action: 'settlement.create',
         entityType: 'settlement',
@@ -284,76 +151,21 @@ export class SettlementsService {
 
   /** Settlements in scope (managers their region's), newest first, with their totals (no statements). */
   async list(ctx: RequestContext, q: SettlementQueryDto): Promise<Page<Omit<SettlementView, 'statements'>>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
-    const where = [settlementScopeSql(ctx, 's', params)];
-    if (q.regionId) where.push(`s.region_id = ${add(q.regionId)}`);
-    if (q.period) where.push(`s.period = ${add(q.period)}`);
-    if (q.status) where.push(`s.status = ${add(q.status)}`);
-    if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(s.created_at, s.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
-    }
-    const limit = q.limit ?? 50;
-    const rows = await this.db.query<SettlementRow & MoneyRow & { cursor_at: string }>(
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const before = q.cursor ? (decodeCursor(q.cursor, ['string', 'string']) as [string, string]) : undefined;
+    const rows = await this.repo.list(
       ctx,
-      `SELECT s.*, s.created_at::text AS cursor_at,
-              COALESCE(sum(st.commission_cents), 0) AS commission_cents,
-              COALESCE(sum(st.reversal_cents), 0) AS reversal_cents,
-              COALESCE(sum(st.install_fee_cents), 0) AS install_fee_cents,
-              COALESCE(sum(st.adjustment_cents), 0) AS adjustment_cents,
-              COALESCE(sum(st.cod_held_cents), 0) AS cod_held_cents,
-              COALESCE(sum(st.cash_refunds_cents), 0) AS cash_refunds_cents,
-              COALESCE(sum(st.net_cents), 0) AS net_cents
-         FROM settlements s LEFT JOIN settlement_statements st ON st.settlement_id = s.id
-        WHERE ${where.join(' AND ')}
-        GROUP BY s.id ORDER BY s.created_at DESC, s.id DESC LIMIT ${limit + 1}`,
-      params,
+      { regionId: q.regionId, period: q.period, status: q.status, before },
+      limit,
     );
     const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
-    return {
-      ...page,
-      items: page.items.map((r) => ({
-        id: r.id,
-        regionId: r.region_id,
-        period: r.period,
-        status: r.status,
-        totals: moneyOf(r),
-        createdAt: r.created_at,
-        approvedAt: r.approved_at,
-        paidAt: r.paid_at,
-        paymentReference: r.payment_reference,
-        createdById: r.created_by_id,
-        approvedById: r.approved_by_id,
-      })),
-    };
+    return { ...page, items: page.items.map((r) => ({ ...settlementHead(r), totals: moneyOf(r) })) };
   }
 
   async get(ctx: RequestContext, id: string): Promise<SettlementView> {
     const s = await this.find(ctx, id);
-    const rows = await this.db.query<StatementRow>(
-      ctx,
-      `SELECT * FROM settlement_statements WHERE settlement_id = $1 ORDER BY agent_name, agent_id`,
-      [id],
-    );
-    const statements = rows.map(statementView);
-    return {
-      id: s.id,
-      regionId: s.region_id,
-      period: s.period,
-      status: s.status,
-      statements,
-      totals: totalsOf(statements),
-      createdAt: s.created_at,
-      approvedAt: s.approved_at,
-      paidAt: s.paid_at,
-      paymentReference: s.payment_reference,
-      createdById: s.created_by_id,
-      approvedById: s.approved_by_id,
-    };
+    const statements = (await this.repo.statements(ctx, id)).map(statementView);
+    return { ...settlementHead(s), statements, totals: totalsOf(statements) };
   }
 
   /**
@@ -366,13 +178,7 @@ export class SettlementsService {
     await this.db.transaction(ctx, async (tx) => {
       const s = await this.find(tx, id);
       if (s.created_by_id === ctx.actorId && !ctx.is('admin')) throw new FourEyesRequiredError(id);
-      const moved = await this.db.query(
-        tx,
-        `UPDATE settlements SET status = 'approved', approved_at = now(), approved_by_id = $2, approved_by_role = $3
-          WHERE id = $1 AND status = 'draft' RETURNING id`,
-        [id, ctx.actorId, ctx.role],
-      );
-      if (moved.length === 0) await this.refuse(tx, id, 'approve');
+      if (!(await this.repo.approve(tx, id, ctx.actorId, ctx.role))) await this.refuse(tx, id, 'approve');
       await this.audit.record(tx, {
         action: 'settlement.approve',
         entityType: 'settlement',
@@ -395,18 +201,12 @@ export class SettlementsService {
   async discard(ctx: RequestContext, id: string): Promise<void> {
     await this.db.transaction(ctx, async (tx) => {
       const s = await this.find(tx, id);
-      await this.db.query(tx, `SELECT pg_advisory_xact_lock(${SETTLEMENT_LOCK_KEY('$1')})`, [s.region_id]);
-      const [row] = await this.db.query<{ status: string; later: boolean }>(
-        tx,
-        `SELECT status, EXISTS (SELECT 1 FROM settlements l WHERE l.region_id = s.region_id AND l.seq > s.seq) AS later
-           FROM settlements s WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
+      await this.repo.lockRegion(tx, s.region_id);
+      const row = await this.repo.lockWithLater(tx, id);
       if (!row) throw new NotFoundError('settlement', id);
       if (row.status !== 'draft') throw new IllegalTransitionError('settlement', row.status, 'discard');
       if (row.later) throw new SettlementNotLatestError(id);
-      await this.db.query(tx, `DELETE FROM settlement_statements WHERE settlement_id = $1`, [id]);
-      await this.db.query(tx, `DELETE FROM settlements WHERE id = $1`, [id]);
+      await this.repo.delete(tx, id);
       await this.audit.record(tx, {
         action: 'settlement.discard',
         entityType: 'settlement',
@@ -422,13 +222,8 @@ export class SettlementsService {
   async markPaid(ctx: RequestContext, id: string, paymentReference?: string): Promise<SettlementView> {
     await this.db.transaction(ctx, async (tx) => {
       const s = await this.find(tx, id);
-      const moved = await this.db.query(
-        tx,
-        `UPDATE settlements SET status = 'paid', paid_at = now(), paid_by_id = $2, payment_reference = $3
-          WHERE id = $1 AND status = 'approved' RETURNING id`,
-        [id, ctx.actorId, paymentReference ?? null],
-      );
-      if (moved.length === 0) await this.refuse(tx, id, 'mark_paid');
+      const moved = await this.repo.markPaid(tx, id, ctx.actorId, paymentReference ?? null);
+      if (!moved) await this.refuse(tx, id, 'mark_paid');
       await this.audit.record(tx, {
         action: 'settlement.mark_paid',
         entityType: 'settlement',
@@ -437,20 +232,7 @@ export class SettlementsService {
         before: { period: s.period, status: 'approved' },
         after: { period: s.period, status: 'paid', paymentReference: paymentReference ?? null },
       });
-      await this.db.query(
-        tx,
-        `UPDATE commission_cod d SET cleared_at = now()
-          WHERE d.agent_id IS NOT NULL AND d.cleared_at IS NULL
-            AND ${coveredBySql('d', { region: '$1::uuid', period: '$2', seq: '$3::bigint', upto: '$4::bigint', uptoCol: 'cod_upto' })}`,
-        [s.region_id, s.period, s.seq, s.cod_upto],
-      );
-      await this.db.query(
-        tx,
-        `UPDATE commission_cash_refunds d SET cleared_at = now()
-          WHERE d.agent_id IS NOT NULL AND d.cleared_at IS NULL
-            AND ${coveredBySql('d', { region: '$1::uuid', period: '$2', seq: '$3::bigint', upto: '$4::bigint', uptoCol: 'refunds_upto' })}`,
-        [s.region_id, s.period, s.seq, s.refunds_upto],
-      );
+      await this.repo.clearCovered(tx, s);
     });
     return this.get(ctx, id);
   }
@@ -458,13 +240,8 @@ export class SettlementsService {
   /** The settlement as CSV for finance: UTF-8 with a BOM, one row per agent, a totals row. */
   async exportCsv(ctx: RequestContext, id: string): Promise<{ filename: string; body: string }> {
     const s = await this.get(ctx, id);
-    const [region] = await this.db.query<{ code: string }>(ctx, `SELECT code FROM regions WHERE id = $1`, [
-      s.regionId,
-    ]);
-    return {
-      filename: `settlement-${region.code}-${s.period}.csv`,
-      body: settlementCsv(s, region.code),
-    };
+    const code = await this.repo.regionCode(ctx, s.regionId);
+    return { filename: `settlement-${code}-${s.period}.csv`, body: settlementCsv(s, code) };
   }
 
   /**
@@ -472,48 +249,10 @@ export class SettlementsService {
    * agent sees only their own statement (another agent's is 404).
    */
   async statement(ctx: RequestContext, id: string, agentId: string): Promise<StatementLinesView> {
-    const [s] = await this.db.query<SettlementRow>(ctx, `SELECT * FROM settlements WHERE id = $1`, [id]);
-    const params: unknown[] = [id, agentId];
-    const scope = ctx.is('agent') ? entryScopeSql(ctx, 'st', params) : settlementScopeSql(ctx, 'se', params);
-    const [row] = await this.db.query<StatementRow>(
-      ctx,
-      `SELECT st.* FROM settlement_statements st JOIN settlements se ON se.id = st.settlement_id
-        WHERE st.settlement_id = $1 AND st.agent_id = $2 AND ${scope}`,
-      params,
-    );
+    const s = await this.repo.find(ctx, id);
+    const row = await this.repo.statementInScope(ctx, id, agentId);
     if (!s || !row) throw new NotFoundError('statement');
-    const scopeOf = (x: string, uptoCol: UptoColumn, upto: string) =>
-      coveredBySql(x, { region: '$2', period: '$3', seq: '$4::bigint', upto, uptoCol });
-    const entries = await this.db.query<EntryRow>(
-      ctx,
-      `SELECT e.*, $5::uuid AS statement_id, $6::text AS settlement_status FROM commission_entries e
-        WHERE e.agent_id = $1 AND ${scopeOf('e', 'entries_upto', '$7::bigint')} ORDER BY e.id`,
-      [agentId, s.region_id, s.period, s.seq, row.id, s.status, s.entries_upto],
-    );
-    const cod = await this.db.query<{
-      id: string;
-      order_id: string;
-      amount_cents: string;
-      collected_at: Date;
-      period: string;
-    }>(
-      ctx,
-      `SELECT d.id, d.order_id, d.amount_cents, d.collected_at, d.period FROM commission_cod d
-        WHERE d.agent_id = $1 AND ${scopeOf('d', 'cod_upto', '$5::bigint')} ORDER BY d.id`,
-      [agentId, s.region_id, s.period, s.seq, s.cod_upto],
-    );
-    const refunds = await this.db.query<{
-      refund_id: string;
-      order_id: string;
-      amount_cents: string;
-      owed_at: Date;
-      period: string;
-    }>(
-      ctx,
-      `SELECT d.refund_id, d.order_id, d.amount_cents, d.owed_at, d.period FROM commission_cash_refunds d
-        WHERE d.agent_id = $1 AND ${scopeOf('d', 'refunds_upto', '$5::bigint')} ORDER BY d.id`,
-      [agentId, s.region_id, s.period, s.seq, s.refunds_upto],
-    );
+    const { entries, cod, refunds } = await this.repo.statementLines(ctx, s, agentId, row.id);
     return {
       settlementId: s.id,
       period: s.period,
@@ -546,69 +285,7 @@ export class SettlementsService {
    */
   async integrity(ctx: RequestContext, period: string): Promise<IntegrityReport> {
     const problems: string[] = [];
-    const covered = (x: string, uptoCol: UptoColumn) =>
-      coveredBySql(x, {
-        region: 'se.region_id',
-        period: 'se.period',
-        seq: 'se.seq',
-        upto: `se.${uptoCol}`,
-        uptoCol,
-      });
-    const compared = await this.db.query<{
-      settlement_id: string;
-      agent_id: string;
-      statement_id: string | null;
-      what: string;
-      net: string | null;
-      derived_net: string;
-      n: number;
-    }>(
-      ctx,
-      `WITH se AS (SELECT * FROM settlements WHERE period = $1),
-       e AS (
-         SELECT se.id AS settlement_id, e.agent_id,
-                COALESCE(sum(e.amount_cents) FILTER (WHERE e.kind = 'order_commission'), 0) AS c,
-                COALESCE(sum(e.amount_cents) FILTER (WHERE e.kind = 'reversal'), 0) AS r,
-                COALESCE(sum(e.amount_cents) FILTER (WHERE e.kind = 'install_fee'), 0) AS i,
-                COALESCE(sum(e.amount_cents) FILTER (WHERE e.kind = 'adjustment'), 0) AS a,
-                count(*)::int AS n
-           FROM se JOIN commission_entries e ON ${covered('e', 'entries_upto')}
-          GROUP BY se.id, e.agent_id),
-       d AS (
-         SELECT se.id AS settlement_id, d.agent_id, sum(d.amount_cents) AS d
-           FROM se JOIN commission_cod d ON d.agent_id IS NOT NULL AND ${covered('d', 'cod_upto')}
-          GROUP BY se.id, d.agent_id),
-       f AS (
-         SELECT se.id AS settlement_id, f.agent_id, sum(f.amount_cents) AS f
-           FROM se JOIN commission_cash_refunds f ON f.agent_id IS NOT NULL AND ${covered('f', 'refunds_upto')}
-          GROUP BY se.id, f.agent_id),
-       ed AS (
-         SELECT COALESCE(e.settlement_id, d.settlement_id) AS settlement_id, COALESCE(e.agent_id, d.agent_id) AS agent_id,
-                COALESCE(e.c, 0) AS c, COALESCE(e.r, 0) AS r, COALESCE(e.i, 0) AS i, COALESCE(e.a, 0) AS a,
-                COALESCE(e.n, 0) AS n, COALESCE(d.d, 0) AS d
-           FROM e FULL JOIN d ON d.settlement_id = e.settlement_id AND d.agent_id = e.agent_id),
-       derived AS (
-         SELECT COALESCE(ed.settlement_id, f.settlement_id) AS settlement_id, COALESCE(ed.agent_id, f.agent_id) AS agent_id,
-                COALESCE(ed.c, 0) AS c, COALESCE(ed.r, 0) AS r, COALESCE(ed.i, 0) AS i, COALESCE(ed.a, 0) AS a,
-                COALESCE(ed.n, 0) AS n, COALESCE(ed.d, 0) AS d, COALESCE(f.f, 0) AS f
-           FROM ed FULL JOIN f ON f.settlement_id = ed.settlement_id AND f.agent_id = ed.agent_id),
-       st AS (SELECT st.* FROM settlement_statements st JOIN se ON se.id = st.settlement_id)
-       SELECT COALESCE(st.settlement_id, x.settlement_id) AS settlement_id, COALESCE(st.agent_id, x.agent_id) AS agent_id,
-              st.id AS statement_id, st.net_cents AS net,
-              COALESCE(x.c + x.r + x.i + x.a - x.d + x.f, 0) AS derived_net, COALESCE(x.n, 0) AS n,
-              CASE WHEN st.id IS NULL THEN 'no statement for the rows it covers'
-                   ELSE concat_ws(', ',
-                     CASE WHEN st.commission_cents <> COALESCE(x.c, 0) THEN 'commission' END,
-                     CASE WHEN st.reversal_cents <> COALESCE(x.r, 0) THEN 'reversal' END,
-                     CASE WHEN st.install_fee_cents <> COALESCE(x.i, 0) THEN 'install fee' END,
-                     CASE WHEN st.adjustment_cents <> COALESCE(x.a, 0) THEN 'adjustment' END,
-                     CASE WHEN st.cod_held_cents <> COALESCE(x.d, 0) THEN 'COD held' END,
-                     CASE WHEN st.cash_refunds_cents <> COALESCE(x.f, 0) THEN 'cash refunds' END,
-                     CASE WHEN st.net_cents <> COALESCE(x.c + x.r + x.i + x.a - x.d + x.f, 0) THEN 'net' END,
-                     CASE WHEN st.entry_count <> COALESCE(x.n, 0) THEN 'entry count' END) END AS what
-         FROM st FULL JOIN derived x ON x.settlement_id = st.settlement_id AND x.agent_id = st.agent_id`,
-      [period],
-    );
+    const compared = await this.repo.compareWithLedger(ctx, period);
     for (const m of compared.filter((r) => r.what !== '')) {
       problems.push(
         m.statement_id
@@ -616,34 +293,8 @@ export class SettlementsService {
           : `settlement ${m.settlement_id} covers rows of agent ${m.agent_id} but has ${m.what}`,
       );
     }
-    const uncleared = await this.db.query<{ id: string; why: string }>(
-      ctx,
-      `SELECT 'cod ' || d.id::text AS id,
-              CASE WHEN se.status = 'paid' THEN 'not cleared though its settlement is paid'
-                   ELSE 'cleared though its settlement is not paid' END AS why
-         FROM settlements se JOIN commission_cod d ON d.agent_id IS NOT NULL AND ${covered('d', 'cod_upto')}
-        WHERE se.period = $1 AND (d.cleared_at IS NOT NULL) <> (se.status = 'paid')
-       UNION ALL
-       SELECT 'cash refund ' || d.refund_id::text,
-              CASE WHEN se.status = 'paid' THEN 'not cleared though its settlement is paid'
-                   ELSE 'cleared though its settlement is not paid' END
-         FROM settlements se JOIN commission_cash_refunds d ON d.agent_id IS NOT NULL AND ${covered('d', 'refunds_upto')}
-        WHERE se.period = $1 AND (d.cleared_at IS NOT NULL) <> (se.status = 'paid')`,
-      [period],
-    );
-    for (const m of uncleared) problems.push(`${m.id} is ${m.why}`);
-    const [sum] = await this.db.query<{
-      settlements: number;
-      statements: number;
-      net: string;
-      links: number;
-    }>(
-      ctx,
-      `SELECT (SELECT count(*)::int FROM settlements WHERE period = $1) AS settlements, count(*)::int AS statements,
-              COALESCE(sum(st.net_cents), 0) AS net, COALESCE(sum(st.entry_count), 0)::int AS links
-         FROM settlement_statements st JOIN settlements se ON se.id = st.settlement_id WHERE se.period = $1`,
-      [period],
-    );
+    for (const m of await this.repo.misCleared(ctx, period)) problems.push(`${m.id} is ${m.why}`);
+    const sum = await this.repo.periodSums(ctx, period);
     const entries = compared.reduce((n, r) => n + r.n, 0);
     const entriesNet = compared.reduce((n, r) => n + Number(r.derived_net), 0);
     if (Number(sum.net) !== entriesNet) {
@@ -665,23 +316,12 @@ export class SettlementsService {
   }
 
   private async find(ctx: RequestContext, id: string): Promise<SettlementRow> {
-    const params: unknown[] = [id];
-    const scope = settlementScopeSql(ctx, 's', params);
-    const [row] = await this.db.query<SettlementRow>(
-      ctx,
-      `SELECT s.* FROM settlements s WHERE s.id = $1 AND ${scope}`,
-      params,
-    );
+    const row = await this.repo.findInScope(ctx, id);
     if (!row) throw new NotFoundError('settlement', id);
     return row;
   }
 
   private async refuse(ctx: RequestContext, id: string, action: string): Promise<never> {
-    const [row] = await this.db.query<{ status: string }>(
-      ctx,
-      `SELECT status FROM settlements WHERE id = $1`,
-      [id],
-    );
-    throw new IllegalTransitionError('settlement', row.status, action);
+    throw new IllegalTransitionError('settlement', await this.repo.status(ctx, id), action);
   }
 }

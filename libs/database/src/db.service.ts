@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { RequestContext } from '@campus/core';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import type { DatabaseTimeouts } from './data-source.options';
+import { Sql, SqlParams } from './sql';
 
 /** The process's statement classes (DatabaseModule.forRoot), or null when none were set. */
 export const DB_TIMEOUTS = Symbol('DB_TIMEOUTS');
@@ -55,12 +56,23 @@ export class Db {
    * Raw SQL on the caller's transaction (or the pool); always the returned rows. Goes straight to the
    * pg driver (the hot paths are raw SQL, and TypeORM's query wrapper costs CPU on every statement).
    */
+  async query<T = Record<string, unknown>>(ctx: RequestContext, statement: Sql): Promise<T[]>;
   async query<T = Record<string, unknown>>(
     ctx: RequestContext,
     sql: string,
-    params: unknown[] = [],
+    params?: unknown[] | SqlParams,
+    opts?: { prepare?: string },
+  ): Promise<T[]>;
+  async query<T = Record<string, unknown>>(
+    ctx: RequestContext,
+    statement: string | Sql,
+    bound: unknown[] | SqlParams = [],
     opts: { prepare?: string } = {},
   ): Promise<T[]> {
+    let sql: string;
+    let params: unknown[];
+    if (statement instanceof Sql) ({ text: sql, values: params } = statement.toQuery());
+    else [sql, params] = [statement, bound instanceof SqlParams ? bound.values : bound];
     const runner = ctx.manager?.queryRunner;
     const client: PgQueryable = runner
       ? ((await runner.connect()) as PgQueryable)

@@ -166,12 +166,7 @@ export class AssignmentService {
       set: { assignedAgentId: agentId },
       data: { agentId, ...data },
     });
-    const [agent] = await this.db.query<{ user_id: string; phone: string; point_name: string | null }>(
-      tx,
-      `UPDATE agents SET last_assigned_at = now() WHERE id = $1
-       RETURNING user_id, phone, (SELECT name FROM pickup_points WHERE id = $2::uuid) AS point_name`,
-      [agentId, order.fulfillment.pickupPointId],
-    );
+    const agent = await this.agents.markAssigned(tx, agentId, order.fulfillment.pickupPointId);
     if (!agent) throw new NotFoundError('agent', agentId);
     const params = {
       number: order.number,

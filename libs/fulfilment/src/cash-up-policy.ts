@@ -1,5 +1,6 @@
+import { SHANGHAI_OFFSET_MS, shanghaiIso } from '@campus/core';
+
 /** Campus days are Asia/Shanghai calendar days (UTC+8, no daylight saving). */
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 24 * 3600_000;
 
 /** At most this many replacement pickup codes per parcel and Shanghai day. */
@@ -7,7 +8,7 @@ export const MAX_CODE_RESENDS_PER_DAY = 3;
 
 /** "2026-11-26": the Shanghai calendar day `at` falls in. */
 export function shanghaiDay(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  return shanghaiIso(at).slice(0, 10);
 }
 
 /** Whether `day` is a real calendar day written YYYY-MM-DD. */

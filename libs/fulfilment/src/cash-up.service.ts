@@ -3,13 +3,14 @@ import { AuditService } from '@campus/audit';
 import {
   Clock,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   NotFoundError,
   Page,
   RequestContext,
   toPage,
   ValidationError,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import { NetworkService } from '@campus/network';
 import {
   CashUpFigures,
@@ -229,14 +230,10 @@ export class CashUpService {
       cursor?: string;
     },
   ): Promise<Page<CashUpSummaryView>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [this.scope(ctx, params)];
-    if (q.pickupPointId) where.push(`cu.pickup_point_id = ${add(q.pickupPointId)}`);
-    if (q.status) where.push(`cu.status = ${add(q.status)}`);
+    if (q.pickupPointId) where.push(`cu.pickup_point_id = ${params.add(q.pickupPointId)}`);
+    if (q.status) where.push(`cu.status = ${params.add(q.status)}`);
     for (const [field, value] of [
       ['from', q.from],
       ['to', q.to],
@@ -244,15 +241,15 @@ export class CashUpService {
       if (value !== undefined && !isCalendarDay(value))
         throw ValidationError.field(field, 'must be a day YYYY-MM-DD');
     }
-    if (q.from) where.push(`cu.day >= ${add(q.from)}::date`);
-    if (q.to) where.push(`cu.day <= ${add(q.to)}::date`);
+    if (q.from) where.push(`cu.day >= ${params.add(q.from)}::date`);
+    if (q.to) where.push(`cu.day <= ${params.add(q.to)}::date`);
     if (q.cursor) {
       const [day, id] = decodeCursor(q.cursor, ['string', 'string']);
       if (!isCalendarDay(String(day)))
         throw ValidationError.field('cursor', 'is not a cursor this API issued');
-      where.push(`(cu.day, cu.id) < (${add(day)}::date, ${add(id)}::uuid)`);
+      where.push(`(cu.day, cu.id) < (${params.add(day)}::date, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const start = `(cu.day::timestamp AT TIME ZONE 'Asia/Shanghai')`;
     const end = `((cu.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
     const rows = await this.db.query<
@@ -436,17 +433,16 @@ export class CashUpService {
     return `(SELECT COALESCE(sum(r.amount_cents), 0) FROM refunds r WHERE ${PAID_OUT_AT_POINT(point, start, end)})::bigint`;
   }
 
-  private scope(ctx: RequestContext, params: unknown[]): string {
+  private scope(ctx: RequestContext, params: SqlParams | unknown[]): string {
+    const bound = SqlParams.of(params);
     const p = ctx.principal;
     switch (p.role) {
       case 'admin':
         return 'TRUE';
       case 'regional_manager':
-        params.push(p.regionId);
-        return `cu.region_id = $${params.length}`;
+        return `cu.region_id = ${bound.add(p.regionId)}`;
       case 'pickup_staff':
-        params.push(p.pickupPointId);
-        return `cu.pickup_point_id = $${params.length}`;
+        return `cu.pickup_point_id = ${bound.add(p.pickupPointId)}`;
       default:
         return 'FALSE';
     }

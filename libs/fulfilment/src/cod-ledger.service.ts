@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, Page, RequestContext, toPage, ValidationError } from '@campus/core';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, RequestContext, toPage, ValidationError } from '@campus/core';
 import { Db } from '@campus/database';
 import { AgentsService } from '@campus/network';
 import { event, OutboxService } from '@campus/queue';
@@ -103,7 +103,7 @@ export class CodLedgerService {
       params.push(id);
       where += ` AND c.id < $2::bigint`;
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<{
       id: string;
       order_id: string;

@@ -2,19 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@campus/audit';
 import { NotFoundError, RequestContext } from '@campus/core';
 import { Db } from '@campus/database';
-import { CompartmentState, NetworkService } from '@campus/network';
+import { CompartmentRepository, CompartmentView, NetworkService } from '@campus/network';
 import type { SettableCompartmentState } from './dto/fulfilment.dto';
 import { CompartmentOccupiedError } from './fulfilment.errors';
 
-export interface CompartmentView {
-  id: string;
-  lockerId: string;
-  label: string;
-  size: string;
-  state: CompartmentState;
-  orderId: string | null;
-  updatedAt: Date;
-}
+export type { CompartmentView } from '@campus/network';
 
 /**
  * Takes compartments out of service and back. Only an empty compartment changes state (a held
@@ -25,6 +17,7 @@ export class CompartmentsService {
   constructor(
     private readonly db: Db,
     private readonly network: NetworkService,
+    private readonly compartments: CompartmentRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -37,22 +30,12 @@ export class CompartmentsService {
     const locker = await this.network.getLocker(ctx, lockerId);
     const { regionId } = await this.network.placementOfCampus(ctx, locker.campusId);
     return this.db.transaction(ctx, async (tx) => {
-      const [current] = await this.db.query<{ label: string; state: CompartmentState }>(
-        tx,
-        `SELECT label, state FROM compartments WHERE id = $1 AND locker_id = $2 FOR UPDATE`,
-        [compartmentId, lockerId],
-      );
+      const current = await this.compartments.lockInLocker(tx, compartmentId, lockerId);
       if (!current) throw new NotFoundError('compartment', compartmentId);
       if (current.state === 'reserved' || current.state === 'occupied') {
         throw new CompartmentOccupiedError(current.label);
       }
-      const [row] = await this.db.query<CompartmentView>(
-        tx,
-        `UPDATE compartments SET state = $2, updated_at = CASE WHEN state = $2 THEN updated_at ELSE now() END
-          WHERE id = $1
-          RETURNING id, locker_id AS "lockerId", label, size, state, order_id AS "orderId", updated_at AS "updatedAt"`,
-        [compartmentId, state],
-      );
+      const row = await this.compartments.setState(tx, compartmentId, state);
       if (current.state !== row.state) {
         await this.audit.record(tx, {
           action: state === 'out_of_service' ? 'compartment.out_of_service' : 'compartment.in_service',

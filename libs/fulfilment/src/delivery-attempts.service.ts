@@ -4,6 +4,7 @@ import {
   BusinessRuleError,
   Clock,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   IllegalTransitionError,
   InjectConfig,
   NotFoundError,
@@ -11,7 +12,7 @@ import {
   RequestContext,
   toPage,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import { orderStateMachine, OrderService, OrderView } from '@campus/orders';
 import { WrongFulfilmentError } from './fulfilment.errors';
 
@@ -140,26 +141,24 @@ export class DeliveryAttemptsService {
     ctx: RequestContext,
     q: { limit?: number; cursor?: string },
   ): Promise<Page<UnclaimedCodItem>> {
-    const params: unknown[] = [
+    const params = new SqlParams([
       new Date(this.clock.now().getTime() - this.config.codConfirmHours * 3_600_000),
-    ];
+    ]);
     const where = [
       `o.payment_method = 'cod'`,
       `o.status IN ('confirmed', 'assigned', 'out_for_delivery')`,
       `o.created_at <= $1::timestamptz`,
     ];
     if (ctx.is('regional_manager')) {
-      params.push(ctx.principal.regionId);
-      where.push(`o.region_id = $${params.length}`);
+      where.push(`o.region_id = ${params.add(ctx.principal.regionId)}`);
     } else if (!ctx.is('admin', 'call_center', 'system')) {
       where.push('FALSE');
     }
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      params.push(at, id);
-      where.push(`(o.created_at, o.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      where.push(`(o.created_at, o.id) > (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<{ id: string; cursor_at: string; attempts: number }>(
       ctx,
       `SELECT o.id, o.created_at::text AS cursor_at,

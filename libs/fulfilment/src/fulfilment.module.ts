@@ -13,6 +13,7 @@ import { AgentSuspendedProcessor } from './jobs/agent-suspended.processor';
 import { AssignConfirmedOrderProcessor } from './jobs/assign-confirmed-order.processor';
 import { AssignPlacedOrderProcessor } from './jobs/assign-placed-order.processor';
 import { ParcelTimerProcessor } from './jobs/parcel-timer.processor';
+import { ParcelRepository } from './parcel.repository';
 import { ParcelService } from './parcel.service';
 import { PickupLockouts } from './pickup-lockouts.service';
 
@@ -22,6 +23,7 @@ import { PickupLockouts } from './pickup-lockouts.service';
     AssignmentService,
     DeliveryService,
     ParcelService,
+    ParcelRepository,
     CompartmentsService,
     CodLedgerService,
     CashUpService,

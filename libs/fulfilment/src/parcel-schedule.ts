@@ -1,3 +1,5 @@
+import { shanghaiIso } from '@campus/core';
+
 /** Reminder texts go out this many hours after a parcel is deposited (if it is still there). */
 export const REMINDER_HOURS = [24, 48] as const;
 
@@ -27,7 +29,6 @@ export function parcelTimers(depositedAt: Date, holdHours: number, hourMs: numbe
 
 /** "11-28 18:00": a deadline as the customer reads it, in campus time (Asia/Shanghai). */
 export function campusTime(at: Date): string {
-  const local = new Date(at.getTime() + 8 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+  const local = shanghaiIso(at);
+  return `${local.slice(5, 10)} ${local.slice(11, 16)}`;
 }

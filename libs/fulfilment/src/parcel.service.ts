@@ -11,8 +11,8 @@ import {
   RequestContext,
   ValidationError,
 } from '@campus/core';
-import { Db, pgConstraint, pgErrorCode } from '@campus/database';
-import { CompartmentSize, NetworkService } from '@campus/network';
+import { Db } from '@campus/database';
+import { CompartmentRef, CompartmentRepository, CompartmentSize, NetworkService } from '@campus/network';
 import { NotificationsService } from '@campus/notifications';
 import { orderStateMachine, OrderService, OrderView } from '@campus/orders';
 import { event } from '@campus/queue';
@@ -36,14 +36,9 @@ import {
   WrongPickupPointError,
 } from './fulfilment.errors';
 import { campusTime, parcelTimers } from './parcel-schedule';
+import { HeldParcelRow, ParcelRepository } from './parcel.repository';
 import { pickupCodeHash } from './pickup-code';
 import { PickupLockouts } from './pickup-lockouts.service';
-
-export interface CompartmentRef {
-  id: string;
-  label: string;
-  size: CompartmentSize;
-}
 
 export interface ParcelView {
   id: string;
@@ -87,33 +82,6 @@ export type PickedUp = OrderView & { compartment: { id: string; label: string } 
 /** Where a parcel is collected: a locker (by compartment) or a pickup point's counter. */
 export type PickupPlace = { kind: 'locker'; lockerId: string } | { kind: 'counter'; pickupPointId: string };
 
-interface HeldParcelRow {
-  id: string;
-  order_id: string;
-  pickup_point_id: string;
-  locker_id: string | null;
-  compartment_id: string | null;
-  label: string | null;
-  size: CompartmentSize | null;
-  expires_at: Date;
-  locker_code: string | null;
-  point_name: string;
-}
-
-const PARCEL_SELECT = `SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size,
-    p.expires_at, l.code AS locker_code, pp.name AS point_name
-  FROM parcels p
-  JOIN pickup_points pp ON pp.id = p.pickup_point_id
-  LEFT JOIN lockers l ON l.id = p.locker_id
-  LEFT JOIN compartments c ON c.id = p.compartment_id`;
-
-const PARCEL_SELECT_RESEND = `SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size,
-    p.expires_at, l.code AS locker_code, pp.name AS point_name, p.code_resends, p.code_resend_day::text AS code_resend_day
-  FROM parcels p
-  JOIN pickup_points pp ON pp.id = p.pickup_point_id
-  LEFT JOIN lockers l ON l.id = p.locker_id
-  LEFT JOIN compartments c ON c.id = p.compartment_id`;
-
 /**
  * Parcels waiting at a pickup point: deposit into a locker compartment (or at the counter) with a
  * texted one-time code, pickup with that code, reminders and expiry. Compartments are allocated with
@@ -124,8 +92,10 @@ const PARCEL_SELECT_RESEND = `SELECT p.id, p.order_id, p.pickup_point_id, p.lock
 export class ParcelService {
   constructor(
     private readonly db: Db,
+    private readonly parcels: ParcelRepository,
     private readonly orders: OrderService,
     private readonly network: NetworkService,
+    private readonly compartments: CompartmentRepository,
     private readonly notifications: NotificationsService,
     private readonly cod: CodLedgerService,
     private readonly lockouts: PickupLockouts,
@@ -170,7 +140,7 @@ export class ParcelService {
         }
         locker = { id: found.id, code: found.code };
         const sizes = fittingSizes(input.size);
-        compartment = await this.allocate(tx, locker.id, sizes, orderId);
+        compartment = await this.compartments.allocate(tx, locker.id, sizes, orderId);
         if (!compartment) throw new NoFreeCompartmentError(locker.id, sizes);
       } else if (input.lockerId || input.size) {
         throw ValidationError.field(
@@ -179,11 +149,7 @@ export class ParcelService {
         );
       }
 
-      const [point] = await this.db.query<{ name: string }>(
-        tx,
-        `SELECT name FROM pickup_points WHERE id = $1`,
-        [f.pickupPointId],
-      );
+      const pointName = await this.parcels.pointName(tx, f.pickupPointId);
       const depositedAt = this.clock.now();
       const timers = parcelTimers(depositedAt, this.config.lockerHoldHours, this.config.lockerHourMs);
       const expiresAt = timers[timers.length - 1].at;
@@ -223,7 +189,7 @@ export class ParcelService {
         template: 'pickup_code',
         params: {
           number: order.number,
-          place: placeName(point.name, locker?.code ?? null, compartment?.label ?? null),
+          place: placeName(pointName, locker?.code ?? null, compartment?.label ?? null),
           code,
           until: campusTime(expiresAt),
         },
@@ -296,9 +262,7 @@ export class ParcelService {
     const outcome = await this.db.transaction(ctx, async (tx): Promise<Outcome> => {
       const order = await this.orders.find(tx, orderId);
       if (!order) throw new NotFoundError('order', orderId);
-      const [parcel] = await this.db.query<
-        HeldParcelRow & { code_resends: number; code_resend_day: string | null }
-      >(tx, `${PARCEL_SELECT_RESEND} WHERE p.order_id = $1 AND p.state = 'held' FOR UPDATE OF p`, [orderId]);
+      const parcel = await this.parcels.lockHeldOfOrder(tx, orderId);
       if (!parcel) throw new ParcelNotWaitingError(orderId, order.status);
       if (ctx.is('pickup_staff') && parcel.pickup_point_id !== ctx.principal.pickupPointId) {
         throw new NotFoundError('order', orderId);
@@ -361,35 +325,7 @@ export class ParcelService {
    */
   async listWaiting(ctx: RequestContext, pickupPointId: string): Promise<WaitingParcelView[]> {
     await this.network.pickupPointInScope(ctx, pickupPointId);
-    const rows = await this.db.query<{
-      id: string;
-      order_id: string;
-      number: string;
-      customer_phone: string;
-      payment_method: string;
-      total_cents: string;
-      paid_at: Date | null;
-      pickup_point_id: string;
-      locker_id: string | null;
-      locker_code: string | null;
-      compartment_id: string | null;
-      label: string | null;
-      size: CompartmentSize | null;
-      deposited_at: Date;
-      expires_at: Date;
-      code_resends: number;
-      code_resend_day: string | null;
-    }>(
-      ctx,
-      `SELECT p.id, p.order_id, o.number, o.customer_phone, o.payment_method, o.total_cents, o.paid_at,
-              p.pickup_point_id, p.locker_id, l.code AS locker_code, p.compartment_id, c.label, p.size,
-              p.deposited_at, p.expires_at, p.code_resends, p.code_resend_day::text AS code_resend_day
-         FROM parcels p JOIN orders o ON o.id = p.order_id
-         LEFT JOIN lockers l ON l.id = p.locker_id LEFT JOIN compartments c ON c.id = p.compartment_id
-        WHERE p.pickup_point_id = $1 AND p.state = 'held'
-        ORDER BY p.deposited_at, p.id LIMIT 500`,
-      [pickupPointId],
-    );
+    const rows = await this.parcels.waitingAt(ctx, pickupPointId);
     const today = shanghaiDay(this.clock.now());
     return rows.map((r) => ({
       id: r.id,
@@ -413,13 +349,24 @@ export class ParcelService {
   /** Held parcels at a locker (staff of its point, agents of its campus, managers, admins). */
   async listAtLocker(ctx: RequestContext, lockerId: string): Promise<ParcelView[]> {
     await this.network.getLocker(ctx, lockerId);
-    return this.listHeld(ctx, `p.locker_id = $1`, [lockerId]);
+    const rows = await this.parcels.heldInLocker(ctx, lockerId);
+    return rows.map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      orderNumber: r.number,
+      pickupPointId: r.pickup_point_id,
+      lockerId: r.locker_id,
+      compartment: r.compartment_id ? { id: r.compartment_id, label: r.label!, size: r.size! } : null,
+      state: r.state,
+      depositedAt: r.deposited_at,
+      expiresAt: r.expires_at,
+    }));
   }
 
   /** Reminder timer: texts the customer if the parcel still waits; otherwise nothing. */
   async remind(ctx: RequestContext, parcelId: string, hour: number): Promise<boolean> {
     return this.db.transaction(ctx, async (tx) => {
-      const parcel = await this.lockHeld(tx, parcelId);
+      const parcel = await this.parcels.lockHeld(tx, parcelId);
       if (!parcel) return false;
       const order = (await this.orders.find(tx, parcel.order_id))!;
       await this.notifications.send(tx, {
@@ -446,7 +393,7 @@ export class ParcelService {
    */
   async expire(ctx: RequestContext, parcelId: string): Promise<boolean> {
     return this.db.transaction(ctx, async (tx) => {
-      const parcel = await this.lockHeld(tx, parcelId);
+      const parcel = await this.parcels.lockHeld(tx, parcelId);
       if (!parcel) return false;
       await this.close(tx, parcel, 'expired');
       const place = placeName(parcel.point_name, parcel.locker_code, parcel.label);
@@ -454,14 +401,12 @@ export class ParcelService {
         reason: `not collected within ${this.config.lockerHoldHours} hours`,
         data: this.whereOf(parcel),
       });
-      const [agent] = order.assignedAgentId
-        ? await this.db.query<{ phone: string }>(tx, `SELECT phone FROM agents WHERE id = $1`, [
-            order.assignedAgentId,
-          ])
-        : [];
-      if (agent) {
+      const agentPhone = order.assignedAgentId
+        ? await this.parcels.agentPhone(tx, order.assignedAgentId)
+        : null;
+      if (agentPhone) {
         await this.notifications.send(tx, {
-          to: agent.phone,
+          to: agentPhone,
           template: 'parcel_retrieve',
           params: { number: order.number, place },
           orderId: order.id,
@@ -525,42 +470,10 @@ export class ParcelService {
     parcel: HeldParcelRow,
     state: 'collected' | 'expired',
   ): Promise<void> {
-    await this.db.query(
-      tx,
-      `UPDATE parcels SET state = $2, closed_at = now(), closed_by_id = $3 WHERE id = $1 AND state = 'held'`,
-      [parcel.id, state, tx.actorId],
-    );
+    await this.parcels.close(tx, parcel.id, state);
     if (parcel.compartment_id) {
-      await this.db.query(
-        tx,
-        `UPDATE compartments SET state = 'free', order_id = NULL, updated_at = now() WHERE id = $1 AND order_id = $2`,
-        [parcel.compartment_id, parcel.order_id],
-      );
+      await this.compartments.release(tx, parcel.compartment_id, parcel.order_id);
     }
-  }
-
-  /**
-   * Takes the first free compartment of the best fitting size (then by label). Rows another deposit
-   * is taking are skipped, not waited for, and a row taken meanwhile fails the re-check on lock.
-   */
-  private async allocate(
-    tx: RequestContext,
-    lockerId: string,
-    sizes: CompartmentSize[],
-    orderId: string,
-  ): Promise<CompartmentRef | null> {
-    const rows = await this.db.query<CompartmentRef>(
-      tx,
-      `UPDATE compartments SET state = 'occupied', order_id = $3, updated_at = now()
-        WHERE id = (
-          SELECT id FROM compartments
-           WHERE locker_id = $1 AND state = 'free' AND size = ANY($2::text[])
-           ORDER BY array_position($2::text[], size), label
-           LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING id, label, size`,
-      [lockerId, sizes, orderId],
-    );
-    return rows[0] ?? null;
   }
 
   /** Inserts the held parcel with a fresh code, drawing again if the code is in use at that place. */
@@ -578,27 +491,17 @@ export class ParcelService {
   ): Promise<{ parcelId: string; code: string }> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const code = numericCode(6);
-      const rows = await this.db.query<{ id: string }>(
-        tx,
-        `INSERT INTO parcels (order_id, pickup_point_id, locker_id, compartment_id, size, code_hash,
-           deposited_by_id, deposited_by_role, deposited_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT ((COALESCE(locker_id, pickup_point_id)), code_hash) WHERE state = 'held' DO NOTHING
-         RETURNING id`,
-        [
-          p.orderId,
-          p.pickupPointId,
-          p.lockerId,
-          p.compartment?.id ?? null,
-          p.compartment?.size ?? null,
-          pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), p.placeId, code),
-          tx.actorId,
-          tx.role,
-          p.depositedAt,
-          p.expiresAt,
-        ],
-      );
-      if (rows[0]) return { parcelId: rows[0].id, code };
+      const parcelId = await this.parcels.insertHeld(tx, {
+        orderId: p.orderId,
+        pickupPointId: p.pickupPointId,
+        lockerId: p.lockerId,
+        compartmentId: p.compartment?.id ?? null,
+        size: p.compartment?.size ?? null,
+        codeHash: this.codeHash(p.placeId, code),
+        depositedAt: p.depositedAt,
+        expiresAt: p.expiresAt,
+      });
+      if (parcelId) return { parcelId, code };
     }
     throw new Error('could not draw an unused pickup code');
   }
@@ -617,29 +520,14 @@ export class ParcelService {
     const placeId = parcel.locker_id ?? parcel.pickup_point_id;
     for (let attempt = 0; attempt < 10; attempt++) {
       const code = numericCode(6);
-      await this.db.query(tx, `SAVEPOINT replace_code`);
-      try {
-        const rows = await this.db.query(
-          tx,
-          `UPDATE parcels SET code_hash = $2, code_resends = $3, code_resend_day = $4::date
-            WHERE id = $1 AND state = 'held'
-              AND NOT EXISTS (SELECT 1 FROM parcels q WHERE COALESCE(q.locker_id, q.pickup_point_id) = $5
-                                 AND q.code_hash = $2 AND q.state = 'held')
-            RETURNING id`,
-          [
-            parcel.id,
-            pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, code),
-            used,
-            today,
-            placeId,
-          ],
-        );
-        await this.db.query(tx, `RELEASE SAVEPOINT replace_code`);
-        if (rows.length) return code;
-      } catch (err) {
-        await this.db.query(tx, `ROLLBACK TO SAVEPOINT replace_code`);
-        if (pgErrorCode(err) !== '23505' || pgConstraint(err) !== 'parcels_code_per_place') throw err;
-      }
+      const replaced = await this.parcels.replaceCode(tx, {
+        parcelId: parcel.id,
+        placeId,
+        codeHash: this.codeHash(placeId, code),
+        used,
+        today,
+      });
+      if (replaced) return code;
     }
     throw new Error('could not draw an unused pickup code');
   }
@@ -647,13 +535,9 @@ export class ParcelService {
   /** The place's id, after checking the caller may collect there (else 404). */
   private async resolvePlace(ctx: RequestContext, place: PickupPlace): Promise<string> {
     if (place.kind === 'locker') {
-      const [locker] = await this.db.query<{ pickup_point_id: string }>(
-        ctx,
-        `SELECT pickup_point_id FROM lockers WHERE id = $1`,
-        [place.lockerId],
-      );
-      if (!locker) throw new NotFoundError('locker', place.lockerId);
-      if (ctx.is('pickup_staff') && locker.pickup_point_id !== ctx.principal.pickupPointId) {
+      const pointId = await this.parcels.pointOfLocker(ctx, place.lockerId);
+      if (!pointId) throw new NotFoundError('locker', place.lockerId);
+      if (ctx.is('pickup_staff') && pointId !== ctx.principal.pickupPointId) {
         throw new NotFoundError('locker', place.lockerId);
       }
       return place.lockerId;
@@ -671,72 +555,18 @@ export class ParcelService {
     placeId: string,
     input: { code: string; phone?: string },
   ): Promise<HeldParcelRow | null> {
-    const params: unknown[] = [
+    return this.parcels.lockHeldByCode(tx, {
+      atLocker: place.kind === 'locker',
       placeId,
-      pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, input.code),
-    ];
-    const where = [
-      place.kind === 'locker' ? `p.locker_id = $1` : `p.pickup_point_id = $1 AND p.locker_id IS NULL`,
-      `p.code_hash = $2`,
-      `p.state = 'held'`,
-    ];
-    if (input.phone) {
-      params.push(input.phone);
-      where.push(`o.customer_phone = $${params.length}`);
-    }
-    if (tx.is('customer')) {
-      params.push(tx.actorId);
-      where.push(`o.customer_id = $${params.length}`);
-    }
-    const rows = await this.db.query<HeldParcelRow>(
-      tx,
-      `${PARCEL_SELECT} JOIN orders o ON o.id = p.order_id WHERE ${where.join(' AND ')} FOR UPDATE OF p`,
-      params,
-    );
-    return rows[0] ?? null;
+      codeHash: this.codeHash(placeId, input.code),
+      customerPhone: input.phone,
+      customerId: tx.is('customer') ? tx.actorId : undefined,
+    });
   }
 
-  private async lockHeld(tx: RequestContext, parcelId: string): Promise<HeldParcelRow | null> {
-    const rows = await this.db.query<HeldParcelRow>(
-      tx,
-      `${PARCEL_SELECT} WHERE p.id = $1 AND p.state = 'held' FOR UPDATE OF p`,
-      [parcelId],
-    );
-    return rows[0] ?? null;
-  }
-
-  private async listHeld(ctx: RequestContext, condition: string, params: unknown[]): Promise<ParcelView[]> {
-    const rows = await this.db.query<{
-      id: string;
-      order_id: string;
-      number: string;
-      pickup_point_id: string;
-      locker_id: string | null;
-      compartment_id: string | null;
-      label: string | null;
-      size: CompartmentSize | null;
-      state: ParcelView['state'];
-      deposited_at: Date;
-      expires_at: Date;
-    }>(
-      ctx,
-      `SELECT p.id, p.order_id, o.number, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size, p.state,
-              p.deposited_at, p.expires_at
-         FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN compartments c ON c.id = p.compartment_id
-        WHERE ${condition} AND p.state = 'held' ORDER BY p.expires_at, p.id LIMIT 500`,
-      params,
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      orderId: r.order_id,
-      orderNumber: r.number,
-      pickupPointId: r.pickup_point_id,
-      lockerId: r.locker_id,
-      compartment: r.compartment_id ? { id: r.compartment_id, label: r.label!, size: r.size! } : null,
-      state: r.state,
-      depositedAt: r.deposited_at,
-      expiresAt: r.expires_at,
-    }));
+  /** The stored form of a pickup code at a place (a keyed hash: codes are never stored). */
+  private codeHash(placeId: string, code: string): string {
+    return pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, code);
   }
 
   private whereOf(parcel: HeldParcelRow): Record<string, unknown> {

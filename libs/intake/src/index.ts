@@ -6,7 +6,6 @@ export * from './intake.module';
 export * from './sms/sms-grammar';
 export * from './sms/sms-encoding';
 export * from './sms/sms-replies';
-export * from './sms/sms.entities';
 export * from './sms/twilio-webhook';
 export * from './sms/sms-channel.service';
 export * from './sms/sms-retention';

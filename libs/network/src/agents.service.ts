@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   ForbiddenError,
   NotFoundError,
   Page,
@@ -8,7 +9,7 @@ import {
   RequestContext,
   toPage,
 } from '@campus/core';
-import { Db, pgConstraint, pgErrorCode } from '@campus/database';
+import { Db, pgConstraint, pgErrorCode, SqlParams } from '@campus/database';
 import { event, OutboxEvent, OutboxService } from '@campus/queue';
 import { AgentQueryDto } from './dto/network.dto';
 import { networkScopeSql } from './network-scope';
@@ -74,22 +75,19 @@ export class AgentsService {
   }
 
   async list(ctx: RequestContext, q: AgentQueryDto): Promise<Page<AgentView>> {
-    const params: unknown[] = [];
+    const params = new SqlParams();
     const where = [this.scope(ctx, params)];
     if (q.campusId) {
-      params.push(q.campusId);
-      where.push(`a.campus_id = $${params.length}`);
+      where.push(`a.campus_id = ${params.add(q.campusId)}`);
     }
     if (q.status) {
-      params.push(q.status);
-      where.push(`a.status = $${params.length}`);
+      where.push(`a.status = ${params.add(q.status)}`);
     }
     if (q.cursor) {
       const [createdAt, id] = decodeCursor(q.cursor, ['string', 'string']);
-      params.push(createdAt, id);
-      where.push(`(a.created_at, a.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      where.push(`(a.created_at, a.id) > (${params.add(createdAt)}::timestamptz, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and repeat rows.
     const rows = await this.db.query<AgentView & { cursorAt: string }>(
       ctx,
@@ -207,10 +205,29 @@ export class AgentsService {
     return a ? { status: a.status, campusId: a.campusId } : null;
   }
 
-  private scope(ctx: RequestContext, params: unknown[]): string {
+  /**
+   * Stamps the agent as just given an order (`last_assigned_at`, the tie-break of the least-loaded
+   * rule), in the caller's transaction, returning what the assignment text needs: the agent's user
+   * and phone, and the name of the order's pickup point (when it has one). Null for an unknown agent.
+   */
+  async markAssigned(
+    tx: RequestContext,
+    agentId: string,
+    pickupPointId: string | null | undefined,
+  ): Promise<{ user_id: string; phone: string; point_name: string | null } | null> {
+    const [agent] = await this.db.query<{ user_id: string; phone: string; point_name: string | null }>(
+      tx,
+      `UPDATE agents SET last_assigned_at = now() WHERE id = $1
+       RETURNING user_id, phone, (SELECT name FROM pickup_points WHERE id = $2::uuid) AS point_name`,
+      [agentId, pickupPointId ?? null],
+    );
+    return agent ?? null;
+  }
+
+  private scope(ctx: RequestContext, params: SqlParams | unknown[]): string {
+    const bound = SqlParams.of(params);
     if (ctx.principal.role === 'agent') {
-      params.push(ctx.principal.agentId);
-      return `a.id = $${params.length}`;
+      return `a.id = ${bound.add(ctx.principal.agentId)}`;
     }
     return networkScopeSql(ctx, { regionCol: 'c.region_id', campusCol: 'a.campus_id' }, params);
   }

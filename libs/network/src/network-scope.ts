@@ -1,35 +1,26 @@
 import type { RequestContext } from '@campus/core';
+import { roleScopeSql, SqlParams } from '@campus/database';
 
 /**
- * The SQL condition limiting network rows to the caller's scope. `regionCol` / `campusCol` /
- * `pointCol` name the columns (possibly through joins) of the row being checked; params are
- * appended to `params` and referenced by position.
+ * Network rows in the caller's scope. `regionCol` / `campusCol` / `pointCol` name the columns
+ * (possibly through joins) of the row being checked; an agent sees their campus, pickup staff their
+ * point, where the row has such a column (otherwise nothing).
  */
 export function networkScopeSql(
   ctx: RequestContext,
   cols: { regionCol: string; campusCol?: string; pointCol?: string },
-  params: unknown[],
+  params: SqlParams | unknown[],
 ): string {
-  const p = ctx.principal;
-  switch (p.role) {
-    case 'admin':
-    case 'call_center':
-    case 'system':
-      return 'TRUE';
-    case 'regional_manager':
-      params.push(p.regionId);
-      return `${cols.regionCol} = $${params.length}`;
-    case 'agent':
-      if (!cols.campusCol) return 'FALSE';
-      params.push(p.campusId);
-      return `${cols.campusCol} = $${params.length}`;
-    case 'pickup_staff':
-      if (cols.pointCol) {
-        params.push(p.pickupPointId);
-        return `${cols.pointCol} = $${params.length}`;
-      }
-      return 'FALSE';
-    default:
-      return 'FALSE';
-  }
+  return roleScopeSql(
+    ctx,
+    {
+      admin: 'all',
+      call_center: 'all',
+      system: 'all',
+      regional_manager: { [cols.regionCol]: 'regionId' },
+      ...(cols.campusCol ? { agent: { [cols.campusCol]: 'campusId' } } : {}),
+      ...(cols.pointCol ? { pickup_staff: { [cols.pointCol]: 'pickupPointId' } } : {}),
+    },
+    params,
+  );
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsService } from './agents.service';
+import { CompartmentRepository } from './compartment.repository';
 import { Agent, Campus, Compartment, Locker, PickupPoint, Region } from './network.entities';
 import { NetworkService } from './network.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Region, Campus, PickupPoint, Locker, Compartment, Agent])],
-  providers: [NetworkService, AgentsService],
-  exports: [NetworkService, AgentsService],
+  providers: [NetworkService, AgentsService, CompartmentRepository],
+  exports: [NetworkService, AgentsService, CompartmentRepository],
 })
 export class NetworkModule {}

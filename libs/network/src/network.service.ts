@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, changedFields } from '@campus/audit';
 import { ForbiddenError, NotFoundError, RequestContext, ValidationError } from '@campus/core';
-import { Db, pgConstraint, pgErrorCode } from '@campus/database';
+import { Db, pgConstraint, pgErrorCode, SqlParams } from '@campus/database';
 import {
   CreateCampusDto,
   CreateLockerDto,
@@ -175,14 +175,11 @@ export class NetworkService {
   }
 
   async listCampuses(ctx: RequestContext, regionId?: string): Promise<Campus[]> {
-    const params: unknown[] = [];
+    const params = new SqlParams();
     const scope = networkScopeSql(ctx, { regionCol: 'c.region_id', campusCol: 'c.id' }, params);
     let sql = `SELECT id, code, name, region_id AS "regionId", created_at AS "createdAt" FROM campuses c WHERE ${scope}`;
-    if (regionId) {
-      params.push(regionId);
-      sql += ` AND c.region_id = $${params.length}`;
-    }
-    return this.db.query<Campus>(ctx, `${sql} ORDER BY code`, params);
+    if (regionId) sql += ` AND c.region_id = ${params.add(regionId)}`;
+    return this.db.query<Campus>(ctx, `${sql} ORDER BY code`, params.values);
   }
 
   /** The campus if the caller may see it, else 404. */
@@ -385,7 +382,7 @@ export class NetworkService {
   }
 
   async listLockers(ctx: RequestContext, pickupPointId?: string): Promise<Locker[]> {
-    const params: unknown[] = [];
+    const params = new SqlParams();
     const scope = networkScopeSql(
       ctx,
       { regionCol: 'c.region_id', campusCol: 'p.campus_id', pointCol: 'p.id' },
@@ -393,11 +390,8 @@ export class NetworkService {
     );
     let sql = `SELECT l.id, l.code, l.pickup_point_id AS "pickupPointId", l.created_at AS "createdAt" FROM lockers l
       JOIN pickup_points p ON p.id = l.pickup_point_id JOIN campuses c ON c.id = p.campus_id WHERE ${scope}`;
-    if (pickupPointId) {
-      params.push(pickupPointId);
-      sql += ` AND l.pickup_point_id = $${params.length}`;
-    }
-    return this.db.query<Locker>(ctx, `${sql} ORDER BY l.code`, params);
+    if (pickupPointId) sql += ` AND l.pickup_point_id = ${params.add(pickupPointId)}`;
+    return this.db.query<Locker>(ctx, `${sql} ORDER BY l.code`, params.values);
   }
 
   private async insertUnique<T>(what: string, code: string, insert: () => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, NotFoundError, Page, RequestContext, toPage } from '@campus/core';
-import { Db } from '@campus/database';
+import { decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, RequestContext, toPage } from '@campus/core';
+import { Db, SqlParams } from '@campus/database';
 
 /**
  * Who an alert is for: every admin (`admins`), the managers of one region (`region`, admins see it
@@ -103,13 +103,9 @@ export class AlertsService {
     ctx: RequestContext,
     q: { kind?: string; acknowledged?: boolean; limit?: number; cursor?: string },
   ): Promise<AlertPage> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [this.scope(ctx, params)];
-    if (q.kind) where.push(`a.kind = ${add(q.kind)}`);
+    if (q.kind) where.push(`a.kind = ${params.add(q.kind)}`);
     const [{ n }] = await this.db.query<{ n: number }>(
       ctx,
       `SELECT count(*)::int AS n FROM alerts a WHERE ${where.join(' AND ')} AND a.acknowledged_at IS NULL`,
@@ -120,9 +116,9 @@ export class AlertsService {
     }
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(a.created_at, a.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+      where.push(`(a.created_at, a.id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and skip rows.
     const rows = await this.db.query<AlertView & { cursorAt: string }>(
       ctx,
@@ -157,15 +153,14 @@ export class AlertsService {
   }
 
   /** Admins: everything; managers: their region's and their own; other staff: their own. */
-  private scope(ctx: RequestContext, params: unknown[]): string {
+  private scope(ctx: RequestContext, params: SqlParams | unknown[]): string {
+    const bound = SqlParams.of(params);
     const p = ctx.principal;
     if (p.role === 'admin' || p.role === 'system') return 'TRUE';
     if (p.kind !== 'user') return 'FALSE';
-    params.push(p.id);
-    const mine = `a.user_id = $${params.length}`;
+    const mine = `a.user_id = ${bound.add(p.id)}`;
     if (p.role === 'regional_manager') {
-      params.push(p.regionId);
-      return `((a.audience = 'region' AND a.region_id = $${params.length}) OR ${mine})`;
+      return `((a.audience = 'region' AND a.region_id = ${bound.add(p.regionId)}) OR ${mine})`;
     }
     return mine;
   }

@@ -1,4 +1,4 @@
-export * from './notification.entity';
+export * from './notification-status';
 export * from './templates';
 export * from './code-seal';
 export * from './notifications.service';

@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { CouponIssuedTextProcessor } from './jobs/coupon-issued-text.processor';
 import { OrderPlacedTextProcessor } from './jobs/order-placed-text.processor';
 import { PaymentReminderTextProcessor } from './jobs/payment-reminder-text.processor';
 import { OrderStatusTextProcessor } from './jobs/order-status-text.processor';
 import { SendNotificationProcessor } from './jobs/send-notification.processor';
 import { SmsPreferenceProcessor } from './jobs/sms-preference.processor';
-import { Notification, SmsPreference } from './notification.entity';
 import { NotificationsService } from './notifications.service';
 import { AlertsService } from './alerts.service';
 import { LogSmsSender } from './senders/log-sms.sender';
@@ -15,7 +13,6 @@ import { TwilioSmsSender } from './senders/twilio-sms.sender';
 import { APP_CONFIG, AppConfig, twilioConfigured } from '@campus/core';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification, SmsPreference])],
   providers: [NotificationsService, AlertsService],
   exports: [NotificationsService, AlertsService],
 })

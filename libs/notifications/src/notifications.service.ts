@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   AppConfig,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   InjectConfig,
   maskPhone,
   maskPhonesInText,
@@ -11,7 +12,7 @@ import {
   RequestContext,
   toPage,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
 import { AlertsService, RaiseAlert } from './alerts.service';
 import { CODE_MASK, sealText } from './code-seal';
@@ -25,7 +26,7 @@ import {
   TemplateName,
   templateKind,
 } from './templates';
-import type { NotificationStatus } from './notification.entity';
+import type { NotificationStatus } from './notification-status';
 
 export interface OutboundMessage {
   to: string;
@@ -331,38 +332,31 @@ export class NotificationsService {
       cursor?: string;
     },
   ): Promise<Page<NotificationView>> {
-    const params: unknown[] = [];
+    const params = new SqlParams([]);
     const where: string[] = [];
     if (q.to) {
-      params.push(q.to);
-      where.push(`to_phone = $${params.length}`);
+      where.push(`to_phone = ${params.add(q.to)}`);
     }
     if (q.type) {
-      params.push(q.type);
-      where.push(`template = $${params.length}`);
+      where.push(`template = ${params.add(q.type)}`);
     }
     if (q.orderId) {
-      params.push(q.orderId);
-      where.push(`order_id = $${params.length}`);
+      where.push(`order_id = ${params.add(q.orderId)}`);
     }
     if (q.status) {
-      params.push(q.status);
-      where.push(`status = $${params.length}`);
+      where.push(`status = ${params.add(q.status)}`);
     }
     if (q.from) {
-      params.push(q.from);
-      where.push(`created_at >= $${params.length}::timestamptz`);
+      where.push(`created_at >= ${params.add(q.from)}::timestamptz`);
     }
     if (q.until) {
-      params.push(q.until);
-      where.push(`created_at < $${params.length}::timestamptz`);
+      where.push(`created_at < ${params.add(q.until)}::timestamptz`);
     }
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      params.push(at, id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      where.push(`(created_at, id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and skip rows.
     const rows = await this.db.query<NotificationView & { cursorAt: string }>(
       ctx,

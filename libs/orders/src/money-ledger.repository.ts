@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newId, RequestContext } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import { event, OutboxEvent } from '@campus/queue';
 import type {
   CashHolder,
@@ -319,16 +319,14 @@ export class MoneyLedgerRepository {
     sets: Record<string, unknown>,
     expectStatus: RefundStatus,
   ): Promise<boolean> {
-    const params: unknown[] = [id, expectStatus];
-    const assignments = Object.entries(sets).map(([col, v]) => {
-      if (v === NOW) return `${col} = now()`;
-      params.push(v);
-      return `${col} = $${params.length}`;
-    });
+    const params = new SqlParams([id, expectStatus]);
+    const assignments = Object.entries(sets).map(([col, v]) =>
+      v === NOW ? `${col} = now()` : `${col} = ${params.add(v)}`,
+    );
     const rows = await this.db.query(
       ctx,
       `UPDATE refunds SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
-      params,
+      params.values,
     );
     return rows.length === 1;
   }

@@ -4,6 +4,7 @@ import {
   BusinessRuleError,
   ConflictError,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   ForbiddenError,
   IllegalTransitionError,
   NotFoundError,
@@ -11,7 +12,7 @@ import {
   RequestContext,
   toPage,
 } from '@campus/core';
-import { Db, pgErrorCode } from '@campus/database';
+import { Db, pgErrorCode, roleScopeSql, SqlParams } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
 import { RefundQueryDto } from './dto/refund-query.dto';
 import { MoneyLedgerRepository, NOW, refundView } from './money-ledger.repository';
@@ -215,24 +216,22 @@ export class MoneyLedgerService {
 
   /** Refunds for finance, newest first: admins all, regional managers their region. */
   async list(ctx: RequestContext, q: RefundQueryDto): Promise<Page<RefundView>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [this.scopeSql(ctx, params)];
-    if (q.status) where.push(`r.status = ${add(q.status)}`);
-    if (q.method) where.push(`r.method = ${add(q.method)}`);
-    if (q.holderAgentId) where.push(`r.holder_agent_id = ${add(q.holderAgentId)}`);
-    if (q.orderId) where.push(`r.order_id = ${add(q.orderId)}`);
-    if (q.from) where.push(`r.created_at >= ${add(q.from)}::timestamptz`);
-    if (q.to) where.push(`r.created_at < ${add(q.to)}::timestamptz`);
+    if (q.status) where.push(`r.status = ${params.add(q.status)}`);
+    if (q.method) where.push(`r.method = ${params.add(q.method)}`);
+    if (q.holderAgentId) where.push(`r.holder_agent_id = ${params.add(q.holderAgentId)}`);
+    if (q.orderId) where.push(`r.order_id = ${params.add(q.orderId)}`);
+    if (q.from) where.push(`r.created_at >= ${params.add(q.from)}::timestamptz`);
+    if (q.to) where.push(`r.created_at < ${params.add(q.to)}::timestamptz`);
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(r.created_at, r.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+      where.push(`(r.created_at, r.id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
-    const rows = (await this.repo.list(ctx, where, params, limit)) as (Parameters<typeof refundView>[0] & {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = (await this.repo.list(ctx, where, params.values, limit)) as (Parameters<
+      typeof refundView
+    >[0] & {
       cursor_at: string;
     })[];
     const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
@@ -410,11 +409,9 @@ export class MoneyLedgerService {
   }
 
   /** Refunds the caller may see (alias `r`): admins and the system all, regional managers their region. */
-  private scopeSql(ctx: RequestContext, params: unknown[]): string {
-    if (ctx.is('admin', 'system')) return 'TRUE';
-    if (ctx.is('regional_manager')) {
-      params.push(ctx.principal.regionId ?? null);
-      return `r.region_id = $${params.length}`;
+  private scopeSql(ctx: RequestContext, params: SqlParams | unknown[]): string {
+    if (ctx.is('admin', 'system', 'regional_manager')) {
+      return roleScopeSql(ctx, { admin: 'all', system: 'all', regional_manager: 'r.region_id' }, params);
     }
     throw new ForbiddenError('Only finance (admins) and regional managers see refunds');
   }

@@ -1,32 +1,24 @@
 import type { RequestContext } from '@campus/core';
+import { roleScopeSql, RoleScopeRules, SqlParams } from '@campus/database';
 
 /**
- * The SQL condition limiting orders (alias `o`) to what the caller may see (DESIGN.md §2):
- * admins and call-centre staff everything, managers their region, agents the orders of their campus
- * that they deliver or earn on, pickup staff their point's orders, customers their own.
+ * Orders (alias `o`) the caller may see (DESIGN.md §2): admins and call-centre staff everything,
+ * managers their region, agents the orders of their campus that they deliver or earn on, pickup
+ * staff their point's orders, customers their own.
  */
-export function orderScopeSql(ctx: RequestContext, params: unknown[]): string {
-  const p = ctx.principal;
-  const add = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  switch (p.role) {
-    case 'admin':
-    case 'call_center':
-    case 'system':
-      return 'TRUE';
-    case 'regional_manager':
-      return `o.region_id = ${add(p.regionId)}`;
-    case 'agent': {
-      const me = add(p.agentId);
-      return `(o.campus_id = ${add(p.campusId)} AND (o.assigned_agent_id = ${me} OR o.agent_id = ${me}))`;
-    }
-    case 'pickup_staff':
-      return `o.pickup_point_id = ${add(p.pickupPointId)}`;
-    case 'customer':
-      return `o.customer_id = ${add(p.id)}`;
-    default:
-      return 'FALSE';
-  }
+export const ORDER_SCOPE: RoleScopeRules = {
+  admin: 'all',
+  call_center: 'all',
+  system: 'all',
+  regional_manager: 'o.region_id',
+  agent: (p, bind) => {
+    const me = bind(p.agentId);
+    return `(o.campus_id = ${bind(p.campusId)} AND (o.assigned_agent_id = ${me} OR o.agent_id = ${me}))`;
+  },
+  pickup_staff: 'o.pickup_point_id',
+  customer: 'o.customer_id',
+};
+
+export function orderScopeSql(ctx: RequestContext, params: SqlParams | unknown[]): string {
+  return roleScopeSql(ctx, ORDER_SCOPE, params);
 }

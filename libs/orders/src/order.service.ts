@@ -3,6 +3,7 @@ import {
   AppConfig,
   Clock,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   DomainError,
   InjectConfig,
   newId,
@@ -14,7 +15,7 @@ import {
 } from '@campus/core';
 import { StockDelta, StockRequest, StockService } from '@campus/catalog';
 import { PricingService, Quote } from '@campus/pricing';
-import { Db, pgErrorCode } from '@campus/database';
+import { Db, pgErrorCode, SqlParams } from '@campus/database';
 import { event, OrderFacts, OutboxEvent, OutboxService } from '@campus/queue';
 import { OrderQueryDto } from './dto/order-query.dto';
 import { MoneyLedgerRepository } from './money-ledger.repository';
@@ -714,40 +715,36 @@ export class OrderService {
   }
 
   async list(ctx: RequestContext, q: OrderQueryDto): Promise<Page<OrderView>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [orderScopeSql(ctx, params)];
     const agentRef = (v: string, field: string) => {
       if (v !== 'me') return v;
       if (!ctx.principal.agentId) throw ValidationError.field(field, '"me" is only for agents');
       return ctx.principal.agentId;
     };
-    if (q.status) where.push(`o.status = ${add(q.status)}`);
-    if (q.channel) where.push(`o.channel = ${add(q.channel)}`);
-    if (q.campusId) where.push(`o.campus_id = ${add(q.campusId)}`);
-    if (q.agentId) where.push(`o.agent_id = ${add(agentRef(q.agentId, 'agentId'))}`);
+    if (q.status) where.push(`o.status = ${params.add(q.status)}`);
+    if (q.channel) where.push(`o.channel = ${params.add(q.channel)}`);
+    if (q.campusId) where.push(`o.campus_id = ${params.add(q.campusId)}`);
+    if (q.agentId) where.push(`o.agent_id = ${params.add(agentRef(q.agentId, 'agentId'))}`);
     if (q.assignedAgentId)
-      where.push(`o.assigned_agent_id = ${add(agentRef(q.assignedAgentId, 'assignedAgentId'))}`);
+      where.push(`o.assigned_agent_id = ${params.add(agentRef(q.assignedAgentId, 'assignedAgentId'))}`);
     // "Unassigned" is the dispatch pool: confirmed orders that no agent delivers yet.
     if (q.unassigned === true) where.push(`o.assigned_agent_id IS NULL AND o.status = 'confirmed'`);
-    if (q.number) where.push(`o.number = ${add(q.number)}`);
-    if (q.phone) where.push(`o.customer_phone = ${add(q.phone)}`);
-    if (q.from) where.push(`o.created_at >= ${add(q.from)}::timestamptz`);
-    if (q.to) where.push(`o.created_at < ${add(q.to)}::timestamptz`);
+    if (q.number) where.push(`o.number = ${params.add(q.number)}`);
+    if (q.phone) where.push(`o.customer_phone = ${params.add(q.phone)}`);
+    if (q.from) where.push(`o.created_at >= ${params.add(q.from)}::timestamptz`);
+    if (q.to) where.push(`o.created_at < ${params.add(q.to)}::timestamptz`);
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(o.created_at, o.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+      where.push(`(o.created_at, o.id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and skip rows.
     const rows = await this.db.query<OrderRow & { cursor_at: string }>(
       ctx,
       `SELECT ${ORDER_COLUMNS}, o.created_at::text AS cursor_at FROM orders o WHERE ${where.join(' AND ')}
         ORDER BY o.created_at DESC, o.id DESC LIMIT ${limit + 1}`,
-      params,
+      params.values,
     );
     const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
     const lines = await this.linesOf(
@@ -807,22 +804,17 @@ export class OrderService {
       opts.guard?.(before);
 
       const sets = [`status = $2`, `updated_at = now()`];
-      const params: unknown[] = [id, to];
+      const params = new SqlParams([id, to]);
       const stamp = ACTION_TIMESTAMPS[action] ?? STATUS_TIMESTAMPS[to];
       if (stamp) sets.push(`${stamp} = now()`);
       if (opts.set && 'assignedAgentId' in opts.set) {
-        params.push(opts.set.assignedAgentId);
-        sets.push(`assigned_agent_id = $${params.length}`);
+        sets.push(`assigned_agent_id = ${params.add(opts.set.assignedAgentId)}`);
       }
       if (opts.set && 'codCollectedCents' in opts.set) {
-        params.push(opts.set.codCollectedCents);
-        sets.push(`cod_collected_cents = $${params.length}`);
+        sets.push(`cod_collected_cents = ${params.add(opts.set.codCollectedCents)}`);
       }
-      if (opts.set?.paymentMethod) {
-        params.push(opts.set.paymentMethod);
-        sets.push(`payment_method = $${params.length}`);
-      }
-      await this.db.query(tx, `UPDATE orders SET ${sets.join(', ')} WHERE id = $1`, params);
+      if (opts.set?.paymentMethod) sets.push(`payment_method = ${params.add(opts.set.paymentMethod)}`);
+      await this.db.query(tx, `UPDATE orders SET ${sets.join(', ')} WHERE id = $1`, params.values);
 
       const effect = STOCK_EFFECTS[action];
       if (effect) {

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, changedFields } from '@campus/audit';
-import { decodeCursor, NotFoundError, Page, RequestContext, toPage, ValidationError } from '@campus/core';
-import { Db } from '@campus/database';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  NotFoundError,
+  Page,
+  RequestContext,
+  toPage,
+  ValidationError,
+} from '@campus/core';
+import { Db, SqlParams } from '@campus/database';
 import { CreateFlashSaleDto, FlashSaleQueryDto, UpdateFlashSaleDto } from './dto/pricing.dto';
 import { PricingPlaces } from './pricing-places';
 import { checkCampuses, regionScopeSql, scopedRegion } from './promotions.service';
@@ -122,23 +130,19 @@ export class FlashSalesService {
   }
 
   async list(ctx: RequestContext, q: FlashSaleQueryDto): Promise<Page<FlashSaleView>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [this.scope(ctx, params)];
-    if (q.sku) where.push(`f.sku = ${add(q.sku)}`);
+    if (q.sku) where.push(`f.sku = ${params.add(q.sku)}`);
     if (q.campusId)
-      where.push(`(cardinality(f.campus_ids) = 0 OR ${add(q.campusId)}::uuid = ANY(f.campus_ids))`);
+      where.push(`(cardinality(f.campus_ids) = 0 OR ${params.add(q.campusId)}::uuid = ANY(f.campus_ids))`);
     if (q.status === 'running') where.push(`f.active AND f.starts_at <= now() AND f.ends_at > now()`);
     if (q.status === 'upcoming') where.push(`f.active AND f.starts_at > now()`);
     if (q.status === 'ended') where.push(`(NOT f.active OR f.ends_at <= now())`);
     if (q.cursor) {
       const [at, cid] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(f.created_at, f.id) < (${add(at)}::timestamptz, ${add(cid)}::uuid)`);
+      where.push(`(f.created_at, f.id) < (${params.add(at)}::timestamptz, ${params.add(cid)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<FlashSaleView & { cursorAt: string }>(
       ctx,
       `SELECT ${COLUMNS}, f.created_at::text AS "cursorAt" FROM flash_sales f JOIN products p ON p.id = f.product_id
@@ -202,7 +206,7 @@ export class FlashSalesService {
   }
 
   /** Admins: all; managers: their region's; everyone else: those that have not ended. */
-  private scope(ctx: RequestContext, params: unknown[]): string {
+  private scope(ctx: RequestContext, params: SqlParams | unknown[]): string {
     if (ctx.is('admin', 'system')) return 'true';
     if (ctx.is('regional_manager')) return regionScopeSql(ctx, 'f.region_id', params);
     return `f.active AND f.ends_at > now()`;

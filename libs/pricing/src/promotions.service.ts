@@ -3,6 +3,7 @@ import { AuditService, changedFields } from '@campus/audit';
 import {
   BusinessRuleError,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   NotFoundError,
   Page,
   readableCode,
@@ -10,7 +11,7 @@ import {
   toPage,
   ValidationError,
 } from '@campus/core';
-import { Db, pgErrorCode } from '@campus/database';
+import { Db, pgErrorCode, SqlParams } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
 import {
   CouponQueryDto,
@@ -167,21 +168,17 @@ export class PromotionsService {
   }
 
   async list(ctx: RequestContext, q: PromotionQueryDto): Promise<Page<PromotionView>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [regionScopeSql(ctx, 'p.region_id', params)];
-    if (q.kind) where.push(`p.kind = ${add(q.kind)}`);
+    if (q.kind) where.push(`p.kind = ${params.add(q.kind)}`);
     if (q.status === 'running') where.push(`p.active AND p.starts_at <= now() AND p.ends_at > now()`);
     if (q.status === 'upcoming') where.push(`p.active AND p.starts_at > now()`);
     if (q.status === 'ended') where.push(`(NOT p.active OR p.ends_at <= now())`);
     if (q.cursor) {
       const [at, cid] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(p.created_at, p.id) < (${add(at)}::timestamptz, ${add(cid)}::uuid)`);
+      where.push(`(p.created_at, p.id) < (${params.add(at)}::timestamptz, ${params.add(cid)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<PromotionView & { cursorAt: string }>(
       ctx,
       `SELECT ${PROMOTION_COLUMNS}, p.created_at::text AS "cursorAt"
@@ -342,18 +339,16 @@ export class PromotionsService {
     all = false,
   ): Promise<Page<CouponView>> {
     await this.get(ctx, promotionId);
-    const params: unknown[] = [promotionId];
+    const params = new SqlParams([promotionId]);
     const where = ['c.promotion_id = $1'];
     if (q.batchId) {
-      params.push(q.batchId);
-      where.push(`c.batch_id = $${params.length}`);
+      where.push(`c.batch_id = ${params.add(q.batchId)}`);
     }
     if (q.cursor && !all) {
       const [code] = decodeCursor(q.cursor, ['string']);
-      params.push(code);
-      where.push(`c.code > $${params.length}`);
+      where.push(`c.code > ${params.add(code)}`);
     }
-    const limit = all ? 10_000 : (q.limit ?? 50);
+    const limit = all ? 10_000 : (q.limit ?? DEFAULT_PAGE_SIZE);
     const rows = await this.db.query<CouponView>(
       ctx,
       `SELECT ${COUPON_COLUMNS} FROM coupons c WHERE ${where.join(' AND ')} ORDER BY c.code LIMIT ${limit + 1}`,
@@ -409,10 +404,10 @@ export class PromotionsService {
 }
 
 /** Managers see and change their region's rows only (global ones included for admins only). */
-export function regionScopeSql(ctx: RequestContext, col: string, params: unknown[]): string {
+export function regionScopeSql(ctx: RequestContext, col: string, params: SqlParams | unknown[]): string {
+  const bound = SqlParams.of(params);
   if (ctx.is('admin', 'system')) return 'true';
-  params.push(ctx.principal.regionId ?? null);
-  return `${col} = $${params.length}`;
+  return `${col} = ${bound.add(ctx.principal.regionId ?? null)}`;
 }
 
 /** The region a manager's row belongs to (theirs, whatever was asked; another → 404); admins choose. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, NotFoundError, RequestContext } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 
 /** The region and campus a report is limited to (null: no limit on that level). */
 export interface ReportScope {
@@ -47,16 +47,15 @@ export class ReportScopeResolver {
 export function scopeSql(
   scope: ReportScope,
   cols: { regionCol: string; campusCol: string },
-  params: unknown[],
+  params: SqlParams | unknown[],
 ): string {
+  const bound = SqlParams.of(params);
   let sql = '';
   if (scope.regionId) {
-    params.push(scope.regionId);
-    sql += ` AND ${cols.regionCol} = $${params.length}`;
+    sql += ` AND ${cols.regionCol} = ${bound.add(scope.regionId)}`;
   }
   if (scope.campusId) {
-    params.push(scope.campusId);
-    sql += ` AND ${cols.campusCol} = $${params.length}`;
+    sql += ` AND ${cols.campusCol} = ${bound.add(scope.campusId)}`;
   }
   return sql;
 }

@@ -1,23 +1,18 @@
 import type { RequestContext } from '@campus/core';
+import { roleScopeSql, RoleScopeRules, SqlParams } from '@campus/database';
 
 /**
- * The SQL condition limiting tasks (alias `t`) to what the caller may see (DESIGN.md §2): admins,
- * call-centre staff and the system everything, managers their region, agents the tasks given to them.
+ * Tasks (alias `t`) the caller may see (DESIGN.md §2): admins, call-centre staff and the system
+ * everything, managers their region, agents the tasks given to them.
  */
-export function taskScopeSql(ctx: RequestContext, params: unknown[]): string {
-  const p = ctx.principal;
-  switch (p.role) {
-    case 'admin':
-    case 'call_center':
-    case 'system':
-      return 'TRUE';
-    case 'regional_manager':
-      params.push(p.regionId);
-      return `t.region_id = $${params.length}`;
-    case 'agent':
-      params.push(p.agentId);
-      return `t.agent_id = $${params.length}`;
-    default:
-      return 'FALSE';
-  }
+export const TASK_SCOPE: RoleScopeRules = {
+  admin: 'all',
+  call_center: 'all',
+  system: 'all',
+  regional_manager: 't.region_id',
+  agent: 't.agent_id',
+};
+
+export function taskScopeSql(ctx: RequestContext, params: SqlParams | unknown[]): string {
+  return roleScopeSql(ctx, TASK_SCOPE, params);
 }

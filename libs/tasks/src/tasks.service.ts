@@ -3,6 +3,7 @@ import {
   AppConfig,
   Clock,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   IllegalTransitionError,
   InjectConfig,
   NotFoundError,
@@ -13,7 +14,7 @@ import {
   toPage,
   ValidationError,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import { AgentsService, NetworkService } from '@campus/network';
 import { NotificationsService, render } from '@campus/notifications';
 import { OrderService } from '@campus/orders';
@@ -178,27 +179,23 @@ export class TasksService {
    * Clock (not the database's now()), so a test that moves its clock sees tasks become overdue.
    */
   async list(ctx: RequestContext, q: TaskQueryDto): Promise<Page<TaskView>> {
-    const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where = [taskScopeSql(ctx, params)];
-    if (q.status) where.push(`t.status = ${add(q.status)}`);
-    if (q.kind) where.push(`t.kind = ${add(q.kind)}`);
-    if (q.campusId) where.push(`t.campus_id = ${add(q.campusId)}`);
-    if (q.orderId) where.push(`t.order_id = ${add(q.orderId)}`);
+    if (q.status) where.push(`t.status = ${params.add(q.status)}`);
+    if (q.kind) where.push(`t.kind = ${params.add(q.kind)}`);
+    if (q.campusId) where.push(`t.campus_id = ${params.add(q.campusId)}`);
+    if (q.orderId) where.push(`t.order_id = ${params.add(q.orderId)}`);
     if (q.agentId) {
       let agentId = q.agentId;
       if (agentId === 'me') {
         if (!ctx.principal.agentId) throw ValidationError.field('agentId', '"me" is only for agents');
         agentId = ctx.principal.agentId;
       }
-      where.push(`t.agent_id = ${add(agentId)}`);
+      where.push(`t.agent_id = ${params.add(agentId)}`);
     }
     const finished = `ARRAY['done','cancelled']::text[]`;
     if (q.overdue !== undefined) {
-      const overdue = `(t.due_at <= ${add(this.clock.now())}::timestamptz AND NOT t.status = ANY(${finished}))`;
+      const overdue = `(t.due_at <= ${params.add(this.clock.now())}::timestamptz AND NOT t.status = ANY(${finished}))`;
       where.push(q.overdue ? overdue : `NOT COALESCE(${overdue}, false)`);
     }
     if (q.active !== undefined) {
@@ -206,15 +203,15 @@ export class TasksService {
     }
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(t.created_at, t.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+      where.push(`(t.created_at, t.id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and skip rows.
     const rows = await this.db.query<TaskRow & { cursor_at: string }>(
       ctx,
       `SELECT ${TASK_COLUMNS}, t.created_at::text AS cursor_at FROM tasks t WHERE ${where.join(' AND ')}
         ORDER BY t.created_at DESC, t.id DESC LIMIT ${limit + 1}`,
-      params,
+      params.values,
     );
     const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
     return { ...page, items: page.items.map((r) => this.view(r)) };
@@ -284,9 +281,14 @@ export class TasksService {
    * address; otherwise the campus must be in scope and the customer's phone is given. Training and
    * repair returns earn the fee the admin set for their kind (`task_kind_fees`), frozen on the task;
    * a repair pickup earns nothing. It waits `open` until a manager assigns an agent; its SLA runs from
-   * now.
+   * now. Auth owns customers (docs/architecture.md): `findCustomer` is the caller's lookup of the known
+   * customer with a phone, if any.
    */
-  async create(ctx: RequestContext, dto: CreateTaskDto): Promise<TaskView> {
+  async create(
+    ctx: RequestContext,
+    dto: CreateTaskDto,
+    findCustomer: (phone: string) => Promise<{ id: string; name: string | null } | null> = async () => null,
+  ): Promise<TaskView> {
     const kind = dto.kind ?? 'repair_pickup';
     if (dto.checklist && kind !== 'training') {
       throw ValidationError.field('checklist', 'only a training task has a checklist');
@@ -297,12 +299,8 @@ export class TasksService {
     }
     const campus = await this.network.campusInScope(ctx, order?.campusId ?? dto.campusId!);
     const phone = order?.customer.phone ?? dto.customerPhone!;
+    const customer = order ? null : await findCustomer(phone);
     return this.db.transaction(ctx, async (tx) => {
-      const [customer] = await this.db.query<{ id: string; name: string | null }>(
-        tx,
-        `SELECT id, name FROM customers WHERE phone = $1`,
-        [phone],
-      );
       const id = await this.insert(tx, {
         kind,
         status: 'open',
@@ -683,14 +681,12 @@ export class TasksService {
       const to = taskStateMachine.next(before.status, action);
       opts.guard?.(before);
       const sets = ['status = $2', 'updated_at = now()'];
-      const params: unknown[] = [id, to];
+      const params = new SqlParams([id, to]);
       const stamp = STATUS_TIMESTAMPS[to];
       if (stamp) sets.push(`${stamp} = now()`);
-      for (const [column, value] of Object.entries(opts.set ?? {})) {
-        params.push(value);
-        sets.push(`${column} = $${params.length}`);
-      }
-      await this.db.query(tx, `UPDATE tasks SET ${sets.join(', ')} WHERE id = $1`, params);
+      for (const [column, value] of Object.entries(opts.set ?? {}))
+        sets.push(`${column} = ${params.add(value)}`);
+      await this.db.query(tx, `UPDATE tasks SET ${sets.join(', ')} WHERE id = $1`, params.values);
       const after = (await this.find(tx, id))!;
       await this.recordEvent(tx, id, {
         type: action,

@@ -4,6 +4,7 @@ import { assertStrong, AuthService, User, UsersService } from '@campus/auth';
 import {
   BusinessRuleError,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   ForbiddenError,
   NotFoundError,
   Page,
@@ -239,7 +240,7 @@ export class StaffService {
       const [username] = decodeCursor(q.cursor, ['string']);
       where.push(`lower(u.username) > lower(${add(username)})`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.db.query<{ id: string }>(
       ctx,
       `SELECT u.id, u.username FROM users u JOIN (${USER_WITH_REGION}) x ON x.id = u.id

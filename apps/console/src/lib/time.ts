@@ -33,6 +33,16 @@ export function formatTime(iso: string | null | undefined): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
+/** `at` on a Shanghai wall clock, ISO-formatted without a zone ("2026-11-26T07:45:00.000"). */
+export function shanghaiIso(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 23);
+}
+
+/** Today's date in Shanghai ("2026-11-26"). */
+export function shanghaiToday(now = new Date()): string {
+  return shanghaiIso(now).slice(0, 10);
+}
+
 /** A Shanghai wall-clock date and time ("2026-11-26", "14:30") as an ISO UTC timestamp. */
 export function shanghaiToIso(date: string, time: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return null;

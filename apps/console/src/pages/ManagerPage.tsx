@@ -1,12 +1,14 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, message, Select, Space, Spin, Table, Tabs, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Agent, type Order, type Task } from '../api/client';
-import { asProblem, type ApiProblem } from '../api/problem';
+import { asProblem } from '../api/problem';
 import type { Session } from '../auth/session';
 import { orderColumns } from '../components/OrdersTable';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { TicketsPanel } from '../components/TicketsPanel';
+import { useAction } from '../components/useAction';
 import { formatTime } from '../lib/time';
 
 // ECharts is large: the reports load when their tab is first opened.
@@ -17,59 +19,49 @@ const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
 const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
 const UnclaimedCodPanel = lazy(() => import('./UnclaimedCodPanel'));
 
+const AGENTS = ['agents', 'manager'];
+const UNASSIGNED = ['orders', 'unassigned'];
+
 function useAgents() {
-  const [agents, setAgents] = useState<Agent[]>([]);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const reload = useCallback(() => {
-    ok(api.GET('/api/agents', { params: { query: { limit: 200 } } })).then(
-      (page) => setAgents(page.items),
-      (err) => setProblem(asProblem(err)),
-    );
-  }, []);
-  useEffect(reload, [reload]);
-  return { agents, setAgents, problem, setProblem, reload };
+  const query = useQuery({
+    queryKey: AGENTS,
+    queryFn: ({ signal }) => ok(api.GET('/api/agents', { params: { query: { limit: 200 } }, signal })),
+  });
+  return { agents: query.data?.items ?? [], problem: query.error ? asProblem(query.error) : null };
 }
 
 function UnassignedOrders({ agents }: { agents: Agent[] }) {
   const { t } = useTranslation();
-  const [orders, setOrders] = useState<Order[]>([]);
+  const queryClient = useQueryClient();
   const [choice, setChoice] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [loading, setLoading] = useState(false);
-  const load = useCallback(() => {
-    setLoading(true);
-    ok(api.GET('/api/orders', { params: { query: { unassigned: true, limit: 200 } } }))
-      .then(
-        (page) => setOrders(page.items),
-        (err) => setProblem(asProblem(err)),
-      )
-      .finally(() => setLoading(false));
-  }, []);
-  useEffect(load, [load]);
-  const assign = async (order: Order) => {
-    const agentId = choice[order.id];
-    if (!agentId) return;
-    try {
-      await ok(
-        api.POST('/api/orders/{id}/assign', { params: { path: { id: order.id } }, body: { agentId } }),
-      );
-      setOrders((list) => list.filter((o) => o.id !== order.id));
-      setProblem(null);
-      void message.success(t('manager.assigned', { number: order.number }));
-    } catch (err) {
-      setProblem(asProblem(err));
-    }
-  };
+  const query = useQuery({
+    queryKey: UNASSIGNED,
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/orders', { params: { query: { unassigned: true, limit: 200 } }, signal })),
+  });
+  const orders = query.data?.items ?? [];
+  const assign = useAction(
+    ({ order, agentId }: { order: Order; agentId: string }) =>
+      ok(api.POST('/api/orders/{id}/assign', { params: { path: { id: order.id } }, body: { agentId } })),
+    {
+      invalidate: [UNASSIGNED],
+      onSuccess: (_, { order }) => void message.success(t('manager.assigned', { number: order.number })),
+    },
+  );
+  const problem = assign.problem ?? (query.error ? asProblem(query.error) : null);
   return (
     <>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
-      <Button onClick={load} style={{ marginBottom: 12 }}>
+      <ProblemAlert problem={problem} onClose={assign.reset} />
+      <Button
+        onClick={() => void queryClient.invalidateQueries({ queryKey: UNASSIGNED })}
+        style={{ marginBottom: 12 }}
+      >
         {t('common.refresh')}
       </Button>
       <Table<Order>
         rowKey="id"
         size="small"
-        loading={loading}
+        loading={query.isFetching}
         dataSource={orders}
         pagination={false}
         columns={[
@@ -89,7 +81,12 @@ function UnassignedOrders({ agents }: { agents: Agent[] }) {
                     .filter((a) => a.status === 'active' && a.campusId === o.campusId)
                     .map((a) => ({ value: a.id, label: `${a.displayName} (${a.referralCode})` }))}
                 />
-                <Button type="primary" disabled={!choice[o.id]} onClick={() => void assign(o)}>
+                <Button
+                  type="primary"
+                  disabled={!choice[o.id]}
+                  loading={assign.busy}
+                  onClick={() => assign.run({ order: o, agentId: choice[o.id] })}
+                >
                   {t('manager.assign')}
                 </Button>
               </Space>
@@ -101,22 +98,16 @@ function UnassignedOrders({ agents }: { agents: Agent[] }) {
   );
 }
 
-function AgentsTable({ agents, onChanged }: { agents: Agent[]; onChanged: (a: Agent) => void }) {
+function AgentsTable({ agents }: { agents: Agent[] }) {
   const { t } = useTranslation();
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const setStatus = async (agent: Agent, status: 'active' | 'suspended') => {
-    try {
-      onChanged(
-        await ok(api.PATCH('/api/agents/{id}', { params: { path: { id: agent.id } }, body: { status } })),
-      );
-      setProblem(null);
-    } catch (err) {
-      setProblem(asProblem(err));
-    }
-  };
+  const setStatus = useAction(
+    ({ agent, status }: { agent: Agent; status: 'active' | 'suspended' }) =>
+      ok(api.PATCH('/api/agents/{id}', { params: { path: { id: agent.id } }, body: { status } })),
+    { invalidate: [AGENTS] },
+  );
   return (
     <>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
+      <ProblemAlert problem={setStatus.problem} onClose={setStatus.reset} />
       <Table<Agent>
         rowKey="id"
         size="small"
@@ -137,11 +128,11 @@ function AgentsTable({ agents, onChanged }: { agents: Agent[]; onChanged: (a: Ag
             title: t('common.actions'),
             render: (_, a) =>
               a.status === 'active' ? (
-                <Button danger size="small" onClick={() => void setStatus(a, 'suspended')}>
+                <Button danger size="small" onClick={() => setStatus.run({ agent: a, status: 'suspended' })}>
                   {t('manager.suspend')}
                 </Button>
               ) : (
-                <Button size="small" onClick={() => void setStatus(a, 'active')}>
+                <Button size="small" onClick={() => setStatus.run({ agent: a, status: 'active' })}>
                   {t('manager.reactivate')}
                 </Button>
               ),
@@ -154,14 +145,13 @@ function AgentsTable({ agents, onChanged }: { agents: Agent[]; onChanged: (a: Ag
 
 function OverdueTasks({ agents }: { agents: Agent[] }) {
   const { t } = useTranslation();
-  const [tasks, setTasks] = useState<Task[]>([]);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  useEffect(() => {
-    ok(api.GET('/api/tasks', { params: { query: { overdue: true, limit: 200 } } })).then(
-      (page) => setTasks(page.items),
-      (err) => setProblem(asProblem(err)),
-    );
-  }, []);
+  const query = useQuery({
+    queryKey: ['tasks', 'overdue'],
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/tasks', { params: { query: { overdue: true, limit: 200 } }, signal })),
+  });
+  const tasks: Task[] = query.data?.items ?? [];
+  const problem = query.error ? asProblem(query.error) : null;
   const nameOf = (id: string | null) => agents.find((a) => a.id === id)?.displayName ?? '—';
   return (
     <>
@@ -189,7 +179,7 @@ function OverdueTasks({ agents }: { agents: Agent[] }) {
 /** Regional manager: the dispatch pool, the region's agents, overdue tasks. */
 export function ManagerPage({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const { agents, setAgents, problem } = useAgents();
+  const { agents, problem } = useAgents();
   return (
     <Card data-region={session.regionId ?? ''}>
       <ProblemAlert problem={problem} />
@@ -203,12 +193,7 @@ export function ManagerPage({ session }: { session: Session }) {
           {
             key: 'agents',
             label: t('manager.agents'),
-            children: (
-              <AgentsTable
-                agents={agents}
-                onChanged={(a) => setAgents((list) => list.map((x) => (x.id === a.id ? a : x)))}
-              />
-            ),
+            children: <AgentsTable agents={agents} />,
           },
           { key: 'overdue', label: t('manager.overdue'), children: <OverdueTasks agents={agents} /> },
           {

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -18,6 +19,7 @@ import { saveBlob } from '../api/download';
 import { ApiProblem, asProblem } from '../api/problem';
 import type { Session } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { useAction } from '../components/useAction';
 import { useProblemForm } from '../components/useProblemForm';
 import { formatCents } from '../lib/money';
 import { formatTime, previousPeriod } from '../lib/time';
@@ -31,15 +33,18 @@ const STATUS_COLOURS: Record<string, string> = { draft: '#ad4e00', approved: '#0
 
 function StatementLines({ settlementId, agentId }: { settlementId: string; agentId: string }) {
   const { t } = useTranslation();
-  const [lines, setLines] = useState<Lines | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  useEffect(() => {
-    ok(
-      api.GET('/api/settlements/{id}/statements/{agentId}', {
-        params: { path: { id: settlementId, agentId } },
-      }),
-    ).then(setLines, (err) => setProblem(asProblem(err)));
-  }, [settlementId, agentId]);
+  const query = useQuery({
+    queryKey: ['settlements', settlementId, 'statements', agentId],
+    queryFn: ({ signal }) =>
+      ok(
+        api.GET('/api/settlements/{id}/statements/{agentId}', {
+          params: { path: { id: settlementId, agentId } },
+          signal,
+        }),
+      ),
+  });
+  const lines: Lines | undefined = query.data;
+  const problem = query.error ? asProblem(query.error) : null;
   if (problem) return <ProblemAlert problem={problem} />;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -90,80 +95,90 @@ function StatementLines({ settlementId, agentId }: { settlementId: string; agent
 /** Month-end settlement of a region: create the draft, review each agent's statement, approve, export. */
 export default function SettlementPanel({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const { form, problem, setProblem, showProblem, busy, setBusy } = useProblemForm<{
+  const { form } = useProblemForm<{
     regionId: string;
     period: string;
   }>();
-  const [regions, setRegions] = useState<{ id: string; code: string; name: string }[]>([]);
-  const [settlement, setSettlement] = useState<Settlement | null>(null);
-  const [searched, setSearched] = useState(false);
-
-  useEffect(() => {
-    ok(api.GET('/api/regions')).then(setRegions, (err) => setProblem(asProblem(err)));
-  }, [setProblem]);
-
-  const find = useCallback(async (regionId: string, period: string) => {
-    const page = await ok(api.GET('/api/settlements', { params: { query: { regionId, period, limit: 1 } } }));
-    const found = page.items[0];
-    setSettlement(
-      found ? await ok(api.GET('/api/settlements/{id}', { params: { path: { id: found.id } } })) : null,
-    );
-    setSearched(true);
-  }, []);
-
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await fn();
-    } catch (err) {
-      showProblem(err);
-    } finally {
-      setBusy(false);
-    }
+  const queryClient = useQueryClient();
+  const regions = useQuery({
+    queryKey: ['regions'],
+    queryFn: ({ signal }) => ok(api.GET('/api/regions', { signal })),
+  });
+  // The settlement on screen: its id once found or made (null: searched, none), undefined before.
+  const [shownId, setShownId] = useState<string | null | undefined>(undefined);
+  const shown = useQuery({
+    queryKey: ['settlements', shownId],
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/settlements/{id}', { params: { path: { id: shownId! } }, signal })),
+    enabled: Boolean(shownId),
+  });
+  const settlement: Settlement | null = (shownId && shown.data) || null;
+  const show = (s: Settlement | null) => {
+    if (s) queryClient.setQueryData(['settlements', s.id], s);
+    setShownId(s ? s.id : null);
   };
 
+  const find = async (regionId: string, period: string) => {
+    const page = await queryClient.fetchQuery({
+      queryKey: ['settlements', 'list', regionId, period],
+      queryFn: () => ok(api.GET('/api/settlements', { params: { query: { regionId, period, limit: 1 } } })),
+      staleTime: 0,
+    });
+    const found = page.items[0];
+    setShownId(found ? found.id : null);
+  };
+
+  // One action per change: busy while it runs, its problem kept (fields shown next to the form's),
+  // the settlement lists refreshed after it.
+  const refresh = { invalidate: [['settlements', 'list']] };
+  const open = useAction(
+    ({ regionId, period }: { regionId: string; period: string }) => find(regionId, period),
+    refresh,
+  );
+  const create = useAction(async ({ regionId, period }: { regionId: string; period: string }) => {
+    try {
+      show(await ok(api.POST('/api/settlements', { body: { regionId, period } })));
+    } catch (err) {
+      // 409: the month already has a settlement; show it next to the problem.
+      if (err instanceof ApiProblem && err.status === 409) await find(regionId, period);
+      throw err;
+    }
+  }, refresh);
+  const approve = useAction(
+    async (id: string) =>
+      show(await ok(api.POST('/api/settlements/{id}/approve', { params: { path: { id } } }))),
+    refresh,
+  );
+  const discard = useAction(async (id: string) => {
+    await ok(api.DELETE('/api/settlements/{id}', { params: { path: { id } } }));
+    queryClient.removeQueries({ queryKey: ['settlements', id] });
+    setShownId(null);
+    void message.success(t('settlement.discarded'));
+  }, refresh);
+  const csv = useAction(async (s: Settlement) => {
+    const { data, response } = await api.GET('/api/settlements/{id}/export.csv', {
+      params: { path: { id: s.id } },
+      parseAs: 'blob',
+    });
+    if (!response.ok || !data) throw asProblem(new Error(`HTTP ${response.status}`));
+    const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1];
+    saveBlob(data as unknown as Blob, name ?? `settlement-${s.period}.csv`);
+  }, refresh);
+  const actions = [open, create, approve, discard, csv];
+  const busy = actions.some((a) => a.busy);
+  const failed = actions.find((a) => a.problem);
+  const problem =
+    failed?.problem ??
+    (regions.error ? asProblem(regions.error) : shown.error ? asProblem(shown.error) : null);
+  // The fields a problem names, shown next to them (no state is set here, so no render loop).
+  useEffect(() => {
+    const fields = (failed?.problem?.fieldErrors() ?? []).filter((f) =>
+      ['regionId', 'period'].includes(String(f.name[0])),
+    );
+    if (fields.length) form.setFields(fields as never);
+  }, [failed?.problem, form]);
+  const clearProblem = () => actions.forEach((a) => a.reset());
   const values = () => form.getFieldsValue() as { regionId: string; period: string };
-
-  const create = () =>
-    run(async () => {
-      const { regionId, period } = values();
-      try {
-        setSettlement(await ok(api.POST('/api/settlements', { body: { regionId, period } })));
-      } catch (err) {
-        // 409: the month already has a settlement; show it next to the problem.
-        if (err instanceof ApiProblem && err.status === 409) await find(regionId, period);
-        throw err;
-      }
-    });
-
-  const approve = () =>
-    run(async () => {
-      if (!settlement) return;
-      setSettlement(
-        await ok(api.POST('/api/settlements/{id}/approve', { params: { path: { id: settlement.id } } })),
-      );
-    });
-
-  const discard = () =>
-    run(async () => {
-      if (!settlement) return;
-      await ok(api.DELETE('/api/settlements/{id}', { params: { path: { id: settlement.id } } }));
-      setSettlement(null);
-      void message.success(t('settlement.discarded'));
-    });
-
-  const csv = () =>
-    run(async () => {
-      if (!settlement) return;
-      const { data, response } = await api.GET('/api/settlements/{id}/export.csv', {
-        params: { path: { id: settlement.id } },
-        parseAs: 'blob',
-      });
-      if (!response.ok || !data) throw asProblem(new Error(`HTTP ${response.status}`));
-      const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1];
-      saveBlob(data as unknown as Blob, name ?? `settlement-${settlement.period}.csv`);
-    });
 
   // Four eyes: whoever drew the settlement up does not approve it (an admin may).
   const drewItUp =
@@ -182,13 +197,16 @@ export default function SettlementPanel({ session }: { session: Session }) {
         form={form}
         layout="inline"
         initialValues={{ regionId: session.regionId ?? undefined, period: previousPeriod() }}
-        onFinish={({ regionId, period }) => run(() => find(regionId, period))}
+        onFinish={(v) => {
+          clearProblem();
+          open.run(v);
+        }}
       >
         <Form.Item name="regionId" label={t('settlement.region')}>
           <Select
             style={{ width: 200 }}
             disabled={Boolean(session.regionId)}
-            options={regions.map((r) => ({ value: r.id, label: `${r.name} (${r.code})` }))}
+            options={(regions.data ?? []).map((r) => ({ value: r.id, label: `${r.name} (${r.code})` }))}
           />
         </Form.Item>
         <Form.Item name="period" label={t('reports.period')}>
@@ -198,13 +216,20 @@ export default function SettlementPanel({ session }: { session: Session }) {
           <Button htmlType="submit" loading={busy}>
             {t('settlement.open')}
           </Button>
-          <Button type="primary" onClick={() => void create()} loading={busy}>
+          <Button
+            type="primary"
+            onClick={() => {
+              clearProblem();
+              create.run(values());
+            }}
+            loading={busy}
+          >
             {t('settlement.create')}
           </Button>
         </Space>
       </Form>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
-      {searched && !settlement && !problem && <span>{t('settlement.none')}</span>}
+      <ProblemAlert problem={problem} onClose={clearProblem} />
+      {shownId === null && !problem && <span>{t('settlement.none')}</span>}
       {settlement && (
         <>
           <Descriptions bordered size="small" column={{ xs: 1, md: 3 }}>
@@ -227,7 +252,10 @@ export default function SettlementPanel({ session }: { session: Session }) {
                 title={t('settlement.approveConfirm')}
                 okText={t('settlement.approve')}
                 cancelText={t('common.cancel')}
-                onConfirm={() => void approve()}
+                onConfirm={() => {
+                  clearProblem();
+                  approve.run(settlement.id);
+                }}
               >
                 <Button type="primary" loading={busy}>
                   {t('settlement.approve')}
@@ -239,14 +267,17 @@ export default function SettlementPanel({ session }: { session: Session }) {
                 title={t('settlement.discardConfirm')}
                 okText={t('settlement.discard')}
                 cancelText={t('common.cancel')}
-                onConfirm={() => void discard()}
+                onConfirm={() => {
+                  clearProblem();
+                  discard.run(settlement.id);
+                }}
               >
                 <Button danger loading={busy}>
                   {t('settlement.discard')}
                 </Button>
               </Popconfirm>
             )}
-            <Button onClick={() => void csv()}>{t('settlement.csv')}</Button>
+            <Button onClick={() => csv.run(settlement)}>{t('settlement.csv')}</Button>
           </Space>
           <Table<Statement>
             rowKey="agentId"

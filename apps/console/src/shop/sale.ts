@@ -1,3 +1,5 @@
+import { shanghaiIso } from '../lib/time';
+
 /** A product as the shop lists it: the list price, and a flash-sale price while a sale runs. */
 export interface Priced {
   priceCents: number;
@@ -17,9 +19,8 @@ export function onSale(p: Priced): p is Priced & { salePriceCents: number; saleE
 
 /** "18:30" today, else "12-06 18:30", in campus time (Asia/Shanghai). */
 export function saleEnds(iso: string, now = new Date()): string {
-  const shanghai = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString();
-  const end = shanghai(new Date(iso));
-  return end.slice(0, 10) === shanghai(now).slice(0, 10)
+  const end = shanghaiIso(new Date(iso));
+  return end.slice(0, 10) === shanghaiIso(now).slice(0, 10)
     ? end.slice(11, 16)
     : `${end.slice(5, 10)} ${end.slice(11, 16)}`;
 }

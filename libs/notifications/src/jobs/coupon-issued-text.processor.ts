@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { RequestContext } from '@campus/core';
+import { RequestContext, shanghaiIso } from '@campus/core';
 import { ConsumesEvent, JobEnvelope, JobHandler, QueueName } from '@campus/queue';
 import { NotificationsService } from '../notifications.service';
 
 /** "yyyy-mm-dd hh:mm" in campus time (Asia/Shanghai, UTC+8 all year). */
 function campusTime(iso: string): string {
-  return new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return shanghaiIso(new Date(iso)).slice(0, 16).replace('T', ' ');
 }
 
 /**

@@ -3,6 +3,8 @@
  * here they become integer fen and back without ever touching a float.
  */
 
+import { shanghaiIso } from '@campus/core';
+
 const YUAN = /^(0|[1-9]\d{0,9})(?:\.(\d{1,2}))?$/;
 
 /** "12.30" → 1230; null when it is not an amount Alipay would send. */
@@ -21,7 +23,7 @@ export function fenToYuan(cents: number): string {
 
 /** "yyyy-MM-dd HH:mm:ss" in Beijing time, as Alipay's time_expire and timestamps are written. */
 export function beijingTime(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+  return shanghaiIso(at).slice(0, 19).replace('T', ' ');
 }
 
 /** Alipay's "yyyy-MM-dd HH:mm:ss" (Beijing) as an instant; null when malformed. */

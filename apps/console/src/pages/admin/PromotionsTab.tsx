@@ -24,7 +24,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { ToneTag } from '../../components/ToneTag';
 import { useProblemForm } from '../../components/useProblemForm';
 import { formatCents, parseYuan } from '../../lib/money';
-import { formatTime } from '../../lib/time';
+import { formatTime, shanghaiToday } from '../../lib/time';
 import { useNetwork } from './shared';
 
 type Promotion = Schemas['PromotionResponse'];
@@ -630,7 +630,7 @@ function FlashSalesPanel({ sales, loading }: { admin: boolean; sales: FlashSale[
 /** The promotion report: what each promotion and flash sale did in a window. */
 function UsePanel() {
   const { t } = useTranslation();
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const today = shanghaiToday();
   const monthStart = `${today.slice(0, 8)}01`;
   const [query, setQuery] = useState({ from: monthStart, to: today });
   const form = useProblemForm<{ from: string; to: string }>();
