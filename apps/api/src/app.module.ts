@@ -62,6 +62,7 @@ import { NetworkController } from './setup/network.controller';
 import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
 import { TasksController } from './tasks/tasks.controller';
+import { ReturnsController } from './aftersales/returns.controller';
 import type Redis from 'ioredis';
 import type { DestinationStream } from 'pino';
 
@@ -122,6 +123,7 @@ export class AppModule {
         HealthController,
         SmsInboundController,
         TasksController,
+        ReturnsController,
         ReportsController,
         CommissionRulesController,
         CommissionsController,

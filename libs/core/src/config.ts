@@ -56,6 +56,8 @@ export interface AppConfig {
   installSlaHours: number;
   /** Delivered orders without tasks complete after this many hours (0 = at once). */
   returnWindowHours: number;
+  /** A customer may ask to return lines of a delivered order for this many days after delivery. */
+  returnRequestDays: number;
   smsQuoteTtlMinutes: number;
   logLevel: string;
   bodyLimitBytes: number;
@@ -322,6 +324,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     lockerHourMs: r.int('LOCKER_HOUR_MS', 3_600_000, 10, 3_600_000),
     installSlaHours: r.int('INSTALL_SLA_HOURS', 48, 1, 30 * 24),
     returnWindowHours: r.int('RETURN_WINDOW_HOURS', 0, 0, 90 * 24),
+    returnRequestDays: r.int('RETURN_WINDOW_DAYS', 7, 0, 365),
     smsQuoteTtlMinutes: r.int('SMS_QUOTE_TTL_MINUTES', 10, 1, 24 * 60),
     logLevel: r.string('LOG_LEVEL', { default: 'info' }),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),

@@ -1228,6 +1228,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/return-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReturnsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReturnsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReturnsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReturnsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReturnsController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests/{id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReturnsController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/channels": {
         parameters: {
             query?: never;
@@ -2213,6 +2309,8 @@ export interface components {
             requiresInstallation: boolean;
             /** @description per unit */
             installFeeCents: number;
+            /** @description units of this line that came back in received returns (0 ≤ returned ≤ quantity) */
+            returnedQuantity: number;
         };
         OrderFulfilmentView: {
             /** @enum {string} */
@@ -3217,6 +3315,89 @@ export interface components {
         FailTaskDto: {
             /** @example customer not at home */
             reason: string;
+        };
+        ReturnLineDto: {
+            /** @example USB-32G */
+            sku: string;
+            /** @example 1 */
+            quantity: number;
+        };
+        CreateReturnRequestDto: {
+            /** @description the SKUs and units to return (some lines, some units) */
+            lines: components["schemas"]["ReturnLineDto"][];
+            /** @example the charger does not work */
+            reason: string;
+        };
+        ReturnRequestLineResponse: {
+            /** @description 0-based position of the order line */
+            lineIndex: number;
+            sku: string;
+            name: string;
+            quantity: number;
+            /** @description what these units refunded, once received (fen) */
+            refundCents: number | null;
+        };
+        ReturnRequesterView: {
+            /** Format: uuid */
+            id: string;
+            role: string;
+        };
+        ReturnRequestResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            campusId: string;
+            /** Format: uuid */
+            customerId: string;
+            channel: string;
+            /** @enum {string} */
+            status: "open" | "approved" | "rejected" | "received";
+            /** @enum {string} */
+            collection: "agent" | "drop_off";
+            reason: string;
+            decisionNote: string | null;
+            lines: components["schemas"]["ReturnRequestLineResponse"][];
+            /** Format: uuid */
+            taskId: string | null;
+            /** @description the refund of the whole request, once received (fen) */
+            refundCents: number | null;
+            refundIds: string[];
+            requestedBy: components["schemas"]["ReturnRequesterView"];
+            /** Format: uuid */
+            decidedById: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** Format: uuid */
+            receivedById: string | null;
+            /** Format: date-time */
+            receivedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ReturnRequestPage: {
+            items: components["schemas"]["ReturnRequestResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        DecideReturnRequestDto: {
+            /** @example checked with the customer */
+            note: string;
+            /**
+             * @description approve only: `agent` (default) opens a return_pickup task; `drop_off`: the customer brings it
+             * @enum {string}
+             */
+            collection?: "agent" | "drop_off";
+        };
+        ReceiveReturnDto: {
+            /** @description what was checked at receipt */
+            note?: string;
         };
         PaymentFunnelView: {
             onlineOrders: number;
@@ -6075,6 +6256,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    ReturnsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReturnRequestDto"];
+            };
+        };
+        responses: {
+            /** @description `open`; 422 `return_window_closed` after RETURN_WINDOW_DAYS; 409 `return_already_pending` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
+                };
+            };
+        };
+    };
+    ReturnsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: "open" | "approved" | "rejected" | "received";
+                /** @description the requests of one order */
+                orderId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description requests in scope, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnRequestPage"];
+                };
+            };
+        };
+    };
+    ReturnsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
+                };
+            };
+        };
+    };
+    ReturnsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideReturnRequestDto"];
+            };
+        };
+        responses: {
+            /** @description `approved`; collection `agent` (default) opens a return_pickup task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
+                };
+            };
+        };
+    };
+    ReturnsController_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideReturnRequestDto"];
+            };
+        };
+        responses: {
+            /** @description `rejected` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
+                };
+            };
+        };
+    };
+    ReturnsController_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiveReturnDto"];
+            };
+        };
+        responses: {
+            /** @description `received`: the goods were handed in; stock, refund and commission reversal are booked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
                 };
             };
         };
