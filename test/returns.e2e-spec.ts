@@ -309,6 +309,82 @@ describe('Returns (e2e)', () => {
     expect((await request(customer.token, o.id, [{ sku: lamp, quantity: 1 }])).status).toBe(201);
   });
 
+  it('reports: refunds per day and method for finance; returns per channel and per product; net GMV less partial refunds', async () => {
+    // One more order, 2 pens, one handed back: it stays completed with a partial refund.
+    const o = await completedOrder([{ sku: pen, quantity: 2 }]);
+    const created = await request(customer.token, o.id, [{ sku: pen, quantity: 1 }]);
+    await d.post(w.tokens.managerA, `/api/return-requests/${created.body.id}/approve`, {
+      note: 'drop it off',
+      collection: 'drop_off',
+    });
+    const received = await d.post(w.tokens.managerA, `/api/return-requests/${created.body.id}/receive`, {});
+    expect(received.body).toMatchObject({ status: 'received', refundCents: 3333 });
+    expect((await d.get(o.id)).status).toBe('completed');
+
+    const window = {
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    const channels = await app.http().get('/api/reports/channels').query(window).set(auth(w.tokens.admin));
+    expect(channels.status).toBe(200);
+    const phoneRow = channels.body.channels.find((c: { channel: string }) => c.channel === 'phone');
+    // Orders: the first (returned as a whole: 13997), the rejected one (1999, completed) and this one (6666).
+    expect(phoneRow).toMatchObject({
+      orders: 3,
+      completed: 3,
+      returned: 1,
+      gmvCents: 13997 + 1999 + 6666,
+      netGmvCents: 1999 + 6666 - 3333,
+      returns: { orders: 2, units: 5 + 1, refundCents: 13997 + 3333, rate: 6667 },
+    });
+    const products = channels.body.products as { sku: string }[];
+    expect(products.find((p) => p.sku === pen)).toEqual({
+      sku: pen,
+      name: expect.any(String),
+      deliveredUnits: 5,
+      returnedUnits: 4,
+      refundCents: 9999 + 3333,
+      rate: 8000,
+    });
+    expect(products.find((p) => p.sku === lamp)).toMatchObject({
+      deliveredUnits: 3,
+      returnedUnits: 2,
+      refundCents: 3998,
+      rate: 6667,
+    });
+
+    // Finance: every refund row, per day and method (all cash here, all still owed by the agent).
+    const refunds = await app.http().get('/api/reports/refunds').query(window).set(auth(w.tokens.admin));
+    expect(refunds.status).toBe(200);
+    expect(refunds.body.totals).toEqual([
+      {
+        day: 'total',
+        method: 'cash',
+        refunds: 3,
+        amountCents: 13997 + 3333,
+        paidCents: 0,
+        outstandingCents: 13997 + 3333,
+        failedCents: 0,
+        returnRefunds: 3,
+      },
+    ]);
+    expect(refunds.body.days.reduce((n: number, r: { amountCents: number }) => n + r.amountCents, 0)).toBe(
+      13997 + 3333,
+    );
+    // Another region's manager sees none of it; an agent may not ask.
+    const b = await app.http().get('/api/reports/refunds').query(window).set(auth(w.tokens.managerB));
+    expect(b.body.totals).toEqual([]);
+    expect((await app.http().get('/api/reports/refunds').query(window).set(auth(agent.token))).status).toBe(
+      403,
+    );
+    const csv = await app
+      .http()
+      .get('/api/reports/refunds')
+      .query({ ...window, format: 'csv' })
+      .set(auth(w.tokens.admin));
+    expect(csv.headers['content-type']).toContain('text/csv');
+  });
+
   it('a request after RETURN_WINDOW_DAYS (7) of delivery is refused with 422', async () => {
     const other = newPhone();
     const o = await completedOrder([{ sku: pen, quantity: 1 }], other);

@@ -3,6 +3,7 @@ import { AgentReportService } from './agent-report.service';
 import { ChannelReportService } from './channel-report.service';
 import { CustomerReportService } from './customer-report.service';
 import { PromotionReportService } from './promotion-report.service';
+import { RefundReportService } from './refund-report.service';
 import { ReportScopeResolver } from './report-scope';
 import { SalesFootprintService } from './sales-footprint.service';
 
@@ -14,6 +15,7 @@ import { SalesFootprintService } from './sales-footprint.service';
     AgentReportService,
     CustomerReportService,
     PromotionReportService,
+    RefundReportService,
     SalesFootprintService,
   ],
   exports: [
@@ -21,6 +23,7 @@ import { SalesFootprintService } from './sales-footprint.service';
     AgentReportService,
     CustomerReportService,
     PromotionReportService,
+    RefundReportService,
     SalesFootprintService,
   ],
 })

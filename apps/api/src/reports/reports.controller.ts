@@ -19,10 +19,20 @@ import {
   promotionReportCsv,
   PromotionReportQueryDto,
   PromotionReportService,
+  RefundReport,
+  refundReportCsv,
+  RefundReportQueryDto,
+  RefundReportService,
   ReportFormat,
 } from '@campus/reports';
 import type { FastifyReply } from 'fastify';
-import { AgentReportView, ChannelReportView, CustomerReportView, PromotionReportView } from './reports.views';
+import {
+  AgentReportView,
+  ChannelReportView,
+  CustomerReportView,
+  PromotionReportView,
+  RefundReportView,
+} from './reports.views';
 
 /** JSON by default; `format=csv` answers the same figures as a CSV download. */
 function render<T>(
@@ -49,7 +59,23 @@ export class ReportsController {
     private readonly agentReports: AgentReportService,
     private readonly customerReports: CustomerReportService,
     private readonly promotionReports: PromotionReportService,
+    private readonly refundReports: RefundReportService,
   ) {}
+
+  @Get('refunds')
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({
+    type: RefundReportView,
+    description:
+      'refunds written in [from, to) per Asia/Shanghai day and method: paid back, outstanding, failed; and totals per method',
+  })
+  async refunds(
+    @Ctx() ctx: RequestContext,
+    @Query() q: RefundReportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RefundReport | string> {
+    return render(reply, q.format, 'refunds', await this.refundReports.report(ctx, q), refundReportCsv);
+  }
 
   @Get('channels')
   @Roles('regional_manager', 'admin')

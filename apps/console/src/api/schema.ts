@@ -1324,6 +1324,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_refunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/channels": {
         parameters: {
             query?: never;
@@ -3399,6 +3415,42 @@ export interface components {
             /** @description what was checked at receipt */
             note?: string;
         };
+        RefundDayRowView: {
+            /** @description YYYY-MM-DD (Asia/Shanghai), or "total" */
+            day: string;
+            /** @enum {string} */
+            method: "alipay" | "cash" | "manual";
+            refunds: number;
+            amountCents: number;
+            /** @description Alipay succeeded, cash/manual paid out */
+            paidCents: number;
+            /** @description Alipay pending, cash/manual owed */
+            outstandingCents: number;
+            failedCents: number;
+            /** @description refunds of a return (whole or partial) */
+            returnRefunds: number;
+        };
+        RefundReportView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            days: components["schemas"]["RefundDayRowView"][];
+            totals: components["schemas"]["RefundDayRowView"][];
+        };
+        ChannelReturnsView: {
+            /** @description orders with at least one unit returned */
+            orders: number;
+            units: number;
+            /** @description refunds of cause return (failed aside), fen */
+            refundCents: number;
+            /** @description orders with returns / delivered (basis points; null when /0) */
+            rate: number | null;
+        };
         PaymentFunnelView: {
             onlineOrders: number;
             paid: number;
@@ -3422,12 +3474,24 @@ export interface components {
             returned: number;
             /** @description Σ total of the orders that reached completed */
             gmvCents: number;
+            /** @description GMV of completed orders not returned as a whole, minus their partial-return refunds */
             netGmvCents: number;
+            returns: components["schemas"]["ChannelReturnsView"];
             /** @description completed / orders (basis points; null when /0) */
             conversionRate: number | null;
             /** @description confirmed / orders (basis points; null when /0) */
             confirmedRate: number | null;
             payment: components["schemas"]["PaymentFunnelView"];
+        };
+        ProductReturnsView: {
+            sku: string;
+            name: string;
+            deliveredUnits: number;
+            returnedUnits: number;
+            /** @description the returned units' share of their lines' totals, fen */
+            refundCents: number;
+            /** @description returnedUnits / deliveredUnits (basis points; null when /0) */
+            rate: number | null;
         };
         ChannelReportView: {
             /** Format: date-time */
@@ -3442,6 +3506,7 @@ export interface components {
             basis: "placed_cohort";
             channels: components["schemas"]["ChannelFunnelView"][];
             total: components["schemas"]["ChannelFunnelView"];
+            products: components["schemas"]["ProductReturnsView"][];
         };
         ReportCampusView: {
             /** Format: uuid */
@@ -6408,6 +6473,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReturnRequestResponse"];
+                };
+            };
+        };
+    };
+    ReportsController_refunds: {
+        parameters: {
+            query: {
+                /** @description one region (a manager may only name their own: else 404) */
+                regionId?: string;
+                /** @description one campus in scope (else 404) */
+                campusId?: string;
+                /** @description csv: text/csv with a UTF-8 BOM and a header row */
+                format?: "json" | "csv";
+                /** @description YYYY-MM-DD (Asia/Shanghai) or an ISO 8601 date-time with offset */
+                from: string;
+                /** @description inclusive day, or an exclusive date-time */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description refunds written in [from, to) per Asia/Shanghai day and method: paid back, outstanding, failed; and totals per method */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundReportView"];
+                    "text/csv": components["schemas"]["RefundReportView"];
                 };
             };
         };

@@ -38,6 +38,9 @@ export class CustomerReportQueryDto extends WindowReportQueryDto {}
 
 export class PromotionReportQueryDto extends WindowReportQueryDto {}
 
+/** Refunds written in the window (by the refund's time, not the order's). */
+export class RefundReportQueryDto extends WindowReportQueryDto {}
+
 export class AgentReportQueryDto extends ReportScopeQueryDto {
   @ApiProperty({ example: '2026-11', description: 'a calendar month in Asia/Shanghai' })
   @IsString()
