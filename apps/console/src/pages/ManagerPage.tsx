@@ -15,6 +15,7 @@ const RefundsPanel = lazy(() => import('./RefundsPanel'));
 const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
 const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
 const UnclaimedCodPanel = lazy(() => import('./UnclaimedCodPanel'));
+const ReturnsPanel = lazy(() => import('./ReturnsPanel'));
 
 function useAgents() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -210,6 +211,15 @@ export function ManagerPage({ session }: { session: Session }) {
             ),
           },
           { key: 'overdue', label: t('manager.overdue'), children: <OverdueTasks agents={agents} /> },
+          {
+            key: 'returns',
+            label: t('deskReturns.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <ReturnsPanel />
+              </Suspense>
+            ),
+          },
           {
             key: 'unclaimed-cod',
             label: t('attempts.unclaimedTab'),
