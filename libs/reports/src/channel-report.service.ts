@@ -266,16 +266,16 @@ const CHANNEL_CSV_HEADER = [
   'returned',
   'gmv_cents',
   'net_gmv_cents',
-  'orders_with_returns',
-  'returned_units',
-  'return_refunds_cents',
-  'return_rate_bps',
   'conversion_rate_bps',
   'confirmed_rate_bps',
   'online_orders',
   'online_paid',
   'paid_rate_bps',
   'median_minutes_to_pay',
+  'orders_with_returns',
+  'returned_units',
+  'return_refunds_cents',
+  'return_rate_bps',
 ];
 
 /** The channel report as CSV: one row per channel, then the total row. */
@@ -293,16 +293,16 @@ export function channelReportCsv(report: ChannelReport): string {
     f.returned,
     f.gmvCents,
     f.netGmvCents,
-    f.returns.orders,
-    f.returns.units,
-    f.returns.refundCents,
-    f.returns.rate,
     f.conversionRate,
     f.confirmedRate,
     f.payment.onlineOrders,
     f.payment.paid,
     f.payment.paidRate,
     f.payment.medianMinutesToPay,
+    f.returns.orders,
+    f.returns.units,
+    f.returns.refundCents,
+    f.returns.rate,
   ];
   return toCsv(CHANNEL_CSV_HEADER, [...report.channels.map(row), row(report.total)]);
 }
