@@ -72,21 +72,17 @@ describe('Returns in a browser (e2e)', () => {
       hasTouch: true,
       deviceScaleFactor: 2,
     });
+    const session = JSON.stringify({
+      token: customer.token,
+      kind: 'customer',
+      userId: customer.id,
+      role: 'customer',
+      name: phone,
+    });
+    const campus = JSON.stringify({ id: site.campus.id, name: 'Campus' });
     await page.addInitScript(
-      ([session, campus]) => {
-        window.sessionStorage.setItem('campus.session', session);
-        window.localStorage.setItem('campus.shop.campus', campus);
-      },
-      [
-        JSON.stringify({
-          token: customer.token,
-          kind: 'customer',
-          userId: customer.id,
-          role: 'customer',
-          name: phone,
-        }),
-        JSON.stringify({ id: site.campus.id, name: 'Campus' }),
-      ],
+      `window.sessionStorage.setItem('campus.session', ${JSON.stringify(session)});` +
+        `window.localStorage.setItem('campus.shop.campus', ${JSON.stringify(campus)});`,
     );
     await page.goto(`${base}/shop/orders/${o.id}`);
     await page.getByTestId('order-number').waitFor();
