@@ -12,3 +12,4 @@ export * from './reports.module';
 export * from './report-query';
 export * from './promotion-report.service';
 export * from './refund-report.service';
+export * from './report-query';
