@@ -85,7 +85,8 @@ export class Tickets1765850000000 implements MigrationInterface {
     // An install always follows its order; after-sales tasks (training, repair return) may be about one too.
     await q.query(`ALTER TABLE tasks DROP CONSTRAINT IF EXISTS tasks_install_has_order`);
     await q.query(
-      `ALTER TABLE tasks ADD CONSTRAINT tasks_install_has_order CHECK (kind <> 'delivery_install' OR order_id IS NOT NULL)`,
+      `ALTER TABLE tasks ADD CONSTRAINT tasks_install_has_order
+         CHECK (kind NOT IN ('delivery_install', 'return_pickup') OR order_id IS NOT NULL)`,
     );
 
     await q.query(`ALTER TABLE refunds DROP CONSTRAINT IF EXISTS refunds_cause_check`);
@@ -100,9 +101,10 @@ export class Tickets1765850000000 implements MigrationInterface {
       `ALTER TABLE refunds ADD CONSTRAINT refunds_cause_check CHECK (cause IN (${REFUND_CAUSES}))`,
     );
     await q.query(`ALTER TABLE tasks DROP CONSTRAINT IF EXISTS tasks_install_has_order`);
-    await q.query(
-      `ALTER TABLE tasks ADD CONSTRAINT tasks_install_has_order CHECK ((kind = 'delivery_install') = (order_id IS NOT NULL))`,
-    );
+    await q.query(`
+      ALTER TABLE tasks ADD CONSTRAINT tasks_install_has_order CHECK (
+        (kind NOT IN ('delivery_install', 'return_pickup') OR order_id IS NOT NULL)
+        AND (kind <> 'repair_pickup' OR order_id IS NULL))`);
     await q.query(`ALTER TABLE tasks DROP COLUMN checklist`);
     await q.query(`DROP TABLE task_kind_fees`);
     await q.query(`DROP TABLE ticket_messages`);

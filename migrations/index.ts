@@ -19,6 +19,7 @@ import { OrderAbuseLimits1765430000000 } from './1765430000000-order-abuse-limit
 import { SuspendedStaff1765440000000 } from './1765440000000-suspended-staff';
 import { Pricing1765700000000 } from './1765700000000-pricing';
 import { TaskKinds1765750000000 } from './1765750000000-task-kinds';
+import { Returns1765800000000 } from './1765800000000-returns';
 import { Tickets1765850000000 } from './1765850000000-tickets';
 import { Reliability1765950000000 } from './1765950000000-reliability';
 
@@ -45,6 +46,7 @@ export const ALL_MIGRATIONS = [
   SuspendedStaff1765440000000,
   Pricing1765700000000,
   TaskKinds1765750000000,
+  Returns1765800000000,
   Tickets1765850000000,
   Reliability1765950000000,
 ];

@@ -243,6 +243,7 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
     conversionRate: null,
     confirmedRate: null,
     payment: { onlineOrders: 0, paid: 0, paidRate: null, medianMinutesToPay: null },
+    returns: { orders: 0, units: 0, refundCents: 0, rate: null },
   };
 
   describe('GET /api/reports/channels', () => {
@@ -266,6 +267,8 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
           conversionRate: 5000,
           confirmedRate: 5000,
           payment: { onlineOrders: 2, paid: 1, paidRate: 5000, medianMinutesToPay: 12.5 },
+          // The web order returned as a whole: its refund is a return refund (issue 16).
+          returns: { orders: 1, units: 1, refundCents: 3900, rate: 10000 },
         },
         {
           ...zero,
@@ -292,6 +295,7 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
           netGmvCents: 46000,
           conversionRate: 7143,
           confirmedRate: 10000,
+          returns: { orders: 0, units: 0, refundCents: 0, rate: 0 },
         },
         {
           ...zero,
@@ -304,6 +308,7 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
           netGmvCents: 1000,
           conversionRate: 10000,
           confirmedRate: 10000,
+          returns: { orders: 0, units: 0, refundCents: 0, rate: 0 },
         },
         {
           ...zero,
@@ -316,6 +321,7 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
           netGmvCents: 3900,
           conversionRate: 10000,
           confirmedRate: 10000,
+          returns: { orders: 0, units: 0, refundCents: 0, rate: 0 },
         },
       ]);
       expect(res.body.total).toEqual({
@@ -334,6 +340,7 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
         conversionRate: 6154,
         confirmedRate: 8462,
         payment: { onlineOrders: 4, paid: 2, paidRate: 5000, medianMinutesToPay: 9.8 },
+        returns: { orders: 1, units: 1, refundCents: 3900, rate: 1111 },
       });
     });
 
@@ -385,12 +392,13 @@ describe('Reports: channel funnel, agent leaderboard, customers (e2e)', () => {
       expect(lines[0]).toBe(
         'channel,orders,confirmed,cancelled,cancelled_by_customer,cancelled_unpaid_timeout,cancelled_other,' +
           'delivered,completed,returned,gmv_cents,net_gmv_cents,conversion_rate_bps,confirmed_rate_bps,' +
-          'online_orders,online_paid,paid_rate_bps,median_minutes_to_pay',
+          'online_orders,online_paid,paid_rate_bps,median_minutes_to_pay,' +
+          'orders_with_returns,returned_units,return_refunds_cents,return_rate_bps',
       );
       expect(lines).toHaveLength(8);
-      expect(lines[1]).toBe('web,2,1,1,1,0,0,1,1,1,3900,0,5000,5000,2,1,5000,12.5');
-      expect(lines[3]).toBe('sms,0,0,0,0,0,0,0,0,0,0,0,,,0,0,,');
-      expect(lines[7]).toBe('total,13,11,3,1,1,1,9,8,1,54800,50900,6154,8462,4,2,5000,9.8');
+      expect(lines[1]).toBe('web,2,1,1,1,0,0,1,1,1,3900,0,5000,5000,2,1,5000,12.5,1,1,3900,10000');
+      expect(lines[3]).toBe('sms,0,0,0,0,0,0,0,0,0,0,0,,,0,0,,,0,0,0,');
+      expect(lines[7]).toBe('total,13,11,3,1,1,1,9,8,1,54800,50900,6154,8462,4,2,5000,9.8,1,1,3900,1111');
     });
   });
 

@@ -65,6 +65,7 @@ import { StaffController } from './setup/staff.controller';
 import { StaffService } from './setup/staff.service';
 import { TaskFeesController, TasksController } from './tasks/tasks.controller';
 import type { RedisClient } from '@campus/queue';
+import { ReturnsController } from './aftersales/returns.controller';
 import type Redis from 'ioredis';
 import type { DestinationStream } from 'pino';
 
@@ -133,6 +134,7 @@ export class AppModule {
         TasksController,
         TaskFeesController,
         TicketsController,
+        ReturnsController,
         ReportsController,
         CommissionRulesController,
         CommissionsController,

@@ -1,4 +1,4 @@
-import { applyBps, sumCents } from '@campus/core';
+import { applyBps, divideRounded, sumCents } from '@campus/core';
 
 /** A commission rule: for one SKU, one category, or the default (neither). */
 export interface CommissionRule {
@@ -187,4 +187,41 @@ export function orderCommission(input: {
     lines,
     description: `${parts.join('; ')}${tierText}`,
   };
+}
+
+/** One returned line of a partial return, as the order booked it. */
+export interface ReturnedCommissionLine {
+  lineIndex: number;
+  quantity: number;
+  returnedBefore: number;
+  lineQuantity: number;
+}
+
+/**
+ * What a partial return takes back of an order's commission: for each returned line, the returned
+ * units' share of that line's commission (tier bonus included, as it was earned on the line), by
+ * cumulative proration — the share of all units returned so far minus what earlier returns took —
+ * rounded half-up once, so a line returned in several goes reverses exactly its commission.
+ */
+export function partialReversal(
+  earned: readonly LineCommission[],
+  returned: readonly ReturnedCommissionLine[],
+): {
+  amountCents: number;
+  lines: { lineIndex: number; sku: string; quantity: number; amountCents: number }[];
+} {
+  const lines = returned.map((r) => {
+    const line = earned[r.lineIndex];
+    if (!line || line.quantity !== r.lineQuantity) {
+      throw new RangeError(`line ${r.lineIndex} of the commission does not match the returned line`);
+    }
+    const upTo = (n: number) => divideRounded(line.amountCents * n, line.quantity);
+    return {
+      lineIndex: r.lineIndex,
+      sku: line.sku,
+      quantity: r.quantity,
+      amountCents: upTo(r.returnedBefore + r.quantity) - upTo(r.returnedBefore),
+    };
+  });
+  return { amountCents: lines.reduce((n, l) => n + l.amountCents, 0), lines };
 }

@@ -3,6 +3,7 @@ import { NetworkModule } from '@campus/network';
 import { OrdersModule } from '@campus/orders';
 import { CashRefundOwedProcessor } from './jobs/cash-refund-owed.processor';
 import { CodCollectedProcessor } from './jobs/cod-collected.processor';
+import { LinesReturnedProcessor } from './jobs/lines-returned.processor';
 import { OrderStatusCommissionsProcessor } from './jobs/order-status.processor';
 import { TaskCompletedCommissionsProcessor } from './jobs/task-completed.processor';
 import { LedgerService } from './ledger.service';
@@ -25,6 +26,7 @@ export class CommissionsModule {}
     TaskCompletedCommissionsProcessor,
     CodCollectedProcessor,
     CashRefundOwedProcessor,
+    LinesReturnedProcessor,
   ],
 })
 export class CommissionsJobsModule {}

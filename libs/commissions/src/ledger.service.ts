@@ -15,7 +15,7 @@ import { Db, SqlParams } from '@campus/database';
 import { AgentsService } from '@campus/network';
 import { OrderService } from '@campus/orders';
 import type { EventPayloads } from '@campus/queue';
-import { LineCommission, orderCommission } from './commission-policy';
+import { LineCommission, orderCommission, partialReversal } from './commission-policy';
 import { entryScopeSql } from './commission-scope';
 import { EarningsView, EntryKind, EntryView } from './commission.types';
 import { CreateAdjustmentDto, EntryQueryDto } from './dto/commissions.dto';
@@ -169,7 +169,7 @@ export class LedgerService {
       );
       const tiers = await this.rules.tiersOf(tx, order.regionId);
       const c = orderCommission({ lines, rules, tiers, rank: count.n + 1, at });
-      return this.insert(tx, {
+      const entry = await this.insert(tx, {
         agentId,
         regionId: order.regionId,
         kind: 'order_commission',
@@ -182,6 +182,9 @@ export class LedgerService {
         description: `order ${order.number}: ${c.description}`,
         detail: { rank: c.rank, lines: c.lines },
       });
+      // Lines returned before this booking ran are reversed now (their own events found no commission).
+      await this.bookPartialReversals(tx, facts.orderId);
+      return entry;
     });
   }
 
@@ -195,6 +198,7 @@ export class LedgerService {
     facts: { orderId: string; agentId: string | null; reason: string | null },
   ): Promise<EntryView | null> {
     return this.db.transaction(ctx, async (tx) => {
+      await this.lockReversals(tx, facts.orderId);
       const existing = await this.findEntry(tx, facts.orderId, 'reversal');
       if (existing) return existing;
       const earned = await this.findEntry(tx, facts.orderId, 'order_commission');
@@ -204,21 +208,74 @@ export class LedgerService {
       }
       const order = await this.orders.find(tx.asSystem(), facts.orderId);
       const at = order?.returnedAt ?? this.clock.now();
+      // Lines returned earlier were reversed on their own (keyed by their return): only the rest is
+      // reversed now, so the reversals of an order never exceed what it earned.
+      const [partial] = await this.db.query<{ total: string }>(
+        tx,
+        `SELECT COALESCE(sum(amount_cents), 0) AS total FROM commission_entries
+          WHERE order_id = $1 AND kind = 'reversal' AND source_id <> $1`,
+        [facts.orderId],
+      );
+      const left = earned.amountCents + Number(partial.total);
       return this.insert(tx, {
         agentId: earned.agentId,
         regionId: earned.regionId,
         kind: 'reversal',
-        amountCents: -earned.amountCents,
+        amountCents: -Math.max(left, 0),
         sourceId: facts.orderId,
         orderId: facts.orderId,
         earnedAt: at,
         ruleIds: earned.ruleIds,
         tierId: earned.tierId,
         description: `return of order ${order?.number ?? facts.orderId}: reverses entry ${earned.id}`,
-        detail: { reverses: earned.id },
+        detail: { reverses: earned.id, earlierPartialCents: Number(partial.total) },
         reason: facts.reason,
       });
     });
+  }
+
+  /**
+   * Some lines of an order came back (`order.lines_returned`), or its commission was just booked:
+   * every partial return of the order not reversed yet gets its reversal — for those lines only, the
+   * returned units' share of each line's commission (cumulative proration, rounded half-up once, so
+   * the parts of a line add up exactly) — keyed by the return, so a replay books nothing. Nothing
+   * while the commission is not booked (its booking catches up) or once the whole order was reversed
+   * (that reversal took what was left). Under the order's reversal lock, like the whole reversal.
+   */
+  async bookPartialReversals(ctx: RequestContext, orderId: string): Promise<EntryView[]> {
+    return this.db.transaction(ctx, async (tx) => {
+      await this.lockReversals(tx, orderId);
+      const earned = await this.findEntry(tx, orderId, 'order_commission');
+      if (!earned || !earned.lines) return [];
+      if (await this.findEntry(tx, orderId, 'reversal')) return [];
+      const out: EntryView[] = [];
+      for (const r of await this.orders.lineReturns(tx.asSystem(), orderId)) {
+        if (r.fullyReturned) continue;
+        const c = partialReversal(earned.lines, r.lines);
+        if (c.amountCents <= 0) continue;
+        const entry = await this.insert(tx, {
+          agentId: earned.agentId,
+          regionId: earned.regionId,
+          kind: 'reversal',
+          amountCents: -c.amountCents,
+          sourceId: r.returnId,
+          orderId,
+          earnedAt: r.at,
+          ruleIds: earned.ruleIds,
+          tierId: earned.tierId,
+          description: `partial return ${r.returnId} of order ${orderId}: reverses part of entry ${earned.id}`,
+          detail: { reverses: earned.id, returnId: r.returnId, lines: c.lines },
+          reason: 'partial return',
+        });
+        if (entry) out.push(entry);
+      }
+      return out;
+    });
+  }
+
+  /** Reversals of one order are decided one at a time (partial ones and the whole one). */
+  private async lockReversals(tx: RequestContext, orderId: string): Promise<void> {
+    await this.db.query(tx, `SELECT pg_advisory_xact_lock(hashtext($1))`, [`reversal:${orderId}`]);
   }
 
   /** A task was done: its fee is the agent's (nothing for a task without a fee). */

@@ -75,6 +75,8 @@ export interface AppConfig {
   ticketSlaHours: number;
   /** Delivered orders without tasks complete after this many hours (0 = at once). */
   returnWindowHours: number;
+  /** A customer may ask to return lines of a delivered order for this many days after delivery. */
+  returnRequestDays: number;
   smsQuoteTtlMinutes: number;
   logLevel: string;
   bodyLimitBytes: number;
@@ -411,6 +413,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     installSlaHours: r.int('INSTALL_SLA_HOURS', 48, 1, 30 * 24),
     ticketSlaHours: r.int('TICKET_SLA_HOURS', 24, 1, 30 * 24),
     returnWindowHours: r.int('RETURN_WINDOW_HOURS', 0, 0, 90 * 24),
+    returnRequestDays: r.int('RETURN_WINDOW_DAYS', 7, 0, 365),
     smsQuoteTtlMinutes: r.int('SMS_QUOTE_TTL_MINUTES', 10, 1, 24 * 60),
     logLevel: r.string('LOG_LEVEL', { default: 'info' }),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),

@@ -1,5 +1,6 @@
+import { divideRounded } from '@campus/core';
 import type { OrderStatus } from './order-state-machine';
-import type { PaymentMethod } from './order.types';
+import type { PaymentMethod, ReturnedLine } from './order.types';
 
 /** How money reached an order: a provider's notice, an Alipay trade, cash at the door, a counter sale. */
 export const RECEIPT_METHODS = ['notice', 'alipay', 'cash', 'counter'] as const;
@@ -81,6 +82,53 @@ export function planFullRefund(receipts: readonly ReceiptBalance[]): PlannedRefu
     });
 }
 
+/**
+ * The share of a line's total that `quantity` returned units refund, when `before` units of it came
+ * back already: cumulative proration (the total of all units returned so far, minus what earlier
+ * returns took), rounded half-up once, so the parts of a line returned in several goes add up to the
+ * line total exactly, to the fen.
+ */
+export function returnedShareCents(
+  lineTotalCents: number,
+  lineQuantity: number,
+  before: number,
+  quantity: number,
+): number {
+  if (quantity <= 0 || before < 0 || before + quantity > lineQuantity) {
+    throw new RangeError(`cannot return ${quantity} of ${lineQuantity} units (${before} back already)`);
+  }
+  const upTo = (n: number) => divideRounded(lineTotalCents * n, lineQuantity);
+  return upTo(before + quantity) - upTo(before);
+}
+
+/**
+ * The refunds that give back `amountCents` of an order's receipts (a partial return): drawn on the
+ * receipts with money left, oldest first, each the way its money came. Throws when the receipts do
+ * not hold that much (the caller's lines are worth more than was paid: a bug, not a customer error).
+ */
+export function planPartialRefund(receipts: readonly ReceiptBalance[], amountCents: number): PlannedRefund[] {
+  let left = amountCents;
+  const out: PlannedRefund[] = [];
+  for (const r of receipts) {
+    if (left <= 0) break;
+    const available = r.amountCents - r.refundedCents;
+    if (available <= 0) continue;
+    const take = Math.min(available, left);
+    const method = refundMethodFor(r.method);
+    out.push({
+      paymentId: r.paymentId,
+      amountCents: take,
+      method,
+      status: method === 'alipay' ? 'pending' : 'owed',
+      holder: method === 'cash' ? r.holder : null,
+      providerRef: r.providerRef,
+    });
+    left -= take;
+  }
+  if (left > 0) throw new RangeError(`the receipts hold ${amountCents - left} fen, not ${amountCents}`);
+  return out;
+}
+
 /** The order as the receipt decision needs it. */
 export interface PayableOrder {
   status: OrderStatus;
@@ -158,4 +206,70 @@ export function planPartialRefund(
 /** What an order's receipts still hold (received minus refunds that were not failed), in fen. */
 export function refundableCents(receipts: readonly ReceiptBalance[]): number {
   return receipts.reduce((sum, r) => sum + Math.max(0, r.amountCents - r.refundedCents), 0);
+}
+
+/** An order line as the return allocation needs it (line_no order). */
+export interface ReturnableLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  returnedQuantity: number;
+  lineTotalCents: number;
+}
+
+/**
+ * Which lines of an order `requested` units come from (units of one SKU fill its lines in order, as
+ * far as each has units not yet returned) and what each refunds; or the fields at fault (an SKU not
+ * in the order, more units than are still there to return).
+ */
+export function allocateReturn(
+  lines: readonly ReturnableLine[],
+  requested: readonly { sku: string; quantity: number }[],
+): { ok: true; lines: ReturnedLine[] } | { ok: false; errors: { field: string; message: string }[] } {
+  const errors: { field: string; message: string }[] = [];
+  const taken = lines.map(() => 0);
+  requested.forEach((r, i) => {
+    if (!Number.isInteger(r.quantity) || r.quantity <= 0) {
+      errors.push({ field: `lines[${i}].quantity`, message: 'must be a whole number above 0' });
+      return;
+    }
+    const idx = lines.map((l, j) => (l.sku === r.sku ? j : -1)).filter((j) => j >= 0);
+    if (idx.length === 0) {
+      errors.push({ field: `lines[${i}].sku`, message: `${r.sku} is not in this order` });
+      return;
+    }
+    let left = r.quantity;
+    for (const j of idx) {
+      const free = lines[j].quantity - lines[j].returnedQuantity - taken[j];
+      const take = Math.min(free, left);
+      if (take > 0) {
+        taken[j] += take;
+        left -= take;
+      }
+    }
+    if (left > 0) {
+      errors.push({
+        field: `lines[${i}].quantity`,
+        message: `only ${r.quantity - left} unit(s) of ${r.sku} can still be returned`,
+      });
+    }
+  });
+  if (errors.length) return { ok: false, errors };
+  const out = lines.flatMap((l, j) =>
+    taken[j] > 0
+      ? [
+          {
+            lineIndex: j,
+            sku: l.sku,
+            name: l.name,
+            quantity: taken[j],
+            returnedBefore: l.returnedQuantity,
+            lineQuantity: l.quantity,
+            lineTotalCents: l.lineTotalCents,
+            refundCents: returnedShareCents(l.lineTotalCents, l.quantity, l.returnedQuantity, taken[j]),
+          },
+        ]
+      : [],
+  );
+  return { ok: true, lines: out };
 }

@@ -35,4 +35,8 @@ export class OrderLine {
 
   @Column({ type: 'integer' })
   installFeeCents: number;
+
+  /** Units that came back in received returns (after-sales). */
+  @Column({ type: 'integer', default: 0 })
+  returnedQuantity: number;
 }

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import {
   AppConfig,
   Clock,
+  ConflictError,
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   DomainError,
+  IllegalTransitionError,
   InjectConfig,
   newId,
   NotFoundError,
@@ -19,7 +21,13 @@ import { Db, pgErrorCode, SqlParams } from '@campus/database';
 import { event, OrderFacts, OutboxEvent, OutboxService } from '@campus/queue';
 import { OrderQueryDto } from './dto/order-query.dto';
 import { MoneyLedgerRepository } from './money-ledger.repository';
-import { planFullRefund, REFUNDING_ACTIONS, RefundingAction } from './money-policy';
+import {
+  allocateReturn,
+  planFullRefund,
+  planPartialRefund,
+  REFUNDING_ACTIONS,
+  RefundingAction,
+} from './money-policy';
 import { IdempotencyKeyReusedError, QuantityOverLimitError, TooManyOpenCodOrdersError } from './order.errors';
 import { orderScopeSql } from './order-scope';
 import {
@@ -33,6 +41,9 @@ import {
 import {
   LineDiscountView,
   OrderEventView,
+  OrderLineReturn,
+  ReturnLinesCommand,
+  ReturnLinesResult,
   OrderLineView,
   OrderLineWithCategory,
   OrderView,
@@ -127,6 +138,7 @@ interface LineRow {
   discounts: LineDiscountView[];
   requires_installation: boolean;
   install_fee_cents: number;
+  returned_quantity: number;
 }
 
 function lineView(l: LineRow): OrderLineView {
@@ -143,6 +155,7 @@ function lineView(l: LineRow): OrderLineView {
     discounts: l.discounts,
     requiresInstallation: l.requires_installation,
     installFeeCents: l.install_fee_cents,
+    returnedQuantity: l.returned_quantity,
   };
 }
 
@@ -362,6 +375,7 @@ export class OrderService {
         discounts: l.discounts,
         requiresInstallation: p.requiresInstallation,
         installFeeCents: p.installFeeCents,
+        returnedQuantity: 0,
       };
     });
     const totalCents = priced.totalCents;
@@ -626,6 +640,7 @@ export class OrderService {
         ],
         requiresInstallation: g.requiresInstallation,
         installFeeCents: g.installFeeCents,
+        returnedQuantity: 0,
       });
       order.subtotalCents += g.listPriceCents;
       order.discountCents += g.listPriceCents;
@@ -826,6 +841,11 @@ export class OrderService {
         // Cancelled or returned as a whole: its coupon use, promotion uses and sale units go back.
         if (effect !== 'consume') await this.pricing.release(tx, id);
       }
+      if (action === 'return') {
+        await this.db.query(tx, `UPDATE order_lines SET returned_quantity = quantity WHERE order_id = $1`, [
+          id,
+        ]);
+      }
 
       const after = (await this.find(tx, id))!;
       const money = await this.moneyEffects(tx, after, action, opts);
@@ -915,6 +935,137 @@ export class OrderService {
     await this.note(ctx, orderId, 'cod_paid_online', data);
   }
 
+  /**
+   * Some units of a delivered (or completed) order came back (a received return request), in the
+   * caller's transaction, on the locked order: the lines' returned quantities grow, those units go
+   * back on the shelf (catalog), their flash-sale units are released (pricing), and their share of the
+   * lines' totals (exact to the fen) is refunded the way the money came — Alipay → `refund.requested`,
+   * cash → `refund.cash_owed`, owed by whoever holds the cash. The timeline gets `lines_returned` and
+   * the outbox `order.lines_returned` (commissions reverses those lines only). When every unit of the
+   * order is back, the order moves to `returned` through the `return` move (which restocks and
+   * refunds what is left, so the parts add up exactly). Once per `returnId` (409 otherwise).
+   */
+  async returnLines(
+    ctx: RequestContext,
+    orderId: string,
+    cmd: ReturnLinesCommand,
+  ): Promise<ReturnLinesResult> {
+    return this.db.transaction(ctx, async (tx) => {
+      const order = await this.find(tx, orderId, { lock: true });
+      if (!order) throw new NotFoundError('order', orderId);
+      if (order.status !== 'delivered' && order.status !== 'completed') {
+        throw new IllegalTransitionError('order', order.status, 'return');
+      }
+      const [seen] = await this.db.query(
+        tx,
+        `SELECT 1 FROM order_events WHERE order_id = $1 AND type = 'lines_returned' AND data->>'returnId' = $2`,
+        [orderId, cmd.returnId],
+      );
+      if (seen) throw new ConflictError('return_already_booked', `Return ${cmd.returnId} was already booked`);
+      const allocation = allocateReturn(order.lines, cmd.lines);
+      if (!allocation.ok) throw new ValidationError(allocation.errors);
+      const lines = allocation.lines;
+      const refundCents = lines.reduce((sum, l) => sum + l.refundCents, 0);
+      const remaining = order.lines.reduce((n, l) => n + l.quantity - l.returnedQuantity, 0);
+      const fullyReturned = lines.reduce((n, l) => n + l.quantity, 0) === remaining;
+      const facts = { returnId: cmd.returnId, lines, refundCents, fullyReturned };
+
+      let refunds: ReturnLinesResult['refunds'] = [];
+      const events: OutboxEvent[] = [];
+      if (fullyReturned) {
+        // The whole move restocks and refunds what is still out (quantity − returned), so the order's
+        // earlier partial returns are not counted twice.
+        await this.transition(tx, orderId, 'return', { reason: cmd.reason, data: facts });
+        const [ev] = await this.db.query<{ data: { refunds?: ReturnLinesResult['refunds'] } }>(
+          tx,
+          `SELECT data FROM order_events WHERE order_id = $1 AND type = 'return' ORDER BY id DESC LIMIT 1`,
+          [orderId],
+        );
+        refunds = ev?.data.refunds ?? [];
+      } else {
+        const positions = await this.db.query<{ id: string; product_id: string }>(
+          tx,
+          `SELECT id, product_id FROM order_lines WHERE order_id = $1 ORDER BY line_no`,
+          [orderId],
+        );
+        await this.stock.move(
+          tx,
+          lines.map((l) => ({
+            productId: positions[l.lineIndex].product_id,
+            onHand: l.quantity,
+            reserved: 0,
+          })),
+          { kind: 'restocked', reason: `order ${order.number}: return ${cmd.returnId}`, orderId },
+        );
+        await this.pricing.release(tx, orderId, lines);
+        const planned = planPartialRefund(await this.money.balances(tx, orderId), refundCents);
+        const written = await this.money.insertRefunds(tx, order, planned, {
+          cause: 'return',
+          reason: `${cmd.reason} (return ${cmd.returnId})`,
+        });
+        refunds = planned.map((p, i) => ({
+          id: written.ids[i],
+          amountCents: p.amountCents,
+          method: p.method,
+        }));
+        events.push(...written.events);
+      }
+      if (!fullyReturned) {
+        await this.db.query(
+          tx,
+          `UPDATE order_lines l SET returned_quantity = l.returned_quantity + x.qty
+           FROM unnest($2::int[], $3::int[]) AS x(pos, qty)
+           JOIN (SELECT id, row_number() OVER (ORDER BY line_no) - 1 AS pos FROM order_lines WHERE order_id = $1) p
+             ON p.pos = x.pos
+          WHERE l.id = p.id`,
+          [orderId, lines.map((l) => l.lineIndex), lines.map((l) => l.quantity)],
+        );
+        await this.db.query(tx, `UPDATE orders SET updated_at = now() WHERE id = $1`, [orderId]);
+      }
+      const after = (await this.find(tx, orderId))!;
+      await this.note(tx, orderId, 'lines_returned', { ...facts, refunds, reason: cmd.reason });
+      events.push(
+        event(
+          'order.lines_returned',
+          {
+            ...orderFacts(after),
+            returnId: cmd.returnId,
+            lines: lines.map((l) => ({
+              lineIndex: l.lineIndex,
+              sku: l.sku,
+              quantity: l.quantity,
+              returnedBefore: l.returnedBefore,
+              lineQuantity: l.lineQuantity,
+              refundCents: l.refundCents,
+            })),
+            refundCents,
+            fullyReturned,
+            statusAtReturn: order.status,
+            reason: cmd.reason,
+          },
+          { aggregateId: orderId },
+        ),
+      );
+      await this.outbox.append(tx, events);
+      return { order: after, lines, refundCents, refunds, fullyReturned };
+    });
+  }
+
+  /** The partial returns booked on an order, oldest first (system use: commissions reverses them). */
+  async lineReturns(ctx: RequestContext, orderId: string): Promise<OrderLineReturn[]> {
+    const rows = await this.db.query<{ data: Omit<OrderLineReturn, 'at'>; created_at: Date }>(
+      ctx,
+      `SELECT data, created_at FROM order_events WHERE order_id = $1 AND type = 'lines_returned' ORDER BY id`,
+      [orderId],
+    );
+    return rows.map((r) => ({
+      returnId: r.data.returnId,
+      lines: r.data.lines,
+      fullyReturned: r.data.fullyReturned,
+      at: r.created_at,
+    }));
+  }
+
   /** Appends a non-status entry to an order's timeline (texts in and out, notes). */
   async note(
     ctx: RequestContext,
@@ -964,9 +1115,12 @@ export class OrderService {
     orderId: string,
     effect: 'release' | 'consume' | 'restock',
   ): Promise<StockDelta[]> {
+    // Units that came back in partial returns are on the shelf already: a later whole return
+    // restocks only what is still out.
     const lines = await this.db.query<{ product_id: string; quantity: number }>(
       ctx,
-      `SELECT product_id, quantity FROM order_lines WHERE order_id = $1`,
+      `SELECT product_id, quantity - returned_quantity AS quantity FROM order_lines
+        WHERE order_id = $1 AND quantity > returned_quantity`,
       [orderId],
     );
     return lines.map((l) => ({
@@ -982,7 +1136,8 @@ export class OrderService {
     const rows = await this.db.query<LineRow>(
       ctx,
       `SELECT order_id, product_id, sku, name, quantity, list_price_cents, unit_price_cents, discount_cents,
-              line_total_cents, promotion_id, flash_sale_id, discounts, requires_installation, install_fee_cents
+              line_total_cents, promotion_id, flash_sale_id, discounts, requires_installation, install_fee_cents,
+              returned_quantity
          FROM order_lines WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line_no`,
       [orderIds],
     );

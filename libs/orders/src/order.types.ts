@@ -57,6 +57,8 @@ export interface OrderLineView {
   discounts: LineDiscountView[];
   requiresInstallation: boolean;
   installFeeCents: number;
+  /** Units of this line that came back in received returns (after-sales); 0 ≤ returned ≤ quantity. */
+  returnedQuantity: number;
 }
 
 /** An order line with its product's category (for commission rules). */
@@ -66,6 +68,46 @@ export interface OrderLineWithCategory {
   quantity: number;
   unitPriceCents: number;
   lineTotalCents: number;
+}
+
+/** Units of some lines of a delivered order coming back (a received return request). */
+export interface ReturnLinesCommand {
+  /** The return request (after-sales) these lines belong to: refunds and events name it; once per order. */
+  returnId: string;
+  lines: readonly { sku: string; quantity: number }[];
+  reason: string;
+}
+
+/** One line of a return as the order booked it: which line, how many units, what they refund. */
+export interface ReturnedLine {
+  /** 0-based position of the line in the order (line_no order): commission detail uses the same. */
+  lineIndex: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  /** Units of the line already returned before this return. */
+  returnedBefore: number;
+  lineQuantity: number;
+  lineTotalCents: number;
+  /** This return's share of the line total, exact to the fen (cumulative proration, so parts add up). */
+  refundCents: number;
+}
+
+export interface ReturnLinesResult {
+  order: OrderView;
+  lines: ReturnedLine[];
+  refundCents: number;
+  refunds: { id: string; amountCents: number; method: string }[];
+  /** Every unit of the order is back: the order moved to `returned`. */
+  fullyReturned: boolean;
+}
+
+/** A recorded partial return of an order (from its timeline), as commissions needs it. */
+export interface OrderLineReturn {
+  returnId: string;
+  lines: ReturnedLine[];
+  fullyReturned: boolean;
+  at: Date;
 }
 
 export interface OrderView {

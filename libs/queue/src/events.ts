@@ -112,6 +112,26 @@ export interface EventPayloads {
   };
   /** A payment attempt was closed on our side (order cancelled, paid otherwise, COD chosen): close it at the provider. */
   'payment.attempt_closed': { attemptId: string; orderId: string; outTradeNo: string; reason: string };
+  /**
+   * Some units of a delivered order came back (a received return request): stock and refunds are
+   * booked with it; commissions reverses those lines only (`fullyReturned`: the order also moved to
+   * `returned`, whose own event reverses what is left).
+   */
+  'order.lines_returned': OrderFacts & {
+    returnId: string;
+    lines: {
+      lineIndex: number;
+      sku: string;
+      quantity: number;
+      returnedBefore: number;
+      lineQuantity: number;
+      refundCents: number;
+    }[];
+    refundCents: number;
+    fullyReturned: boolean;
+    statusAtReturn: string;
+    reason: string;
+  };
   /** Timer: a delivered order's return window (RETURN_WINDOW_HOURS) is over; complete it if nothing is pending. */
   'order.completion_due': { orderId: string };
 }

@@ -8,6 +8,7 @@ export enum QueueName {
   Tasks = 'tasks',
   Commissions = 'commissions',
   Payments = 'payments',
+  Aftersales = 'aftersales',
 }
 
 /**
@@ -34,12 +35,14 @@ export const SUBSCRIPTIONS: Readonly<Record<EventType, readonly QueueName[]>> = 
   'agent.moved': [QueueName.Fulfilment],
   'parcel.timer': [QueueName.Fulfilment],
   'order.completion_due': [QueueName.Tasks],
-  // The tasks queue completes the order; the commissions ledger books the install fee.
-  'task.completed': [QueueName.Tasks, QueueName.Commissions],
+  // The tasks queue completes the order; the commissions ledger books the install fee; after-sales
+  // books a return whose pickup was done.
+  'task.completed': [QueueName.Tasks, QueueName.Commissions, QueueName.Aftersales],
   'cod.collected': [QueueName.Commissions],
   'coupon.issued': [QueueName.Notifications],
   'refund.requested': [QueueName.Payments],
   'refund.cash_owed': [QueueName.Commissions],
+  'order.lines_returned': [QueueName.Commissions],
   'payment.attempt_closed': [QueueName.Payments],
 };
 

@@ -24,8 +24,17 @@ export interface ChannelFunnel {
   returned: number;
   /** Σ total of the orders that reached `completed` (gross: a later return is not deducted). */
   gmvCents: number;
-  /** Σ total of the orders that reached `completed` and were not returned afterwards. */
+  /**
+   * Σ total of the orders that reached `completed` and were not returned as a whole afterwards, minus
+   * what their partial returns refunded (refunds of cause `return`, failed ones aside).
+   */
   netGmvCents: number;
+  /**
+   * After-sales: orders with at least one unit returned (whole or partial returns), the units and what
+   * the returns refunded (every refund of cause `return` of the cohort's orders, failed ones aside);
+   * `rate` = orders with returns / delivered (bps).
+   */
+  returns: { orders: number; units: number; refundCents: number; rate: number | null };
   /** completed / orders (bps). */
   conversionRate: number | null;
   /** confirmed / orders (bps). */
@@ -39,6 +48,17 @@ export interface ChannelFunnel {
   };
 }
 
+/** One product's returns among the cohort's delivered lines; `rate` = returned units / delivered units (bps). */
+export interface ProductReturns {
+  sku: string;
+  name: string;
+  deliveredUnits: number;
+  returnedUnits: number;
+  /** The returned units' share of their lines' totals (what they refunded), exact to the fen. */
+  refundCents: number;
+  rate: number | null;
+}
+
 export interface ChannelReport {
   from: Date;
   to: Date;
@@ -48,6 +68,8 @@ export interface ChannelReport {
   basis: 'placed_cohort';
   channels: ChannelFunnel[];
   total: ChannelFunnel;
+  /** Returns per product (products with at least one delivered unit), most returned units first. */
+  products: ProductReturns[];
 }
 
 interface Row {
@@ -62,6 +84,9 @@ interface Row {
   returned: number;
   gmv: string;
   net_gmv: string;
+  with_returns: number;
+  returned_units: number;
+  return_refunds: string;
   online: number;
   paid: number;
   median_minutes: string | null;
@@ -86,6 +111,7 @@ export class ChannelReportService {
     const window = reportWindow(q.from, q.to);
     const scope = await this.scopes.resolve(ctx, q);
     const rows = await this.query(ctx, window, scope);
+    const products = await this.products(ctx, window, scope);
     const byChannel = new Map(rows.filter((r) => r.channel).map((r) => [r.channel, r]));
     const total = rows.find((r) => r.channel === null);
     return {
@@ -96,7 +122,45 @@ export class ChannelReportService {
       basis: 'placed_cohort',
       channels: CHANNELS.map((c) => funnel(c, byChannel.get(c))),
       total: funnel('total', total),
+      products,
     };
+  }
+
+  private async products(
+    ctx: RequestContext,
+    w: { from: Date; to: Date },
+    scope: ReportScope,
+  ): Promise<ProductReturns[]> {
+    const params: unknown[] = [w.from, w.to];
+    const filter = scopeSql(scope, { regionCol: 'o.region_id', campusCol: 'o.campus_id' }, params);
+    // The refund share of returned units, half-up as the order booked it: round(total × returned / quantity).
+    const rows = await reportQuery<{
+      sku: string;
+      name: string;
+      delivered: number;
+      returned: number;
+      refund: string;
+    }>(
+      this.db,
+      ctx,
+      `SELECT l.sku, min(l.name) AS name, sum(l.quantity)::int AS delivered, sum(l.returned_quantity)::int AS returned,
+              COALESCE(sum(floor((l.line_total_cents * l.returned_quantity * 2 + l.quantity) / (2 * l.quantity))), 0)::bigint
+                AS refund
+         FROM orders o JOIN order_lines l ON l.order_id = o.id
+        WHERE o.created_at >= $1 AND o.created_at < $2 AND o.delivered_at IS NOT NULL${filter}
+        GROUP BY l.sku
+        ORDER BY sum(l.returned_quantity) DESC, l.sku
+        LIMIT 200`,
+      params,
+    );
+    return rows.map((r) => ({
+      sku: r.sku,
+      name: r.name,
+      deliveredUnits: r.delivered,
+      returnedUnits: r.returned,
+      refundCents: Number(r.refund),
+      rate: rateBps(r.returned, r.delivered),
+    }));
   }
 
   private query(ctx: RequestContext, w: { from: Date; to: Date }, scope: ReportScope): Promise<Row[]> {
@@ -115,8 +179,11 @@ export class ChannelReportService {
               count(*) FILTER (WHERE c.completed_at IS NOT NULL)::int AS completed,
               count(*) FILTER (WHERE c.returned_at IS NOT NULL)::int AS returned,
               COALESCE(sum(c.total_cents) FILTER (WHERE c.completed_at IS NOT NULL), 0)::bigint AS gmv,
-              COALESCE(sum(c.total_cents) FILTER (WHERE c.completed_at IS NOT NULL AND c.returned_at IS NULL), 0)::bigint
+              COALESCE(sum(c.total_cents - c.return_refunds) FILTER (WHERE c.completed_at IS NOT NULL AND c.returned_at IS NULL), 0)::bigint
                 AS net_gmv,
+              count(*) FILTER (WHERE c.returned_units > 0)::int AS with_returns,
+              COALESCE(sum(c.returned_units), 0)::int AS returned_units,
+              COALESCE(sum(c.return_refunds), 0)::bigint AS return_refunds,
               count(*) FILTER (WHERE c.payment_method = 'online')::int AS online,
               count(*) FILTER (WHERE c.payment_method = 'online' AND c.paid_at IS NOT NULL)::int AS paid,
               round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.paid_at - c.created_at))
@@ -125,6 +192,11 @@ export class ChannelReportService {
          FROM (
            SELECT o.channel, o.payment_method, o.total_cents, o.created_at, o.paid_at, o.delivered_at, o.completed_at,
                   o.cancelled_at, o.returned_at,
+                  CASE WHEN o.delivered_at IS NULL THEN 0 ELSE
+                    (SELECT COALESCE(sum(l.returned_quantity), 0) FROM order_lines l WHERE l.order_id = o.id) END
+                    AS returned_units,
+                  (SELECT COALESCE(sum(r.amount_cents), 0) FROM refunds r
+                    WHERE r.order_id = o.id AND r.cause = 'return' AND r.status <> 'failed') AS return_refunds,
                   CASE WHEN o.cancelled_at IS NOT NULL THEN (
                     SELECT CASE WHEN ev.actor_role = 'customer' THEN 'customer'
                                 WHEN ev.data->>'cause' = 'unpaid_timeout' THEN 'unpaid_timeout'
@@ -164,6 +236,12 @@ function funnel(channel: Channel | 'total', r: Row | undefined): ChannelFunnel {
     returned: n(r?.returned),
     gmvCents: Number(r?.gmv ?? 0),
     netGmvCents: Number(r?.net_gmv ?? 0),
+    returns: {
+      orders: n(r?.with_returns),
+      units: n(r?.returned_units),
+      refundCents: Number(r?.return_refunds ?? 0),
+      rate: rateBps(n(r?.with_returns), n(r?.delivered)),
+    },
     conversionRate: rateBps(completed, placed),
     confirmedRate: rateBps(confirmed, placed),
     payment: {
@@ -194,6 +272,10 @@ const CHANNEL_CSV_HEADER = [
   'online_paid',
   'paid_rate_bps',
   'median_minutes_to_pay',
+  'orders_with_returns',
+  'returned_units',
+  'return_refunds_cents',
+  'return_rate_bps',
 ];
 
 /** The channel report as CSV: one row per channel, then the total row. */
@@ -217,6 +299,10 @@ export function channelReportCsv(report: ChannelReport): string {
     f.payment.paid,
     f.payment.paidRate,
     f.payment.medianMinutesToPay,
+    f.returns.orders,
+    f.returns.units,
+    f.returns.refundCents,
+    f.returns.rate,
   ];
   return toCsv(CHANNEL_CSV_HEADER, [...report.channels.map(row), row(report.total)]);
 }

@@ -12,4 +12,5 @@ export * from './reports.module';
 export * from './report-query';
 export * from './promotion-report.service';
 export * from './ticket-report.service';
+export * from './refund-report.service';
 export * from './report-query';

@@ -3,6 +3,7 @@ import { AgentReportService } from './agent-report.service';
 import { ChannelReportService } from './channel-report.service';
 import { CustomerReportService } from './customer-report.service';
 import { PromotionReportService } from './promotion-report.service';
+import { RefundReportService } from './refund-report.service';
 import { ReportScopeResolver } from './report-scope';
 import { SalesFootprintService } from './sales-footprint.service';
 import { TicketReportService } from './ticket-report.service';
@@ -15,6 +16,7 @@ import { TicketReportService } from './ticket-report.service';
     AgentReportService,
     CustomerReportService,
     PromotionReportService,
+    RefundReportService,
     SalesFootprintService,
     TicketReportService,
   ],
@@ -23,6 +25,7 @@ import { TicketReportService } from './ticket-report.service';
     AgentReportService,
     CustomerReportService,
     PromotionReportService,
+    RefundReportService,
     SalesFootprintService,
     TicketReportService,
   ],

@@ -373,6 +373,55 @@ export class TasksService {
   }
 
   /**
+   * After-sales opens the pickup of an approved return (in its transaction): a `return_pickup` task
+   * listing the units to collect, given to `agentId` when that agent is active on the order's campus
+   * (texted and alerted like a hand assignment), else `open` for a manager to assign. The agent
+   * agrees a window (the customer is texted a code) and completes the task with the customer's code;
+   * `task.completed` (kind `return_pickup`) then tells after-sales the goods are back. No fee.
+   */
+  async openReturnPickup(
+    ctx: RequestContext,
+    input: {
+      orderId: string;
+      agentId: string | null;
+      items: { sku: string; name: string; quantity: number }[];
+      description: string;
+    },
+  ): Promise<TaskView> {
+    const sys = RequestContext.system(ctx.requestId).withManager(ctx.manager!);
+    const order = await this.orders.find(sys, input.orderId);
+    if (!order) throw new NotFoundError('order', input.orderId);
+    let agent: { user_id: string; phone: string } | null = null;
+    if (input.agentId) {
+      const [row] = await this.db.query<{ user_id: string; phone: string }>(
+        ctx,
+        `SELECT user_id, phone FROM agents WHERE id = $1 AND status = 'active' AND campus_id = $2 FOR SHARE`,
+        [input.agentId, order.campusId],
+      );
+      agent = row ?? null;
+    }
+    const id = (await this.insert(ctx, {
+      kind: 'return_pickup',
+      status: agent ? 'assigned' : 'open',
+      orderId: order.id,
+      orderNumber: order.number,
+      regionId: order.regionId,
+      campusId: order.campusId,
+      agentId: agent ? input.agentId : null,
+      customer: { id: order.customer.id, phone: order.customer.phone, name: null },
+      address: order.fulfillment.address,
+      description: input.description,
+      items: input.items.map((i) => ({ ...i, installFeeCents: 0 })),
+      feeCents: 0,
+      dueAt: null,
+      dueInHours: this.config.installSlaHours,
+    }))!;
+    const task = (await this.find(ctx, id))!;
+    if (agent) await this.tellAgent(ctx, task, agent);
+    return task;
+  }
+
+  /**
    * Writes a new task and its "opened" timeline entry. Install tasks are unique per order: a second
    * attempt (an event delivered twice) inserts nothing and answers null.
    */

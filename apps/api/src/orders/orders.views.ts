@@ -55,6 +55,8 @@ export class OrderLineResponse implements OrderLineView {
   @List(LineDiscountResponse) discounts: LineDiscountResponse[];
   @Bool() requiresInstallation: boolean;
   @Int({ description: 'per unit' }) installFeeCents: number;
+  @Int({ description: 'units of this line that came back in received returns (0 ≤ returned ≤ quantity)' })
+  returnedQuantity: number;
 }
 
 export class OrderFulfilmentView {

@@ -19,6 +19,10 @@ import {
   promotionReportCsv,
   PromotionReportQueryDto,
   PromotionReportService,
+  RefundReport,
+  refundReportCsv,
+  RefundReportQueryDto,
+  RefundReportService,
   ReportFormat,
   TicketReport,
   ticketReportCsv,
@@ -32,6 +36,7 @@ import {
   CustomerReportView,
   PromotionReportView,
   TicketReportView,
+  RefundReportView,
 } from './reports.views';
 
 /** JSON by default; `format=csv` answers the same figures as a CSV download. */
@@ -60,7 +65,23 @@ export class ReportsController {
     private readonly customerReports: CustomerReportService,
     private readonly promotionReports: PromotionReportService,
     private readonly ticketReports: TicketReportService,
+    private readonly refundReports: RefundReportService,
   ) {}
+
+  @Get('refunds')
+  @Roles('regional_manager', 'admin')
+  @ApiOkResponse({
+    type: RefundReportView,
+    description:
+      'refunds written in [from, to) per Asia/Shanghai day and method: paid back, outstanding, failed; and totals per method',
+  })
+  async refunds(
+    @Ctx() ctx: RequestContext,
+    @Query() q: RefundReportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RefundReport | string> {
+    return render(reply, q.format, 'refunds', await this.refundReports.report(ctx, q), refundReportCsv);
+  }
 
   @Get('channels')
   @Roles('regional_manager', 'admin')

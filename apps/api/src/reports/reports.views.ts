@@ -7,6 +7,9 @@ import type {
   CampusCustomers,
   ChannelFunnel,
   ChannelReport,
+  ProductReturns,
+  RefundDayRow,
+  RefundReport,
   CustomerFigures,
   CustomerReport,
   CampusTickets,
@@ -36,6 +39,42 @@ export class PaymentFunnelView {
   medianMinutesToPay: number | null;
 }
 
+export class ChannelReturnsView {
+  @Int({ description: 'orders with at least one unit returned' }) orders: number;
+  @Int() units: number;
+  @Int({ description: 'refunds of cause return (failed aside), fen' }) refundCents: number;
+  @Bps('orders with returns / delivered') rate: number | null;
+}
+
+export class ProductReturnsView implements ProductReturns {
+  @Str() sku: string;
+  @Str() name: string;
+  @Int() deliveredUnits: number;
+  @Int() returnedUnits: number;
+  @Int({ description: "the returned units' share of their lines' totals, fen" }) refundCents: number;
+  @Bps('returnedUnits / deliveredUnits') rate: number | null;
+}
+
+export class RefundDayRowView implements RefundDayRow {
+  @Str({ description: 'YYYY-MM-DD (Asia/Shanghai), or "total"' }) day: string;
+  @Enum(['alipay', 'cash', 'manual']) method: RefundDayRow['method'];
+  @Int() refunds: number;
+  @Int() amountCents: number;
+  @Int({ description: 'Alipay succeeded, cash/manual paid out' }) paidCents: number;
+  @Int({ description: 'Alipay pending, cash/manual owed' }) outstandingCents: number;
+  @Int() failedCents: number;
+  @Int({ description: 'refunds of a return (whole or partial)' }) returnRefunds: number;
+}
+
+export class RefundReportView implements RefundReport {
+  @Time() from: Date;
+  @Time() to: Date;
+  @NullableId() regionId: string | null;
+  @NullableId() campusId: string | null;
+  @List(RefundDayRowView) days: RefundDayRowView[];
+  @List(RefundDayRowView) totals: RefundDayRowView[];
+}
+
 export class ChannelFunnelView implements ChannelFunnel {
   @Enum([...CHANNELS, 'total']) channel: ChannelFunnel['channel'];
   @Int({ description: 'orders placed in the window (the cohort)' }) orders: number;
@@ -48,7 +87,9 @@ export class ChannelFunnelView implements ChannelFunnel {
   @Int() completed: number;
   @Int() returned: number;
   @Int({ description: 'Σ total of the orders that reached completed' }) gmvCents: number;
-  @Int() netGmvCents: number;
+  @Int({ description: 'GMV of completed orders not returned as a whole, minus their partial-return refunds' })
+  netGmvCents: number;
+  @Obj(ChannelReturnsView) returns: ChannelReturnsView;
   @Bps('completed / orders') conversionRate: number | null;
   @Bps('confirmed / orders') confirmedRate: number | null;
   @Obj(PaymentFunnelView) payment: PaymentFunnelView;
@@ -62,6 +103,7 @@ export class ChannelReportView implements ChannelReport {
   @Enum(['placed_cohort']) basis: 'placed_cohort';
   @List(ChannelFunnelView) channels: ChannelFunnelView[];
   @Obj(ChannelFunnelView) total: ChannelFunnelView;
+  @List(ProductReturnsView) products: ProductReturnsView[];
 }
 
 export class ReportCampusView {

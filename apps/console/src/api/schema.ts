@@ -1232,22 +1232,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/tasks/{id}/checklist": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put: operations["TasksController_tickChecklist"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/tasks/{id}/complete": {
         parameters: {
             query?: never;
@@ -1296,71 +1280,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/task-fees": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["TaskFeesController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/task-fees/{kind}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put: operations["TaskFeesController_set"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/tickets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["TicketsController_list"];
-        put?: never;
-        post: operations["TicketsController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/tickets/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["TicketsController_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/tickets/{id}/reply": {
+    "/api/orders/{id}/return-requests": {
         parameters: {
             query?: never;
             header?: never;
@@ -1369,14 +1289,46 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["TicketsController_reply"];
+        post: operations["ReturnsController_create"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/tickets/{id}/resolve": {
+    "/api/return-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReturnsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReturnsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests/{id}/approve": {
         parameters: {
             query?: never;
             header?: never;
@@ -1385,7 +1337,55 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["TicketsController_resolve"];
+        post: operations["ReturnsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReturnsController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/return-requests/{id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReturnsController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_refunds"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1448,22 +1448,6 @@ export interface paths {
             cookie?: never;
         };
         get: operations["ReportsController_promotions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reports/tickets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["ReportsController_tickets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2393,6 +2377,8 @@ export interface components {
             requiresInstallation: boolean;
             /** @description per unit */
             installFeeCents: number;
+            /** @description units of this line that came back in received returns (0 ≤ returned ≤ quantity) */
+            returnedQuantity: number;
         };
         OrderFulfilmentView: {
             /** @enum {string} */
@@ -2711,7 +2697,7 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed" | "owed" | "paid_out";
             /** @enum {string} */
-            cause: "cancel" | "return" | "expire" | "late_payment" | "duplicate_payment" | "compensation";
+            cause: "cancel" | "return" | "expire" | "late_payment" | "duplicate_payment";
             reason: string;
             /** @description who pays a cash refund back */
             holder: components["schemas"]["CashHolderView"] | null;
@@ -2923,10 +2909,6 @@ export interface components {
             /** @description per unit */
             installFeeCents: number;
         };
-        ChecklistItemView: {
-            label: string;
-            done: boolean;
-        };
         TaskResponse: {
             /** Format: uuid */
             id: string;
@@ -2947,7 +2929,6 @@ export interface components {
             address: string | null;
             description: string | null;
             items: components["schemas"]["TaskItemView"][];
-            checklist: components["schemas"]["ChecklistItemView"][];
             /** @description what the agent earns when the task is done */
             installFeeCents: number;
             /** Format: date-time */
@@ -3347,19 +3328,9 @@ export interface components {
             /** @description null on the last page */
             nextCursor: string | null;
         };
-        CreateTaskDto: {
+        CreateRepairTaskDto: {
             /**
-             * @description repair_pickup (default), training (teach the customer to use what was installed: a checklist) or repair_return (bring a repaired item back); training and repair_return earn the fee the admin set for the kind
-             * @enum {string}
-             */
-            kind?: "repair_pickup" | "training" | "repair_return";
-            /**
-             * Format: uuid
-             * @description the order it is about (in scope, else 404): its campus and customer are the task’s
-             */
-            orderId?: string;
-            /**
-             * @description the customer (required without an order)
+             * @description the customer who has an item to collect for repair
              * @example +8613800138000
              */
             customerPhone: string;
@@ -3367,7 +3338,7 @@ export interface components {
             customerName?: string;
             /**
              * Format: uuid
-             * @description the campus where the job is done (required without an order)
+             * @description the campus where the item is collected
              */
             campusId: string;
             /** @example Laptop does not power on; collect for repair */
@@ -3379,15 +3350,6 @@ export interface components {
              * @description an active agent of the campus; without it the task waits, open
              */
             agentId?: string;
-            /**
-             * @description training only: the points to teach (default: a standard checklist)
-             * @example [
-             *       "Power on and reset",
-             *       "Connect a phone to the Wi-Fi",
-             *       "Change the Wi-Fi password"
-             *     ]
-             */
-            checklist?: string[];
         };
         AssignTaskDto: {
             /**
@@ -3409,16 +3371,6 @@ export interface components {
              */
             windowEnd: string;
         };
-        TickChecklistDto: {
-            /**
-             * @description every ticked point (0-based); the others are unticked
-             * @example [
-             *       0,
-             *       1
-             *     ]
-             */
-            ticked: number[];
-        };
         CompleteTaskDto: {
             /**
              * @description the 6-digit code texted to the customer
@@ -3432,141 +3384,124 @@ export interface components {
             /** @example customer not at home */
             reason: string;
         };
-        TaskFeeResponse: {
-            /** @enum {string} */
-            kind: "training" | "repair_return";
-            /** @description what an agent earns for one task of this kind (fen) */
-            feeCents: number;
-            /** Format: date-time */
-            updatedAt: string;
+        ReturnLineDto: {
+            /** @example USB-32G */
+            sku: string;
+            /** @example 1 */
+            quantity: number;
         };
-        SetTaskFeeDto: {
-            /** @description what an agent earns for one task of this kind (fen) */
-            feeCents: number;
+        CreateReturnRequestDto: {
+            /** @description the SKUs and units to return (some lines, some units) */
+            lines: components["schemas"]["ReturnLineDto"][];
+            /** @example the charger does not work */
+            reason: string;
         };
-        CreateTicketDto: {
-            /**
-             * Format: uuid
-             * @description the order it is about (a customer: one of their own, else 404)
-             */
-            orderId?: string;
-            /** @enum {string} */
-            kind: "complaint" | "enquiry" | "repair";
-            /** @example The router drops the Wi-Fi every evening */
-            body: string;
-            /**
-             * @description call centre, ticket without an order: the customer’s number (ignored for customers)
-             * @example +8613800138000
-             */
-            customerPhone?: string;
+        ReturnRequestLineResponse: {
+            /** @description 0-based position of the order line */
+            lineIndex: number;
+            sku: string;
+            name: string;
+            quantity: number;
+            /** @description what these units refunded, once received (fen) */
+            refundCents: number | null;
         };
-        TicketCustomerView: {
-            /** Format: uuid */
-            id: string | null;
-            phone: string;
-        };
-        TicketMessageResponse: {
-            id: string;
-            /** @enum {string} */
-            author: "customer" | "staff";
-            authorRole: string;
-            body: string;
-            /** Format: uuid */
-            notificationId: string | null;
-            /** Format: date-time */
-            createdAt: string;
-        };
-        TicketDetailResponse: {
+        ReturnRequesterView: {
             /** Format: uuid */
             id: string;
-            /** @description short reference for texts and the phone */
-            ref: string;
+            role: string;
+        };
+        ReturnRequestResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            orderNumber: string;
+            /** Format: uuid */
+            regionId: string;
+            /** Format: uuid */
+            campusId: string;
+            /** Format: uuid */
+            customerId: string;
+            channel: string;
             /** @enum {string} */
-            kind: "complaint" | "enquiry" | "repair";
+            status: "open" | "approved" | "rejected" | "received";
             /** @enum {string} */
-            status: "open" | "resolved";
-            customer: components["schemas"]["TicketCustomerView"];
+            collection: "agent" | "drop_off";
+            reason: string;
+            decisionNote: string | null;
+            lines: components["schemas"]["ReturnRequestLineResponse"][];
             /** Format: uuid */
-            orderId: string | null;
-            orderNumber: string | null;
-            /** Format: uuid */
-            regionId: string | null;
-            /** Format: uuid */
-            campusId: string | null;
-            body: string;
-            createdByRole: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            dueAt: string;
-            /** Format: date-time */
-            firstReplyAt: string | null;
-            /** @description open, no staff reply, past TICKET_SLA_HOURS */
-            overdue: boolean;
-            /** @enum {string|null} */
-            outcome: "answered" | "repair_arranged" | "compensated" | "no_fault" | null;
-            resolutionNote: string | null;
-            compensationCents: number | null;
+            taskId: string | null;
+            /** @description the refund of the whole request, once received (fen) */
+            refundCents: number | null;
             refundIds: string[];
+            requestedBy: components["schemas"]["ReturnRequesterView"];
+            /** Format: uuid */
+            decidedById: string | null;
             /** Format: date-time */
-            resolvedAt: string | null;
+            decidedAt: string | null;
+            /** Format: uuid */
+            receivedById: string | null;
             /** Format: date-time */
-            updatedAt: string;
-            messages: components["schemas"]["TicketMessageResponse"][];
-        };
-        TicketResponse: {
-            /** Format: uuid */
-            id: string;
-            /** @description short reference for texts and the phone */
-            ref: string;
-            /** @enum {string} */
-            kind: "complaint" | "enquiry" | "repair";
-            /** @enum {string} */
-            status: "open" | "resolved";
-            customer: components["schemas"]["TicketCustomerView"];
-            /** Format: uuid */
-            orderId: string | null;
-            orderNumber: string | null;
-            /** Format: uuid */
-            regionId: string | null;
-            /** Format: uuid */
-            campusId: string | null;
-            body: string;
-            createdByRole: string;
+            receivedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
-            dueAt: string;
-            /** Format: date-time */
-            firstReplyAt: string | null;
-            /** @description open, no staff reply, past TICKET_SLA_HOURS */
-            overdue: boolean;
-            /** @enum {string|null} */
-            outcome: "answered" | "repair_arranged" | "compensated" | "no_fault" | null;
-            resolutionNote: string | null;
-            compensationCents: number | null;
-            refundIds: string[];
-            /** Format: date-time */
-            resolvedAt: string | null;
-            /** Format: date-time */
             updatedAt: string;
         };
-        TicketPage: {
-            items: components["schemas"]["TicketResponse"][];
+        ReturnRequestPage: {
+            items: components["schemas"]["ReturnRequestResponse"][];
             /** @description null on the last page */
             nextCursor: string | null;
         };
-        ReplyTicketDto: {
-            /** @example Please restart the router once; an agent can come by tomorrow. */
-            body: string;
+        DecideReturnRequestDto: {
+            /** @example checked with the customer */
+            note: string;
+            /**
+             * @description approve only: `agent` (default) opens a return_pickup task; `drop_off`: the customer brings it
+             * @enum {string}
+             */
+            collection?: "agent" | "drop_off";
         };
-        ResolveTicketDto: {
-            /** @enum {string} */
-            outcome: "answered" | "repair_arranged" | "compensated" | "no_fault";
-            /** @example Router replaced under warranty */
+        ReceiveReturnDto: {
+            /** @description what was checked at receipt */
             note?: string;
-            /** @description outcome "compensated" only (and then required): fen given back through the order’s money ledger (managers and admins) */
-            compensationCents?: number;
+        };
+        RefundDayRowView: {
+            /** @description YYYY-MM-DD (Asia/Shanghai), or "total" */
+            day: string;
+            /** @enum {string} */
+            method: "alipay" | "cash" | "manual";
+            refunds: number;
+            amountCents: number;
+            /** @description Alipay succeeded, cash/manual paid out */
+            paidCents: number;
+            /** @description Alipay pending, cash/manual owed */
+            outstandingCents: number;
+            failedCents: number;
+            /** @description refunds of a return (whole or partial) */
+            returnRefunds: number;
+        };
+        RefundReportView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            days: components["schemas"]["RefundDayRowView"][];
+            totals: components["schemas"]["RefundDayRowView"][];
+        };
+        ChannelReturnsView: {
+            /** @description orders with at least one unit returned */
+            orders: number;
+            units: number;
+            /** @description refunds of cause return (failed aside), fen */
+            refundCents: number;
+            /** @description orders with returns / delivered (basis points; null when /0) */
+            rate: number | null;
         };
         PaymentFunnelView: {
             onlineOrders: number;
@@ -3591,12 +3526,24 @@ export interface components {
             returned: number;
             /** @description Σ total of the orders that reached completed */
             gmvCents: number;
+            /** @description GMV of completed orders not returned as a whole, minus their partial-return refunds */
             netGmvCents: number;
+            returns: components["schemas"]["ChannelReturnsView"];
             /** @description completed / orders (basis points; null when /0) */
             conversionRate: number | null;
             /** @description confirmed / orders (basis points; null when /0) */
             confirmedRate: number | null;
             payment: components["schemas"]["PaymentFunnelView"];
+        };
+        ProductReturnsView: {
+            sku: string;
+            name: string;
+            deliveredUnits: number;
+            returnedUnits: number;
+            /** @description the returned units' share of their lines' totals, fen */
+            refundCents: number;
+            /** @description returnedUnits / deliveredUnits (basis points; null when /0) */
+            rate: number | null;
         };
         ChannelReportView: {
             /** Format: date-time */
@@ -3611,6 +3558,7 @@ export interface components {
             basis: "placed_cohort";
             channels: components["schemas"]["ChannelFunnelView"][];
             total: components["schemas"]["ChannelFunnelView"];
+            products: components["schemas"]["ProductReturnsView"][];
         };
         ReportCampusView: {
             /** Format: uuid */
@@ -3711,52 +3659,6 @@ export interface components {
             /** Format: uuid */
             campusId: string | null;
             items: components["schemas"]["PromotionEffectView"][];
-        };
-        CampusTicketsView: {
-            tickets: number;
-            complaints: number;
-            enquiries: number;
-            repairs: number;
-            /** @description still open now */
-            open: number;
-            /** @description open without a staff reply past TICKET_SLA_HOURS, now */
-            overdue: number;
-            /** @description answered by staff (a reply or the resolution) */
-            replied: number;
-            /** @description median minutes from opening to the first staff answer (null: none answered) */
-            medianFirstReplyMinutes: number | null;
-            compensated: number;
-            compensationCents: number;
-            /** @description null: tickets not about an order */
-            campus: components["schemas"]["ReportCampusView"] | null;
-        };
-        TicketFiguresView: {
-            tickets: number;
-            complaints: number;
-            enquiries: number;
-            repairs: number;
-            /** @description still open now */
-            open: number;
-            /** @description open without a staff reply past TICKET_SLA_HOURS, now */
-            overdue: number;
-            /** @description answered by staff (a reply or the resolution) */
-            replied: number;
-            /** @description median minutes from opening to the first staff answer (null: none answered) */
-            medianFirstReplyMinutes: number | null;
-            compensated: number;
-            compensationCents: number;
-        };
-        TicketReportView: {
-            /** Format: date-time */
-            from: string;
-            /** Format: date-time */
-            to: string;
-            /** Format: uuid */
-            regionId: string | null;
-            /** Format: uuid */
-            campusId: string | null;
-            campuses: components["schemas"]["CampusTicketsView"][];
-            total: components["schemas"]["TicketFiguresView"];
         };
         CreateCommissionRuleDto: {
             /**
@@ -6328,11 +6230,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateTaskDto"];
+                "application/json": components["schemas"]["CreateRepairTaskDto"];
             };
         };
         responses: {
-            /** @description a repair_pickup, training or repair_return task (optionally about an order), open until a manager assigns an agent */
+            /** @description a repair_pickup task, open until a manager assigns an agent */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6456,32 +6358,6 @@ export interface operations {
             };
         };
     };
-    TasksController_tickChecklist: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TickChecklistDto"];
-            };
-        };
-        responses: {
-            /** @description training: the assigned agent ticks what was taught (the whole set each time); every point before the code (422 checklist_incomplete) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskResponse"];
-                };
-            };
-        };
-    };
     TasksController_complete: {
         parameters: {
             query?: never;
@@ -6555,106 +6431,60 @@ export interface operations {
             };
         };
     };
-    TaskFeesController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskFeeResponse"][];
-                };
-            };
-        };
-    };
-    TaskFeesController_set: {
+    ReturnsController_create: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                kind: string;
+                id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SetTaskFeeDto"];
+                "application/json": components["schemas"]["CreateReturnRequestDto"];
             };
         };
         responses: {
-            /** @description tasks opened from now on earn this fee (audited) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskFeeResponse"];
-                };
-            };
-        };
-    };
-    TicketsController_list: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description nextCursor of the previous page */
-                cursor?: string;
-                status?: "open" | "resolved";
-                kind?: "complaint" | "enquiry" | "repair";
-                /** @description the tickets of one order */
-                orderId?: string;
-                /** @description true: open without a first staff reply past TICKET_SLA_HOURS; false: the others */
-                overdue?: boolean;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description tickets in scope, newest first; `overdue=true`: no first reply within TICKET_SLA_HOURS */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TicketPage"];
-                };
-            };
-        };
-    };
-    TicketsController_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateTicketDto"];
-            };
-        };
-        responses: {
-            /** @description an open ticket; the customer is texted its reference and when to expect an answer */
+            /** @description `open`; 422 `return_window_closed` after RETURN_WINDOW_DAYS; 409 `return_already_pending` */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TicketDetailResponse"];
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
                 };
             };
         };
     };
-    TicketsController_get: {
+    ReturnsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: "open" | "approved" | "rejected" | "received";
+                /** @description the requests of one order */
+                orderId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description requests in scope, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnRequestPage"];
+                };
+            };
+        };
+    };
+    ReturnsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6665,18 +6495,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the ticket with its conversation */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TicketDetailResponse"];
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
                 };
             };
         };
     };
-    TicketsController_reply: {
+    ReturnsController_approve: {
         parameters: {
             query?: never;
             header?: never;
@@ -6687,22 +6516,22 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReplyTicketDto"];
+                "application/json": components["schemas"]["DecideReturnRequestDto"];
             };
         };
         responses: {
-            /** @description a staff reply is texted to the customer (the first stops the SLA clock); resolved: 409 */
+            /** @description `approved`; collection `agent` (default) opens a return_pickup task */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TicketDetailResponse"];
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
                 };
             };
         };
     };
-    TicketsController_resolve: {
+    ReturnsController_reject: {
         parameters: {
             query?: never;
             header?: never;
@@ -6713,17 +6542,75 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ResolveTicketDto"];
+                "application/json": components["schemas"]["DecideReturnRequestDto"];
             };
         };
         responses: {
-            /** @description resolved with an outcome, the customer texted; `compensated` writes refunds in the order’s money ledger (managers, admins; at most what the order holds: 422) */
+            /** @description `rejected` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TicketDetailResponse"];
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
+                };
+            };
+        };
+    };
+    ReturnsController_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiveReturnDto"];
+            };
+        };
+        responses: {
+            /** @description `received`: the goods were handed in; stock, refund and commission reversal are booked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnRequestResponse"];
+                };
+            };
+        };
+    };
+    ReportsController_refunds: {
+        parameters: {
+            query: {
+                /** @description one region (a manager may only name their own: else 404) */
+                regionId?: string;
+                /** @description one campus in scope (else 404) */
+                campusId?: string;
+                /** @description csv: text/csv with a UTF-8 BOM and a header row */
+                format?: "json" | "csv";
+                /** @description YYYY-MM-DD (Asia/Shanghai) or an ISO 8601 date-time with offset */
+                from: string;
+                /** @description inclusive day, or an exclusive date-time */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description refunds written in [from, to) per Asia/Shanghai day and method: paid back, outstanding, failed; and totals per method */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundReportView"];
+                    "text/csv": components["schemas"]["RefundReportView"];
                 };
             };
         };
@@ -6850,38 +6737,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PromotionReportView"];
                     "text/csv": components["schemas"]["PromotionReportView"];
-                };
-            };
-        };
-    };
-    ReportsController_tickets: {
-        parameters: {
-            query: {
-                /** @description one region (a manager may only name their own: else 404) */
-                regionId?: string;
-                /** @description one campus in scope (else 404) */
-                campusId?: string;
-                /** @description csv: text/csv with a UTF-8 BOM and a header row */
-                format?: "json" | "csv";
-                /** @description YYYY-MM-DD (Asia/Shanghai) or an ISO 8601 date-time with offset */
-                from: string;
-                /** @description inclusive day, or an exclusive date-time */
-                to: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description after-sales tickets opened in [from, to) per campus (of their order): kinds, open, overdue now, median minutes to the first staff answer, compensation; and the total */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TicketReportView"];
-                    "text/csv": components["schemas"]["TicketReportView"];
                 };
             };
         };

@@ -18,6 +18,7 @@ const RefundsPanel = lazy(() => import('./RefundsPanel'));
 const CashUpsPanel = lazy(() => import('./pickup/CashUpsPanel'));
 const AlertsPanel = lazy(() => import('./alerts/AlertsPanel'));
 const UnclaimedCodPanel = lazy(() => import('./UnclaimedCodPanel'));
+const ReturnsPanel = lazy(() => import('./ReturnsPanel'));
 
 const AGENTS = ['agents', 'manager'];
 const UNASSIGNED = ['orders', 'unassigned'];
@@ -200,6 +201,15 @@ export function ManagerPage({ session }: { session: Session }) {
             key: 'tickets',
             label: t('deskTickets.tab'),
             children: <TicketsPanel defaultFilter="overdue" canCompensate />,
+          },
+          {
+            key: 'returns',
+            label: t('deskReturns.tab'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <ReturnsPanel />
+              </Suspense>
+            ),
           },
           {
             key: 'unclaimed-cod',

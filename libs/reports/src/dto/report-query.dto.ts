@@ -41,6 +41,9 @@ export class PromotionReportQueryDto extends WindowReportQueryDto {}
 /** Tickets opened in the window. */
 export class TicketReportQueryDto extends WindowReportQueryDto {}
 
+/** Refunds written in the window (by the refund's time, not the order's). */
+export class RefundReportQueryDto extends WindowReportQueryDto {}
+
 export class AgentReportQueryDto extends ReportScopeQueryDto {
   @ApiProperty({ example: '2026-11', description: 'a calendar month in Asia/Shanghai' })
   @IsString()

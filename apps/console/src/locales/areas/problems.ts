@@ -27,6 +27,14 @@ const en = {
         detail: 'Type your current password again.',
       },
       weak_password: { title: 'Choose a stronger password', detail: '' },
+      return_window_closed: {
+        title: 'Too late to return this order',
+        detail: 'Returns are accepted for {{returnWindowDays}} days after delivery.',
+      },
+      return_already_pending: {
+        title: 'A return of this order is already under way',
+        detail: 'Wait until it is decided or collected, then ask again.',
+      },
       cannot_reset_own_password: {
         title: 'Change your own password instead',
         detail: 'Use “Change password” to change your own password.',
@@ -159,6 +167,14 @@ export const bundle = areaBundle(en, {
       forbidden: { title: '无权操作', detail: '您的角色不能执行此操作。' },
       role_not_allowed: { title: '无权操作', detail: '您的角色不能执行此操作。' },
       no_role_policy: { title: '无权操作', detail: '此操作尚未对任何角色开放。' },
+      return_window_closed: {
+        title: '已超过退货期限',
+        detail: '签收后 {{returnWindowDays}} 天内可申请退货。',
+      },
+      return_already_pending: {
+        title: '该订单已有退货申请在处理中',
+        detail: '请等待处理或取件完成后再申请。',
+      },
       password_change_required: {
         title: '请先修改密码',
         detail: '您使用的是临时密码，请设置自己的密码后继续。',

@@ -11,6 +11,7 @@ import { ProductsTab } from './ProductsTab';
 import { PromotionsTab } from './PromotionsTab';
 import { QueuesTab } from './QueuesTab';
 import { UsersTab } from './UsersTab';
+import ReturnsPanel from '../ReturnsPanel';
 
 /**
  * The admin console (desk layout, keyboard first: every control is a tab stop, forms submit on
@@ -34,6 +35,7 @@ export default function AdminPage({ session }: { session: Session }) {
     { key: 'promotions', label: t('promotions.tab'), children: <PromotionsTab session={session} /> },
     admin && { key: 'settlements', label: t('admin.tabs.settlements'), children: <PayoutsTab /> },
     admin && { key: 'messages', label: t('admin.tabs.messages'), children: <MessagesTab /> },
+    admin && { key: 'returns', label: t('deskReturns.tab'), children: <ReturnsPanel /> },
     { key: 'audit', label: t('admin.tabs.audit'), children: <AuditTab /> },
     // Not "queues": the server mounts the board itself at /admin/queues (outside this app).
     admin && { key: 'jobs', label: t('admin.tabs.queues'), children: <QueuesTab /> },

@@ -9,6 +9,7 @@ import { formatTime } from '../../lib/time';
 import { isLive, keys, useOrder, useOrderEvents, usePickupPoints, type Order, type OrderEvent } from '../api';
 import { OrderTickets } from '../components/OrderTickets';
 import { PayPanel } from '../components/PayPanel';
+import { ReturnPanel } from '../components/ReturnPanel';
 import { ProblemLine } from '../components/ProblemLine';
 import { SignInForm } from '../components/SignInForm';
 import { useBuyAgain } from '../components/useBuyAgain';
@@ -185,6 +186,12 @@ function OrderDetail() {
                 <li key={l.sku} className="shop-line" style={{ padding: '6px 0' }}>
                   <span className="shop-line-name">
                     {l.name} × {l.quantity}
+                    {l.returnedQuantity > 0 && (
+                      <span className="shop-muted" data-testid="line-returned">
+                        {' · '}
+                        {t('returns.returned', { count: l.returnedQuantity })}
+                      </span>
+                    )}
                   </span>
                   {/* The list amount: the order's discount is its own line below, then the total. */}
                   <span>{formatCents(l.quantity * l.listPriceCents)}</span>
@@ -244,6 +251,7 @@ function OrderDetail() {
             </div>
             <ProblemLine error={cancel.error ?? buyAgain.error} />
           </section>
+          <ReturnPanel order={o} />
           {refunds.length > 0 && (
             <section className="shop-section" aria-labelledby="refunds-title" data-testid="refunds">
               <h2 id="refunds-title">{t('shop.order.refunds')}</h2>

@@ -1,0 +1,56 @@
+import { areaBundle } from '../../shape';
+
+/** The desks' Returns screen (managers and admins decide return requests). */
+const en = {
+  deskReturns: {
+    tab: 'Returns',
+    status: 'Status',
+    order: 'Order',
+    items: 'Items',
+    reason: 'Reason',
+    requestedAt: 'Asked',
+    refund: 'Refund',
+    note: 'Note for {{number}}',
+    notePlaceholder: 'Note (required)',
+    noteRequired: 'Write a note first',
+    collection: 'Collection for {{number}}',
+    agent: 'Agent collects',
+    dropOff: 'Customer brings it',
+    approve: 'Approve',
+    reject: 'Reject',
+    receive: 'Handed in',
+    approved: 'Return of {{number}} approved',
+    rejected: 'Return of {{number}} rejected',
+    received: 'Return of {{number}} received',
+    empty: 'No return requests',
+    keys: 'Alt+A approves and Alt+R rejects the request whose note has focus.',
+    statuses: { open: 'Open', approved: 'Approved', rejected: 'Rejected', received: 'Received' },
+  },
+};
+
+export const bundle = areaBundle(en, {
+  deskReturns: {
+    tab: '退货',
+    status: '状态',
+    order: '订单',
+    items: '商品',
+    reason: '原因',
+    requestedAt: '申请时间',
+    refund: '退款',
+    note: '{{number}} 的处理备注',
+    notePlaceholder: '备注（必填）',
+    noteRequired: '请先填写备注',
+    collection: '{{number}} 的取件方式',
+    agent: '代理上门取件',
+    dropOff: '顾客送回自提点',
+    approve: '同意',
+    reject: '拒绝',
+    receive: '已收到退货',
+    approved: '已同意 {{number}} 的退货',
+    rejected: '已拒绝 {{number}} 的退货',
+    received: '已收到 {{number}} 的退货',
+    empty: '暂无退货申请',
+    keys: '在备注框中按 Alt+A 同意，Alt+R 拒绝。',
+    statuses: { open: '待处理', approved: '已同意', rejected: '已拒绝', received: '已收货' },
+  },
+});
