@@ -101,34 +101,6 @@ export function returnedShareCents(
   return upTo(before + quantity) - upTo(before);
 }
 
-/**
- * The refunds that give back `amountCents` of an order's receipts (a partial return): drawn on the
- * receipts with money left, oldest first, each the way its money came. Throws when the receipts do
- * not hold that much (the caller's lines are worth more than was paid: a bug, not a customer error).
- */
-export function planPartialRefund(receipts: readonly ReceiptBalance[], amountCents: number): PlannedRefund[] {
-  let left = amountCents;
-  const out: PlannedRefund[] = [];
-  for (const r of receipts) {
-    if (left <= 0) break;
-    const available = r.amountCents - r.refundedCents;
-    if (available <= 0) continue;
-    const take = Math.min(available, left);
-    const method = refundMethodFor(r.method);
-    out.push({
-      paymentId: r.paymentId,
-      amountCents: take,
-      method,
-      status: method === 'alipay' ? 'pending' : 'owed',
-      holder: method === 'cash' ? r.holder : null,
-      providerRef: r.providerRef,
-    });
-    left -= take;
-  }
-  if (left > 0) throw new RangeError(`the receipts hold ${amountCents - left} fen, not ${amountCents}`);
-  return out;
-}
-
 /** The order as the receipt decision needs it. */
 export interface PayableOrder {
   status: OrderStatus;

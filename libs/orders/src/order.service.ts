@@ -999,6 +999,9 @@ export class OrderService {
         );
         await this.pricing.release(tx, orderId, lines);
         const planned = planPartialRefund(await this.money.balances(tx, orderId), refundCents);
+        // The lines' share never exceeds what was paid for them: a shortfall is a bug, not a customer error.
+        if (!planned)
+          throw new RangeError(`order ${order.number}: the receipts hold less than ${refundCents} fen`);
         const written = await this.money.insertRefunds(tx, order, planned, {
           cause: 'return',
           reason: `${cmd.reason} (return ${cmd.returnId})`,

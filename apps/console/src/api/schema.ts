@@ -1232,6 +1232,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["TasksController_tickChecklist"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/complete": {
         parameters: {
             query?: never;
@@ -1274,6 +1290,102 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["TasksController_newCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/task-fees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TaskFeesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/task-fees/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["TaskFeesController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TicketsController_list"];
+        put?: never;
+        post: operations["TicketsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TicketsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TicketsController_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TicketsController_resolve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1448,6 +1560,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["ReportsController_promotions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_tickets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2697,7 +2825,7 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed" | "owed" | "paid_out";
             /** @enum {string} */
-            cause: "cancel" | "return" | "expire" | "late_payment" | "duplicate_payment";
+            cause: "cancel" | "return" | "expire" | "late_payment" | "duplicate_payment" | "compensation";
             reason: string;
             /** @description who pays a cash refund back */
             holder: components["schemas"]["CashHolderView"] | null;
@@ -2909,6 +3037,10 @@ export interface components {
             /** @description per unit */
             installFeeCents: number;
         };
+        ChecklistItemView: {
+            label: string;
+            done: boolean;
+        };
         TaskResponse: {
             /** Format: uuid */
             id: string;
@@ -2929,6 +3061,7 @@ export interface components {
             address: string | null;
             description: string | null;
             items: components["schemas"]["TaskItemView"][];
+            checklist: components["schemas"]["ChecklistItemView"][];
             /** @description what the agent earns when the task is done */
             installFeeCents: number;
             /** Format: date-time */
@@ -3328,9 +3461,19 @@ export interface components {
             /** @description null on the last page */
             nextCursor: string | null;
         };
-        CreateRepairTaskDto: {
+        CreateTaskDto: {
             /**
-             * @description the customer who has an item to collect for repair
+             * @description repair_pickup (default), training (teach the customer to use what was installed: a checklist) or repair_return (bring a repaired item back); training and repair_return earn the fee the admin set for the kind
+             * @enum {string}
+             */
+            kind?: "repair_pickup" | "training" | "repair_return";
+            /**
+             * Format: uuid
+             * @description the order it is about (in scope, else 404): its campus and customer are the task’s
+             */
+            orderId?: string;
+            /**
+             * @description the customer (required without an order)
              * @example +8613800138000
              */
             customerPhone: string;
@@ -3338,7 +3481,7 @@ export interface components {
             customerName?: string;
             /**
              * Format: uuid
-             * @description the campus where the item is collected
+             * @description the campus where the job is done (required without an order)
              */
             campusId: string;
             /** @example Laptop does not power on; collect for repair */
@@ -3350,6 +3493,15 @@ export interface components {
              * @description an active agent of the campus; without it the task waits, open
              */
             agentId?: string;
+            /**
+             * @description training only: the points to teach (default: a standard checklist)
+             * @example [
+             *       "Power on and reset",
+             *       "Connect a phone to the Wi-Fi",
+             *       "Change the Wi-Fi password"
+             *     ]
+             */
+            checklist?: string[];
         };
         AssignTaskDto: {
             /**
@@ -3371,6 +3523,16 @@ export interface components {
              */
             windowEnd: string;
         };
+        TickChecklistDto: {
+            /**
+             * @description every ticked point (0-based); the others are unticked
+             * @example [
+             *       0,
+             *       1
+             *     ]
+             */
+            ticked: number[];
+        };
         CompleteTaskDto: {
             /**
              * @description the 6-digit code texted to the customer
@@ -3383,6 +3545,142 @@ export interface components {
         FailTaskDto: {
             /** @example customer not at home */
             reason: string;
+        };
+        TaskFeeResponse: {
+            /** @enum {string} */
+            kind: "training" | "repair_return";
+            /** @description what an agent earns for one task of this kind (fen) */
+            feeCents: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SetTaskFeeDto: {
+            /** @description what an agent earns for one task of this kind (fen) */
+            feeCents: number;
+        };
+        CreateTicketDto: {
+            /**
+             * Format: uuid
+             * @description the order it is about (a customer: one of their own, else 404)
+             */
+            orderId?: string;
+            /** @enum {string} */
+            kind: "complaint" | "enquiry" | "repair";
+            /** @example The router drops the Wi-Fi every evening */
+            body: string;
+            /**
+             * @description call centre, ticket without an order: the customer’s number (ignored for customers)
+             * @example +8613800138000
+             */
+            customerPhone?: string;
+        };
+        TicketCustomerView: {
+            /** Format: uuid */
+            id: string | null;
+            phone: string;
+        };
+        TicketMessageResponse: {
+            id: string;
+            /** @enum {string} */
+            author: "customer" | "staff";
+            authorRole: string;
+            body: string;
+            /** Format: uuid */
+            notificationId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        TicketDetailResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description short reference for texts and the phone */
+            ref: string;
+            /** @enum {string} */
+            kind: "complaint" | "enquiry" | "repair";
+            /** @enum {string} */
+            status: "open" | "resolved";
+            customer: components["schemas"]["TicketCustomerView"];
+            /** Format: uuid */
+            orderId: string | null;
+            orderNumber: string | null;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            body: string;
+            createdByRole: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: date-time */
+            firstReplyAt: string | null;
+            /** @description open, no staff reply, past TICKET_SLA_HOURS */
+            overdue: boolean;
+            /** @enum {string|null} */
+            outcome: "answered" | "repair_arranged" | "compensated" | "no_fault" | null;
+            resolutionNote: string | null;
+            compensationCents: number | null;
+            refundIds: string[];
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            messages: components["schemas"]["TicketMessageResponse"][];
+        };
+        TicketResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description short reference for texts and the phone */
+            ref: string;
+            /** @enum {string} */
+            kind: "complaint" | "enquiry" | "repair";
+            /** @enum {string} */
+            status: "open" | "resolved";
+            customer: components["schemas"]["TicketCustomerView"];
+            /** Format: uuid */
+            orderId: string | null;
+            orderNumber: string | null;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            body: string;
+            createdByRole: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: date-time */
+            firstReplyAt: string | null;
+            /** @description open, no staff reply, past TICKET_SLA_HOURS */
+            overdue: boolean;
+            /** @enum {string|null} */
+            outcome: "answered" | "repair_arranged" | "compensated" | "no_fault" | null;
+            resolutionNote: string | null;
+            compensationCents: number | null;
+            refundIds: string[];
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TicketPage: {
+            items: components["schemas"]["TicketResponse"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        ReplyTicketDto: {
+            /** @example Please restart the router once; an agent can come by tomorrow. */
+            body: string;
+        };
+        ResolveTicketDto: {
+            /** @enum {string} */
+            outcome: "answered" | "repair_arranged" | "compensated" | "no_fault";
+            /** @example Router replaced under warranty */
+            note?: string;
+            /** @description outcome "compensated" only (and then required): fen given back through the order’s money ledger (managers and admins) */
+            compensationCents?: number;
         };
         ReturnLineDto: {
             /** @example USB-32G */
@@ -3659,6 +3957,52 @@ export interface components {
             /** Format: uuid */
             campusId: string | null;
             items: components["schemas"]["PromotionEffectView"][];
+        };
+        CampusTicketsView: {
+            tickets: number;
+            complaints: number;
+            enquiries: number;
+            repairs: number;
+            /** @description still open now */
+            open: number;
+            /** @description open without a staff reply past TICKET_SLA_HOURS, now */
+            overdue: number;
+            /** @description answered by staff (a reply or the resolution) */
+            replied: number;
+            /** @description median minutes from opening to the first staff answer (null: none answered) */
+            medianFirstReplyMinutes: number | null;
+            compensated: number;
+            compensationCents: number;
+            /** @description null: tickets not about an order */
+            campus: components["schemas"]["ReportCampusView"] | null;
+        };
+        TicketFiguresView: {
+            tickets: number;
+            complaints: number;
+            enquiries: number;
+            repairs: number;
+            /** @description still open now */
+            open: number;
+            /** @description open without a staff reply past TICKET_SLA_HOURS, now */
+            overdue: number;
+            /** @description answered by staff (a reply or the resolution) */
+            replied: number;
+            /** @description median minutes from opening to the first staff answer (null: none answered) */
+            medianFirstReplyMinutes: number | null;
+            compensated: number;
+            compensationCents: number;
+        };
+        TicketReportView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: uuid */
+            regionId: string | null;
+            /** Format: uuid */
+            campusId: string | null;
+            campuses: components["schemas"]["CampusTicketsView"][];
+            total: components["schemas"]["TicketFiguresView"];
         };
         CreateCommissionRuleDto: {
             /**
@@ -6230,11 +6574,11 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateRepairTaskDto"];
+                "application/json": components["schemas"]["CreateTaskDto"];
             };
         };
         responses: {
-            /** @description a repair_pickup task, open until a manager assigns an agent */
+            /** @description a repair_pickup, training or repair_return task (optionally about an order), open until a manager assigns an agent */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6358,6 +6702,32 @@ export interface operations {
             };
         };
     };
+    TasksController_tickChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TickChecklistDto"];
+            };
+        };
+        responses: {
+            /** @description training: the assigned agent ticks what was taught (the whole set each time); every point before the code (422 checklist_incomplete) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
     TasksController_complete: {
         parameters: {
             query?: never;
@@ -6427,6 +6797,179 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+        };
+    };
+    TaskFeesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskFeeResponse"][];
+                };
+            };
+        };
+    };
+    TaskFeesController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetTaskFeeDto"];
+            };
+        };
+        responses: {
+            /** @description tasks opened from now on earn this fee (audited) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskFeeResponse"];
+                };
+            };
+        };
+    };
+    TicketsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: "open" | "resolved";
+                kind?: "complaint" | "enquiry" | "repair";
+                /** @description the tickets of one order */
+                orderId?: string;
+                /** @description true: open without a first staff reply past TICKET_SLA_HOURS; false: the others */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description tickets in scope, newest first; `overdue=true`: no first reply within TICKET_SLA_HOURS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+        };
+    };
+    TicketsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTicketDto"];
+            };
+        };
+        responses: {
+            /** @description an open ticket; the customer is texted its reference and when to expect an answer */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailResponse"];
+                };
+            };
+        };
+    };
+    TicketsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the ticket with its conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailResponse"];
+                };
+            };
+        };
+    };
+    TicketsController_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyTicketDto"];
+            };
+        };
+        responses: {
+            /** @description a staff reply is texted to the customer (the first stops the SLA clock); resolved: 409 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailResponse"];
+                };
+            };
+        };
+    };
+    TicketsController_resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveTicketDto"];
+            };
+        };
+        responses: {
+            /** @description resolved with an outcome, the customer texted; `compensated` writes refunds in the order’s money ledger (managers, admins; at most what the order holds: 422) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailResponse"];
                 };
             };
         };
@@ -6737,6 +7280,38 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PromotionReportView"];
                     "text/csv": components["schemas"]["PromotionReportView"];
+                };
+            };
+        };
+    };
+    ReportsController_tickets: {
+        parameters: {
+            query: {
+                /** @description one region (a manager may only name their own: else 404) */
+                regionId?: string;
+                /** @description one campus in scope (else 404) */
+                campusId?: string;
+                /** @description csv: text/csv with a UTF-8 BOM and a header row */
+                format?: "json" | "csv";
+                /** @description YYYY-MM-DD (Asia/Shanghai) or an ISO 8601 date-time with offset */
+                from: string;
+                /** @description inclusive day, or an exclusive date-time */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description after-sales tickets opened in [from, to) per campus (of their order): kinds, open, overdue now, median minutes to the first staff answer, compensation; and the total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketReportView"];
+                    "text/csv": components["schemas"]["TicketReportView"];
                 };
             };
         };
