@@ -18,6 +18,7 @@ import { OtpBudget1765420000000 } from './1765420000000-otp-budget';
 import { OrderAbuseLimits1765430000000 } from './1765430000000-order-abuse-limits';
 import { SuspendedStaff1765440000000 } from './1765440000000-suspended-staff';
 import { Pricing1765700000000 } from './1765700000000-pricing';
+import { TaskKinds1765750000000 } from './1765750000000-task-kinds';
 import { OutboxNotify1765900000000 } from './1765900000000-outbox-notify';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
@@ -42,5 +43,6 @@ export const ALL_MIGRATIONS = [
   OrderAbuseLimits1765430000000,
   SuspendedStaff1765440000000,
   Pricing1765700000000,
+  TaskKinds1765750000000,
   OutboxNotify1765900000000,
 ];

@@ -137,13 +137,17 @@ describe('Console desks in a browser (e2e)', () => {
     return { ...placed.body, label: dep.body.compartment.label };
   }
 
-  const codeFor = async (phone: string, number: string, nth = 0) =>
+  /**
+   * The pickup code of a text to `phone` about order `number`, as the customer's phone shows it
+   * (the log masks codes, issue 17.2): the first such text whose id is not in `seen`.
+   */
+  const codeText = async (phone: string, number: string, seen: string[] = []) =>
     eventually(async () => {
-      // The log masks codes (issue 17.2): read them as the customer's phone shows them.
-      const found = (await fx.codeTexts(phone, 'pickup_code'))
-        .filter((t) => t.text.includes(number))
-        .reverse();
-      return found[nth]?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+      const text = (await fx.codeTexts(phone, 'pickup_code')).find(
+        (t) => t.text.includes(number) && !seen.includes(t.id),
+      );
+      const code = text?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+      return text && code ? { id: text.id, code } : undefined;
     }, 30_000);
 
   it('an agent logs an order at 375 px; it appears in their list, attributed to them, and they are texted when it is theirs', async () => {
@@ -231,7 +235,7 @@ describe('Console desks in a browser (e2e)', () => {
   it('the pickup desk lists the parcel, re-sends its code (the old one then fails), hands it out with the COD cash and sees it in the cash-up', async () => {
     const phone = '+8613800138071';
     const parcel = await waitingParcel(phone);
-    const oldCode = await codeFor(phone, parcel.number);
+    const { id: oldText, code: oldCode } = await codeText(phone, parcel.number);
 
     const page = await newPage(browser);
     await signIn(page, clerk);
@@ -248,7 +252,7 @@ describe('Console desks in a browser (e2e)', () => {
     await page
       .getByText(d.pickup.resent.replace('{{phone}}', '+86138****8071').replace('{{left}}', '2'))
       .waitFor();
-    const newCode = await codeFor(phone, parcel.number, 1);
+    const { code: newCode } = await codeText(phone, parcel.number, [oldText]);
     expect(newCode).not.toBe(oldCode);
     // The old code no longer opens anything.
     const stale = await app
@@ -302,7 +306,7 @@ describe('Console desks in a browser (e2e)', () => {
   it('the call centre finds an order by its number and opens its timeline, texts included; opens a repair pickup from it', async () => {
     const phone = '+8613800138072';
     const parcel = await waitingParcel(phone);
-    await codeFor(phone, parcel.number);
+    await codeText(phone, parcel.number);
 
     const page = await newPage(browser);
     await signIn(page, `cc.${w.suffix}`);

@@ -10,12 +10,17 @@ import { findConsoleDir } from '../../apps/api/src/console-static';
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const SCREENSHOTS = join(__dirname, '../../docs/screenshots');
 
-/** The built console (dist/console); built once here when `npm run build` has not made it yet. */
+/**
+ * The built console (dist/console); built once here when `npm run build` has not made it yet.
+ * Built for production as `npm run build` does: under jest NODE_ENV is `test`, and a test build of
+ * antd gives every dialog title the same id, so dialogs lose their accessible names.
+ */
 export function ensureConsoleBuilt(): void {
   if (findConsoleDir()) return;
   execFileSync('npm', ['run', 'build', '-w', '@campus/console'], {
     cwd: join(__dirname, '../..'),
     stdio: 'ignore',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (!findConsoleDir()) throw new Error('the console did not build into dist/console');
 }

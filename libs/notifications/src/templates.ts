@@ -25,6 +25,22 @@ interface TemplateDef {
 
 const yuan = (v: unknown) => formatYuan(Number(v ?? 0));
 
+/** An agent task's kind as the customer and the agent read it. */
+const TASK_LABEL_ZH: Record<string, string> = {
+  delivery_install: '上门安装',
+  repair_pickup: '维修取件',
+  return_pickup: '退货取件',
+  training: '使用培训',
+  repair_return: '维修送还',
+};
+const TASK_LABEL_EN: Record<string, string> = {
+  delivery_install: 'Installation',
+  repair_pickup: 'Repair pickup',
+  return_pickup: 'Return pickup',
+  training: 'Training',
+  repair_return: 'Repair return',
+};
+
 /** Every outbound text, in Chinese and English. Kept short: one SMS segment where possible. */
 export const TEMPLATES = {
   otp: {
@@ -96,9 +112,9 @@ export const TEMPLATES = {
     kind: 'code',
     secret: ['code'],
     'zh-CN': (p) =>
-      `【校园订单】${p.kind === 'repair_pickup' ? '维修取件' : '上门安装'}已预约${p.window ? `（${p.window}）` : ''}${p.number ? `，订单${p.number}` : ''}。完成后请把确认码${p.code}告诉校园代理，勿提前告知。`,
+      `【校园订单】${TASK_LABEL_ZH[String(p.kind)] ?? '上门安装'}已预约${p.window ? `（${p.window}）` : ''}${p.number ? `，订单${p.number}` : ''}。完成后请把确认码${p.code}告诉校园代理，勿提前告知。`,
     en: (p) =>
-      `[Campus Orders] ${p.kind === 'repair_pickup' ? 'Repair pickup' : 'Installation'} booked${p.window ? ` for ${p.window}` : ''}${p.number ? `, order ${p.number}` : ''}. When the job is done, give the agent code ${p.code}; not before.`,
+      `[Campus Orders] ${TASK_LABEL_EN[String(p.kind)] ?? 'Installation'} booked${p.window ? ` for ${p.window}` : ''}${p.number ? `, order ${p.number}` : ''}. When the job is done, give the agent code ${p.code}; not before.`,
   },
   coupon_issued: {
     kind: 'marketing',
@@ -124,9 +140,9 @@ export const TEMPLATES = {
   agent_task_assigned: {
     kind: 'transactional',
     'zh-CN': (p) =>
-      `【校园订单】新任务：${p.kind === 'repair_pickup' ? '维修取件' : '上门安装'}${p.number ? `（订单${p.number}）` : ''}${p.address ? `，${p.address}` : ''}。请与客户约定时间。`,
+      `【校园订单】新任务：${TASK_LABEL_ZH[String(p.kind)] ?? '上门安装'}${p.number ? `（订单${p.number}）` : ''}${p.address ? `，${p.address}` : ''}。请与客户约定时间。`,
     en: (p) =>
-      `[Campus Orders] New task: ${p.kind === 'repair_pickup' ? 'repair pickup' : 'installation'}${p.number ? ` (order ${p.number})` : ''}${p.address ? `, ${p.address}` : ''}. Agree a time with the customer.`,
+      `[Campus Orders] New task: ${(TASK_LABEL_EN[String(p.kind)] ?? 'Installation').toLowerCase()}${p.number ? ` (order ${p.number})` : ''}${p.address ? `, ${p.address}` : ''}. Agree a time with the customer.`,
   },
   low_stock: {
     kind: 'alert',

@@ -3,6 +3,10 @@
  * Payloads carry ids and the few scalar facts a consumer needs to act without reading another
  * context's tables; never entities.
  */
+/** The kinds of agent task (libs/tasks TASK_KINDS, repeated here: queue sits below tasks). */
+export type TaskKindName =
+  'delivery_install' | 'repair_pickup' | 'return_pickup' | 'training' | 'repair_return';
+
 export interface OrderFacts {
   orderId: string;
   number: string;
@@ -51,10 +55,10 @@ export interface EventPayloads {
   'agent.suspended': { agentId: string; campusId: string; regionId: string };
   /** An agent moved to another campus: their undispatched orders on the old one go back to the pool. */
   'agent.moved': { agentId: string; fromCampusId: string; toCampusId: string };
-  /** A delivery-plus-install or repair-pickup task was done (its fee goes to the agent's ledger). */
+  /** An agent's task was done (its fee goes to the agent's ledger). */
   'task.completed': {
     taskId: string;
-    kind: 'delivery_install' | 'repair_pickup';
+    kind: TaskKindName;
     orderId: string | null;
     agentId: string;
     regionId: string;

@@ -116,7 +116,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
       const reason = this.poked ? 'poke' : await this.sleep(wait);
       // A timer falling due or a notice is worth a full pass; the safety poll only asks first.
-      probe = reason === 'timeout' && failures === 0 && this.listener.listening && wait >= this.config.relaySafetyPollMs;
+      probe =
+        reason === 'timeout' &&
+        failures === 0 &&
+        this.listener.listening &&
+        wait >= this.config.relaySafetyPollMs;
       if (reason === 'poke' && this.config.relayBatchWindowMs > 0 && this.running) {
         await new Promise((r) => setTimeout(r, this.config.relayBatchWindowMs));
       }

@@ -1,6 +1,16 @@
 import { StateMachine } from '@campus/core';
 
-export const TASK_KINDS = ['delivery_install', 'repair_pickup'] as const;
+/**
+ * What an agent can be sent to do: deliver and install, pick up a repair, collect a return
+ * (after-sales), teach the customer to use what was installed, bring a repaired item back.
+ */
+export const TASK_KINDS = [
+  'delivery_install',
+  'repair_pickup',
+  'return_pickup',
+  'training',
+  'repair_return',
+] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const TASK_STATUSES = [

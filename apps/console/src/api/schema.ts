@@ -2747,7 +2747,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "delivery_install" | "repair_pickup";
+            kind: "delivery_install" | "repair_pickup" | "return_pickup" | "training" | "repair_return";
             /** @enum {string} */
             status: "open" | "assigned" | "scheduled" | "in_progress" | "done" | "failed" | "cancelled";
             /** Format: uuid */
@@ -5841,7 +5841,7 @@ export interface operations {
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 status?: "open" | "assigned" | "scheduled" | "in_progress" | "done" | "failed" | "cancelled";
-                kind?: "delivery_install" | "repair_pickup";
+                kind?: "delivery_install" | "repair_pickup" | "return_pickup" | "training" | "repair_return";
                 /** @description the agent doing the task, or "me" for the calling agent */
                 agentId?: string;
                 campusId?: string;
