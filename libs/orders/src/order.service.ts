@@ -201,6 +201,7 @@ export function orderFacts(o: OrderView): OrderFacts {
     pickupPointId: o.fulfillment.pickupPointId,
     agentId: o.agentId,
     assignedAgentId: o.assignedAgentId,
+    installation: o.lines.some((l) => l.requiresInstallation),
   };
 }
 
