@@ -286,7 +286,7 @@ export async function runPipelineBench(opts: PipelineOptions): Promise<PipelineB
         } catch {
           /* not up yet */
         }
-        if (i > 150) throw new Error('an API did not become healthy');
+        if (i > 600) throw new Error('an API did not become healthy within 2 minutes');
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -302,7 +302,7 @@ export async function runPipelineBench(opts: PipelineOptions): Promise<PipelineB
     // A worker is up once its relay LISTENs (its first statements are counted).
     for (const w of set.workers) {
       for (let i = 0; w.statements() === 0; i++) {
-        if (i > 150) throw new Error('a worker did not start');
+        if (i > 600) throw new Error('a worker did not start within 2 minutes');
         await new Promise((r) => setTimeout(r, 200));
       }
     }

@@ -18,11 +18,18 @@ describe('Outbox relay on LISTEN/NOTIFY (e2e)', () => {
   let w: World;
   let statements = 0;
   let spy: jest.SpyInstance;
+  let bootedAt = 0;
 
   beforeAll(async () => {
     // The safety poll at its default (60 s) and the poll interval of a relay without LISTEN short,
     // so a relay that fell back to polling would be caught by the count.
-    ({ app, fx } = await startApp({ worker: true, env: { RELAY_INTERVAL_MS: '50' } }));
+    // The reliability sweeper (its own beat, SWEEP_INTERVAL_MS) is set to an hour: its first beat
+    // comes 5 s after start, and the window below opens after that. What is counted is the relay.
+    bootedAt = Date.now();
+    ({ app, fx } = await startApp({
+      worker: true,
+      env: { RELAY_INTERVAL_MS: '50', SWEEP_INTERVAL_MS: '3600000' },
+    }));
     w = await fx.world();
     const original = Client.prototype.query as (...args: unknown[]) => unknown;
     spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
@@ -63,7 +70,7 @@ describe('Outbox relay on LISTEN/NOTIFY (e2e)', () => {
     await placeOrder('+8613844440001');
     await eventually(async () => (await pendingRows()) === 0, 20_000);
     expect(statements - warm).toBeGreaterThan(3);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, Math.max(1_000, bootedAt + 7_000 - Date.now())));
 
     const before = statements;
     await new Promise((r) => setTimeout(r, 5_000));
