@@ -20,6 +20,7 @@ import { SuspendedStaff1765440000000 } from './1765440000000-suspended-staff';
 import { Pricing1765700000000 } from './1765700000000-pricing';
 import { TaskKinds1765750000000 } from './1765750000000-task-kinds';
 import { OutboxNotify1765900000000 } from './1765900000000-outbox-notify';
+import { Reliability1765950000000 } from './1765950000000-reliability';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -45,4 +46,5 @@ export const ALL_MIGRATIONS = [
   Pricing1765700000000,
   TaskKinds1765750000000,
   OutboxNotify1765900000000,
+  Reliability1765950000000,
 ];

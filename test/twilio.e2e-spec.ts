@@ -1,8 +1,8 @@
 import twilio from 'twilio';
 import { QueueName, QueueRegistry } from '@campus/queue';
-import { eventually, TestApp } from '@campus/testing';
+import { eventually, Fixtures, TestApp } from '@campus/testing';
 import { FakeTwilio } from './support/fake-twilio';
-import { startApp } from './support/app';
+import { auth, startApp } from './support/app';
 
 const SID = `AC${'1'.repeat(32)}`;
 const TOKEN = 'test-twilio-auth-token';
@@ -11,10 +11,11 @@ const STATUS_PATH = '/api/channels/sms/twilio/status';
 describe('Outbound SMS through Twilio, and delivery reports (e2e)', () => {
   const fake = new FakeTwilio();
   let app: TestApp;
+  let fx: Fixtures;
 
   beforeAll(async () => {
     const base = await fake.start();
-    ({ app } = await startApp({
+    ({ app, fx } = await startApp({
       worker: true,
       workerBackoffMs: 100,
       workerAttempts: 4,
@@ -71,7 +72,11 @@ describe('Outbound SMS through Twilio, and delivery reports (e2e)', () => {
     expect(fake.sentTo('+8613855550002')).toHaveLength(1);
     const counts = await app.worker!.get(QueueRegistry).get(QueueName.Notifications).getJobCounts();
     expect(counts.failed).toBeGreaterThanOrEqual(1);
-    const health = await app.http().get('/api/health');
+    // Dead letters are an admin's detail (issue 17.8): the public health answer says only up/down.
+    const health = await app
+      .http()
+      .get('/api/health/details')
+      .set(auth(await fx.admin()));
     expect(health.body.queues).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'notifications', failed: counts.failed })]),
     );
@@ -85,12 +90,18 @@ describe('Outbound SMS through Twilio, and delivery reports (e2e)', () => {
     expect(fake.sentTo('+8613855550003')).toHaveLength(3);
   });
 
-  it('marks the message failed after the last attempt when errors persist', async () => {
+  it('leaves the message queued for an admin re-run (a dead letter) after the last attempt when errors persist', async () => {
     fake.failures.set('+8613855550004', 99);
     await requestCode('+8613855550004');
-    const failed = await message('+8613855550004');
-    expect(failed.status).toBe('failed');
-    expect(failed.error).toContain('503');
+    const dead = await eventually(async () => {
+      const [row] = await app.sql<{ status: string; error: string | null }>(
+        `SELECT status, error FROM notifications WHERE to_phone = $1`,
+        ['+8613855550004'],
+      );
+      return row?.error?.includes('dead letter') && row;
+    }, 15_000);
+    expect(dead.status).toBe('queued');
+    expect(dead.error).toContain('503');
     expect(fake.sentTo('+8613855550004')).toHaveLength(4);
   });
 

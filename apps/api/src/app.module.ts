@@ -18,11 +18,12 @@ import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { PricingAdminModule } from '@campus/pricing';
 import { PaymentsModule } from '@campus/payments';
-import { QueueModule } from '@campus/queue';
+import { QueueModule, queueSettings } from '@campus/queue';
 import { ReportsModule } from '@campus/reports';
 import { TasksModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
 import { QueueSessionController } from './admin/queue-board';
+import { DeadLettersController } from './admin/dead-letters.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { PasswordChangeThrottlerGuard, SignInThrottlerGuard } from './auth/login-throttler.guard';
@@ -74,9 +75,13 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, clock),
         LoggerModule.forRoot(pinoOptions(config, logDestination)),
-        DatabaseModule.forRoot(config, ALL_MIGRATIONS),
+        DatabaseModule.forRoot(config, ALL_MIGRATIONS, {
+          statementMs: config.reliability.dbStatementTimeoutMs,
+          reportStatementMs: config.reliability.dbReportStatementTimeoutMs,
+          idleInTransactionMs: config.reliability.dbIdleInTransactionTimeoutMs,
+        }),
         AuditModule,
-        QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix }),
+        QueueModule.forRoot(queueSettings(config)),
         ThrottlerModule.forRootAsync({
           imports: [RedisModule],
           inject: [APP_CONFIG, REDIS],
@@ -106,6 +111,7 @@ export class AppModule {
         AuthController,
         AuditController,
         QueueSessionController,
+        DeadLettersController,
         NetworkController,
         StaffController,
         ProductsController,

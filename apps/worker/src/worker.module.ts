@@ -1,15 +1,17 @@
 import { AftersalesJobsModule } from '@campus/aftersales';
 import { AuditModule } from '@campus/audit';
+import { OtpBudgetRetention, OtpCodesRetention } from '@campus/auth';
+import { SmsConversationsRetention } from '@campus/intake';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CommissionsJobsModule } from '@campus/commissions';
 import { AppConfig, Clock, CoreModule, maskPhonesInText } from '@campus/core';
 import { DatabaseModule } from '@campus/database';
-import { FulfilmentJobsModule } from '@campus/fulfilment';
-import { NotificationsJobsModule } from '@campus/notifications';
-import { OrdersJobsModule } from '@campus/orders';
+import { FulfilmentJobsModule, PickupLockoutsRetention } from '@campus/fulfilment';
+import { DeliveryReportsRetention, NotificationsJobsModule } from '@campus/notifications';
+import { IdempotencyKeysRetention, OrdersJobsModule } from '@campus/orders';
 import { PaymentsJobsModule } from '@campus/payments';
-import { QueueModule, QueueWorkerModule } from '@campus/queue';
+import { QueueModule, queueSettings, QueueWorkerModule } from '@campus/queue';
 import { TasksJobsModule } from '@campus/tasks';
 import { ALL_MIGRATIONS } from '../../../migrations';
 import { AlertsJobsModule } from './alerts/alerts-jobs.module';
@@ -39,9 +41,18 @@ export class WorkerModule {
             },
           },
         }),
-        DatabaseModule.forRoot(config, ALL_MIGRATIONS),
+        DatabaseModule.forRoot(config, ALL_MIGRATIONS, {
+          // The worker's class: jobs may run longer than a request, reports are not run here.
+          statementMs: config.reliability.dbWorkerStatementTimeoutMs,
+          reportStatementMs: config.reliability.dbReportStatementTimeoutMs,
+          idleInTransactionMs: config.reliability.dbIdleInTransactionTimeoutMs,
+        }),
         AuditModule,
-        QueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix, ...queueOpts }),
+        QueueModule.forRoot({
+          ...queueSettings(config),
+          ...(queueOpts.backoffMs !== undefined ? { backoffMs: queueOpts.backoffMs } : {}),
+          ...(queueOpts.attempts !== undefined ? { attempts: queueOpts.attempts } : {}),
+        }),
         QueueWorkerModule,
         NotificationsJobsModule,
         OrdersJobsModule,
@@ -51,6 +62,15 @@ export class WorkerModule {
         PaymentsJobsModule,
         AftersalesJobsModule,
         AlertsJobsModule,
+      ],
+      // Retention rules: each lib deletes only its own tables; the worker's RetentionService runs them.
+      providers: [
+        OtpCodesRetention,
+        OtpBudgetRetention,
+        IdempotencyKeysRetention,
+        SmsConversationsRetention,
+        PickupLockoutsRetention,
+        DeliveryReportsRetention,
       ],
     };
   }

@@ -13,3 +13,4 @@ export * from './auth.module';
 export * from './dto/auth.dto';
 export * from './dto/address.dto';
 export * from './password-policy';
+export * from './auth-retention';

@@ -91,6 +91,39 @@ export interface AppConfig {
   commissionMaxBps: number;
   /** Requests per minute one client address may make to the public catalogue (GET /api/shop/...). */
   shopRateLimitPerMinute: number;
+  /** Reliability (issue 17.7–17.8): retries, dead letters, the sweeper, statement limits, retention. */
+  reliability: ReliabilityConfig;
+}
+
+export interface ReliabilityConfig {
+  /** A failing job is retried for at least this many hours before it becomes a dead letter. */
+  jobRetryHours: number;
+  /** First retry delay; each next one doubles, up to jobBackoffMaxMs. */
+  jobBackoffBaseMs: number;
+  /** The cap of the retry delay. */
+  jobBackoffMaxMs: number;
+  /** How often the sweeper looks for overdue outbox rows and vanished jobs (≥ 30 s in production). */
+  sweepIntervalMs: number;
+  /** A text stuck in "sending" this long is reconciled with the provider before it is sent again. */
+  smsSendingStaleSeconds: number;
+  /** statement_timeout of API requests (ms). */
+  dbStatementTimeoutMs: number;
+  /** statement_timeout of report queries (ms): longer. */
+  dbReportStatementTimeoutMs: number;
+  /** statement_timeout of the worker's jobs (ms). */
+  dbWorkerStatementTimeoutMs: number;
+  /** idle_in_transaction_session_timeout of every connection (ms). */
+  dbIdleInTransactionTimeoutMs: number;
+  /** How often the retention job runs (minutes). */
+  retentionIntervalMinutes: number;
+  /** Idempotency keys of orders are kept this long (≥ 24 h). */
+  retentionIdempotencyHours: number;
+  /** Processed-job markers are kept this long (must outlive any redelivery: > JOB_RETRY_HOURS + 1 h). */
+  retentionProcessedJobsHours: number;
+  /** Expired or used one-time codes, lockout rows and their budgets are kept this long. */
+  retentionCodesHours: number;
+  /** Inbound SMS conversations (messages, quotes) and delivery reports are kept this many days. */
+  retentionSmsDays: number;
 }
 
 export class ConfigError extends Error {
@@ -290,6 +323,39 @@ function readAlipay(r: Reader): AlipayConfig | undefined {
   };
 }
 
+function readReliability(r: Reader): ReliabilityConfig {
+  const c: ReliabilityConfig = {
+    jobRetryHours: r.int('JOB_RETRY_HOURS', 24, 1, 30 * 24),
+    jobBackoffBaseMs: r.int('JOB_BACKOFF_BASE_MS', 2_000, 10, 3_600_000),
+    jobBackoffMaxMs: r.int('JOB_BACKOFF_MAX_MS', 300_000, 100, 6 * 3_600_000),
+    sweepIntervalMs: r.int('SWEEP_INTERVAL_MS', 60_000, 1_000, 3_600_000),
+    smsSendingStaleSeconds: r.int('SMS_SENDING_STALE_SECONDS', 120, 1, 24 * 3600),
+    dbStatementTimeoutMs: r.int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
+    dbReportStatementTimeoutMs: r.int('DB_REPORT_STATEMENT_TIMEOUT_MS', 120_000, 100, 6 * 3_600_000),
+    dbWorkerStatementTimeoutMs: r.int('DB_WORKER_STATEMENT_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    dbIdleInTransactionTimeoutMs: r.int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    retentionIntervalMinutes: r.int('RETENTION_INTERVAL_MINUTES', 60, 1, 24 * 60),
+    retentionIdempotencyHours: r.int('RETENTION_IDEMPOTENCY_HOURS', 72, 24, 365 * 24),
+    retentionProcessedJobsHours: r.int('RETENTION_PROCESSED_JOBS_HOURS', 14 * 24, 2, 365 * 24),
+    retentionCodesHours: r.int('RETENTION_CODES_HOURS', 7 * 24, 1, 365 * 24),
+    retentionSmsDays: r.int('RETENTION_SMS_DAYS', 90, 1, 3650),
+  };
+  if (c.jobBackoffMaxMs < c.jobBackoffBaseMs) {
+    r.problems.push('JOB_BACKOFF_MAX_MS must be at least JOB_BACKOFF_BASE_MS');
+  }
+  // A marker must outlive every redelivery of its job: the retry window, plus the sweeper's
+  // re-publication window (one more hour), or a redelivered job would act twice.
+  if (c.retentionProcessedJobsHours <= c.jobRetryHours + 1) {
+    r.problems.push(
+      `RETENTION_PROCESSED_JOBS_HOURS must exceed JOB_RETRY_HOURS + 1 (${c.jobRetryHours + 1}): markers must outlive retries`,
+    );
+  }
+  if (c.dbReportStatementTimeoutMs < c.dbStatementTimeoutMs) {
+    r.problems.push('DB_REPORT_STATEMENT_TIMEOUT_MS must be at least DB_STATEMENT_TIMEOUT_MS');
+  }
+  return c;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new Reader(env);
   const production = r.optional('NODE_ENV') === 'production';
@@ -348,6 +414,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxOpenCodOrders: r.int('MAX_OPEN_COD_ORDERS', 3, 1, 1000),
     codConfirmHours: r.int('COD_CONFIRM_HOURS', 24, 1, 30 * 24),
     orderRatePerMinute: r.int('ORDER_RATE_PER_MINUTE', 30, 1, 100_000),
+    reliability: readReliability(r),
     commissionMaxBps: r.int('COMMISSION_MAX_BPS', 1500, 0, 10_000),
     shopRateLimitPerMinute: r.int('SHOP_RATE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
   };
@@ -364,6 +431,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     for (const name of SECRET_VARIABLES) {
       const problem = secretProblem(name, r.optional(name));
       if (problem) r.problems.push(problem);
+    }
+    if (config.reliability.sweepIntervalMs < 30_000) {
+      r.problems.push('SWEEP_INTERVAL_MS must be at least 30000 in production (idle statement budget)');
     }
     if (config.demoData) {
       r.problems.push('DEMO_DATA must be false in production (demo accounts have published passwords)');

@@ -4,6 +4,20 @@ import { SnakeNamingStrategy } from './naming.strategy';
 export interface DatabaseSettings {
   databaseUrl: string;
   dbPoolSize: number;
+  /** Per-connection limits (issue 17.8); unset for the migration CLI and scripts. */
+  timeouts?: DatabaseTimeouts;
+}
+
+/**
+ * The statement classes: every statement of a process runs under `statementMs` (the API's requests,
+ * or the worker's jobs: each process passes its own), report queries under the longer
+ * `reportStatementMs` (`Db.reportTimeoutMs`, set per transaction), and no connection may sit idle
+ * inside a transaction longer than `idleInTransactionMs` (PostgreSQL ends the session).
+ */
+export interface DatabaseTimeouts {
+  statementMs: number;
+  reportStatementMs: number;
+  idleInTransactionMs: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -33,6 +47,13 @@ export function dataSourceOptions(settings: DatabaseSettings, migrations: Migrat
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
       application_name: 'campus-orders',
+      // Sent as start-up parameters: no statement per connection or per request.
+      ...(settings.timeouts
+        ? {
+            statement_timeout: settings.timeouts.statementMs,
+            idle_in_transaction_session_timeout: settings.timeouts.idleInTransactionMs,
+          }
+        : {}),
     },
   };
 }

@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RequestContext } from '@campus/core';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import type { DatabaseTimeouts } from './data-source.options';
+
+/** The process's statement classes (DatabaseModule.forRoot), or null when none were set. */
+export const DB_TIMEOUTS = Symbol('DB_TIMEOUTS');
 
 interface PgQueryable {
   query(
@@ -12,13 +16,27 @@ interface PgQueryable {
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
 
+/** SQLSTATE of a statement cancelled by statement_timeout (or a cancel request). */
+export const QUERY_CANCELED = '57014';
+
 /**
  * The transaction helper. A request or a job opens one transaction with `transaction(ctx, fn)`;
  * everything inside uses the manager carried by the context it is given.
  */
 @Injectable()
 export class Db {
-  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() readonly dataSource: DataSource,
+    @Optional() @Inject(DB_TIMEOUTS) readonly timeouts: DatabaseTimeouts | null = null,
+  ) {}
+
+  /**
+   * The statement_timeout of the report class (ms), for `SET LOCAL statement_timeout` in a report's
+   * transaction; 0 (no limit) when the process set no classes.
+   */
+  get reportTimeoutMs(): number {
+    return this.timeouts?.reportStatementMs ?? 0;
+  }
 
   /** The manager of the caller's transaction, or the pool when there is none. */
   manager(ctx: RequestContext): EntityManager {

@@ -13,3 +13,4 @@ export * from './delivery-attempts.service';
 export * from './cash-up-policy';
 export * from './cash-up.service';
 export * from './fulfilment.module';
+export * from './lockout-retention';

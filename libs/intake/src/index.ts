@@ -9,3 +9,4 @@ export * from './sms/sms-replies';
 export * from './sms/sms.entities';
 export * from './sms/twilio-webhook';
 export * from './sms/sms-channel.service';
+export * from './sms/sms-retention';

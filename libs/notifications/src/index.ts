@@ -8,3 +8,4 @@ export * from './senders/sms-sender';
 export * from './senders/log-sms.sender';
 export * from './senders/twilio-sms.sender';
 export * from './notifications.module';
+export * from './delivery-report-retention';

@@ -4,11 +4,8 @@ import { Db } from '@campus/database';
 import { PermanentJobError } from '@campus/queue';
 import { unsealText } from './code-seal';
 import { OutboundMessage } from './notifications.service';
-import { SmsSender, SmsSendError } from './senders/sms-sender';
+import { SmsReceipt, SmsSender, SmsSendError } from './senders/sms-sender';
 import { render, secretParams, templateKind } from './templates';
-
-/** A message stuck in "sending" this long (a worker died mid-send) may be claimed again. */
-export const STALE_SENDING_SECONDS = 120;
 
 /** A logged message claimed for sending (status `sending`), as the sender needs it. */
 export interface ClaimedText {
@@ -16,6 +13,9 @@ export interface ClaimedText {
   to_phone: string;
   body: string;
   sealed_body: string | null;
+  attempts: number;
+  provider_id: string | null;
+  created_at: Date;
 }
 
 /**
@@ -23,6 +23,12 @@ export interface ClaimedText {
  * outcome. The row's status is the idempotency record: only a queued (or stale sending) row is
  * claimed, so a job delivered twice sends once. Transient provider errors put the row back to
  * `queued` and throw (the job is retried); permanent ones are recorded and not retried.
+ *
+ * No blind resend (issue 17.7): a row still `sending` is an attempt whose outcome is unknown (a
+ * worker died, or the database went away between the provider's answer and our update). The job
+ * keeps retrying until the row is SMS_SENDING_STALE_SECONDS old, then asks the provider
+ * (`SmsSender.find`) before sending; every retry of a message asks first. A transient failure that
+ * outlasts the retry window leaves the row `queued` (the job is a dead letter an admin re-runs).
  */
 @Injectable()
 export class TextDelivery {
@@ -70,7 +76,7 @@ export class TextDelivery {
          FROM m
        ON CONFLICT (dedupe_key) DO UPDATE SET status = 'sending', attempts = n.attempts + 1, updated_at = now()
         WHERE n.status = 'queued' OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => $8))
-       RETURNING n.id, n.to_phone, n.body, n.sealed_body, n.status`,
+       RETURNING n.id, n.to_phone, n.body, n.sealed_body, n.status, n.attempts, n.provider_id, n.created_at`,
       [
         msg.to,
         msg.template,
@@ -79,27 +85,47 @@ export class TextDelivery {
         msg.orderId ?? null,
         msg.customerId ?? null,
         msg.dedupeKey,
-        STALE_SENDING_SECONDS,
+        this.config.reliability.smsSendingStaleSeconds,
         msg.language ?? null,
       ],
       { prepare: 'notifications_send_now' },
     );
-    if (!row) return null; // an earlier run sent it, or is sending it right now
+    if (!row) {
+      // An earlier run handled it — or is sending it, or its outcome is unknown: then look again later.
+      await this.throwIfInFlight(ctx, `dedupe_key = $1`, msg.dedupeKey);
+      return null;
+    }
     if (row.status !== 'sending') return row.status;
     return this.deliver(ctx, row, job);
   }
 
-  /** Claims a queued (or stale sending) message by id; null when there is nothing to send. */
+  /**
+   * Claims a queued (or stale sending) message by id; null when there is nothing to send (sent,
+   * suppressed, failed for good). Throws while a send is in flight or its outcome is unknown, so the
+   * job looks again later and the message is never left behind in `sending`.
+   */
   async claim(ctx: RequestContext, id: string): Promise<ClaimedText | null> {
     const claimed = await this.db.query<ClaimedText>(
       ctx,
       `UPDATE notifications SET status = 'sending', attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2)))
-        RETURNING id, to_phone, body, sealed_body`,
-      [id, STALE_SENDING_SECONDS],
+        RETURNING id, to_phone, body, sealed_body, attempts, provider_id, created_at`,
+      [id, this.config.reliability.smsSendingStaleSeconds],
       { prepare: 'notifications_claim' },
     );
-    return claimed[0] ?? null;
+    if (claimed[0]) return claimed[0];
+    await this.throwIfInFlight(ctx, `id = $1`, id);
+    return null;
+  }
+
+  private async throwIfInFlight(ctx: RequestContext, where: string, value: string): Promise<void> {
+    const [row] = await this.db.query<{ id: string; status: string }>(
+      ctx,
+      `SELECT id, status FROM notifications WHERE ${where}`,
+      [value],
+    );
+    if (row?.status === 'sending')
+      throw new Error(`notification ${row.id}: a send is in flight or its outcome is unknown`);
   }
 
   /**
@@ -123,27 +149,37 @@ export class TextDelivery {
         throw new PermanentJobError(`notification ${id}: sealed text cannot be opened`);
       }
     }
+    let receipt: SmsReceipt | null = null;
     try {
-      const receipt = await this.sender.send(to_phone, body, { notificationId: id });
-      const status = receipt.status === 'queued' ? 'sent' : receipt.status;
-      // A status callback may already have moved the row further; never move it backwards.
-      await this.db.query(
-        ctx,
-        `UPDATE notifications SET status = CASE WHEN status = 'sending' THEN $2 ELSE status END,
-           transport = $3, provider_id = $4, error = NULL, sealed_body = NULL, updated_at = now() WHERE id = $1`,
-        [id, status, receipt.transport, receipt.providerId],
-        { prepare: 'notifications_sent' },
-      );
-      return status;
+      // Not the first attempt: an earlier one may have reached the provider. Ask before sending.
+      if (claimed.attempts > 1) {
+        receipt = await this.sender.find(to_phone, body, {
+          notificationId: id,
+          providerId: claimed.provider_id,
+          since: new Date(claimed.created_at),
+        });
+        if (receipt)
+          this.log.log(
+            `text ${id} was already with ${receipt.transport} (${receipt.providerId}): not sent again`,
+          );
+      }
+      receipt ??= await this.sender.send(to_phone, body, { notificationId: id });
     } catch (err) {
       const permanent = err instanceof SmsSendError && err.permanent;
-      const final = permanent || job.lastAttempt;
       await this.db.query(
         ctx,
         `UPDATE notifications SET status = $2, transport = $3, error = $4, updated_at = now(),
            sealed_body = CASE WHEN $2 = 'failed' THEN NULL ELSE sealed_body END
          WHERE id = $1`,
-        [id, final ? 'failed' : 'queued', this.sender.name, (err as Error).message.slice(0, 500)],
+        [
+          id,
+          permanent ? 'failed' : 'queued',
+          this.sender.name,
+          `${job.lastAttempt && !permanent ? 'gave up retrying (dead letter, an admin may re-run it): ' : ''}${(err as Error).message}`.slice(
+            0,
+            500,
+          ),
+        ],
       );
       this.log.warn(
         `text to ${maskPhone(to_phone)} failed (${permanent ? 'permanent' : 'transient'}): ${(err as Error).message}`,
@@ -151,5 +187,17 @@ export class TextDelivery {
       if (permanent) throw new PermanentJobError((err as Error).message);
       throw err;
     }
+    // The provider has the message. Should this update fail (the database went away), the row stays
+    // "sending" and the job's retry asks the provider instead of sending it again.
+    // A status callback may already have moved the row further; never move it backwards.
+    const status = receipt.status === 'queued' ? 'sent' : receipt.status;
+    await this.db.query(
+      ctx,
+      `UPDATE notifications SET status = CASE WHEN status = 'sending' THEN $2 ELSE status END,
+         transport = $3, provider_id = $4, error = NULL, sealed_body = NULL, updated_at = now() WHERE id = $1`,
+      [id, status, receipt.transport, receipt.providerId],
+      { prepare: 'notifications_sent' },
+    );
+    return status;
   }
 }

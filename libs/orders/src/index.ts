@@ -12,3 +12,4 @@ export * from './dto/refund-query.dto';
 export * from './money-policy';
 export * from './money.types';
 export * from './money-ledger.service';
+export * from './idempotency-retention';

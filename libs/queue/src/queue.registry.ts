@@ -5,6 +5,8 @@ export const QUEUE_DEFAULTS = Symbol('QUEUE_DEFAULTS');
 export interface QueueDefaults {
   attempts: number;
   backoffMs: number;
+  backoffMaxMs: number;
+  retryHours: number;
 }
 
 export interface QueueCounts {

@@ -11,3 +11,4 @@ export * from './sales-footprint.service';
 export * from './reports.module';
 export * from './report-query';
 export * from './promotion-report.service';
+export * from './report-query';

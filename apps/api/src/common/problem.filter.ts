@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { DomainError, FieldError, RateLimitedError, ServiceUnavailableError } from '@campus/core';
-import { isDatabaseUnavailable, pgErrorCode } from '@campus/database';
+import { isDatabaseUnavailable, pgErrorCode, QUERY_CANCELED } from '@campus/database';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface Problem {
@@ -54,6 +54,15 @@ function problemType(code: string): string {
 export function toProblem(err: unknown): { problem: Problem; unexpected: boolean; retryAfter?: number } {
   // The database is unreachable (an outage, a failover): retryable, not a bug.
   if (!(err instanceof DomainError) && isDatabaseUnavailable(err)) err = new ServiceUnavailableError();
+  // A statement cancelled by its class's statement_timeout (DB_STATEMENT_TIMEOUT_MS): the database is
+  // too busy for this request right now; retryable, never a 500 (issue 17.8).
+  if (!(err instanceof DomainError) && pgErrorCode(err) === QUERY_CANCELED) {
+    err = new ServiceUnavailableError(
+      'The request took too long in the database; try again shortly',
+      5,
+      'statement_timeout',
+    );
+  }
   if (err instanceof DomainError) {
     return {
       problem: {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { maskPhone, maskPhonesInText } from '@campus/core';
-import { SmsReceipt, SmsSender } from './sms-sender';
+import { SmsLookup, SmsReceipt, SmsSender } from './sms-sender';
 
 /** Texts the log transport "delivered" outside production, newest last (bounded; memory only). */
 const delivered = new Map<string, { to: string; body: string; at: Date }>();
@@ -39,5 +39,13 @@ export class LogSmsSender extends SmsSender {
       if (delivered.size > KEEP) delivered.delete(delivered.keys().next().value!);
     }
     return { transport: this.name, providerId: `log-${ref.notificationId}`, status: 'sent' };
+  }
+
+  /** Outside production, what this process "delivered"; in production nothing is kept (a resend is only a log line). */
+  async find(to: string, body: string, ref: SmsLookup): Promise<SmsReceipt | null> {
+    const sent = delivered.get(ref.notificationId);
+    return sent && sent.to === to
+      ? { transport: this.name, providerId: `log-${ref.notificationId}`, status: 'sent' }
+      : null;
   }
 }

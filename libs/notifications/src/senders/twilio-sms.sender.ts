@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import type TwilioRequestClient from 'twilio/lib/base/RequestClient';
 import { AppConfig, InjectConfig } from '@campus/core';
-import { SmsReceipt, SmsSender, SmsSendError } from './sms-sender';
+import { SmsLookup, SmsReceipt, SmsSender, SmsSendError } from './sms-sender';
 
 type TwilioClient = ReturnType<typeof twilio>;
 
@@ -60,6 +60,43 @@ export class TwilioSmsSender extends SmsSender {
     } catch (err) {
       throw classify(err);
     }
+  }
+
+  /**
+   * Reconciliation (issue 17.7): the message resource by its Sid when we recorded one
+   * (GET Messages/{Sid}.json), otherwise the newest messages to the number (GET Messages.json?To=…),
+   * matched by sender, body and creation time. Messages are listed by To rather than DateSent: a
+   * message Twilio still holds as queued has no date_sent yet and must be found too.
+   */
+  async find(to: string, body: string, ref: SmsLookup): Promise<SmsReceipt | null> {
+    try {
+      if (ref.providerId) {
+        const msg = await this.client.messages(ref.providerId).fetch();
+        return this.receipt(msg.sid, msg.status);
+      }
+      const since = ref.since.getTime() - 60_000; // clocks differ a little
+      const recent = await this.client.messages.list({ to, limit: 100, pageSize: 100 });
+      const mine = recent.find(
+        (m) =>
+          m.body === body &&
+          (this.from.startsWith('MG') ? m.messagingServiceSid === this.from : m.from === this.from) &&
+          (!m.dateCreated || m.dateCreated.getTime() >= since),
+      );
+      return mine ? this.receipt(mine.sid, mine.status) : null;
+    } catch (err) {
+      const e = classify(err);
+      // A Sid Twilio does not know (404) is not a permanent failure of the text: it was never sent.
+      if (ref.providerId && (err as { status?: number }).status === 404) return null;
+      throw new SmsSendError(`looking the message up: ${e.message}`, false, e.providerCode);
+    }
+  }
+
+  private receipt(sid: string, status: string): SmsReceipt {
+    return {
+      transport: this.name,
+      providerId: sid,
+      status: status === 'queued' || status === 'accepted' ? 'queued' : 'sent',
+    };
   }
 }
 
