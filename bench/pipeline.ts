@@ -329,7 +329,10 @@ export async function runPipelineBench(opts: PipelineOptions): Promise<PipelineB
 
   try {
     // ---- the world, through the API (one process, stopped again before the baselines) ----
-    const setup = await startSet(1, 0, `benchpipe${stamp}setup`);
+    // One queue prefix for every process set: a new prefix on the same database looks like a flushed
+    // Redis to the sweeper (issue 17.7), which then re-publishes every row of the last hours.
+    const prefix = `benchpipe${stamp}`;
+    const setup = await startSet(1, 0, prefix);
     const base = setup.bases[0];
     const admin = (
       await call<{ accessToken: string }>(base, 'POST', '/api/auth/login', {
@@ -497,7 +500,7 @@ export async function runPipelineBench(opts: PipelineOptions): Promise<PipelineB
       [2, 2],
     ] as const) {
       log(`pipeline: ${apis} API + ${workers} worker process(es)`);
-      const running = await startSet(apis, workers, `benchpipe${stamp}x${apis}`);
+      const running = await startSet(apis, workers, prefix);
       const all = [...running.apis, ...running.workers];
       const sum = (ps: Proc[]) => ps.reduce((s, p) => s + p.statements(), 0);
       const sampler = setInterval(() => all.forEach((p) => p.sampleRss()), 250);
