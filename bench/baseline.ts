@@ -40,14 +40,15 @@ export async function runBaseline(
           await client.query('BEGIN');
           await client.query(
             `INSERT INTO orders (id, number, channel, status, customer_id, customer_phone, region_id, campus_id,
-               fulfilment_type, pickup_point_id, payment_method, total_cents, created_by_id, created_by_role)
+               fulfilment_type, pickup_point_id, payment_method, subtotal_cents, total_cents, created_by_id, created_by_role)
              VALUES ($1, 'B' || nextval('order_number_seq'), 'phone', 'confirmed', $2, '+8613800138000', $3, $4,
-               'locker', $5, 'cod', 4400, $2, 'call_center')`,
+               'locker', $5, 'cod', 4400, 4400, $2, 'call_center')`,
             [id, fixture.customerId, fixture.regionId, fixture.campusId, fixture.pickupPointId],
           );
           await client.query(
-            `INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents)
-             VALUES ($1, 1, $2, 'BENCH-A', 'A', 1, 3900, 3900), ($1, 2, $3, 'BENCH-B', 'B', 1, 500, 500)`,
+            `INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, list_price_cents, unit_price_cents,
+               line_total_cents)
+             VALUES ($1, 1, $2, 'BENCH-A', 'A', 1, 3900, 3900, 3900), ($1, 2, $3, 'BENCH-B', 'B', 1, 500, 500, 500)`,
             [id, fixture.productIds[0], fixture.productIds[1]],
           );
           await client.query(

@@ -7,6 +7,8 @@
  * `--smoke` runs a few seconds of everything (CI), `--duration=N` sets seconds per measurement.
  * The reports section (bench/reports.ts) seeds its own 100,000 orders and times each report;
  * `--only=reports` runs it alone, `--reports=false` skips it, `--reports-orders=N` resizes it.
+ * The whole pipeline (bench/pipeline.ts: API + worker processes against pgbench) runs first;
+ * `--only=pipeline` runs it alone, `--pipeline=false` skips it.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -27,6 +29,7 @@ import { runSmsBench, SmsBenchResult } from './sms';
 import { printShopBench, runShopBench } from './shop-catalogue';
 import { runSettlementBench, SettlementBenchResult } from './settlement';
 import { flashSaleTable, runFlashSaleBench } from './flash-sale';
+import { PipelineBenchResult, pipelineTable, runPipelineBench } from './pipeline';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -40,6 +43,7 @@ const CONCURRENCY = (args.get('concurrency') ?? (SMOKE ? '4' : '16,64')).split('
 const SEQUENTIAL_ORDERS = SMOKE ? 20 : 200;
 const ONLY = args.get('only');
 const REPORTS = args.get('reports') !== 'false';
+const PIPELINE = args.get('pipeline') !== 'false';
 const REPORT_ORDERS = Number(args.get('reports-orders') ?? (SMOKE ? 2_000 : 100_000));
 const REPORT_RUNS = SMOKE ? 2 : 7;
 const ROOT = join(__dirname, '..', '..');
@@ -203,6 +207,32 @@ async function main(): Promise<void> {
     log(`wrote ${file}`);
     return;
   }
+  // The whole pipeline first (issue 18): its own database, API and worker processes, and baselines.
+  const pipelineSection = async (): Promise<PipelineBenchResult> => {
+    log('the whole pipeline: API + worker processes (1+1 and 2+2) against pgbench and the pg baseline');
+    const r = await runPipelineBench({
+      baseUrl,
+      smoke: SMOKE,
+      seconds: DURATION,
+      concurrency: CONCURRENCY,
+      log,
+      keep: args.get('keep') === 'true',
+    });
+    process.stdout.write(pipelineTable(r));
+    return r;
+  };
+  if (ONLY === 'pipeline') {
+    const pipeline = await pipelineSection();
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    const file = join(ROOT, 'bench/results', SMOKE ? 'pipeline-smoke.json' : 'pipeline-latest.json');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), smoke: SMOKE, pipeline }, null, 2)}\n`,
+    );
+    log(`wrote ${file}`);
+    return;
+  }
+  const pipeline = PIPELINE ? await pipelineSection() : undefined;
   log(
     `database ${dbUrl.pathname.slice(1)}, API on :${port}, ${DURATION}s per measurement, concurrency ${CONCURRENCY.join('/')}`,
   );
@@ -414,6 +444,7 @@ async function main(): Promise<void> {
       sqlPerOrder: { statements: statementsPerOrder, roundTrips: statementsPerOrder },
       baseline,
       intake,
+      pipeline,
       sms,
       flashSale,
       alipayNotify,
@@ -432,6 +463,7 @@ async function main(): Promise<void> {
       },
     };
     printTable(results);
+    if (pipeline) process.stdout.write(pipelineTable(pipeline));
     printShopBench(shop, (t) => process.stdout.write(t));
     const reports = REPORTS ? await reportsSection() : undefined;
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
@@ -440,6 +472,8 @@ async function main(): Promise<void> {
     log(`wrote ${file}`);
     const failed =
       intake.some((r) => r.errors > 0 || r.non2xx > 0) ||
+      (pipeline?.sets.some((set) => set.runs.some((r) => r.errors + r.non2xx > 0 || r.backlog.drainMs < 0)) ??
+        false) ||
       sms.errors > 0 ||
       alipayNotify.errors > 0 ||
       shop.catalogue.some((c) => c.errors + c.non2xx > 0);

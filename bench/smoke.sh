@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The shop's first screen must stay within its JavaScript budget (fails above 200 kB on the wire).
 node dist/bench/shop-assets.js
+# Includes the whole pipeline (API + worker processes, 1+1 and 2+2, against pgbench and the pg baseline).
 node dist/bench/run.js --smoke

@@ -21,6 +21,7 @@ import { Pricing1765700000000 } from './1765700000000-pricing';
 import { TaskKinds1765750000000 } from './1765750000000-task-kinds';
 import { Returns1765800000000 } from './1765800000000-returns';
 import { Tickets1765850000000 } from './1765850000000-tickets';
+import { OutboxNotify1765900000000 } from './1765900000000-outbox-notify';
 import { Reliability1765950000000 } from './1765950000000-reliability';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
@@ -48,5 +49,6 @@ export const ALL_MIGRATIONS = [
   TaskKinds1765750000000,
   Returns1765800000000,
   Tickets1765850000000,
+  OutboxNotify1765900000000,
   Reliability1765950000000,
 ];

@@ -7,9 +7,22 @@ import { auth, startApp } from './support/app';
 
 /** Real time, shifted on demand: quotes expire and timers come due without sleeping. */
 class ShiftedClock extends Clock {
-  offsetMs = 0;
+  private offset = 0;
+  private readonly listeners = new Set<() => void>();
+  get offsetMs(): number {
+    return this.offset;
+  }
+  /** A jump: the outbox relay, which sleeps until its next timer, looks again. */
+  set offsetMs(ms: number) {
+    this.offset = ms;
+    for (const l of this.listeners) l();
+  }
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(Date.now() + this.offset);
+  }
+  override onJump(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }
 

@@ -86,7 +86,7 @@ describe(SettlementsService.name, () => {
     network = { regionInScope: jest.fn().mockResolvedValue(undefined) };
     now = new Date('2026-12-06T01:00:00Z');
     const db = { transaction: (ctx: RequestContext, fn: (tx: RequestContext) => unknown) => fn(ctx) };
-    const clock: Clock = { now: () => now };
+    const clock: Clock = { now: () => now, onJump: () => () => undefined };
     sut = new SettlementsService(
       db as unknown as Db,
       repo as unknown as SettlementRepository,

@@ -1,6 +1,16 @@
 /** The time source; tests replace it to move time without sleeping. */
 export abstract class Clock {
   abstract now(): Date;
+
+  /**
+   * Calls `listener` whenever the clock jumps instead of running (a test clock moved forward), so
+   * whoever sleeps until a time by this clock (the outbox relay's timers) can look again. The system
+   * clock never jumps. Returns the way to stop listening.
+   */
+  onJump(listener: () => void): () => void {
+    void listener;
+    return () => undefined;
+  }
 }
 
 export class SystemClock extends Clock {

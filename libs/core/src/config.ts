@@ -80,8 +80,17 @@ export interface AppConfig {
   smsQuoteTtlMinutes: number;
   logLevel: string;
   bodyLimitBytes: number;
-  /** Outbox relay poll interval when idle. */
+  /**
+   * Outbox relay: the poll interval while its LISTEN connection is down (it wakes on NOTIFY
+   * otherwise), and the base of its back-off while Redis is unreachable.
+   */
   relayIntervalMs: number;
+  /** Outbox relay: the slow safety poll while it listens (a lost notice is picked up by then). */
+  relaySafetyPollMs: number;
+  /** Outbox relay: how long a wake-up waits to gather more rows into one claim (group commit). */
+  relayBatchWindowMs: number;
+  /** Outbox relay: where it LISTENs (a direct PostgreSQL URL; LISTEN does not pass a transaction pooler). */
+  relayListenUrl: string;
   /** Whether rate limits are enforced (off only for benchmarks). */
   rateLimits: boolean;
   /**
@@ -418,6 +427,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: r.string('LOG_LEVEL', { default: 'info' }),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     relayIntervalMs: r.int('RELAY_INTERVAL_MS', 200, 10, 60_000),
+    relaySafetyPollMs: r.int('RELAY_SAFETY_POLL_MS', 60_000, 1_000, 3_600_000),
+    relayBatchWindowMs: r.int('RELAY_BATCH_WINDOW_MS', 20, 0, 1_000),
+    relayListenUrl:
+      r.optional('RELAY_LISTEN_URL') !== undefined
+        ? r.url('RELAY_LISTEN_URL', ['postgres:', 'postgresql:'])
+        : (env.DATABASE_URL ?? ''),
     rateLimits: r.bool('RATE_LIMITS', true),
     trustProxy: r.trustProxy('TRUST_PROXY', 'loopback'),
     smsAllowedCountries: r.countries('SMS_ALLOWED_COUNTRIES', 'CN'),

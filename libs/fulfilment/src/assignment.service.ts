@@ -4,7 +4,8 @@ import { Db } from '@campus/database';
 import { AgentsService } from '@campus/network';
 import { NotificationsService, render } from '@campus/notifications';
 import { OrderService, OrderView } from '@campus/orders';
-import { AgentLoad, chooseAgent, needsAgent, OPEN_DELIVERY_STATUSES } from './assignment-policy';
+import { ProcessedJobs } from '@campus/queue';
+import { AgentLoad, chooseAgent, OPEN_DELIVERY_STATUSES } from './assignment-policy';
 import { AgentUnavailableError } from './fulfilment.errors';
 
 /**
@@ -20,24 +21,48 @@ export class AssignmentService {
     private readonly orders: OrderService,
     private readonly agents: AgentsService,
     private readonly notifications: NotificationsService,
+    private readonly processed: ProcessedJobs,
   ) {}
 
   /**
    * Gives a confirmed, unassigned order to the least-loaded active agent of its campus. Without an
    * active agent the order stays confirmed and unassigned (the manager's pool) and its timeline says
    * why. Does nothing to orders that were assigned, moved on or need no agent. Returns the agent id.
+   *
+   * `job` is the consumer's idempotency record (processed_jobs), claimed in the first statement —
+   * which also decides whether the order waits for an agent and locks the campus's active agents
+   * (issue 18: the old peek, claim and lock were four round trips). The loads are counted in the
+   * next statement, so under READ COMMITTED they include every assignment committed by whoever held
+   * the agent locks before us. Returns null as well when the job had already run.
    */
-  async autoAssign(ctx: RequestContext, orderId: string): Promise<string | null> {
+  async autoAssign(
+    ctx: RequestContext,
+    orderId: string,
+    job?: { consumer: string; key: string },
+  ): Promise<string | null> {
     return this.db.transaction(ctx, async (tx) => {
-      const peek = await this.orders.find(tx, orderId);
-      if (!peek || !this.waitsForAgent(peek)) return null;
-      const candidates = await this.lockCandidates(tx, peek.campusId);
-      const order = await this.orders.find(tx, orderId, { lock: true });
-      if (!order || !this.waitsForAgent(order)) return null;
+      const claim = job ? this.processed.claimSql(job.consumer, job.key, 2) : null;
+      const [head] = await this.db.query<{ claimed: boolean; campus_id: string | null; agents: number }>(
+        tx,
+        `WITH ${claim ? `j AS (${claim.sql}),` : ''}
+         o AS (
+           SELECT campus_id FROM orders
+            WHERE id = $1 AND status = 'confirmed' AND assigned_agent_id IS NULL
+              AND NOT (fulfilment_type = 'counter' AND channel = 'pickup_point')
+              ${claim ? 'AND EXISTS (SELECT 1 FROM j)' : ''}),
+         ag AS (
+           SELECT id FROM agents WHERE campus_id = (SELECT campus_id FROM o) AND status = 'active'
+            ORDER BY id FOR UPDATE)
+         SELECT ${claim ? 'EXISTS (SELECT 1 FROM j)' : 'true'} AS claimed, (SELECT campus_id FROM o) AS campus_id,
+                (SELECT count(*) FROM ag)::int AS agents`,
+        [orderId, ...(claim?.params ?? [])],
+      );
+      if (!head.claimed || !head.campus_id) return null;
+      const candidates = head.agents > 0 ? await this.loadsOf(tx, head.campus_id) : [];
       const chosen = chooseAgent(candidates);
       if (!chosen) {
         await this.orders.note(tx, orderId, 'assignment_pending', {
-          campusId: order.campusId,
+          campusId: head.campus_id,
           cause: 'no_active_agent',
         });
         return null;
@@ -114,38 +139,20 @@ export class AssignmentService {
     return released;
   }
 
-  private waitsForAgent(o: OrderView): boolean {
-    return (
-      o.status === 'confirmed' &&
-      o.assignedAgentId === null &&
-      needsAgent({ fulfilmentType: o.fulfillment.type, channel: o.channel })
-    );
-  }
-
   /**
-   * Locks the campus's active agents (in id order, so concurrent assigners queue rather than
-   * deadlock), then counts their open deliveries in a separate statement: under READ COMMITTED that
-   * statement sees every assignment committed by whoever held the locks before us.
+   * The campus's active agents with their open deliveries and last assignment, in one statement run
+   * after their rows were locked (see autoAssign).
    */
-  private async lockCandidates(ctx: RequestContext, campusId: string): Promise<AgentLoad[]> {
-    const agents = await this.db.query<{ id: string; last_assigned_at: Date | null }>(
+  private async loadsOf(ctx: RequestContext, campusId: string): Promise<AgentLoad[]> {
+    const rows = await this.db.query<{ id: string; last_assigned_at: Date | null; n: number }>(
       ctx,
-      `SELECT id, last_assigned_at FROM agents WHERE campus_id = $1 AND status = 'active' ORDER BY id FOR UPDATE`,
-      [campusId],
+      `SELECT a.id, a.last_assigned_at,
+              (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = a.id AND o.status = ANY($2::text[]))::int AS n
+         FROM agents a WHERE a.campus_id = $1 AND a.status = 'active' ORDER BY a.id`,
+      [campusId, OPEN_DELIVERY_STATUSES],
+      { prepare: 'fulfilment_agent_loads' },
     );
-    if (agents.length === 0) return [];
-    const loads = await this.db.query<{ agent_id: string; n: number }>(
-      ctx,
-      `SELECT assigned_agent_id AS agent_id, count(*)::int AS n FROM orders
-        WHERE assigned_agent_id = ANY($1::uuid[]) AND status = ANY($2::text[]) GROUP BY assigned_agent_id`,
-      [agents.map((a) => a.id), OPEN_DELIVERY_STATUSES],
-    );
-    const open = new Map(loads.map((l) => [l.agent_id, l.n]));
-    return agents.map((a) => ({
-      id: a.id,
-      openDeliveries: open.get(a.id) ?? 0,
-      lastAssignedAt: a.last_assigned_at,
-    }));
+    return rows.map((a) => ({ id: a.id, openDeliveries: a.n, lastAssignedAt: a.last_assigned_at }));
   }
 
   /**

@@ -106,7 +106,7 @@ describe(ParcelService.name, () => {
     };
     audit = { record: jest.fn().mockResolvedValue(undefined) };
     const db = { transaction: (ctx: RequestContext, fn: (tx: RequestContext) => unknown) => fn(ctx) };
-    const clock: Clock = { now: () => new Date('2026-12-06T02:00:00Z') };
+    const clock: Clock = { now: () => new Date('2026-12-06T02:00:00Z'), onJump: () => () => undefined };
     const config = { lockerHoldHours: 72, lockerHourMs: 3_600_000, codesSecret: 'x'.repeat(32) } as AppConfig;
     sut = new ParcelService(
       db as unknown as Db,

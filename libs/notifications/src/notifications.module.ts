@@ -10,6 +10,7 @@ import { AlertsService } from './alerts.service';
 import { LogSmsSender } from './senders/log-sms.sender';
 import { SmsSender } from './senders/sms-sender';
 import { TwilioSmsSender } from './senders/twilio-sms.sender';
+import { TextDelivery } from './text-delivery.service';
 import { APP_CONFIG, AppConfig, twilioConfigured } from '@campus/core';
 
 @Module({
@@ -30,6 +31,7 @@ export class NotificationsModule {}
           ? new TwilioSmsSender(config)
           : new LogSmsSender(config.nodeEnv === 'production'),
     },
+    TextDelivery,
     SendNotificationProcessor,
     OrderPlacedTextProcessor,
     OrderStatusTextProcessor,

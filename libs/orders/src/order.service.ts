@@ -215,6 +215,7 @@ export function orderFacts(o: OrderView): OrderFacts {
     pickupPointId: o.fulfillment.pickupPointId,
     agentId: o.agentId,
     assignedAgentId: o.assignedAgentId,
+    installation: o.lines.some((l) => l.requiresInstallation),
   };
 }
 
@@ -829,7 +830,14 @@ export class OrderService {
         sets.push(`cod_collected_cents = ${params.add(opts.set.codCollectedCents)}`);
       }
       if (opts.set?.paymentMethod) sets.push(`payment_method = ${params.add(opts.set.paymentMethod)}`);
-      await this.db.query(tx, `UPDATE orders SET ${sets.join(', ')} WHERE id = $1`, params.values);
+      // The order as it is after the move comes back from the UPDATE itself; a move never changes the
+      // lines (a whole return only marks them returned, below), so they are the ones read with the
+      // lock (issue 18: two round trips less per move).
+      const [updated] = await this.db.query<OrderRow>(
+        tx,
+        `UPDATE orders o SET ${sets.join(', ')} WHERE o.id = $1 RETURNING ${ORDER_COLUMNS}`,
+        params.values,
+      );
 
       const effect = STOCK_EFFECTS[action];
       if (effect) {
@@ -847,7 +855,12 @@ export class OrderService {
         ]);
       }
 
-      const after = (await this.find(tx, id))!;
+      const after = orderView(
+        updated,
+        action === 'return'
+          ? before.lines.map((l) => ({ ...l, returnedQuantity: l.quantity }))
+          : before.lines,
+      );
       const money = await this.moneyEffects(tx, after, action, opts);
       const data = money.refunds.length
         ? { ...(opts.data ?? {}), refunds: money.refunds }

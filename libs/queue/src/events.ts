@@ -22,6 +22,11 @@ export interface OrderFacts {
   pickupPointId: string | null;
   agentId: string | null;
   assignedAgentId: string | null;
+  /**
+   * Whether any line needs installation (an install task follows the order). Absent on events
+   * written before issue 18: consumers then read the order.
+   */
+  installation?: boolean;
 }
 
 export interface EventPayloads {

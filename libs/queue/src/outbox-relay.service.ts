@@ -4,25 +4,43 @@ import type { AppConfig } from '@campus/core';
 import { Db } from '@campus/database';
 import type { EventType } from './events';
 import type { JobData } from './job-dispatcher.service';
+import { OutboxListener } from './outbox-listener';
 import { QueueRegistry } from './queue.registry';
 import { SUBSCRIPTIONS } from './queue-names';
 
-const BATCH = 200;
+const BATCH = 500;
 const MAX_BACKOFF_MS = 5_000;
 const PUBLISH_TIMEOUT_MS = 5_000;
 
 interface PendingRow {
-  id: string;
-  event_type: string;
-  payload: Record<string, unknown>;
+  id: string | null;
+  event_type: string | null;
+  payload: Record<string, unknown> | null;
+  /** Only on the extra row: when the next timer (a row not due yet) falls due. */
+  next_at: Date | null;
+}
+
+/** What one relay pass did. */
+export interface RelayPass {
+  relayed: number;
+  /** When the earliest row that is not due yet falls due (by the app's Clock), if any. */
+  nextAt: Date | null;
 }
 
 /**
  * Moves committed outbox rows to their Bull queues. Rows are claimed with FOR UPDATE SKIP LOCKED, so
  * any number of workers relay in parallel without publishing a row twice; a row is marked published
  * only after Redis accepted its jobs, in the same transaction that claimed it. While Redis is down the
- * relay backs off and the rows simply wait. Timers are rows whose `available_at` lies ahead; "due" is
- * decided by the app's Clock, so tests can move time instead of sleeping.
+ * relay backs off and the rows simply wait.
+ *
+ * It does not poll: it sleeps until PostgreSQL tells it (`NOTIFY outbox_ready`, sent by a trigger when
+ * a transaction that appended rows commits, see OutboxListener), until the next timer falls due
+ * (timers are rows whose `available_at` lies ahead; "due" is decided by the app's Clock, and a test
+ * clock that jumps wakes it), or until the slow safety poll (RELAY_SAFETY_POLL_MS). A wake-up waits
+ * RELAY_BATCH_WINDOW_MS so that rows committed together are claimed together (a claim is four
+ * statements whatever its size). The safety poll first asks with one statement whether anything is
+ * due, so an idle system costs one statement per poll and worker. While the LISTEN connection is
+ * down it polls every RELAY_INTERVAL_MS, as it did before.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,31 +48,50 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** Set by a notice or a clock jump that arrived while a pass was running: go round again at once. */
+  private poked = false;
+  private readonly listener: OutboxListener;
+  private stopClock?: () => void;
 
   constructor(
     private readonly db: Db,
     private readonly queues: QueueRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.listener = new OutboxListener(config.relayListenUrl || config.databaseUrl, () => this.poke());
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
+    this.stopClock = this.clock.onJump(() => this.poke());
+    this.listener.start();
     this.loop = this.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
+    this.stopClock?.();
     this.wake?.();
     await this.loop;
+    await this.listener.stop();
+  }
+
+  /** Something may be due now (a notice, a clock jump): run a pass as soon as possible. */
+  private poke(): void {
+    this.poked = true;
+    this.wake?.();
   }
 
   private async run(): Promise<void> {
     let failures = 0;
+    // The first pass claims whatever accumulated while no relay ran.
+    let probe = false;
     while (this.running) {
-      let relayed = 0;
+      this.poked = false;
+      let pass: RelayPass = { relayed: 0, nextAt: null };
       try {
-        relayed = await this.relayBatch();
+        pass = probe && !(await this.anythingDue()) ? await this.nextTimer() : await this.relayBatch();
         if (failures > 0) this.log.log('outbox relay recovered');
         failures = 0;
       } catch (err) {
@@ -64,41 +101,99 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         }
       }
       if (!this.running) break;
-      if (relayed === BATCH) continue;
-      const wait = failures
-        ? Math.min(MAX_BACKOFF_MS, this.config.relayIntervalMs * 2 ** Math.min(failures, 10))
-        : this.config.relayIntervalMs;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+      if (pass.relayed === BATCH) {
+        probe = false;
+        continue;
+      }
+      let wait: number;
+      if (failures) {
+        wait = Math.min(MAX_BACKOFF_MS, this.config.relayIntervalMs * 2 ** Math.min(failures, 10));
+      } else if (!this.listener.listening) {
+        wait = this.config.relayIntervalMs;
+      } else {
+        const untilTimer = pass.nextAt ? pass.nextAt.getTime() - this.clock.now().getTime() : Infinity;
+        wait = Math.max(0, Math.min(this.config.relaySafetyPollMs, untilTimer));
+      }
+      const reason = this.poked ? 'poke' : await this.sleep(wait);
+      // A timer falling due or a notice is worth a full pass; the safety poll only asks first.
+      probe =
+        reason === 'timeout' &&
+        failures === 0 &&
+        this.listener.listening &&
+        wait >= this.config.relaySafetyPollMs;
+      if (reason === 'poke' && this.config.relayBatchWindowMs > 0 && this.running) {
+        await new Promise((r) => setTimeout(r, this.config.relayBatchWindowMs));
+      }
     }
   }
 
-  /** Publishes one batch of due rows; returns how many were relayed. */
-  async relayBatch(): Promise<number> {
+  private sleep(ms: number): Promise<'poke' | 'timeout'> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve('timeout');
+      }, ms);
+      this.wake = () => {
+        this.wake = undefined;
+        clearTimeout(t);
+        resolve('poke');
+      };
+    });
+  }
+
+  /** One statement, no transaction: is any row due? (the safety poll of an idle system) */
+  private async anythingDue(): Promise<boolean> {
+    const rows = await this.db.query(
+      RequestContext.system('outbox-relay'),
+      `SELECT 1 FROM outbox WHERE published_at IS NULL AND available_at <= $1 LIMIT 1`,
+      [this.clock.now()],
+    );
+    return rows.length > 0;
+  }
+
+  /** When the next timer falls due (one statement; the index on pending rows answers it). */
+  private async nextTimer(): Promise<RelayPass> {
+    const [row] = await this.db.query<{ next_at: Date | null }>(
+      RequestContext.system('outbox-relay'),
+      `SELECT min(available_at) AS next_at FROM outbox WHERE published_at IS NULL AND available_at > $1`,
+      [this.clock.now()],
+    );
+    return { relayed: 0, nextAt: row?.next_at ?? null };
+  }
+
+  /**
+   * Publishes one batch of due rows (up to 500, one claim) and tells when the next timer falls due.
+   * The claim, the publish and the mark are BEGIN, one SELECT, one UPDATE and COMMIT whatever the
+   * batch size; with nothing due it is BEGIN, SELECT, COMMIT.
+   */
+  async relayBatch(): Promise<RelayPass> {
     if (!(await this.queues.waitReady(1_000))) throw new Error('Redis is not reachable');
     return this.db.transaction(RequestContext.system('outbox-relay'), async (ctx) => {
-      const rows = await this.db.query<PendingRow>(
+      const now = this.clock.now();
+      const all = await this.db.query<PendingRow>(
         ctx,
-        `SELECT id, event_type, payload FROM outbox
-          WHERE published_at IS NULL AND available_at <= $1
-          ORDER BY id LIMIT ${BATCH}
-          FOR UPDATE SKIP LOCKED`,
-        [this.clock.now()],
+        `WITH due AS (
+           SELECT id, event_type, payload FROM outbox
+            WHERE published_at IS NULL AND available_at <= $1
+            ORDER BY id LIMIT ${BATCH}
+            FOR UPDATE SKIP LOCKED)
+         SELECT id, event_type, payload, NULL::timestamptz AS next_at FROM due
+         UNION ALL
+         SELECT NULL, NULL, NULL, min(available_at) FROM outbox WHERE published_at IS NULL AND available_at > $1`,
+        [now],
+        { prepare: 'outbox_relay_claim' },
       );
-      if (rows.length === 0) return 0;
+      const rows = all.filter((r) => r.id !== null);
+      const nextAt = all.find((r) => r.id === null)?.next_at ?? null;
+      if (rows.length === 0) return { relayed: 0, nextAt };
       const byQueue = new Map<string, { name: string; data: JobData; opts: { jobId: string } }[]>();
       for (const row of rows) {
         const queues = SUBSCRIPTIONS[row.event_type as EventType] ?? [];
         for (const queue of queues) {
           const list = byQueue.get(queue) ?? [];
           list.push({
-            name: row.event_type,
-            data: { outboxId: String(row.id), type: row.event_type as EventType, payload: row.payload },
+            name: row.event_type!,
+            data: { outboxId: String(row.id), type: row.event_type as EventType, payload: row.payload! },
             opts: { jobId: String(row.id) },
           });
           byQueue.set(queue, list);
@@ -116,8 +211,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         ctx,
         `UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
         [rows.map((r) => r.id)],
+        { prepare: 'outbox_relay_mark' },
       );
-      return rows.length;
+      return { relayed: rows.length, nextAt };
     });
   }
 }

@@ -10,6 +10,19 @@ import { Db } from '@campus/database';
 export class ProcessedJobs {
   constructor(private readonly db: Db) {}
 
+  /**
+   * The claim as a fragment for the consumer's own statement (a CTE; issue 18: no round trip of its
+   * own). Rows come back (`key`) only when (consumer, key) was never recorded; parameters are numbered
+   * from `firstParam`. The statement must run in the transaction of the effect it guards.
+   */
+  claimSql(consumer: string, key: string, firstParam: number): { sql: string; params: unknown[] } {
+    return {
+      sql: `INSERT INTO processed_jobs (consumer, key) VALUES ($${firstParam}, $${firstParam + 1})
+       ON CONFLICT DO NOTHING RETURNING key`,
+      params: [consumer, key],
+    };
+  }
+
   /** Returns true when the effect ran now, false when it had already run. */
   async once(
     ctx: RequestContext,

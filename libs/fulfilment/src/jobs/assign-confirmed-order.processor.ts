@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from '@campus/core';
-import { ConsumesEvent, JobEnvelope, JobHandler, ProcessedJobs, QueueName } from '@campus/queue';
+import { ConsumesEvent, JobEnvelope, JobHandler, QueueName } from '@campus/queue';
 import { needsAgent } from '../assignment-policy';
 import { AssignmentService } from '../assignment.service';
 
@@ -11,16 +11,15 @@ import { AssignmentService } from '../assignment.service';
 @Injectable()
 @ConsumesEvent(QueueName.Fulfilment, 'order.status_changed')
 export class AssignConfirmedOrderProcessor implements JobHandler<'order.status_changed'> {
-  constructor(
-    private readonly assignment: AssignmentService,
-    private readonly processed: ProcessedJobs,
-  ) {}
+  constructor(private readonly assignment: AssignmentService) {}
 
   async handle(ctx: RequestContext, job: JobEnvelope<'order.status_changed'>): Promise<void> {
     const o = job.payload;
     if (o.toStatus !== 'confirmed' || o.assignedAgentId || !needsAgent(o)) return;
-    await this.processed.once(ctx, 'fulfilment:auto-assign', job.outboxId, async (tx) => {
-      await this.assignment.autoAssign(tx, o.orderId);
+    // The job's idempotency record is claimed inside the assignment's first statement.
+    await this.assignment.autoAssign(ctx, o.orderId, {
+      consumer: 'fulfilment:auto-assign',
+      key: job.outboxId,
     });
   }
 }

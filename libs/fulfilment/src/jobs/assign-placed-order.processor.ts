@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from '@campus/core';
-import { ConsumesEvent, JobEnvelope, JobHandler, ProcessedJobs, QueueName } from '@campus/queue';
+import { ConsumesEvent, JobEnvelope, JobHandler, QueueName } from '@campus/queue';
 import { needsAgent } from '../assignment-policy';
 import { AssignmentService } from '../assignment.service';
 
@@ -8,16 +8,15 @@ import { AssignmentService } from '../assignment.service';
 @Injectable()
 @ConsumesEvent(QueueName.Fulfilment, 'order.placed')
 export class AssignPlacedOrderProcessor implements JobHandler<'order.placed'> {
-  constructor(
-    private readonly assignment: AssignmentService,
-    private readonly processed: ProcessedJobs,
-  ) {}
+  constructor(private readonly assignment: AssignmentService) {}
 
   async handle(ctx: RequestContext, job: JobEnvelope<'order.placed'>): Promise<void> {
     const o = job.payload;
     if (o.status !== 'confirmed' || !needsAgent(o)) return;
-    await this.processed.once(ctx, 'fulfilment:auto-assign', job.outboxId, async (tx) => {
-      await this.assignment.autoAssign(tx, o.orderId);
+    // The job's idempotency record is claimed inside the assignment's first statement.
+    await this.assignment.autoAssign(ctx, o.orderId, {
+      consumer: 'fulfilment:auto-assign',
+      key: job.outboxId,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from '@campus/core';
 import { ConsumesEvent, JobEnvelope, JobHandler, QueueName } from '@campus/queue';
-import { NotificationsService } from '../notifications.service';
+import { TextDelivery } from '../text-delivery.service';
 import { TemplateName } from '../templates';
 
 /** Which order moves the customer hears about, and with which text. */
@@ -14,11 +14,14 @@ const TEXT_FOR_ACTION: Record<string, TemplateName | undefined> = {
   hand_over: 'delivered',
 };
 
-/** Keeps the customer informed at each step ("opaque delivery" is a conversion killer). */
+/**
+ * Keeps the customer informed at each step ("opaque delivery" is a conversion killer). The text is
+ * written and sent from this job (TextDelivery.sendNow: two statements, no second outbox hop).
+ */
 @Injectable()
 @ConsumesEvent(QueueName.Notifications, 'order.status_changed')
 export class OrderStatusTextProcessor implements JobHandler<'order.status_changed'> {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(private readonly texts: TextDelivery) {}
 
   async handle(ctx: RequestContext, job: JobEnvelope<'order.status_changed'>): Promise<void> {
     const o = job.payload;
@@ -28,18 +31,22 @@ export class OrderStatusTextProcessor implements JobHandler<'order.status_change
     if (o.action === 'hand_over') return;
     // A customer who cancelled by text already got the answer in the SMS reply.
     if (o.action === 'cancel' && o.channel === 'sms' && o.actorRole === 'customer') return;
-    await this.notifications.send(ctx, {
-      to: o.customerPhone,
-      template,
-      params: {
-        number: o.number,
-        totalCents: o.totalCents,
-        paymentMethod: o.paymentMethod,
-        reason: o.reason,
+    await this.texts.sendNow(
+      ctx,
+      {
+        to: o.customerPhone,
+        template,
+        params: {
+          number: o.number,
+          totalCents: o.totalCents,
+          paymentMethod: o.paymentMethod,
+          reason: o.reason,
+        },
+        orderId: o.orderId,
+        customerId: o.customerId,
+        dedupeKey: `order.status_changed:${job.outboxId}`,
       },
-      orderId: o.orderId,
-      customerId: o.customerId,
-      dedupeKey: `order.status_changed:${job.outboxId}`,
-    });
+      job,
+    );
   }
 }

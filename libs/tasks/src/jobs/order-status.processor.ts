@@ -33,6 +33,9 @@ export class OrderStatusTasksProcessor implements JobHandler<'order.status_chang
   async handle(ctx: RequestContext, job: JobEnvelope<'order.status_changed'>): Promise<void> {
     const o = job.payload;
     if (!RELEVANT_ACTIONS.has(o.action)) return;
+    // An order without installable lines never has an install task: only its completion at delivery
+    // concerns this queue (issue 18: an assignment costs this consumer nothing).
+    if (o.installation === false && o.toStatus !== 'delivered') return;
     await this.processed.once(ctx, 'tasks:order-status', job.outboxId, async (tx) => {
       await this.orderTasks.syncWithOrder(tx, o.orderId);
       if (o.toStatus === 'delivered') await this.orderTasks.onDelivered(tx, o.orderId);
