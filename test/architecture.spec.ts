@@ -204,13 +204,13 @@ describe('table ownership (docs/architecture.md)', () => {
     expect(about('tasks', 'customers')[0]).toMatch(
       /tasks reads table "customers" \(owner auth\), which docs\/architecture\.md does not let it read — add tasks to the readers/,
     );
-    expect(about('fulfilment', 'return_requests')[0]).toMatch(
-      /uses table "return_requests", which docs\/architecture\.md does not list — add a row "\| `return_requests` \| <owning lib> \| <libs that may read it> \|"/,
+    expect(about('fulfilment', 'gift_wraps')[0]).toMatch(
+      /uses table "gift_wraps", which docs\/architecture\.md does not list — add a row "\| `gift_wraps` \| <owning lib> \| <libs that may read it> \|"/,
     );
     // A new migration table without a row fails the map check too.
     expect(mapViolations(map, fixtureTables, ALLOWED, EVERYONE_MAY_USE)).toEqual([
       expect.stringMatching(
-        /table "return_requests" is created by a migration but docs\/architecture\.md does not list it — add a row/,
+        /table "gift_wraps" is created by a migration but docs\/architecture\.md does not list it — add a row/,
       ),
     ]);
   });
