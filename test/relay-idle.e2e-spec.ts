@@ -67,10 +67,26 @@ describe('Outbox relay on LISTEN/NOTIFY (e2e)', () => {
     // Let the world's own events drain first: nothing is due any more. (The count sees the app's
     // statements: placing and relaying an order is counted.)
     const warm = statements;
-    await placeOrder('+8613844440001');
+    const order = await placeOrder('+8613844440001');
     await eventually(async () => (await pendingRows()) === 0, 20_000);
+    // The jobs those rows became have finished too: the order is assigned and its texts are out.
+    await eventually(async () => {
+      const [row] = await app.sql<{ assigned: boolean; unsent: number }>(
+        `SELECT (SELECT status = 'assigned' FROM orders WHERE id = $1) AS assigned,
+                (SELECT count(*)::int FROM notifications WHERE order_id = $1 AND status NOT IN ('sent', 'suppressed')) AS unsent`,
+        [order.id],
+      );
+      return row.assigned && row.unsent === 0;
+    }, 30_000);
     expect(statements - warm).toBeGreaterThan(3);
     await new Promise((r) => setTimeout(r, Math.max(1_000, bootedAt + 7_000 - Date.now())));
+    // On a busy machine a consumer may still be finishing its last statement: wait for one quiet
+    // second (a relay that polled would never give one).
+    await eventually(async () => {
+      const at = statements;
+      await new Promise((r) => setTimeout(r, 1_000));
+      return statements === at;
+    }, 20_000);
 
     const before = statements;
     await new Promise((r) => setTimeout(r, 5_000));

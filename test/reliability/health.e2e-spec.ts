@@ -48,7 +48,7 @@ describe('Health: public up/down, details for admins (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', db: 'up', redis: 'up', deadLetters: 0 });
     expect(res.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(
-      ['commissions', 'fulfilment', 'notifications', 'orders', 'payments', 'tasks'].sort(),
+      ['aftersales', 'commissions', 'fulfilment', 'notifications', 'orders', 'payments', 'tasks'].sort(),
     );
     expect(res.body.queues[0]).toEqual(
       expect.objectContaining({ waiting: expect.any(Number), delayed: expect.any(Number), failed: 0 }),

@@ -24,6 +24,7 @@ describe('Scale-out: PostgreSQL through PgBouncer in transaction mode (e2e)', ()
       worker: true,
       env: { DB_PREPARED_STATEMENTS: 'false' },
       databaseUrl: (url) => bouncer.through(url),
+      listenDirect: true,
     }));
     w = await fx.world();
   }, 120_000);

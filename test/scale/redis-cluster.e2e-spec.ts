@@ -47,7 +47,7 @@ describe('Scale-out: queues and rate limits on a Redis Cluster (e2e)', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'ok', db: 'up', redis: 'up' });
       expect((res.body.queues as { name: string }[]).map((q) => q.name).sort()).toEqual(
-        ['commissions', 'fulfilment', 'notifications', 'orders', 'payments', 'tasks'].sort(),
+        ['aftersales', 'commissions', 'fulfilment', 'notifications', 'orders', 'payments', 'tasks'].sort(),
       );
       // Bull's keys all carry the prefix's hash tag, so they live on the one master owning its slot.
       await eventually(async () => {
@@ -111,7 +111,7 @@ describe('Scale-out: queues and rate limits on a Redis Cluster (e2e)', () => {
     const queues = await app.http().get('/admin/queues/api/queues').set('Cookie', cookie);
     expect(queues.status).toBe(200);
     expect((queues.body.queues as { name: string }[]).map((q) => q.name).sort()).toEqual(
-      ['commissions', 'fulfilment', 'notifications', 'orders', 'payments', 'tasks'].sort(),
+      ['aftersales', 'commissions', 'fulfilment', 'notifications', 'orders', 'payments', 'tasks'].sort(),
     );
   });
 });

@@ -27,6 +27,11 @@ export interface TestAppOptions {
   workerAttempts?: number;
   /** Rewrites the app's DATABASE_URL (e.g. through a TCP proxy the test can cut); `sql` stays direct. */
   databaseUrl?: (url: string) => string;
+  /**
+   * The relay's LISTEN connection goes to PostgreSQL directly (RELAY_LISTEN_URL), as the README says
+   * for a DATABASE_URL through a transaction pooler, which cannot hold a LISTEN.
+   */
+  listenDirect?: boolean;
 }
 
 export interface TestApp {
@@ -78,7 +83,12 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
 /** Boots the real API (and optionally the worker) on a private copy of the migrated database. */
 export async function bootTestApp(factories: AppFactories, opts: TestAppOptions = {}): Promise<TestApp> {
   const { url, name } = await createTestDatabase();
-  const config = loadConfig(testEnv(opts.databaseUrl?.(url) ?? url, opts.env));
+  const config = loadConfig(
+    testEnv(opts.databaseUrl?.(url) ?? url, {
+      ...(opts.listenDirect ? { RELAY_LISTEN_URL: url } : {}),
+      ...opts.env,
+    }),
+  );
   const api = await factories.api(config, { clock: opts.clock, quiet: true });
   const fastify = api.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> };
   await fastify.ready?.();
