@@ -78,7 +78,8 @@ async function seed(c: Client, n: number): Promise<void> {
   // 18-21 returned after completion, else completed. Times spread over the last 365 days.
   await q(
     `INSERT INTO orders (id, number, channel, status, customer_id, customer_phone, agent_id, assigned_agent_id,
-       region_id, campus_id, fulfilment_type, pickup_point_id, address, payment_method, total_cents, created_by_id,
+       region_id, campus_id, fulfilment_type, pickup_point_id, address, payment_method, subtotal_cents, total_cents,
+       created_by_id,
        created_by_role, paid_at, assigned_at, dispatched_at, delivered_at, completed_at, cancelled_at, returned_at,
        created_at, updated_at)
      SELECT gen_random_uuid(), 'B' || s.i, s.channel,
@@ -93,6 +94,7 @@ async function seed(c: Client, n: number): Promise<void> {
             cu.id, cu.phone, CASE WHEN s.channel = 'agent' THEN a.id END, CASE WHEN s.fate >= 10 THEN a.id END,
             bc.region_id, bc.id, s.ful, CASE WHEN s.ful = 'locker' THEN bp.id END,
             CASE WHEN s.ful = 'delivery' THEN 'Dorm 1' END, s.pay,
+            3900 + CASE WHEN s.i % 20 = 0 THEN 29900 ELSE 500 * (1 + s.i % 3) END,
             3900 + CASE WHEN s.i % 20 = 0 THEN 29900 ELSE 500 * (1 + s.i % 3) END,
             '00000000-0000-0000-0000-000000000000', 'call_center',
             CASE WHEN s.pay = 'online' AND (s.fate >= 10 OR s.fate BETWEEN 5 AND 8)
@@ -114,12 +116,13 @@ async function seed(c: Client, n: number): Promise<void> {
        JOIN bc ON bc.n = s.cn JOIN bp ON bp.n = s.cn JOIN ba a ON a.cn = s.cn AND a.k = s.ak JOIN bcu cu ON cu.n = s.cu`,
     [n],
   );
-  await q(`INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, unit_price_cents,
-             line_total_cents, requires_installation, install_fee_cents)
-           SELECT o.id, 1, p.id, p.sku, p.name, 1, p.price_cents, p.price_cents, false, 0
+  await q(`INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, list_price_cents,
+             unit_price_cents, line_total_cents, requires_installation, install_fee_cents)
+           SELECT o.id, 1, p.id, p.sku, p.name, 1, p.price_cents, p.price_cents, p.price_cents, false, 0
              FROM orders o JOIN products p ON p.sku = 'BR-A'
            UNION ALL
-           SELECT o.id, 2, p.id, p.sku, p.name, x.qty, p.price_cents, x.qty * p.price_cents, p.requires_installation,
+           SELECT o.id, 2, p.id, p.sku, p.name, x.qty, p.price_cents, p.price_cents, x.qty * p.price_cents,
+                  p.requires_installation,
                   p.install_fee_cents
              FROM orders o
              CROSS JOIN LATERAL (SELECT (substr(o.number, 2))::int AS i) k

@@ -119,10 +119,11 @@ export async function runSettlementBench(opts: {
     await db.query(
       `WITH a AS (SELECT id, campus_id, row_number() OVER (ORDER BY id) - 1 AS k FROM agents),
             o AS (INSERT INTO orders (id, number, channel, status, customer_id, customer_phone, agent_id, assigned_agent_id,
-                    region_id, campus_id, fulfilment_type, address, payment_method, total_cents, created_by_id,
-                    created_by_role, cod_collected_cents, delivered_at, completed_at)
+                    region_id, campus_id, fulfilment_type, address, payment_method, subtotal_cents, total_cents,
+                    created_by_id, created_by_role, cod_collected_cents, delivered_at, completed_at)
                   SELECT gen_random_uuid(), 'SB' || g, 'agent', 'completed', $2, '+8613800000000', a.id, a.id, $1,
-                         a.campus_id, 'delivery', 'Dorm', 'cod', 1000 + g % 5000, a.id, 'agent', 1000 + g % 5000,
+                         a.campus_id, 'delivery', 'Dorm', 'cod', 1000 + g % 5000, 1000 + g % 5000, a.id, 'agent',
+                         1000 + g % 5000,
                          now(), now()
                     FROM generate_series(0, $3::int - 1) g JOIN a ON a.k = g % $4
                   RETURNING id, assigned_agent_id, total_cents)
