@@ -6,7 +6,7 @@
  * cached by content; `@campus/*` resolves through tsconfig's paths.
  */
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, writeFileSync, existsSync } = require('node:fs');
+const { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const ts = require('typescript');
@@ -28,7 +28,10 @@ require.extensions['.ts'] = (module, filename) => {
     output = readFileSync(cached, 'utf8');
   } else {
     output = ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText;
-    writeFileSync(cached, output);
+    // Replicas start together: write aside and rename, so no process ever reads a half-written file.
+    const partial = `${cached}.${process.pid}.tmp`;
+    writeFileSync(partial, output);
+    renameSync(partial, cached);
   }
   module._compile(output, filename);
 };
