@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useAction } from '../../components/useAction';
-import { parseYuan } from '../../lib/money';
+import { centsToInput, parseYuan } from '../../lib/money';
 import { normalizePhone } from '../../lib/phone';
 import { pickupKeys } from './keys';
 
@@ -56,7 +56,7 @@ export function HandOutCard({ pointId, prefill }: { pointId: string; prefill: Ha
     if (!prefill) return;
     form.setFieldsValue({
       lockerId: prefill.lockerId ?? COUNTER,
-      codCollectedCents: prefill.collectCents ? (prefill.collectCents / 100).toFixed(2) : '',
+      codCollectedCents: prefill.collectCents ? centsToInput(prefill.collectCents) : '',
     });
     codeInput.current?.focus();
   }, [prefill, form]);
