@@ -10,13 +10,13 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
 import { ephemeralSecrets } from '../scripts/env';
 import { unsealText } from '@campus/notifications';
+import { freePort } from './net';
 
 export interface AlipayNoticeBenchResult {
   notices: number;
@@ -31,16 +31,6 @@ export interface AlipayNoticeBenchResult {
 }
 
 const DIST = join(__dirname, '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function keyPair() {
   return generateKeyPairSync('rsa', {

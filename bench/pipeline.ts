@@ -22,7 +22,6 @@ import autocannon from 'autocannon';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -30,6 +29,7 @@ import { loadConfig } from '@campus/core';
 import { ensureDatabase, migrate } from '../scripts/db';
 import { ephemeralSecrets } from '../scripts/env';
 import { BaselineResult, runBaseline } from './baseline';
+import { freePort } from './net';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
@@ -107,16 +107,6 @@ export interface PipelineBenchResult {
     rssMbAtMost: number;
     errors: number;
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A child process as `npm start` runs it, with the statement counter preloaded. */

@@ -15,7 +15,6 @@ import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -30,6 +29,7 @@ import { printShopBench, runShopBench } from './shop-catalogue';
 import { runSettlementBench, SettlementBenchResult } from './settlement';
 import { flashSaleTable, runFlashSaleBench } from './flash-sale';
 import { PipelineBenchResult, pipelineTable, runPipelineBench } from './pipeline';
+import { freePort } from './net';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -50,16 +50,6 @@ const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 
 const log = (msg: string) => process.stdout.write(`[bench] ${msg}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface IntakeResult {
   concurrency: number;

@@ -13,10 +13,10 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ephemeralSecrets } from '../scripts/env';
+import { freePort } from './net';
 
 export interface CatalogueLoad {
   label: string;
@@ -241,16 +241,6 @@ export function printShopBench(r: ShopBenchResult, out: (s: string) => void): vo
         `everything ${(f.totalBytes / 1000).toFixed(1)} kB\n\n`,
     );
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Alone: the built API on a database of its own, a region, a campus, then runShopBench. */
