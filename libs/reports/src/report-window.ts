@@ -1,11 +1,10 @@
-import { PERIOD_PATTERN, periodBounds, ValidationError } from '@campus/core';
+import { PERIOD_PATTERN, periodBounds, SHANGHAI_OFFSET_MS, ValidationError } from '@campus/core';
 
 /** The longest window a report covers (a year and a day, so a leap year fits). */
 export const MAX_WINDOW_DAYS = 366;
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 /** A half-open window [from, to) of placement times, as UTC instants. */
 export interface ReportWindow {

@@ -4,6 +4,7 @@ import {
   AppConfig,
   Clock,
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   ForbiddenError,
   IllegalTransitionError,
   InjectConfig,
@@ -118,7 +119,7 @@ export class ReturnsService {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
       where.push(`(rr.created_at, rr.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.repo.list(ctx, where, params, limit);
     const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
     return { ...page, items: page.items.map(({ cursorAt: _c, ...r }) => r) };
