@@ -6,7 +6,8 @@ import { event, OutboxService } from '@campus/queue';
 import { TasksPendingError } from './task.errors';
 import { installItems } from './task-policy';
 import { FINISHED_TASK_STATUSES, UNSTARTED_TASK_STATUSES } from './task-state-machine';
-import { LAPSE_SCHEDULE, TasksService } from './tasks.service';
+import { LAPSE_SCHEDULE, TaskLifecycleService } from './task-lifecycle.service';
+import { TaskRepository } from './task.repository';
 import { TaskView } from './task.types';
 
 /** Order states in which the order has an agent who carries the goods (or has delivered them). */
@@ -25,7 +26,8 @@ export class OrderTasksService {
   constructor(
     private readonly db: Db,
     private readonly orders: OrderService,
-    private readonly tasks: TasksService,
+    private readonly lifecycle: TaskLifecycleService,
+    private readonly repository: TaskRepository,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
@@ -125,20 +127,20 @@ export class OrderTasksService {
 
   /** The sync itself, on a locked order; answers the order's tasks afterwards. */
   private async sync(tx: RequestContext, order: OrderView): Promise<TaskView[]> {
-    const [task] = (await this.tasks.ofOrder(tx, order.id, { lock: true })).filter(
+    const [task] = (await this.lifecycle.ofOrder(tx, order.id, { lock: true })).filter(
       (t) => t.kind === 'delivery_install',
     );
     if (order.status === 'cancelled' || order.status === 'returned') {
       if (task && !FINISHED_TASK_STATUSES.includes(task.status)) {
-        await this.tasks.move(tx, task.id, 'cancel', {
+        await this.lifecycle.move(tx, task.id, 'cancel', {
           reason: `order ${order.status}`,
           data: { orderStatus: order.status },
         });
       }
-      return this.tasks.ofOrder(tx, order.id);
+      return this.lifecycle.ofOrder(tx, order.id);
     }
     const { items, feeCents } = installItems(order.lines);
-    if (items.length === 0) return this.tasks.ofOrder(tx, order.id);
+    if (items.length === 0) return this.lifecycle.ofOrder(tx, order.id);
     const dueAt =
       order.status === 'delivered' && order.deliveredAt
         ? new Date(order.deliveredAt.getTime() + this.config.installSlaHours * 3_600_000)
@@ -147,7 +149,7 @@ export class OrderTasksService {
     if (!task) {
       const agentId = WITH_AGENT.includes(order.status) ? order.assignedAgentId : null;
       if (agentId || order.status === 'delivered') {
-        const id = await this.tasks.insert(tx, {
+        const id = await this.lifecycle.insert(tx, {
           kind: 'delivery_install',
           status: agentId ? 'assigned' : 'open',
           orderId: order.id,
@@ -179,13 +181,13 @@ export class OrderTasksService {
         task.agentId !== order.assignedAgentId
       ) {
         if (order.assignedAgentId) {
-          await this.tasks.move(tx, task.id, 'assign', {
+          await this.lifecycle.move(tx, task.id, 'assign', {
             reason: 'order reassigned',
             set: { agent_id: order.assignedAgentId, ...LAPSE_SCHEDULE },
             data: { agentId: order.assignedAgentId, previousAgentId: task.agentId, mode: 'with_order' },
           });
         } else {
-          await this.tasks.move(tx, task.id, 'unassign', {
+          await this.lifecycle.move(tx, task.id, 'unassign', {
             reason: 'order returned to the dispatch pool',
             set: { agent_id: null, ...LAPSE_SCHEDULE },
             data: { previousAgentId: task.agentId },
@@ -193,12 +195,9 @@ export class OrderTasksService {
         }
       }
       if (dueAt && !task.dueAt) {
-        await this.db.query(tx, `UPDATE tasks SET due_at = $2, updated_at = now() WHERE id = $1`, [
-          task.id,
-          dueAt,
-        ]);
+        await this.repository.setDueAt(tx, task.id, dueAt);
       }
     }
-    return this.tasks.ofOrder(tx, order.id);
+    return this.lifecycle.ofOrder(tx, order.id);
   }
 }

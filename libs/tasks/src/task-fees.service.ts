@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@campus/audit';
 import { NotFoundError, RequestContext } from '@campus/core';
 import { Db } from '@campus/database';
-import { FEE_KINDS, FeeKind, TaskFeeView } from './task.types';
+import { TaskRepository } from './task.repository';
+import { isFeeKind, TaskFeeView } from './task.types';
 
 /**
  * What an agent earns per training and per repair return, set by the admin (`task_kind_fees`, owned
@@ -13,39 +14,26 @@ import { FEE_KINDS, FeeKind, TaskFeeView } from './task.types';
 export class TaskFeesService {
   constructor(
     private readonly db: Db,
+    private readonly tasks: TaskRepository,
     private readonly audit: AuditService,
   ) {}
 
   async list(ctx: RequestContext): Promise<TaskFeeView[]> {
-    const rows = await this.db.query<{ kind: FeeKind; fee_cents: number; updated_at: Date }>(
-      ctx,
-      `SELECT kind, fee_cents, updated_at FROM task_kind_fees ORDER BY kind`,
-    );
+    const rows = await this.tasks.fees(ctx);
     return rows.map((r) => ({ kind: r.kind, feeCents: r.fee_cents, updatedAt: r.updated_at }));
   }
 
   /** The admin sets a kind's fee (audited with the old and new amount); tasks opened later earn it. */
   async set(ctx: RequestContext, kind: string, feeCents: number): Promise<TaskFeeView> {
-    if (!(FEE_KINDS as readonly string[]).includes(kind)) throw new NotFoundError('task fee', kind);
+    if (!isFeeKind(kind)) throw new NotFoundError('task fee', kind);
     return this.db.transaction(ctx, async (tx) => {
-      const [before] = await this.db.query<{ fee_cents: number }>(
-        tx,
-        `SELECT fee_cents FROM task_kind_fees WHERE kind = $1 FOR UPDATE`,
-        [kind],
-      );
-      const [row] = await this.db.query<{ kind: FeeKind; fee_cents: number; updated_at: Date }>(
-        tx,
-        `INSERT INTO task_kind_fees (kind, fee_cents, updated_by_id, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (kind) DO UPDATE SET fee_cents = EXCLUDED.fee_cents, updated_by_id = EXCLUDED.updated_by_id,
-           updated_at = now()
-         RETURNING kind, fee_cents, updated_at`,
-        [kind, feeCents, ctx.actorId],
-      );
+      const before = await this.tasks.fee(tx, kind, { lock: true });
+      const row = await this.tasks.upsertFee(tx, kind, feeCents);
       await this.audit.record(tx, {
         action: 'task_fee.set',
         entityType: 'task_fee',
         entityId: kind,
-        before: before ? { feeCents: before.fee_cents } : null,
+        before: before === null ? null : { feeCents: before },
         after: { feeCents: row.fee_cents },
       });
       return { kind: row.kind, feeCents: row.fee_cents, updatedAt: row.updated_at };

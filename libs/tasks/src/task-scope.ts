@@ -1,5 +1,5 @@
 import type { RequestContext } from '@campus/core';
-import { roleScopeSql, RoleScopeRules, SqlParams } from '@campus/database';
+import { roleScopeSql, RoleScopeRules, Sql, sql, SqlParams } from '@campus/database';
 
 /**
  * Tasks (alias `t`) the caller may see (DESIGN.md §2): admins, call-centre staff and the system
@@ -15,4 +15,18 @@ export const TASK_SCOPE: RoleScopeRules = {
 
 export function taskScopeSql(ctx: RequestContext, params: SqlParams | unknown[]): string {
   return roleScopeSql(ctx, TASK_SCOPE, params);
+}
+
+/**
+ * The same predicate as a fragment of the SQL builder, to place anywhere in a `sql` statement: the
+ * role-scope helper binds its values, and each becomes a parameter of the fragment again, numbered
+ * wherever the fragment lands.
+ */
+export function taskScope(ctx: RequestContext): Sql {
+  const params = new SqlParams();
+  const pieces = taskScopeSql(ctx, params).split(/\$(\d+)/);
+  return sql.join(
+    pieces.map((piece, i) => (i % 2 ? sql`${params.values[Number(piece) - 1]}` : sql.raw(piece))),
+    '',
+  );
 }

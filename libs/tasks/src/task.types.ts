@@ -18,6 +18,10 @@ export interface ChecklistItem {
 export const FEE_KINDS = ['training', 'repair_return'] as const;
 export type FeeKind = (typeof FEE_KINDS)[number];
 
+export function isFeeKind(kind: string): kind is FeeKind {
+  return (FEE_KINDS as readonly string[]).includes(kind);
+}
+
 export interface TaskFeeView {
   kind: FeeKind;
   feeCents: number;
