@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FieldError } from '@campus/core';
+import { type FieldError, SHANGHAI_OFFSET_MS } from '@campus/core';
 
 /** Wrong confirmation codes before the task's code is locked (until a reschedule issues a new one). */
 export const MAX_CODE_FAILURES = 5;
@@ -58,7 +58,7 @@ export function confirmationCodeMatches(
 /** "11-28 14:00–16:00" in Asia/Shanghai (campus time), for the text to the customer. */
 export function formatWindow(start: Date, end: Date): string {
   const parts = (d: Date) => {
-    const s = new Date(d.getTime() + 8 * 3_600_000);
+    const s = new Date(d.getTime() + SHANGHAI_OFFSET_MS);
     const p = (n: number) => String(n).padStart(2, '0');
     return {
       day: `${p(s.getUTCMonth() + 1)}-${p(s.getUTCDate())}`,
