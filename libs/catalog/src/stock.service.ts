@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, OutOfStockError, RequestContext } from '@campus/core';
-import { Db, pgErrorCode } from '@campus/database';
+import { Db, pgErrorCode, SqlParams } from '@campus/database';
 import { OutboxService } from '@campus/queue';
 import { UnknownSkuError } from './catalog.errors';
 
@@ -91,7 +91,7 @@ export class StockService {
    * availability is rechecked on the locked rows; a crossing below the low-stock threshold writes its
    * `stock.low` outbox row in the same statement. `guard` is a select-list expression that raises
    * SQLSTATE UO409 (see `shortfallError`) when any SKU fell short, rolling the whole statement back.
-   * Parameters are numbered from `firstParam`; `when` guards the whole reservation (e.g.
+   * Parameters are numbered from `firstParam` (`reserveFragment`: bound into a `SqlParams`); `when` guards the whole reservation (e.g.
    * "EXISTS (SELECT 1 FROM claim)"). A request's `optional` units are reserved as well when the
    * locked row has them to spare after `quantity` (`stock_reserved.extra` = the units taken, else 0).
    */
@@ -100,7 +100,23 @@ export class StockService {
     firstParam: number,
     when?: string,
   ): { ctes: string; guard: string; params: unknown[] } {
-    const [skus, qtys, opts] = [`$${firstParam}`, `$${firstParam + 1}`, `$${firstParam + 2}`];
+    const params = new SqlParams(new Array<unknown>(firstParam - 1).fill(null));
+    const { ctes, guard } = this.reserveFragment(params, requests, when);
+    return { ctes, guard, params: params.values.slice(firstParam - 1) };
+  }
+
+  /**
+   * `reserveSql` for a statement assembled with a `SqlParams` binder: the requests are bound into
+   * `params` (3 array parameters, so the text is the same whatever the number of SKUs).
+   */
+  reserveFragment(
+    params: SqlParams,
+    requests: readonly StockRequest[],
+    when?: string,
+  ): { ctes: string; guard: string } {
+    const skus = params.add(requests.map((r) => r.sku));
+    const qtys = params.add(requests.map((r) => r.quantity));
+    const opts = params.add(requests.map((r) => r.optional ?? 0));
     return {
       ctes: `stock_req AS (
          SELECT * FROM unnest(${skus}::text[], ${qtys}::int[], ${opts}::int[]) AS r(sku, qty, opt) ${when ? `WHERE ${when}` : ''}
@@ -125,11 +141,6 @@ export class StockService {
        )`,
       guard: `CASE WHEN (SELECT count(*) FROM stock_reserved) < (SELECT count(*) FROM stock_req)
                    THEN stock_shortfall(${skus}::text[], ${qtys}::int[]) END`,
-      params: [
-        requests.map((r) => r.sku),
-        requests.map((r) => r.quantity),
-        requests.map((r) => r.optional ?? 0),
-      ],
     };
   }
 

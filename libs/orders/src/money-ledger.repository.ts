@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newId, RequestContext } from '@campus/core';
+import { decodeCursor, newId, RequestContext } from '@campus/core';
 import { Db, SqlParams } from '@campus/database';
 import { event, OutboxEvent } from '@campus/queue';
 import type {
@@ -11,6 +11,7 @@ import type {
   RefundMethod,
   RefundStatus,
 } from './money-policy';
+import type { RefundQueryDto } from './dto/refund-query.dto';
 import type { ReceiptView, RefundView } from './money.types';
 
 interface ReceiptRow {
@@ -303,14 +304,43 @@ export class MoneyLedgerRepository {
     return row && row.method === 'alipay' ? row.provider_ref : null;
   }
 
-  async list(ctx: RequestContext, where: string[], params: unknown[], limit: number): Promise<RefundRow[]> {
-    return this.db.query<RefundRow>(
+  /** A page of refunds matching `q` (plus one, to tell whether there is more), newest first. */
+  async list(
+    ctx: RequestContext,
+    q: RefundQueryDto,
+    scope: (params: SqlParams) => string,
+    limit: number,
+  ): Promise<(RefundRow & { cursor_at: string })[]> {
+    const params = new SqlParams();
+    const where = [scope(params)];
+    if (q.status) where.push(`r.status = ${params.add(q.status)}`);
+    if (q.method) where.push(`r.method = ${params.add(q.method)}`);
+    if (q.holderAgentId) where.push(`r.holder_agent_id = ${params.add(q.holderAgentId)}`);
+    if (q.orderId) where.push(`r.order_id = ${params.add(q.orderId)}`);
+    if (q.from) where.push(`r.created_at >= ${params.add(q.from)}::timestamptz`);
+    if (q.to) where.push(`r.created_at < ${params.add(q.to)}::timestamptz`);
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+      where.push(`(r.created_at, r.id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
+    }
+    return this.db.query<RefundRow & { cursor_at: string }>(
       ctx,
       `SELECT ${REFUND_COLUMNS}, r.created_at::text AS cursor_at FROM refunds r JOIN orders o ON o.id = r.order_id
-        WHERE ${where.length ? where.join(' AND ') : 'TRUE'}
+        WHERE ${where.join(' AND ')}
         ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit + 1}`,
       params,
     );
+  }
+
+  /** Cash refunds an agent has handed to customers (`paid_out`), in fen. */
+  async cashPaidOutBy(ctx: RequestContext, agentId: string): Promise<number> {
+    const [row] = await this.db.query<{ total: string }>(
+      ctx,
+      `SELECT COALESCE(sum(amount_cents), 0) AS total FROM refunds
+        WHERE method = 'cash' AND status = 'paid_out' AND holder_agent_id = $1`,
+      [agentId],
+    );
+    return Number(row.total);
   }
 
   async update(

@@ -1,29 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '@campus/audit';
 import {
   BusinessRuleError,
   ConflictError,
-  decodeCursor,
   DEFAULT_PAGE_SIZE,
-  ForbiddenError,
-  IllegalTransitionError,
   NotFoundError,
   Page,
   RequestContext,
   toPage,
 } from '@campus/core';
-import { Db, pgErrorCode, roleScopeSql, SqlParams } from '@campus/database';
-import { event, OutboxService } from '@campus/queue';
+import { Db, pgErrorCode } from '@campus/database';
+import { OutboxService } from '@campus/queue';
 import { RefundQueryDto } from './dto/refund-query.dto';
-import { MoneyLedgerRepository, NOW, refundView } from './money-ledger.repository';
+import { MoneyLedgerRepository, refundView } from './money-ledger.repository';
 import { decideReceipt, planPartialRefund, refundableCents, refundMethodFor } from './money-policy';
 import type { ReceiptInput, ReceiptOutcome, ReceiptView, RefundView } from './money.types';
 import { OrderService } from './order.service';
+import { RefundDeskService, RefundOutcomeInput } from './refund-desk.service';
 import type { OrderView } from './order.types';
 
-/** What the payments context reports after asking the provider to pay a refund back. */
-export type RefundOutcomeInput =
-  { status: 'succeeded'; providerRef: string | null } | { status: 'failed'; code: string; reason: string };
+export type { RefundOutcomeInput } from './refund-desk.service';
 
 /**
  * The order's money ledger: what came in (`payments`) and what is owed back (`refunds`). Provider
@@ -38,7 +33,7 @@ export class MoneyLedgerService {
     private readonly orders: OrderService,
     private readonly repo: MoneyLedgerRepository,
     private readonly outbox: OutboxService,
-    private readonly audit: AuditService,
+    private readonly desk: RefundDeskService,
   ) {}
 
   /**
@@ -216,24 +211,8 @@ export class MoneyLedgerService {
 
   /** Refunds for finance, newest first: admins all, regional managers their region. */
   async list(ctx: RequestContext, q: RefundQueryDto): Promise<Page<RefundView>> {
-    const params = new SqlParams();
-    const where = [this.scopeSql(ctx, params)];
-    if (q.status) where.push(`r.status = ${params.add(q.status)}`);
-    if (q.method) where.push(`r.method = ${params.add(q.method)}`);
-    if (q.holderAgentId) where.push(`r.holder_agent_id = ${params.add(q.holderAgentId)}`);
-    if (q.orderId) where.push(`r.order_id = ${params.add(q.orderId)}`);
-    if (q.from) where.push(`r.created_at >= ${params.add(q.from)}::timestamptz`);
-    if (q.to) where.push(`r.created_at < ${params.add(q.to)}::timestamptz`);
-    if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(r.created_at, r.id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
-    }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = (await this.repo.list(ctx, where, params.values, limit)) as (Parameters<
-      typeof refundView
-    >[0] & {
-      cursor_at: string;
-    })[];
+    const rows = await this.repo.list(ctx, q, (p) => this.desk.scopeSql(ctx, p), limit);
     const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
     return { ...page, items: page.items.map(refundView) };
   }
@@ -242,14 +221,8 @@ export class MoneyLedgerService {
    * The cash refunds an agent has handed to customers (`paid_out`), in fen: cash that left the agent's
    * hands (the COD balance composes it). The caller checks the agent is in scope.
    */
-  async cashPaidOutBy(ctx: RequestContext, agentId: string): Promise<number> {
-    const [row] = await this.db.query<{ total: string }>(
-      ctx,
-      `SELECT COALESCE(sum(amount_cents), 0) AS total FROM refunds
-        WHERE method = 'cash' AND status = 'paid_out' AND holder_agent_id = $1`,
-      [agentId],
-    );
-    return Number(row.total);
+  cashPaidOutBy(ctx: RequestContext, agentId: string): Promise<number> {
+    return this.repo.cashPaidOutBy(ctx, agentId);
   }
 
   /**
@@ -257,91 +230,13 @@ export class MoneyLedgerService {
    * an audit row and a timeline note. Admins and the region's manager; a provider (`manual`) refund
    * only by an admin; Alipay refunds are paid by Alipay (409).
    */
-  async markPaidOut(ctx: RequestContext, id: string): Promise<RefundView> {
-    return this.db.transaction(ctx, async (tx) => {
-      const before = await this.repo.refund(tx, id, { lock: true, scope: (p) => this.scopeSql(ctx, p) });
-      if (!before) throw new NotFoundError('refund', id);
-      if (before.method === 'alipay') {
-        throw new ConflictError('not_a_cash_refund', 'Alipay refunds are paid back by Alipay, not by hand', {
-          method: before.method,
-        });
-      }
-      if (before.method === 'manual' && !ctx.is('admin')) {
-        throw new ForbiddenError('Only an admin marks a refund through another provider as paid out');
-      }
-      if (before.status !== 'owed') throw new IllegalTransitionError('refund', before.status, 'paid_out');
-      await this.repo.update(
-        tx,
-        id,
-        { status: 'paid_out', paid_out_at: NOW, paid_out_by_id: ctx.actorId },
-        'owed',
-      );
-      const after = (await this.repo.refund(tx, id))!;
-      await this.audit.record(tx, {
-        action: 'refund.paid_out',
-        entityType: 'refund',
-        entityId: id,
-        regionId: after.regionId,
-        before: { status: before.status },
-        after: {
-          status: after.status,
-          paidOutAt: after.paidOutAt,
-          amountCents: after.amountCents,
-          holder: after.holder,
-        },
-      });
-      await this.orders.note(tx, after.orderId, 'refund_paid_out', {
-        refundId: id,
-        amountCents: after.amountCents,
-        method: after.method,
-      });
-      return after;
-    });
+  markPaidOut(ctx: RequestContext, id: string): Promise<RefundView> {
+    return this.desk.markPaidOut(ctx, id);
   }
 
   /** A failed Alipay refund is tried again (`failed` → `pending`), by an admin; the same refund id keeps it single. */
-  async retry(ctx: RequestContext, id: string): Promise<RefundView> {
-    return this.db.transaction(ctx, async (tx) => {
-      const before = await this.repo.refund(tx, id, { lock: true, scope: (p) => this.scopeSql(ctx, p) });
-      if (!before) throw new NotFoundError('refund', id);
-      if (before.method !== 'alipay' || before.status !== 'failed') {
-        throw new IllegalTransitionError('refund', before.status, 'retry');
-      }
-      await this.repo.update(
-        tx,
-        id,
-        { status: 'pending', failed_at: null, failure_code: null, failure_reason: null },
-        'failed',
-      );
-      const tradeNo = await this.repo.tradeOf(tx, id);
-      await this.outbox.append(tx, [
-        event(
-          'refund.requested',
-          {
-            refundId: id,
-            orderId: before.orderId,
-            paymentId: before.paymentId,
-            tradeNo: tradeNo ?? '',
-            amountCents: before.amountCents,
-          },
-          { aggregateId: before.orderId },
-        ),
-      ]);
-      await this.audit.record(tx, {
-        action: 'refund.retry',
-        entityType: 'refund',
-        entityId: id,
-        regionId: before.regionId,
-        before: {
-          status: before.status,
-          failureCode: before.failureCode,
-          failureReason: before.failureReason,
-        },
-        after: { status: 'pending' },
-      });
-      await this.orders.note(tx, before.orderId, 'refund_retried', { refundId: id });
-      return (await this.repo.refund(tx, id))!;
-    });
+  retry(ctx: RequestContext, id: string): Promise<RefundView> {
+    return this.desk.retry(ctx, id);
   }
 
   /** A refund to execute (system use): its current state and the Alipay trade it pays back. */
@@ -358,61 +253,7 @@ export class MoneyLedgerService {
    * Records what the provider said about a pending refund (system use, once: a refund that is no
    * longer pending is left as it is). Succeeded and failed refunds are noted on the order's timeline.
    */
-  async recordRefundOutcome(
-    ctx: RequestContext,
-    id: string,
-    outcome: RefundOutcomeInput,
-  ): Promise<RefundView> {
-    return this.db.transaction(ctx.asSystem(), async (tx) => {
-      const refund = await this.repo.refund(tx, id, { lock: true });
-      if (!refund) throw new NotFoundError('refund', id);
-      if (refund.status !== 'pending') return refund;
-      if (outcome.status === 'succeeded') {
-        await this.repo.update(
-          tx,
-          id,
-          {
-            status: 'succeeded',
-            succeeded_at: NOW,
-            provider_ref: outcome.providerRef,
-            attempts: refund.attempts + 1,
-          },
-          'pending',
-        );
-        await this.orders.note(tx, refund.orderId, 'refund_succeeded', {
-          refundId: id,
-          amountCents: refund.amountCents,
-          providerRef: outcome.providerRef,
-        });
-      } else {
-        await this.repo.update(
-          tx,
-          id,
-          {
-            status: 'failed',
-            failed_at: NOW,
-            failure_code: outcome.code.slice(0, 100),
-            failure_reason: outcome.reason.slice(0, 500),
-            attempts: refund.attempts + 1,
-          },
-          'pending',
-        );
-        await this.orders.note(tx, refund.orderId, 'refund_failed', {
-          refundId: id,
-          amountCents: refund.amountCents,
-          code: outcome.code,
-          reason: outcome.reason,
-        });
-      }
-      return (await this.repo.refund(tx, id))!;
-    });
-  }
-
-  /** Refunds the caller may see (alias `r`): admins and the system all, regional managers their region. */
-  private scopeSql(ctx: RequestContext, params: SqlParams | unknown[]): string {
-    if (ctx.is('admin', 'system', 'regional_manager')) {
-      return roleScopeSql(ctx, { admin: 'all', system: 'all', regional_manager: 'r.region_id' }, params);
-    }
-    throw new ForbiddenError('Only finance (admins) and regional managers see refunds');
+  recordRefundOutcome(ctx: RequestContext, id: string, outcome: RefundOutcomeInput): Promise<RefundView> {
+    return this.desk.recordRefundOutcome(ctx, id, outcome);
   }
 }

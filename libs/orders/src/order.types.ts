@@ -1,4 +1,5 @@
 import type { Channel } from '@campus/core';
+import type { OutboxEvent } from '@campus/queue';
 import type { OrderStatus } from './order-state-machine';
 
 export const FULFILMENT_TYPES = ['delivery', 'locker', 'counter'] as const;
@@ -159,4 +160,37 @@ export interface OrderEventView {
   reason: string | null;
   at: Date;
   data: Record<string, unknown>;
+}
+
+export interface PlaceResult {
+  order: OrderView;
+  /** True when the idempotency key had already produced this order. */
+  replayed: boolean;
+}
+
+/** Something the caller should know about an order that went through (e.g. an attribution refused). */
+export interface OrderNotice {
+  code: 'agent_code_refused';
+  detail: string;
+  agentCode: string;
+  reason: 'agent_suspended';
+}
+
+/** Columns other contexts may set on an order while moving it. */
+export interface TransitionChanges {
+  assignedAgentId?: string | null;
+  /** Cash collected at the hand-off; a positive amount is also a receipt in the money ledger. */
+  codCollectedCents?: number | null;
+  /** `choose_cod`: an unpaid online order becomes cash on delivery. */
+  paymentMethod?: 'cod';
+}
+
+export interface TransitionOptions {
+  reason?: string | null;
+  data?: Record<string, unknown>;
+  set?: TransitionChanges;
+  /** Extra checks on the locked order before the move (e.g. "only its assigned agent"). */
+  guard?: (order: OrderView) => void;
+  /** Further events to publish in the same transaction. */
+  events?: (order: OrderView) => OutboxEvent[];
 }

@@ -1,18 +1,30 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@campus/catalog';
 import { PricingModule } from '@campus/pricing';
-import { OrderEvent } from './order-event.entity';
-import { OrderLine } from './order-line.entity';
-import { Order } from './order.entity';
 import { OrderService } from './order.service';
+import { OrderRepository } from './order.repository';
+import { OrderPlacementService } from './order-placement.service';
+import { OrderMovesService } from './order-moves.service';
+import { OrderReturnsService } from './order-returns.service';
+import { OrderQueriesService } from './order-queries.service';
 import { MoneyLedgerRepository } from './money-ledger.repository';
 import { MoneyLedgerService } from './money-ledger.service';
+import { RefundDeskService } from './refund-desk.service';
 import { PaymentReminderProcessor } from './jobs/payment-reminder.processor';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Order, OrderLine, OrderEvent]), CatalogModule, PricingModule],
-  providers: [OrderService, MoneyLedgerRepository, MoneyLedgerService],
+  imports: [CatalogModule, PricingModule],
+  providers: [
+    OrderRepository,
+    OrderPlacementService,
+    OrderMovesService,
+    OrderReturnsService,
+    OrderQueriesService,
+    OrderService,
+    MoneyLedgerRepository,
+    MoneyLedgerService,
+    RefundDeskService,
+  ],
   exports: [OrderService, MoneyLedgerService],
 })
 export class OrdersModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Channel, DomainError, RequestContext } from '@campus/core';
 import { UnknownSkuError } from '@campus/catalog';
-import { Db, pgErrorCode } from '@campus/database';
+import { Db, pgErrorCode, SqlParams } from '@campus/database';
 import {
   CouponOffer,
   FlashOffer,
@@ -204,17 +204,35 @@ export class PricingService {
    * The CTEs and the guard that claim, in the order statement, what `priced` used. Locks are taken
    * after the stock rows (`stockDone`), then flash sales, promotions, coupons, each in one CTE that
    * waits for the one before, so order statements and releases lock in the same order. Parameters
-   * are numbered from `firstParam`.
+   * are numbered from `firstParam` (`claimFragment`: bound into a `SqlParams`).
    */
   claimSql(
     priced: PricedOrder,
     firstParam: number,
     o: ClaimSqlOptions,
   ): { ctes: string; guard: string; params: unknown[] } {
-    const n = (i: number) => `$${firstParam + i}`;
-    const [fsIds, fsQty, fsDisc, prIds, prDisc, giftPromo, giftDisc, couponId, couponPromo, couponDisc] = [
-      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
-    ].map(n);
+    const params = new SqlParams(new Array<unknown>(firstParam - 1).fill(null));
+    const { ctes, guard } = this.claimFragment(params, priced, o);
+    return { ctes, guard, params: params.values.slice(firstParam - 1) };
+  }
+
+  /**
+   * `claimSql` for a statement assembled with a `SqlParams` binder: what `priced` used is bound into
+   * `params` (10 parameters, arrays for the sale and promotion rows, so the text is the same for
+   * every order).
+   */
+  claimFragment(params: SqlParams, priced: PricedOrder, o: ClaimSqlOptions): { ctes: string; guard: string } {
+    const p = priced;
+    const fsIds = params.add(p.flashSales.map((f) => f.flashSaleId));
+    const fsQty = params.add(p.flashSales.map((f) => f.quantity));
+    const fsDisc = params.add(p.flashSales.map((f) => f.discountCents));
+    const prIds = params.add(p.promotions.map((x) => x.promotionId));
+    const prDisc = params.add(p.promotions.map((x) => x.discountCents));
+    const giftPromo = params.add(p.gift?.promotionId ?? null);
+    const giftDisc = params.add(p.gift?.product.listPriceCents ?? 0);
+    const couponId = params.add(p.coupon?.couponId ?? null);
+    const couponPromo = params.add(p.coupon?.promotionId ?? null);
+    const couponDisc = params.add(p.coupon?.discountCents ?? 0);
     const ctes = `pr_go AS (
          SELECT 1 WHERE ${o.when} AND ${o.stockDone}
        ), pr_fs_req AS (
@@ -285,23 +303,7 @@ export class PricingService {
         WHEN ${couponId}::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM pr_go) AND NOT EXISTS (SELECT 1 FROM pr_coupon_promo)
           THEN pricing_refused('coupon_used', jsonb_build_array(${couponId}::uuid))
       END`;
-    const p = priced;
-    return {
-      ctes,
-      guard,
-      params: [
-        p.flashSales.map((f) => f.flashSaleId),
-        p.flashSales.map((f) => f.quantity),
-        p.flashSales.map((f) => f.discountCents),
-        p.promotions.map((x) => x.promotionId),
-        p.promotions.map((x) => x.discountCents),
-        p.gift?.promotionId ?? null,
-        p.gift?.product.listPriceCents ?? 0,
-        p.coupon?.couponId ?? null,
-        p.coupon?.promotionId ?? null,
-        p.coupon?.discountCents ?? 0,
-      ],
-    };
+    return { ctes, guard };
   }
 
   /** The refusal raised by `claimSql`'s guard, or null for any other error. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import type { EventType, OutboxEvent } from './events';
 
 /**
@@ -14,8 +14,8 @@ export class OutboxService {
   async append(ctx: RequestContext, events: readonly OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     if (!ctx.manager) throw new Error('OutboxService.append must run inside a transaction');
-    const { sql, params } = this.insertSql(events, 1);
-    await this.db.query(ctx, sql, params);
+    const params = new SqlParams();
+    await this.db.query(ctx, this.insertFragment(params, events), params);
   }
 
   /**
@@ -30,28 +30,38 @@ export class OutboxService {
 
   /**
    * The outbox INSERT as a fragment another context can put inside its own statement (a CTE), to
-   * save a round trip on a hot path. Parameters are numbered from `firstParam`. `when` guards the
-   * insert (e.g. "EXISTS (SELECT 1 FROM o)"); `addToPayload` is a jsonb SQL expression merged into
-   * every payload (facts only known inside the statement, such as a generated order number).
+   * save a round trip on a hot path. Parameters are numbered from `firstParam` (see `insertFragment`
+   * for a statement assembled with a `SqlParams` binder). `when` guards the insert (e.g.
+   * "EXISTS (SELECT 1 FROM o)"); `addToPayload` is a jsonb SQL expression merged into every payload
+   * (facts only known inside the statement, such as a generated order number).
    */
   insertSql(
     events: readonly OutboxEvent[],
     firstParam: number,
     opts: { when?: string; addToPayload?: string } = {},
   ): { sql: string; params: unknown[] } {
-    const [t, a, p, w] = [0, 1, 2, 3].map((i) => `$${firstParam + i}`);
+    const params = new SqlParams(new Array<unknown>(firstParam - 1).fill(null));
+    const sql = this.insertFragment(params, events, opts);
+    return { sql, params: params.values.slice(firstParam - 1) };
+  }
+
+  /**
+   * `insertSql` for a statement assembled with a `SqlParams` binder: the events are bound into
+   * `params` (4 parameters, whatever the number of events, so the text is the same for every call).
+   */
+  insertFragment(
+    params: SqlParams,
+    events: readonly OutboxEvent[],
+    opts: { when?: string; addToPayload?: string } = {},
+  ): string {
+    const t = params.add(events.map((e) => e.type));
+    const a = params.add(events.map((e) => e.aggregateId ?? null));
+    const p = params.add(events.map((e) => JSON.stringify(e.payload)));
+    const w = params.add(events.map((e) => e.availableAt?.toISOString() ?? null));
     const payload = opts.addToPayload ? `p || ${opts.addToPayload}` : 'p';
-    return {
-      sql: `INSERT INTO outbox (event_type, aggregate_id, payload, available_at)
+    return `INSERT INTO outbox (event_type, aggregate_id, payload, available_at)
        SELECT t, a, ${payload}, COALESCE(w, now())
        FROM unnest(${t}::text[], ${a}::uuid[], ${p}::jsonb[], ${w}::timestamptz[]) AS e(t, a, p, w)
-       ${opts.when ? `WHERE ${opts.when}` : ''}`,
-      params: [
-        events.map((e) => e.type),
-        events.map((e) => e.aggregateId ?? null),
-        events.map((e) => JSON.stringify(e.payload)),
-        events.map((e) => e.availableAt?.toISOString() ?? null),
-      ],
-    };
+       ${opts.when ? `WHERE ${opts.when}` : ''}`;
   }
 }

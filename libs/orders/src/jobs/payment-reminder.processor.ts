@@ -9,7 +9,8 @@ import {
   ProcessedJobs,
   QueueName,
 } from '@campus/queue';
-import { OrderService, orderFacts } from '../order.service';
+import { orderFacts } from '../order-facts';
+import { OrderService } from '../order.service';
 
 /**
  * The reminder of an unpaid online order, halfway through its payment window; it does nothing if the
