@@ -192,7 +192,14 @@ export class ParcelService {
     const outcome = await this.db.transaction(ctx, async (tx): Promise<Outcome> => {
       const gate = await this.lockouts.check(tx, placeId, subject);
       if (gate.lockedForSeconds) return { kind: 'locked', seconds: gate.lockedForSeconds };
-      const parcel = await this.findByCode(tx, place, placeId, input);
+      // The held parcel this code opens here, limited to the named phone's or the calling customer's.
+      const parcel = await this.parcels.lockHeldByCode(tx, {
+        atLocker: place.kind === 'locker',
+        placeId,
+        codeHash: this.codes.hash(placeId, input.code),
+        customerPhone: input.phone,
+        customerId: tx.is('customer') ? tx.actorId : undefined,
+      });
       if (!parcel) return { kind: 'wrong', ...(await this.lockouts.fail(tx, placeId, subject)) };
       await this.lockouts.clear(tx, placeId, subject);
       return { kind: 'collected', order: await this.collect(tx, parcel, input.codCollectedCents) };
@@ -339,21 +346,5 @@ export class ParcelService {
       throw new NotFoundError('pickup point', place.pickupPointId);
     }
     return place.pickupPointId;
-  }
-
-  /** The held parcel this code opens here, limited to the named phone's or the calling customer's. */
-  private async findByCode(
-    tx: RequestContext,
-    place: PickupPlace,
-    placeId: string,
-    input: { code: string; phone?: string },
-  ): Promise<HeldParcelRow | null> {
-    return this.parcels.lockHeldByCode(tx, {
-      atLocker: place.kind === 'locker',
-      placeId,
-      codeHash: this.codes.hash(placeId, input.code),
-      customerPhone: input.phone,
-      customerId: tx.is('customer') ? tx.actorId : undefined,
-    });
   }
 }
