@@ -8,7 +8,9 @@ import { AuthService } from './auth.service';
 import { Customer } from './customer.entity';
 import { CustomersService } from './customers.service';
 import { JwtStrategy } from './jwt.strategy';
+import { OtpRepository } from './otp.repository';
 import { PasswordHasher } from './password-hasher';
+import { PrincipalRepository } from './principal.repository';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -24,7 +26,16 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  providers: [AuthService, UsersService, CustomersService, AddressesService, PasswordHasher, JwtStrategy],
+  providers: [
+    AuthService,
+    OtpRepository,
+    PrincipalRepository,
+    UsersService,
+    CustomersService,
+    AddressesService,
+    PasswordHasher,
+    JwtStrategy,
+  ],
   exports: [AuthService, UsersService, CustomersService, AddressesService, PasswordHasher],
 })
 export class AuthModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AuditService } from '@campus/audit';
 import {
   AppConfig,
@@ -13,18 +13,14 @@ import {
   RateLimitedError,
   RequestContext,
   UnauthorizedError,
-  ValidationError,
 } from '@campus/core';
 import { Db } from '@campus/database';
 import { BadCredentialsError, CurrentPasswordWrongError, OtpRejectedError } from './auth.errors';
 import { CustomerRef, CustomersService } from './customers.service';
+import { OtpRepository } from './otp.repository';
 import { PasswordHasher } from './password-hasher';
-import {
-  loadCommonPasswords,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  passwordWeakness,
-} from './password-policy';
+import { assertStrong, loadCommonPasswords, temporaryPassword } from './password-policy';
+import { PrincipalRepository } from './principal.repository';
 import { UsersService } from './users.service';
 import type { StaffRole } from './user.entity';
 
@@ -73,6 +69,8 @@ export class AuthService {
 
   constructor(
     private readonly db: Db,
+    private readonly otps: OtpRepository,
+    private readonly principals: PrincipalRepository,
     private readonly users: UsersService,
     private readonly customers: CustomersService,
     private readonly hasher: PasswordHasher,
@@ -118,11 +116,7 @@ export class AuthService {
     if (ctx.principal.kind !== 'user') throw new ForbiddenError('Only staff accounts have a password');
     const id = ctx.principal.id;
     await this.db.transaction(ctx, async (tx) => {
-      const [row] = await this.db.query<{ username: string; password_hash: string }>(
-        tx,
-        `SELECT username, password_hash FROM users WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
+      const row = await this.principals.lockCredentials(tx, id);
       if (!row) throw new UnauthorizedError();
       if (!(await this.hasher.verify(row.password_hash, currentPassword))) {
         throw new CurrentPasswordWrongError();
@@ -167,14 +161,8 @@ export class AuthService {
     { code: string } | { overBudget: { used: number; budget: number; first: boolean; hour: Date } }
   > {
     if (!ctx.manager) throw new Error('createOtp runs inside the caller’s transaction');
-    await this.db.query(ctx, `SELECT pg_advisory_xact_lock(hashtext('otp:' || $1::text))`, [phone]);
-    const recent = await this.db.query<{ n: number; last_age: number | null }>(
-      ctx,
-      `SELECT count(*)::int AS n, extract(epoch FROM now() - max(created_at))::float8 AS last_age
-         FROM otp_codes WHERE phone = $1 AND created_at > now() - make_interval(mins => $2)`,
-      [phone, OTP_WINDOW_MINUTES],
-    );
-    const { n, last_age } = recent[0];
+    await this.otps.lockPhone(ctx, phone);
+    const { n, last_age } = await this.otps.recent(ctx, phone, OTP_WINDOW_MINUTES);
     if (last_age !== null && last_age < OTP_RESEND_SECONDS) {
       throw new RateLimitedError(
         'A code was sent to this number moments ago; wait before asking again',
@@ -189,26 +177,13 @@ export class AuthService {
         'otp_rate_limited',
       );
     }
-    const [spent] = await this.db.query<{ used: number; hour: Date }>(
-      ctx,
-      `INSERT INTO otp_hourly_budget (hour, used) VALUES (date_trunc('hour', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 1)
-       ON CONFLICT (hour) DO UPDATE SET used = otp_hourly_budget.used + 1 RETURNING used, hour`,
-    );
+    const spent = await this.otps.spendHourlyBudget(ctx);
     const budget = this.config.otpHourlyBudget;
     if (spent.used > budget) {
       return { overBudget: { used: spent.used, budget, first: spent.used === budget + 1, hour: spent.hour } };
     }
     const code = numericCode(6);
-    await this.db.query(
-      ctx,
-      `UPDATE otp_codes SET consumed_at = now() WHERE phone = $1 AND consumed_at IS NULL`,
-      [phone],
-    );
-    await this.db.query(
-      ctx,
-      `INSERT INTO otp_codes (phone, code_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
-      [phone, this.otpHash(phone, code), OTP_TTL_SECONDS],
-    );
+    await this.otps.replaceOpen(ctx, phone, this.otpHash(phone, code), OTP_TTL_SECONDS);
     return { code };
   }
 
@@ -216,22 +191,16 @@ export class AuthService {
   async verifyOtp(ctx: RequestContext, phone: string, code: string): Promise<CustomerSession> {
     type Outcome = { error: 'otp_wrong' | 'otp_expired' | 'otp_exhausted' } | { customer: CustomerRef };
     const outcome = await this.db.transaction(ctx, async (tx): Promise<Outcome> => {
-      const rows = await this.db.query<{ id: string; code_hash: string; attempts: number; expired: boolean }>(
-        tx,
-        `SELECT id, code_hash, attempts, expires_at <= now() AS expired FROM otp_codes
-          WHERE phone = $1 AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
-        [phone],
-      );
-      const otp = rows[0];
+      const otp = await this.otps.lockLatestOpen(tx, phone);
       if (!otp || otp.expired) return { error: 'otp_expired' as const };
       if (otp.attempts >= OTP_MAX_TRIES) return { error: 'otp_exhausted' as const };
       if (!safeEqual(otp.code_hash, this.otpHash(phone, code))) {
-        await this.db.query(tx, `UPDATE otp_codes SET attempts = attempts + 1 WHERE id = $1`, [otp.id]);
+        await this.otps.countWrongTry(tx, otp.id);
         return {
           error: otp.attempts + 1 >= OTP_MAX_TRIES ? ('otp_exhausted' as const) : ('otp_wrong' as const),
         };
       }
-      await this.db.query(tx, `UPDATE otp_codes SET consumed_at = now() WHERE id = $1`, [otp.id]);
+      await this.otps.consume(tx, otp.id);
       return { customer: await this.customers.findOrCreate(tx, phone) };
     });
     // The wrong-try counter must be committed, so the error is thrown after the transaction.
@@ -273,35 +242,13 @@ export class AuthService {
   ): Promise<{ principal: Principal | null; tokenVersion: number }> {
     const ctx = RequestContext.system();
     if (claims.kind === 'customer') {
-      const rows = await this.db.query<{ id: string; phone: string }>(
-        ctx,
-        `SELECT id, phone FROM customers WHERE id = $1`,
-        [claims.sub],
-      );
-      const principal: Principal | null = rows[0]
-        ? { kind: 'customer', id: rows[0].id, role: 'customer', phone: rows[0].phone }
+      const c = await this.principals.customer(ctx, claims.sub);
+      const principal: Principal | null = c
+        ? { kind: 'customer', id: c.id, role: 'customer', phone: c.phone }
         : null;
       return { principal, tokenVersion: 0 };
     }
-    const rows = await this.db.query<{
-      id: string;
-      username: string;
-      role: StaffRole;
-      region_id: string | null;
-      campus_id: string | null;
-      pickup_point_id: string | null;
-      active: boolean;
-      must_change_password: boolean;
-      token_version: number;
-      suspended: boolean;
-    }>(
-      ctx,
-      `SELECT id, username, role, region_id, campus_id, pickup_point_id, active, must_change_password,
-              token_version, suspended
-         FROM users WHERE id = $1`,
-      [claims.sub],
-    );
-    const u = rows[0];
+    const u = await this.principals.staff(ctx, claims.sub);
     if (!u || !u.active) return { principal: null, tokenVersion: u?.token_version ?? 0 };
     const principal: Principal = {
       kind: 'user',
@@ -370,39 +317,6 @@ export class AuthService {
       .update(`otp:${phone}:${code}`)
       .digest('hex');
   }
-}
-
-/** 400 naming `newPassword` when the password breaks the strength rule. */
-export function assertStrong(
-  common: ReadonlySet<string>,
-  password: string,
-  opts: { username?: string; current?: string; field?: string } = {},
-): void {
-  const weakness = passwordWeakness(password, { common, ...opts });
-  if (!weakness) return;
-  const field = opts.field ?? 'newPassword';
-  const message = {
-    too_short: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
-    too_long: `must be at most ${PASSWORD_MAX_LENGTH} characters long`,
-    common: 'is one of the most common passwords; choose another',
-    same_as_username: 'must not be the username',
-    unchanged: 'must differ from the current password',
-  }[weakness];
-  throw new ValidationError(
-    [{ field, message, code: `password_${weakness}` }],
-    `${field}: ${message}`,
-    'weak_password',
-  );
-}
-
-/** 14 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 80 bits. */
-export function temporaryPassword(): string {
-  const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  const bytes = randomBytes(28);
-  let out = '';
-  // 2 bytes per character keeps the modulo bias negligible (65536 mod 56 over 65536).
-  for (let i = 0; i < 14; i++) out += alphabet[bytes.readUInt16BE(i * 2) % alphabet.length];
-  return out;
 }
 
 function safeEqual(a: string, b: string): boolean {

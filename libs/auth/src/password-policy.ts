@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ValidationError } from '@campus/core';
 
 /** What a new password must be: long, and not one that attackers try first. */
 export const PASSWORD_MIN_LENGTH = 10;
@@ -40,4 +42,37 @@ export function loadCommonPasswords(): ReadonlySet<string> {
     if (word && !word.startsWith('#')) set.add(word.toLowerCase());
   }
   return set;
+}
+
+/** 400 naming `newPassword` when the password breaks the strength rule. */
+export function assertStrong(
+  common: ReadonlySet<string>,
+  password: string,
+  opts: { username?: string; current?: string; field?: string } = {},
+): void {
+  const weakness = passwordWeakness(password, { common, ...opts });
+  if (!weakness) return;
+  const field = opts.field ?? 'newPassword';
+  const message = {
+    too_short: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+    too_long: `must be at most ${PASSWORD_MAX_LENGTH} characters long`,
+    common: 'is one of the most common passwords; choose another',
+    same_as_username: 'must not be the username',
+    unchanged: 'must differ from the current password',
+  }[weakness];
+  throw new ValidationError(
+    [{ field, message, code: `password_${weakness}` }],
+    `${field}: ${message}`,
+    'weak_password',
+  );
+}
+
+/** 14 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 80 bits. */
+export function temporaryPassword(): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(28);
+  let out = '';
+  // 2 bytes per character keeps the modulo bias negligible (65536 mod 56 over 65536).
+  for (let i = 0; i < 14; i++) out += alphabet[bytes.readUInt16BE(i * 2) % alphabet.length];
+  return out;
 }

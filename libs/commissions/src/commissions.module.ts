@@ -6,6 +6,7 @@ import { CodCollectedProcessor } from './jobs/cod-collected.processor';
 import { LinesReturnedProcessor } from './jobs/lines-returned.processor';
 import { OrderStatusCommissionsProcessor } from './jobs/order-status.processor';
 import { TaskCompletedCommissionsProcessor } from './jobs/task-completed.processor';
+import { LedgerRepository } from './ledger.repository';
 import { LedgerService } from './ledger.service';
 import { CommissionRulesService } from './rules.service';
 import { SettlementRepository } from './settlement.repository';
@@ -13,7 +14,13 @@ import { SettlementsService } from './settlements.service';
 
 @Module({
   imports: [OrdersModule, NetworkModule],
-  providers: [CommissionRulesService, LedgerService, SettlementsService, SettlementRepository],
+  providers: [
+    CommissionRulesService,
+    LedgerService,
+    LedgerRepository,
+    SettlementsService,
+    SettlementRepository,
+  ],
   exports: [CommissionRulesService, LedgerService, SettlementsService],
 })
 export class CommissionsModule {}

@@ -3,7 +3,7 @@ import { RequestContext } from '@campus/core';
 import { Db, SqlParams } from '@campus/database';
 import { entryScopeSql, settlementScopeSql } from './commission-scope';
 import { SettlementStatus } from './commission.types';
-import { EntryRow, SETTLEMENT_LOCK_KEY } from './ledger.service';
+import { EntryRow, SETTLEMENT_LOCK_KEY } from './ledger.repository';
 
 export interface SettlementRow {
   id: string;

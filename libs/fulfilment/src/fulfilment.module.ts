@@ -3,6 +3,7 @@ import { NetworkModule } from '@campus/network';
 import { NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { AssignmentService } from './assignment.service';
+import { CashUpRepository } from './cash-up.repository';
 import { CashUpService } from './cash-up.service';
 import { CodLedgerService } from './cod-ledger.service';
 import { DeliveryAttemptsService } from './delivery-attempts.service';
@@ -13,8 +14,11 @@ import { AgentSuspendedProcessor } from './jobs/agent-suspended.processor';
 import { AssignConfirmedOrderProcessor } from './jobs/assign-confirmed-order.processor';
 import { AssignPlacedOrderProcessor } from './jobs/assign-placed-order.processor';
 import { ParcelTimerProcessor } from './jobs/parcel-timer.processor';
+import { ParcelTexts } from './parcel-texts.service';
+import { ParcelTimers } from './parcel-timers.service';
 import { ParcelRepository } from './parcel.repository';
 import { ParcelService } from './parcel.service';
+import { PickupCodes } from './pickup-codes.service';
 import { PickupLockouts } from './pickup-lockouts.service';
 
 @Module({
@@ -24,9 +28,13 @@ import { PickupLockouts } from './pickup-lockouts.service';
     DeliveryService,
     ParcelService,
     ParcelRepository,
+    ParcelTimers,
+    ParcelTexts,
+    PickupCodes,
     CompartmentsService,
     CodLedgerService,
     CashUpService,
+    CashUpRepository,
     PickupLockouts,
     DeliveryAttemptsService,
   ],
@@ -34,6 +42,7 @@ import { PickupLockouts } from './pickup-lockouts.service';
     AssignmentService,
     DeliveryService,
     ParcelService,
+    ParcelTimers,
     CompartmentsService,
     CodLedgerService,
     DeliveryAttemptsService,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '@campus/core';
-import { Db, pgConstraint, pgErrorCode, SqlParams } from '@campus/database';
+import { Db, pgConstraint, pgErrorCode, sql, Sql } from '@campus/database';
 import type { CompartmentSize } from '@campus/network';
 
 /** A held parcel with where it waits (the row pickup, reminders and expiry work on). */
@@ -68,19 +68,21 @@ export interface NewParcel {
   expiresAt: Date;
 }
 
-const PARCEL_SELECT = `SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size,
+const PARCEL_SELECT =
+  sql.raw(`SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size,
     p.expires_at, l.code AS locker_code, pp.name AS point_name
   FROM parcels p
   JOIN pickup_points pp ON pp.id = p.pickup_point_id
   LEFT JOIN lockers l ON l.id = p.locker_id
-  LEFT JOIN compartments c ON c.id = p.compartment_id`;
+  LEFT JOIN compartments c ON c.id = p.compartment_id`);
 
-const PARCEL_SELECT_RESEND = `SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size,
+const PARCEL_SELECT_RESEND =
+  sql.raw(`SELECT p.id, p.order_id, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size,
     p.expires_at, l.code AS locker_code, pp.name AS point_name, p.code_resends, p.code_resend_day::text AS code_resend_day
   FROM parcels p
   JOIN pickup_points pp ON pp.id = p.pickup_point_id
   LEFT JOIN lockers l ON l.id = p.locker_id
-  LEFT JOIN compartments c ON c.id = p.compartment_id`;
+  LEFT JOIN compartments c ON c.id = p.compartment_id`);
 
 /**
  * The statements of the `parcels` table (fulfilment's). ParcelService decides (who may, which
@@ -94,23 +96,12 @@ export class ParcelRepository {
   async insertHeld(tx: RequestContext, p: NewParcel): Promise<string | null> {
     const rows = await this.db.query<{ id: string }>(
       tx,
-      `INSERT INTO parcels (order_id, pickup_point_id, locker_id, compartment_id, size, code_hash,
+      sql`INSERT INTO parcels (order_id, pickup_point_id, locker_id, compartment_id, size, code_hash,
            deposited_by_id, deposited_by_role, deposited_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         VALUES (${p.orderId}, ${p.pickupPointId}, ${p.lockerId}, ${p.compartmentId}, ${p.size}, ${p.codeHash},
+                 ${tx.actorId}, ${tx.role}, ${p.depositedAt}, ${p.expiresAt})
          ON CONFLICT ((COALESCE(locker_id, pickup_point_id)), code_hash) WHERE state = 'held' DO NOTHING
          RETURNING id`,
-      [
-        p.orderId,
-        p.pickupPointId,
-        p.lockerId,
-        p.compartmentId,
-        p.size,
-        p.codeHash,
-        tx.actorId,
-        tx.role,
-        p.depositedAt,
-        p.expiresAt,
-      ],
     );
     return rows[0]?.id ?? null;
   }
@@ -127,12 +118,11 @@ export class ParcelRepository {
     try {
       const rows = await this.db.query(
         tx,
-        `UPDATE parcels SET code_hash = $2, code_resends = $3, code_resend_day = $4::date
-            WHERE id = $1 AND state = 'held'
-              AND NOT EXISTS (SELECT 1 FROM parcels q WHERE COALESCE(q.locker_id, q.pickup_point_id) = $5
-                                 AND q.code_hash = $2 AND q.state = 'held')
+        sql`UPDATE parcels SET code_hash = ${p.codeHash}, code_resends = ${p.used}, code_resend_day = ${p.today}::date
+            WHERE id = ${p.parcelId} AND state = 'held'
+              AND NOT EXISTS (SELECT 1 FROM parcels q WHERE COALESCE(q.locker_id, q.pickup_point_id) = ${p.placeId}
+                                 AND q.code_hash = ${p.codeHash} AND q.state = 'held')
             RETURNING id`,
-        [p.parcelId, p.codeHash, p.used, p.today, p.placeId],
       );
       await this.db.query(tx, `RELEASE SAVEPOINT replace_code`);
       return rows.length > 0;
@@ -147,8 +137,8 @@ export class ParcelRepository {
   async close(tx: RequestContext, parcelId: string, state: 'collected' | 'expired'): Promise<void> {
     await this.db.query(
       tx,
-      `UPDATE parcels SET state = $2, closed_at = now(), closed_by_id = $3 WHERE id = $1 AND state = 'held'`,
-      [parcelId, state, tx.actorId],
+      sql`UPDATE parcels SET state = ${state}, closed_at = now(), closed_by_id = ${tx.actorId}
+           WHERE id = ${parcelId} AND state = 'held'`,
     );
   }
 
@@ -156,8 +146,7 @@ export class ParcelRepository {
   async lockHeld(tx: RequestContext, parcelId: string): Promise<HeldParcelRow | null> {
     const rows = await this.db.query<HeldParcelRow>(
       tx,
-      `${PARCEL_SELECT} WHERE p.id = $1 AND p.state = 'held' FOR UPDATE OF p`,
-      [parcelId],
+      sql`${PARCEL_SELECT} WHERE p.id = ${parcelId} AND p.state = 'held' FOR UPDATE OF p`,
     );
     return rows[0] ?? null;
   }
@@ -166,8 +155,7 @@ export class ParcelRepository {
   async lockHeldOfOrder(tx: RequestContext, orderId: string): Promise<ResendableParcelRow | null> {
     const [parcel] = await this.db.query<ResendableParcelRow>(
       tx,
-      `${PARCEL_SELECT_RESEND} WHERE p.order_id = $1 AND p.state = 'held' FOR UPDATE OF p`,
-      [orderId],
+      sql`${PARCEL_SELECT_RESEND} WHERE p.order_id = ${orderId} AND p.state = 'held' FOR UPDATE OF p`,
     );
     return parcel ?? null;
   }
@@ -180,18 +168,18 @@ export class ParcelRepository {
     tx: RequestContext,
     q: { atLocker: boolean; placeId: string; codeHash: string; customerPhone?: string; customerId?: string },
   ): Promise<HeldParcelRow | null> {
-    const params = new SqlParams([q.placeId, q.codeHash]);
-    const where = [
-      q.atLocker ? `p.locker_id = $1` : `p.pickup_point_id = $1 AND p.locker_id IS NULL`,
-      `p.code_hash = $2`,
-      `p.state = 'held'`,
+    const where: Sql[] = [
+      q.atLocker
+        ? sql`p.locker_id = ${q.placeId}`
+        : sql`p.pickup_point_id = ${q.placeId} AND p.locker_id IS NULL`,
+      sql`p.code_hash = ${q.codeHash}`,
+      sql`p.state = 'held'`,
     ];
-    if (q.customerPhone) where.push(`o.customer_phone = ${params.add(q.customerPhone)}`);
-    if (q.customerId) where.push(`o.customer_id = ${params.add(q.customerId)}`);
+    if (q.customerPhone) where.push(sql`o.customer_phone = ${q.customerPhone}`);
+    if (q.customerId) where.push(sql`o.customer_id = ${q.customerId}`);
     const rows = await this.db.query<HeldParcelRow>(
       tx,
-      `${PARCEL_SELECT} JOIN orders o ON o.id = p.order_id WHERE ${where.join(' AND ')} FOR UPDATE OF p`,
-      params,
+      sql`${PARCEL_SELECT} JOIN orders o ON o.id = p.order_id WHERE ${sql.and(where)} FOR UPDATE OF p`,
     );
     return rows[0] ?? null;
   }
@@ -200,14 +188,13 @@ export class ParcelRepository {
   async waitingAt(ctx: RequestContext, pickupPointId: string): Promise<WaitingParcelRow[]> {
     return this.db.query<WaitingParcelRow>(
       ctx,
-      `SELECT p.id, p.order_id, o.number, o.customer_phone, o.payment_method, o.total_cents, o.paid_at,
+      sql`SELECT p.id, p.order_id, o.number, o.customer_phone, o.payment_method, o.total_cents, o.paid_at,
               p.pickup_point_id, p.locker_id, l.code AS locker_code, p.compartment_id, c.label, p.size,
               p.deposited_at, p.expires_at, p.code_resends, p.code_resend_day::text AS code_resend_day
          FROM parcels p JOIN orders o ON o.id = p.order_id
          LEFT JOIN lockers l ON l.id = p.locker_id LEFT JOIN compartments c ON c.id = p.compartment_id
-        WHERE p.pickup_point_id = $1 AND p.state = 'held'
+        WHERE p.pickup_point_id = ${pickupPointId} AND p.state = 'held'
         ORDER BY p.deposited_at, p.id LIMIT 500`,
-      [pickupPointId],
     );
   }
 
@@ -215,11 +202,10 @@ export class ParcelRepository {
   async heldInLocker(ctx: RequestContext, lockerId: string): Promise<LockerParcelRow[]> {
     return this.db.query<LockerParcelRow>(
       ctx,
-      `SELECT p.id, p.order_id, o.number, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size, p.state,
+      sql`SELECT p.id, p.order_id, o.number, p.pickup_point_id, p.locker_id, p.compartment_id, c.label, p.size, p.state,
               p.deposited_at, p.expires_at
          FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN compartments c ON c.id = p.compartment_id
-        WHERE p.locker_id = $1 AND p.state = 'held' ORDER BY p.expires_at, p.id LIMIT 500`,
-      [lockerId],
+        WHERE p.locker_id = ${lockerId} AND p.state = 'held' ORDER BY p.expires_at, p.id LIMIT 500`,
     );
   }
 
@@ -227,8 +213,7 @@ export class ParcelRepository {
   async pointName(tx: RequestContext, pickupPointId: string): Promise<string> {
     const [point] = await this.db.query<{ name: string }>(
       tx,
-      `SELECT name FROM pickup_points WHERE id = $1`,
-      [pickupPointId],
+      sql`SELECT name FROM pickup_points WHERE id = ${pickupPointId}`,
     );
     return point.name;
   }
@@ -237,17 +222,17 @@ export class ParcelRepository {
   async pointOfLocker(ctx: RequestContext, lockerId: string): Promise<string | null> {
     const [locker] = await this.db.query<{ pickup_point_id: string }>(
       ctx,
-      `SELECT pickup_point_id FROM lockers WHERE id = $1`,
-      [lockerId],
+      sql`SELECT pickup_point_id FROM lockers WHERE id = ${lockerId}`,
     );
     return locker?.pickup_point_id ?? null;
   }
 
   /** The phone of an agent (to text them), null when unknown. */
   async agentPhone(tx: RequestContext, agentId: string): Promise<string | null> {
-    const [agent] = await this.db.query<{ phone: string }>(tx, `SELECT phone FROM agents WHERE id = $1`, [
-      agentId,
-    ]);
+    const [agent] = await this.db.query<{ phone: string }>(
+      tx,
+      sql`SELECT phone FROM agents WHERE id = ${agentId}`,
+    );
     return agent?.phone ?? null;
   }
 }

@@ -12,8 +12,11 @@ import {
   PickupLockedError,
   WrongPickupCodeError,
 } from './fulfilment.errors';
+import { ParcelTexts } from './parcel-texts.service';
+import { ParcelTimers } from './parcel-timers.service';
 import type { HeldParcelRow, ParcelRepository } from './parcel.repository';
 import { ParcelService } from './parcel.service';
+import { PickupCodes } from './pickup-codes.service';
 import type { PickupLockouts } from './pickup-lockouts.service';
 
 /** Every collaborator faked at its seam: the repository holds the SQL, so nothing here needs PostgreSQL. */
@@ -57,6 +60,7 @@ const held = (over: Partial<HeldParcelRow> = {}): HeldParcelRow => ({
 
 describe(ParcelService.name, () => {
   let sut: ParcelService;
+  let timers: ParcelTimers;
   let parcels: Record<keyof ParcelRepository, jest.Mock>;
   let orders: { find: jest.Mock; transition: jest.Mock; note: jest.Mock };
   let network: { getLocker: jest.Mock; pickupPointInScope: jest.Mock };
@@ -108,17 +112,28 @@ describe(ParcelService.name, () => {
     const db = { transaction: (ctx: RequestContext, fn: (tx: RequestContext) => unknown) => fn(ctx) };
     const clock: Clock = { now: () => new Date('2026-12-06T02:00:00Z'), onJump: () => () => undefined };
     const config = { lockerHoldHours: 72, lockerHourMs: 3_600_000, codesSecret: 'x'.repeat(32) } as AppConfig;
+    // The code drawing and the texts are real; they sit on the faked repository and sender.
+    const texts = new ParcelTexts(notifications as unknown as NotificationsService);
     sut = new ParcelService(
       db as unknown as Db,
       parcels as unknown as ParcelRepository,
       orders as unknown as OrderService,
       network as unknown as NetworkService,
       compartments as unknown as CompartmentRepository,
-      notifications as unknown as NotificationsService,
+      new PickupCodes(parcels as unknown as ParcelRepository, config),
+      texts,
       cod as unknown as CodLedgerService,
       lockouts as unknown as PickupLockouts,
       audit as unknown as AuditService,
       clock,
+      config,
+    );
+    timers = new ParcelTimers(
+      db as unknown as Db,
+      parcels as unknown as ParcelRepository,
+      orders as unknown as OrderService,
+      compartments as unknown as CompartmentRepository,
+      texts,
       config,
     );
   });
@@ -274,15 +289,37 @@ describe(ParcelService.name, () => {
     });
   });
 
-  describe('expire', () => {
+  describe(`${ParcelTimers.name}.remind`, () => {
+    it('texts a reminder once per hour mark and notes it on the order', async () => {
+      await expect(timers.remind(RequestContext.system(), 'p-1', 24)).resolves.toBe(true);
+      expect(notifications.send.mock.calls[0][1]).toMatchObject({
+        template: 'pickup_reminder',
+        to: '+8613800000001',
+        params: { number: 'A-1001', place: 'Dorm 3 lobby L1-S03', until: '12-09 10:00' },
+        dedupeKey: 'pickup_reminder:p-1:24',
+      });
+      expect(orders.note).toHaveBeenCalledWith(expect.anything(), ORDER, 'pickup_reminder', {
+        parcelId: 'p-1',
+        hour: 24,
+      });
+    });
+
+    it('sends nothing for a parcel no longer held', async () => {
+      parcels.lockHeld.mockResolvedValue(null);
+      await expect(timers.remind(RequestContext.system(), 'p-1', 48)).resolves.toBe(false);
+      expect(notifications.send).not.toHaveBeenCalled();
+    });
+  });
+
+  describe(`${ParcelTimers.name}.expire`, () => {
     it('leaves a parcel collected meanwhile alone', async () => {
       parcels.lockHeld.mockResolvedValue(null);
-      await expect(sut.expire(RequestContext.system(), 'p-1')).resolves.toBe(false);
+      await expect(timers.expire(RequestContext.system(), 'p-1')).resolves.toBe(false);
       expect(orders.transition).not.toHaveBeenCalled();
     });
 
     it('returns the order, frees the compartment and texts the agent and the customer', async () => {
-      await expect(sut.expire(RequestContext.system(), 'p-1')).resolves.toBe(true);
+      await expect(timers.expire(RequestContext.system(), 'p-1')).resolves.toBe(true);
       expect(parcels.close).toHaveBeenCalledWith(expect.anything(), 'p-1', 'expired');
       expect(compartments.release).toHaveBeenCalledWith(expect.anything(), 'cp-1', ORDER);
       expect(notifications.send.mock.calls.map((c) => [c[1].template, c[1].to])).toEqual([

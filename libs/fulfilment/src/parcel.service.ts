@@ -6,14 +6,11 @@ import {
   InjectConfig,
   maskPhone,
   NotFoundError,
-  numericCode,
-  purposeKey,
   RequestContext,
   ValidationError,
 } from '@campus/core';
 import { Db } from '@campus/database';
 import { CompartmentRef, CompartmentRepository, CompartmentSize, NetworkService } from '@campus/network';
-import { NotificationsService } from '@campus/notifications';
 import { orderStateMachine, OrderService, OrderView } from '@campus/orders';
 import { event } from '@campus/queue';
 import {
@@ -35,56 +32,29 @@ import {
   WrongPickupCodeError,
   WrongPickupPointError,
 } from './fulfilment.errors';
-import { campusTime, parcelTimers } from './parcel-schedule';
+import { parcelTimers } from './parcel-schedule';
+import { ParcelTexts } from './parcel-texts.service';
 import { HeldParcelRow, ParcelRepository } from './parcel.repository';
-import { pickupCodeHash } from './pickup-code';
+import {
+  CodeResentView,
+  depositedParcel,
+  ParcelView,
+  PickedUp,
+  PickupPlace,
+  placeName,
+  toLockerParcelView,
+  toWaitingParcelView,
+  WaitingParcelView,
+  whereOf,
+} from './parcel.views';
+import { PickupCodes } from './pickup-codes.service';
 import { PickupLockouts } from './pickup-lockouts.service';
 
-export interface ParcelView {
-  id: string;
-  orderId: string;
-  orderNumber: string;
-  pickupPointId: string;
-  lockerId: string | null;
-  compartment: { id: string; label: string; size: CompartmentSize } | null;
-  state: 'held' | 'collected' | 'expired';
-  depositedAt: Date;
-  expiresAt: Date;
-}
-
-/** A parcel waiting at a pickup point, as its desk lists it. */
-export interface WaitingParcelView extends ParcelView {
-  lockerCode: string | null;
-  /** The customer's number, masked (+86138****8000): enough to tell parcels apart, not to call. */
-  maskedPhone: string;
-  paymentMethod: string;
-  totalCents: number;
-  /** Cash to take at hand-out: the total of an unpaid COD order, else 0. */
-  collectCents: number;
-  /** Replacement codes that may still be sent today. */
-  codeResendsLeft: number;
-}
-
-/** A replacement pickup code was texted. */
-export interface CodeResentView {
-  orderId: string;
-  orderNumber: string;
-  parcelId: string;
-  /** The masked number the code went to. */
-  sentTo: string;
-  /** Replacement codes still allowed today for this parcel. */
-  resendsLeft: number;
-}
-
-/** A collected order, with the compartment to open (null at a counter). */
-export type PickedUp = OrderView & { compartment: { id: string; label: string } | null };
-
-/** Where a parcel is collected: a locker (by compartment) or a pickup point's counter. */
-export type PickupPlace = { kind: 'locker'; lockerId: string } | { kind: 'counter'; pickupPointId: string };
+export type { CodeResentView, ParcelView, PickedUp, PickupPlace, WaitingParcelView } from './parcel.views';
 
 /**
  * Parcels waiting at a pickup point: deposit into a locker compartment (or at the counter) with a
- * texted one-time code, pickup with that code, reminders and expiry. Compartments are allocated with
+ * texted one-time code, pickup with that code, replacement codes (reminders and expiry: ParcelTimers). Compartments are allocated with
  * FOR UPDATE SKIP LOCKED, so concurrent deposits never share one; the parcels table's unique indexes
  * (one held parcel per order and per compartment) are the last line of defence.
  */
@@ -96,7 +66,8 @@ export class ParcelService {
     private readonly orders: OrderService,
     private readonly network: NetworkService,
     private readonly compartments: CompartmentRepository,
-    private readonly notifications: NotificationsService,
+    private readonly codes: PickupCodes,
+    private readonly texts: ParcelTexts,
     private readonly cod: CodLedgerService,
     private readonly lockouts: PickupLockouts,
     private readonly audit: AuditService,
@@ -153,28 +124,27 @@ export class ParcelService {
       const depositedAt = this.clock.now();
       const timers = parcelTimers(depositedAt, this.config.lockerHoldHours, this.config.lockerHourMs);
       const expiresAt = timers[timers.length - 1].at;
-      const placeId = locker?.id ?? f.pickupPointId;
-      const { parcelId, code } = await this.insertParcel(tx, {
+      const { parcelId, code } = await this.codes.issue(tx, locker?.id ?? f.pickupPointId, {
         orderId,
         pickupPointId: f.pickupPointId,
-        placeId,
         lockerId: locker?.id ?? null,
+        compartmentId: compartment?.id ?? null,
+        size: compartment?.size ?? null,
+        depositedAt,
+        expiresAt,
+      });
+      const deposited = depositedParcel({
+        parcelId,
+        orderId,
+        orderNumber: order.number,
+        pickupPointId: f.pickupPointId,
+        locker,
         compartment,
         depositedAt,
         expiresAt,
       });
-      const where = {
-        parcelId,
-        pickupPointId: f.pickupPointId,
-        lockerId: locker?.id ?? null,
-        lockerCode: locker?.code ?? null,
-        compartmentId: compartment?.id ?? null,
-        compartmentLabel: compartment?.label ?? null,
-        size: compartment?.size ?? null,
-        expiresAt: expiresAt.toISOString(),
-      };
       const moved = await this.orders.transition(tx, orderId, 'deposit', {
-        data: where,
+        data: deposited.data,
         events: () =>
           timers.map((t) =>
             event(
@@ -184,33 +154,16 @@ export class ParcelService {
             ),
           ),
       });
-      await this.notifications.send(tx, {
-        to: order.customer.phone,
-        template: 'pickup_code',
-        params: {
-          number: order.number,
-          place: placeName(pointName, locker?.code ?? null, compartment?.label ?? null),
-          code,
-          until: campusTime(expiresAt),
-        },
-        orderId,
-        customerId: order.customer.id,
+      await this.texts.pickupCode(tx, order, {
+        place: placeName(pointName, locker?.code ?? null, compartment?.label ?? null),
+        code,
+        until: expiresAt,
         dedupeKey: `pickup_code:${parcelId}`,
       });
       return {
         ...moved,
         compartment: compartment ? { id: compartment.id, label: compartment.label } : null,
-        parcel: {
-          id: parcelId,
-          orderId,
-          orderNumber: order.number,
-          pickupPointId: f.pickupPointId,
-          lockerId: locker?.id ?? null,
-          compartment,
-          state: 'held',
-          depositedAt,
-          expiresAt,
-        },
+        parcel: deposited.view,
       };
     });
   }
@@ -239,7 +192,14 @@ export class ParcelService {
     const outcome = await this.db.transaction(ctx, async (tx): Promise<Outcome> => {
       const gate = await this.lockouts.check(tx, placeId, subject);
       if (gate.lockedForSeconds) return { kind: 'locked', seconds: gate.lockedForSeconds };
-      const parcel = await this.findByCode(tx, place, placeId, input);
+      // The held parcel this code opens here, limited to the named phone's or the calling customer's.
+      const parcel = await this.parcels.lockHeldByCode(tx, {
+        atLocker: place.kind === 'locker',
+        placeId,
+        codeHash: this.codes.hash(placeId, input.code),
+        customerPhone: input.phone,
+        customerId: tx.is('customer') ? tx.actorId : undefined,
+      });
       if (!parcel) return { kind: 'wrong', ...(await this.lockouts.fail(tx, placeId, subject)) };
       await this.lockouts.clear(tx, placeId, subject);
       return { kind: 'collected', order: await this.collect(tx, parcel, input.codCollectedCents) };
@@ -272,18 +232,11 @@ export class ParcelService {
       const left = resendsLeftToday(parcel.code_resends, parcel.code_resend_day, today);
       if (left === 0) return { kind: 'limited', retryAfter: secondsUntilNextShanghaiDay(now) };
       const used = MAX_CODE_RESENDS_PER_DAY - left + 1;
-      const code = await this.replaceCode(tx, parcel, today, used);
-      await this.notifications.send(tx, {
-        to: order.customer.phone,
-        template: 'pickup_code',
-        params: {
-          number: order.number,
-          place: placeName(parcel.point_name, parcel.locker_code, parcel.label),
-          code,
-          until: campusTime(parcel.expires_at),
-        },
-        orderId,
-        customerId: order.customer.id,
+      const code = await this.codes.replace(tx, parcel, today, used);
+      await this.texts.pickupCode(tx, order, {
+        place: placeName(parcel.point_name, parcel.locker_code, parcel.label),
+        code,
+        until: parcel.expires_at,
         dedupeKey: `pickup_code:${parcel.id}:${today}:${used}`,
       });
       await this.orders.note(tx, orderId, 'pickup_code_resent', {
@@ -327,102 +280,14 @@ export class ParcelService {
     await this.network.pickupPointInScope(ctx, pickupPointId);
     const rows = await this.parcels.waitingAt(ctx, pickupPointId);
     const today = shanghaiDay(this.clock.now());
-    return rows.map((r) => ({
-      id: r.id,
-      orderId: r.order_id,
-      orderNumber: r.number,
-      pickupPointId: r.pickup_point_id,
-      lockerId: r.locker_id,
-      lockerCode: r.locker_code,
-      compartment: r.compartment_id ? { id: r.compartment_id, label: r.label!, size: r.size! } : null,
-      state: 'held',
-      depositedAt: r.deposited_at,
-      expiresAt: r.expires_at,
-      maskedPhone: maskPhone(r.customer_phone),
-      paymentMethod: r.payment_method,
-      totalCents: Number(r.total_cents),
-      collectCents: r.payment_method === 'cod' && !r.paid_at ? Number(r.total_cents) : 0,
-      codeResendsLeft: resendsLeftToday(r.code_resends, r.code_resend_day, today),
-    }));
+    return rows.map((r) => toWaitingParcelView(r, today));
   }
 
   /** Held parcels at a locker (staff of its point, agents of its campus, managers, admins). */
   async listAtLocker(ctx: RequestContext, lockerId: string): Promise<ParcelView[]> {
     await this.network.getLocker(ctx, lockerId);
     const rows = await this.parcels.heldInLocker(ctx, lockerId);
-    return rows.map((r) => ({
-      id: r.id,
-      orderId: r.order_id,
-      orderNumber: r.number,
-      pickupPointId: r.pickup_point_id,
-      lockerId: r.locker_id,
-      compartment: r.compartment_id ? { id: r.compartment_id, label: r.label!, size: r.size! } : null,
-      state: r.state,
-      depositedAt: r.deposited_at,
-      expiresAt: r.expires_at,
-    }));
-  }
-
-  /** Reminder timer: texts the customer if the parcel still waits; otherwise nothing. */
-  async remind(ctx: RequestContext, parcelId: string, hour: number): Promise<boolean> {
-    return this.db.transaction(ctx, async (tx) => {
-      const parcel = await this.parcels.lockHeld(tx, parcelId);
-      if (!parcel) return false;
-      const order = (await this.orders.find(tx, parcel.order_id))!;
-      await this.notifications.send(tx, {
-        to: order.customer.phone,
-        template: 'pickup_reminder',
-        params: {
-          number: order.number,
-          place: placeName(parcel.point_name, parcel.locker_code, parcel.label),
-          until: campusTime(parcel.expires_at),
-        },
-        orderId: order.id,
-        customerId: order.customer.id,
-        dedupeKey: `pickup_reminder:${parcelId}:${hour}`,
-      });
-      await this.orders.note(tx, order.id, 'pickup_reminder', { parcelId, hour });
-      return true;
-    });
-  }
-
-  /**
-   * Expiry timer: an uncollected parcel's order is returned (`expire`: stock released), its
-   * compartment freed, the delivering agent texted to take the goods back and the customer told.
-   * A parcel collected meanwhile is left alone.
-   */
-  async expire(ctx: RequestContext, parcelId: string): Promise<boolean> {
-    return this.db.transaction(ctx, async (tx) => {
-      const parcel = await this.parcels.lockHeld(tx, parcelId);
-      if (!parcel) return false;
-      await this.close(tx, parcel, 'expired');
-      const place = placeName(parcel.point_name, parcel.locker_code, parcel.label);
-      const order = await this.orders.transition(tx, parcel.order_id, 'expire', {
-        reason: `not collected within ${this.config.lockerHoldHours} hours`,
-        data: this.whereOf(parcel),
-      });
-      const agentPhone = order.assignedAgentId
-        ? await this.parcels.agentPhone(tx, order.assignedAgentId)
-        : null;
-      if (agentPhone) {
-        await this.notifications.send(tx, {
-          to: agentPhone,
-          template: 'parcel_retrieve',
-          params: { number: order.number, place },
-          orderId: order.id,
-          dedupeKey: `parcel_retrieve:${parcelId}`,
-        });
-      }
-      await this.notifications.send(tx, {
-        to: order.customer.phone,
-        template: 'parcel_returned',
-        params: { number: order.number, place },
-        orderId: order.id,
-        customerId: order.customer.id,
-        dedupeKey: `parcel_returned:${parcelId}`,
-      });
-      return true;
-    });
+    return rows.map(toLockerParcelView);
   }
 
   private async collect(
@@ -440,11 +305,14 @@ export class ParcelService {
       codCollectedCents,
       mayOverride: false,
     });
-    await this.close(tx, parcel, 'collected');
+    await this.parcels.close(tx, parcel.id, 'collected');
+    if (parcel.compartment_id) {
+      await this.compartments.release(tx, parcel.compartment_id, parcel.order_id);
+    }
     const delivered = await this.orders.transition(tx, parcel.order_id, 'pickup', {
       set: cash.collect ? { codCollectedCents: cash.amountCents } : {},
       data: {
-        ...this.whereOf(parcel),
+        ...whereOf(parcel),
         collectedBy: tx.role,
         ...(cash.collect ? { codCollectedCents: cash.amountCents } : {}),
       },
@@ -464,74 +332,6 @@ export class ParcelService {
     };
   }
 
-  /** Marks a held parcel collected or expired and frees its compartment. */
-  private async close(
-    tx: RequestContext,
-    parcel: HeldParcelRow,
-    state: 'collected' | 'expired',
-  ): Promise<void> {
-    await this.parcels.close(tx, parcel.id, state);
-    if (parcel.compartment_id) {
-      await this.compartments.release(tx, parcel.compartment_id, parcel.order_id);
-    }
-  }
-
-  /** Inserts the held parcel with a fresh code, drawing again if the code is in use at that place. */
-  private async insertParcel(
-    tx: RequestContext,
-    p: {
-      orderId: string;
-      pickupPointId: string;
-      placeId: string;
-      lockerId: string | null;
-      compartment: CompartmentRef | null;
-      depositedAt: Date;
-      expiresAt: Date;
-    },
-  ): Promise<{ parcelId: string; code: string }> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const code = numericCode(6);
-      const parcelId = await this.parcels.insertHeld(tx, {
-        orderId: p.orderId,
-        pickupPointId: p.pickupPointId,
-        lockerId: p.lockerId,
-        compartmentId: p.compartment?.id ?? null,
-        size: p.compartment?.size ?? null,
-        codeHash: this.codeHash(p.placeId, code),
-        depositedAt: p.depositedAt,
-        expiresAt: p.expiresAt,
-      });
-      if (parcelId) return { parcelId, code };
-    }
-    throw new Error('could not draw an unused pickup code');
-  }
-
-  /**
-   * Draws a new code for a held parcel and stores its hash with today's resend count. A code already
-   * held at the same place is drawn again; a concurrent deposit drawing the same code at that moment
-   * trips the unique index, which the savepoint turns into one more draw.
-   */
-  private async replaceCode(
-    tx: RequestContext,
-    parcel: HeldParcelRow,
-    today: string,
-    used: number,
-  ): Promise<string> {
-    const placeId = parcel.locker_id ?? parcel.pickup_point_id;
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const code = numericCode(6);
-      const replaced = await this.parcels.replaceCode(tx, {
-        parcelId: parcel.id,
-        placeId,
-        codeHash: this.codeHash(placeId, code),
-        used,
-        today,
-      });
-      if (replaced) return code;
-    }
-    throw new Error('could not draw an unused pickup code');
-  }
-
   /** The place's id, after checking the caller may collect there (else 404). */
   private async resolvePlace(ctx: RequestContext, place: PickupPlace): Promise<string> {
     if (place.kind === 'locker') {
@@ -547,41 +347,4 @@ export class ParcelService {
     }
     return place.pickupPointId;
   }
-
-  /** The held parcel this code opens here, limited to the named phone's or the calling customer's. */
-  private async findByCode(
-    tx: RequestContext,
-    place: PickupPlace,
-    placeId: string,
-    input: { code: string; phone?: string },
-  ): Promise<HeldParcelRow | null> {
-    return this.parcels.lockHeldByCode(tx, {
-      atLocker: place.kind === 'locker',
-      placeId,
-      codeHash: this.codeHash(placeId, input.code),
-      customerPhone: input.phone,
-      customerId: tx.is('customer') ? tx.actorId : undefined,
-    });
-  }
-
-  /** The stored form of a pickup code at a place (a keyed hash: codes are never stored). */
-  private codeHash(placeId: string, code: string): string {
-    return pickupCodeHash(purposeKey(this.config.codesSecret, 'pickup-code'), placeId, code);
-  }
-
-  private whereOf(parcel: HeldParcelRow): Record<string, unknown> {
-    return {
-      parcelId: parcel.id,
-      pickupPointId: parcel.pickup_point_id,
-      lockerId: parcel.locker_id,
-      lockerCode: parcel.locker_code,
-      compartmentId: parcel.compartment_id,
-      compartmentLabel: parcel.label,
-    };
-  }
-}
-
-/** "Dorm 3 lobby L1-S03" for a compartment, "Dorm 3 lobby" for the counter. */
-function placeName(point: string, lockerCode: string | null, label: string | null): string {
-  return lockerCode && label ? `${point} ${lockerCode}-${label}` : point;
 }

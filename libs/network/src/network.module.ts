@@ -3,11 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsService } from './agents.service';
 import { CompartmentRepository } from './compartment.repository';
 import { Agent, Campus, Compartment, Locker, PickupPoint, Region } from './network.entities';
+import { LockerRepository } from './locker.repository';
 import { NetworkService } from './network.service';
+import { PlaceRepository } from './place.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Region, Campus, PickupPoint, Locker, Compartment, Agent])],
-  providers: [NetworkService, AgentsService, CompartmentRepository],
+  providers: [NetworkService, PlaceRepository, LockerRepository, AgentsService, CompartmentRepository],
   exports: [NetworkService, AgentsService, CompartmentRepository],
 })
 export class NetworkModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, changedFields } from '@campus/audit';
 import { ForbiddenError, NotFoundError, RequestContext, ValidationError } from '@campus/core';
-import { Db, pgConstraint, pgErrorCode, SqlParams } from '@campus/database';
+import { Db, pgConstraint, pgErrorCode } from '@campus/database';
 import {
   CreateCampusDto,
   CreateLockerDto,
@@ -11,9 +11,10 @@ import {
   UpdatePickupPointDto,
   UpdateRegionDto,
 } from './dto/network.dto';
+import { LockerRepository } from './locker.repository';
 import { CodeTakenError } from './network.errors';
-import { networkScopeSql } from './network-scope';
-import { Campus, Compartment, COMPARTMENT_SIZES, Locker, PickupPoint, Region } from './network.entities';
+import { Campus, COMPARTMENT_SIZES, Locker, PickupPoint, Region } from './network.entities';
+import { PlaceRepository } from './place.repository';
 
 /** Where a pickup point or campus sits; never changes once created, so it is cached per process. */
 export interface Placement {
@@ -55,14 +56,14 @@ export class NetworkService {
 
   constructor(
     private readonly db: Db,
+    private readonly places: PlaceRepository,
+    private readonly lockers: LockerRepository,
     private readonly audit: AuditService,
   ) {}
 
   async createRegion(ctx: RequestContext, dto: CreateRegionDto): Promise<Region> {
     return this.db.transaction(ctx, async (tx) => {
-      const region = await this.insertUnique('region', dto.code, () =>
-        this.db.repo(tx, Region).save(this.db.repo(tx, Region).create(dto)),
-      );
+      const region = await this.insertUnique('region', dto.code, () => this.places.insertRegion(tx, dto));
       await this.audit.record(tx, {
         action: 'region.create',
         entityType: 'region',
@@ -78,17 +79,9 @@ export class NetworkService {
   async updateRegion(ctx: RequestContext, id: string, dto: UpdateRegionDto): Promise<Region> {
     if (!ctx.is('admin', 'system')) throw new ForbiddenError();
     return this.db.transaction(ctx, async (tx) => {
-      const [before] = await this.db.query<Region>(
-        tx,
-        `SELECT id, code, name, created_at AS "createdAt" FROM regions WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
+      const before = await this.places.lockRegion(tx, id);
       if (!before) throw new NotFoundError('region', id);
-      const [after] = await this.db.query<Region>(
-        tx,
-        `UPDATE regions SET name = $2 WHERE id = $1 RETURNING id, code, name, created_at AS "createdAt"`,
-        [id, dto.name],
-      );
+      const after = await this.places.renameRegion(tx, id, dto.name);
       await this.recordChange(tx, 'region', id, id, { name: before.name }, { name: after.name });
       return after;
     });
@@ -98,13 +91,7 @@ export class NetworkService {
   async updateCampus(ctx: RequestContext, id: string, dto: UpdateCampusDto): Promise<Campus> {
     return this.db.transaction(ctx, async (tx) => {
       const before = await this.campusInScope(tx, id);
-      await this.db.query(tx, `SELECT 1 FROM campuses WHERE id = $1 FOR UPDATE`, [id]);
-      const [after] = await this.db.query<Campus>(
-        tx,
-        `UPDATE campuses SET name = $2 WHERE id = $1
-         RETURNING id, code, name, region_id AS "regionId", created_at AS "createdAt"`,
-        [id, dto.name],
-      );
+      const after = await this.places.renameCampus(tx, id, dto.name);
       await this.recordChange(tx, 'campus', id, before.regionId, { name: before.name }, { name: after.name });
       return after;
     });
@@ -114,14 +101,8 @@ export class NetworkService {
   async updatePickupPoint(ctx: RequestContext, id: string, dto: UpdatePickupPointDto): Promise<PickupPoint> {
     return this.db.transaction(ctx, async (tx) => {
       const before = await this.pickupPointInScope(tx, id);
-      await this.db.query(tx, `SELECT 1 FROM pickup_points WHERE id = $1 FOR UPDATE`, [id]);
       const address = dto.address === undefined ? before.address : dto.address || null;
-      const [after] = await this.db.query<PickupPoint>(
-        tx,
-        `UPDATE pickup_points SET name = $2, address = $3 WHERE id = $1
-         RETURNING id, code, name, campus_id AS "campusId", address, created_at AS "createdAt"`,
-        [id, dto.name ?? before.name, address],
-      );
+      const after = await this.places.updatePickupPoint(tx, id, { name: dto.name ?? before.name, address });
       await this.recordChange(
         tx,
         'pickup_point',
@@ -148,21 +129,13 @@ export class NetworkService {
   }
 
   async listRegions(ctx: RequestContext): Promise<Region[]> {
-    const params: unknown[] = [];
-    const scope = networkScopeSql(ctx, { regionCol: 'r.id' }, params);
-    return this.db.query<Region>(
-      ctx,
-      `SELECT id, code, name, created_at AS "createdAt" FROM regions r WHERE ${scope} ORDER BY code`,
-      params,
-    );
+    return this.places.listRegions(ctx);
   }
 
   async createCampus(ctx: RequestContext, dto: CreateCampusDto): Promise<Campus> {
     await this.regionInScope(ctx, dto.regionId);
     return this.db.transaction(ctx, async (tx) => {
-      const campus = await this.insertUnique('campus', dto.code, () =>
-        this.db.repo(tx, Campus).save(this.db.repo(tx, Campus).create(dto)),
-      );
+      const campus = await this.insertUnique('campus', dto.code, () => this.places.insertCampus(tx, dto));
       await this.audit.record(tx, {
         action: 'campus.create',
         entityType: 'campus',
@@ -175,45 +148,27 @@ export class NetworkService {
   }
 
   async listCampuses(ctx: RequestContext, regionId?: string): Promise<Campus[]> {
-    const params = new SqlParams();
-    const scope = networkScopeSql(ctx, { regionCol: 'c.region_id', campusCol: 'c.id' }, params);
-    let sql = `SELECT id, code, name, region_id AS "regionId", created_at AS "createdAt" FROM campuses c WHERE ${scope}`;
-    if (regionId) sql += ` AND c.region_id = ${params.add(regionId)}`;
-    return this.db.query<Campus>(ctx, `${sql} ORDER BY code`, params.values);
+    return this.places.listCampuses(ctx, regionId);
   }
 
   /** The campus if the caller may see it, else 404. */
   async campusInScope(ctx: RequestContext, campusId: string): Promise<Campus> {
-    const params: unknown[] = [campusId];
-    const scope = networkScopeSql(ctx, { regionCol: 'c.region_id', campusCol: 'c.id' }, params);
-    const rows = await this.db.query<Campus>(
-      ctx,
-      `SELECT id, code, name, region_id AS "regionId", created_at AS "createdAt" FROM campuses c WHERE c.id = $1 AND ${scope}`,
-      params,
-    );
-    if (!rows[0]) throw new NotFoundError('campus', campusId);
-    return rows[0];
+    const campus = await this.places.campusInScope(ctx, campusId);
+    if (!campus) throw new NotFoundError('campus', campusId);
+    return campus;
   }
 
   async regionInScope(ctx: RequestContext, regionId: string): Promise<Region> {
-    const params: unknown[] = [regionId];
-    const scope = networkScopeSql(ctx, { regionCol: 'r.id' }, params);
-    const rows = await this.db.query<Region>(
-      ctx,
-      `SELECT id, code, name FROM regions r WHERE r.id = $1 AND ${scope}`,
-      params,
-    );
-    if (!rows[0]) throw new NotFoundError('region', regionId);
-    return rows[0];
+    const region = await this.places.regionInScope(ctx, regionId);
+    if (!region) throw new NotFoundError('region', regionId);
+    return region;
   }
 
   async createPickupPoint(ctx: RequestContext, dto: CreatePickupPointDto): Promise<PickupPoint> {
     const campus = await this.campusInScope(ctx, dto.campusId);
     return this.db.transaction(ctx, async (tx) => {
       const point = await this.insertUnique('pickup point', dto.code, () =>
-        this.db
-          .repo(tx, PickupPoint)
-          .save(this.db.repo(tx, PickupPoint).create({ ...dto, address: dto.address ?? null })),
+        this.places.insertPickupPoint(tx, dto),
       );
       await this.audit.record(tx, {
         action: 'pickup_point.create',
@@ -228,19 +183,12 @@ export class NetworkService {
 
   /** Pickup points are public knowledge (customers choose one); filter by campus. */
   async listPickupPoints(ctx: RequestContext, campusId?: string): Promise<PickupPoint[]> {
-    const repo = this.db.repo(ctx, PickupPoint);
-    return campusId
-      ? repo.find({ where: { campusId }, order: { code: 'ASC' } })
-      : repo.find({ order: { code: 'ASC' } });
+    return this.places.listPickupPoints(ctx, campusId);
   }
 
   /** Every campus with its region's name (public: students choose theirs in the shop). */
   async campusesForShop(ctx: RequestContext): Promise<ShopCampusView[]> {
-    return this.db.query<ShopCampusView>(
-      ctx,
-      `SELECT c.id, c.code, c.name, r.name AS "regionName" FROM campuses c JOIN regions r ON r.id = c.region_id
-        ORDER BY r.name, c.name, c.code`,
-    );
+    return this.places.campusesWithRegion(ctx);
   }
 
   /**
@@ -249,48 +197,26 @@ export class NetworkService {
    */
   async pickupPointsForShop(ctx: RequestContext, campusId: string): Promise<ShopPickupPointView[]> {
     await this.placementOfCampus(ctx, campusId);
-    return this.db.query<ShopPickupPointView>(
-      ctx,
-      `SELECT p.id, p.code, p.name, p.address, p.campus_id AS "campusId",
-              EXISTS (SELECT 1 FROM lockers l JOIN compartments k ON k.locker_id = l.id
-                       WHERE l.pickup_point_id = p.id AND k.state <> 'out_of_service') AS "hasLocker"
-         FROM pickup_points p WHERE p.campus_id = $1 ORDER BY p.name, p.code`,
-      [campusId],
-    );
+    return this.places.pickupPointsWithLockers(ctx, campusId);
   }
 
   async pickupPointInScope(ctx: RequestContext, id: string): Promise<PickupPoint & { regionId: string }> {
-    const params: unknown[] = [id];
-    const scope = networkScopeSql(
-      ctx,
-      { regionCol: 'c.region_id', campusCol: 'p.campus_id', pointCol: 'p.id' },
-      params,
-    );
-    const rows = await this.db.query<PickupPoint & { regionId: string }>(
-      ctx,
-      `SELECT p.id, p.code, p.name, p.campus_id AS "campusId", p.address, c.region_id AS "regionId"
-         FROM pickup_points p JOIN campuses c ON c.id = p.campus_id WHERE p.id = $1 AND ${scope}`,
-      params,
-    );
-    if (!rows[0]) throw new NotFoundError('pickup point', id);
-    return rows[0];
+    const point = await this.places.pickupPointInScope(ctx, id);
+    if (!point) throw new NotFoundError('pickup point', id);
+    return point;
   }
 
   async findPickupPointByCode(ctx: RequestContext, code: string): Promise<PickupPoint | null> {
-    return this.db.repo(ctx, PickupPoint).findOne({ where: { code: code.toUpperCase() } });
+    return this.places.pickupPointByCode(ctx, code.toUpperCase());
   }
 
   /** Region and campus of a pickup point (cached: a point never moves). 404 when unknown. */
   async placementOfPickupPoint(ctx: RequestContext, pickupPointId: string): Promise<Placement> {
     const hit = this.pointPlacements.get(pickupPointId);
     if (hit) return hit;
-    const rows = await this.db.query<{ campus_id: string; region_id: string }>(
-      ctx,
-      `SELECT p.campus_id, c.region_id FROM pickup_points p JOIN campuses c ON c.id = p.campus_id WHERE p.id = $1`,
-      [pickupPointId],
-    );
-    if (!rows[0]) throw new NotFoundError('pickup point', pickupPointId);
-    const placement = { regionId: rows[0].region_id, campusId: rows[0].campus_id, pickupPointId };
+    const row = await this.places.placementOfPickupPoint(ctx, pickupPointId);
+    if (!row) throw new NotFoundError('pickup point', pickupPointId);
+    const placement = { regionId: row.region_id, campusId: row.campus_id, pickupPointId };
     this.pointPlacements.set(pickupPointId, placement);
     return placement;
   }
@@ -299,13 +225,9 @@ export class NetworkService {
   async placementOfCampus(ctx: RequestContext, campusId: string): Promise<Placement> {
     let regionId = this.campusRegions.get(campusId);
     if (!regionId) {
-      const rows = await this.db.query<{ region_id: string }>(
-        ctx,
-        `SELECT region_id FROM campuses WHERE id = $1`,
-        [campusId],
-      );
-      if (!rows[0]) throw new NotFoundError('campus', campusId);
-      regionId = rows[0].region_id;
+      const found = await this.places.regionOfCampus(ctx, campusId);
+      if (!found) throw new NotFoundError('campus', campusId);
+      regionId = found;
       this.campusRegions.set(campusId, regionId);
     }
     return { regionId, campusId, pickupPointId: null };
@@ -318,9 +240,7 @@ export class NetworkService {
     if (total === 0) throw ValidationError.field('compartments', 'a locker needs at least one compartment');
     return this.db.transaction(ctx, async (tx) => {
       const locker = await this.insertUnique('locker', dto.code, () =>
-        this.db
-          .repo(tx, Locker)
-          .save(this.db.repo(tx, Locker).create({ code: dto.code, pickupPointId: dto.pickupPointId })),
+        this.lockers.insert(tx, { code: dto.code, pickupPointId: dto.pickupPointId }),
       );
       const labels: string[] = [];
       const sizes: string[] = [];
@@ -330,11 +250,7 @@ export class NetworkService {
           sizes.push(size);
         }
       }
-      await this.db.query(
-        tx,
-        `INSERT INTO compartments (locker_id, label, size) SELECT $1, l, s FROM unnest($2::text[], $3::text[]) AS x(l, s)`,
-        [locker.id, labels, sizes],
-      );
+      await this.lockers.insertCompartments(tx, locker.id, labels, sizes);
       await this.audit.record(tx, {
         action: 'locker.create',
         entityType: 'locker',
@@ -347,34 +263,14 @@ export class NetworkService {
   }
 
   async getLocker(ctx: RequestContext, id: string): Promise<LockerView> {
-    const params: unknown[] = [id];
-    const scope = networkScopeSql(
-      ctx,
-      { regionCol: 'c.region_id', campusCol: 'p.campus_id', pointCol: 'p.id' },
-      params,
-    );
-    const rows = await this.db.query<{
-      id: string;
-      code: string;
-      pickup_point_id: string;
-      campus_id: string;
-    }>(
-      ctx,
-      `SELECT l.id, l.code, l.pickup_point_id, p.campus_id FROM lockers l
-         JOIN pickup_points p ON p.id = l.pickup_point_id JOIN campuses c ON c.id = p.campus_id
-        WHERE l.id = $1 AND ${scope}`,
-      params,
-    );
-    if (!rows[0]) throw new NotFoundError('locker', id);
-    const compartments = await this.db.repo(ctx, Compartment).find({
-      where: { lockerId: id },
-      order: { size: 'DESC', label: 'ASC' },
-    });
+    const locker = await this.lockers.inScope(ctx, id);
+    if (!locker) throw new NotFoundError('locker', id);
+    const compartments = await this.lockers.compartmentsOf(ctx, id);
     return {
-      id: rows[0].id,
-      code: rows[0].code,
-      pickupPointId: rows[0].pickup_point_id,
-      campusId: rows[0].campus_id,
+      id: locker.id,
+      code: locker.code,
+      pickupPointId: locker.pickup_point_id,
+      campusId: locker.campus_id,
       compartments: compartments
         .sort((a, b) => a.label.localeCompare(b.label))
         .map((c) => ({ id: c.id, label: c.label, size: c.size, state: c.state, orderId: c.orderId })),
@@ -382,16 +278,7 @@ export class NetworkService {
   }
 
   async listLockers(ctx: RequestContext, pickupPointId?: string): Promise<Locker[]> {
-    const params = new SqlParams();
-    const scope = networkScopeSql(
-      ctx,
-      { regionCol: 'c.region_id', campusCol: 'p.campus_id', pointCol: 'p.id' },
-      params,
-    );
-    let sql = `SELECT l.id, l.code, l.pickup_point_id AS "pickupPointId", l.created_at AS "createdAt" FROM lockers l
-      JOIN pickup_points p ON p.id = l.pickup_point_id JOIN campuses c ON c.id = p.campus_id WHERE ${scope}`;
-    if (pickupPointId) sql += ` AND l.pickup_point_id = ${params.add(pickupPointId)}`;
-    return this.db.query<Locker>(ctx, `${sql} ORDER BY l.code`, params.values);
+    return this.lockers.list(ctx, pickupPointId);
   }
 
   private async insertUnique<T>(what: string, code: string, insert: () => Promise<T>): Promise<T> {

@@ -81,7 +81,7 @@ describe(OrderRepository.name, () => {
       .mockResolvedValue([{ claimed: true, number: '1', created_at: new Date(), gift_given: false }]);
     const db = { query } as unknown as Db;
     const outbox = new OutboxService(db);
-    sut = new OrderRepository(db, outbox, new StockService(db, outbox), new PricingService(db));
+    sut = new OrderRepository(db, outbox, new StockService(db, outbox), new PricingService({} as never));
   });
 
   const placeholders = (text: string) => [...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
@@ -151,7 +151,7 @@ describe(OrderRepository.name, () => {
     const s = new StockService(db, outbox).reserveSql([{ sku: 'PEN', quantity: 2, field: 'x' }], 10);
     expect(new Set(placeholders(s.ctes + s.guard))).toEqual(new Set([10, 11, 12]));
     expect(s.params).toEqual([['PEN'], [2], [0]]);
-    const c = new PricingService(db).claimSql(priced(), 20, {
+    const c = new PricingService({} as never).claimSql(priced(), 20, {
       when: 'TRUE',
       orderId: '$1::uuid',
       customerId: '$2::uuid',

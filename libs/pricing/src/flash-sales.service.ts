@@ -12,7 +12,7 @@ import {
 import { Db, SqlParams } from '@campus/database';
 import { CreateFlashSaleDto, FlashSaleQueryDto, UpdateFlashSaleDto } from './dto/pricing.dto';
 import { PricingPlaces } from './pricing-places';
-import { checkCampuses, regionScopeSql, scopedRegion } from './promotions.service';
+import { checkCampuses, regionScopeSql, scopedRegion } from './pricing-scope';
 
 export interface FlashSaleView {
   id: string;

@@ -3,6 +3,7 @@ export * from './pricing.errors';
 export * from './pricing.service';
 export * from './pricing-places';
 export * from './promotions.service';
+export * from './pricing-scope';
 export * from './flash-sales.service';
 export * from './pricing.module';
 export * from './dto/pricing.dto';

@@ -1,12 +1,14 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { FlashSalesService } from './flash-sales.service';
 import { PricingPlaces } from './pricing-places';
+import { PricingRepository } from './pricing.repository';
 import { PricingService } from './pricing.service';
+import { PromotionRepository } from './promotion.repository';
 import { PromotionsService } from './promotions.service';
 
 /** The pricing of orders (quote, claim, release): what the orders context needs. */
 @Module({
-  providers: [PricingService],
+  providers: [PricingService, PricingRepository],
   exports: [PricingService],
 })
 export class PricingModule {}
@@ -21,7 +23,12 @@ export class PricingAdminModule {
     return {
       module: PricingAdminModule,
       imports: [PricingModule, ...(opts.imports ?? [])],
-      providers: [{ provide: PricingPlaces, useClass: opts.places }, PromotionsService, FlashSalesService],
+      providers: [
+        { provide: PricingPlaces, useClass: opts.places },
+        PromotionsService,
+        PromotionRepository,
+        FlashSalesService,
+      ],
       exports: [PromotionsService, FlashSalesService],
     };
   }
