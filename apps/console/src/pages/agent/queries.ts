@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok } from '../../api/client';
 
 /**
@@ -33,5 +33,15 @@ export function useNews() {
     queryFn: ({ signal }) => ok(api.GET('/api/fulfilment/work/news', { signal })),
     refetchInterval: 30_000,
     staleTime: 0,
+  });
+}
+
+/** Marks a list seen on the server (never retried: opening the list again marks it again). */
+export function useMarkSeen() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (list: 'orders' | 'tasks') => ok(api.POST('/api/fulfilment/work/seen', { body: { list } })),
+    retry: false,
+    onSuccess: (fresh) => queryClient.setQueryData(agentKeys.news, fresh),
   });
 }

@@ -10,9 +10,11 @@ const KINDS = ['complaint', 'enquiry', 'repair'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Loads each ticket with its conversation (the list answers without messages). */
-export async function withMessages(items: Ticket[]): Promise<Ticket[]> {
+export async function withMessages(items: Ticket[], signal?: AbortSignal): Promise<Ticket[]> {
   return Promise.all(
-    items.map((x) => ok(api.GET('/api/tickets/{id}', { params: { path: { id: x.id } } })) as Promise<Ticket>),
+    items.map(
+      (x) => ok(api.GET('/api/tickets/{id}', { params: { path: { id: x.id } }, signal })) as Promise<Ticket>,
+    ),
   );
 }
 
@@ -25,8 +27,11 @@ export function OrderTickets({ orderId }: { orderId: string }) {
   const [sentHours, setSentHours] = useState<number | null>(null);
   const tickets = useQuery({
     queryKey: ticketKeys.ofOrder(orderId),
-    queryFn: async () =>
-      withMessages((await ok(api.GET('/api/tickets', { params: { query: { orderId, limit: 20 } } }))).items),
+    queryFn: async ({ signal }) =>
+      withMessages(
+        (await ok(api.GET('/api/tickets', { params: { query: { orderId, limit: 20 } }, signal }))).items,
+        signal,
+      ),
     refetchInterval: 10_000,
   });
   const open = useMutation({

@@ -29,8 +29,8 @@ export function ReturnPanel({ order }: { order: Order }) {
   const [localProblem, setLocalProblem] = useState<string | null>(null);
   const requests = useQuery({
     queryKey: returnKeys.ofOrder(order.id),
-    queryFn: () =>
-      ok(api.GET('/api/return-requests', { params: { query: { orderId: order.id, limit: 20 } } })),
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/return-requests', { params: { query: { orderId: order.id, limit: 20 } }, signal })),
     enabled: RETURNABLE.includes(order.status) || order.status === 'returned',
   });
   const items: ReturnRequest[] = requests.data?.items ?? [];

@@ -19,7 +19,10 @@ export function useBuyAgain() {
       const skus = [...new Set(lines.map((l) => l.sku))];
       const products = await Promise.all(
         skus.map((sku) =>
-          queryClient.fetchQuery({ queryKey: keys.product(sku), queryFn: () => fetchProduct(sku) }),
+          queryClient.fetchQuery({
+            queryKey: keys.product(sku),
+            queryFn: ({ signal }) => fetchProduct(sku, undefined, signal),
+          }),
         ),
       );
       const now = new Map<string, Availability | null>(skus.map((sku, i) => [sku, products[i]]));
