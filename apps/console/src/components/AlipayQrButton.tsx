@@ -5,7 +5,7 @@ import { QRCodeSVG } from 'qrcode.react';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Order, type Schemas } from '../api/client';
 import { formatCents } from '../lib/money';
-import { useAction } from './useAction';
+import { useAction } from '../api/useAction';
 import { formatTime } from '../lib/time';
 
 type Attempt = Schemas['CreatedAttemptResponse'];

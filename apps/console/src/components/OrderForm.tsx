@@ -27,7 +27,7 @@ import {
   type PaymentMethod,
 } from '../lib/order-form';
 import { ProblemAlert } from './ProblemAlert';
-import { queryProblem, useAction } from './useAction';
+import { queryProblem, useAction } from '../api/useAction';
 import { useDebounced } from './useDebounced';
 
 /**

@@ -8,7 +8,7 @@ import { formatCents } from '../lib/money';
 import { formatTime } from '../lib/time';
 import { OrderStatusTag } from './format';
 import { ProblemAlert } from './ProblemAlert';
-import { useAction } from './useAction';
+import { useAction } from '../api/useAction';
 
 const CANCELLABLE = new Set(['pending_payment', 'confirmed', 'assigned']);
 

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import { homeOf, readSession, type Session } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { useAction } from '../components/useAction';
+import { useAction } from '../api/useAction';
 import { startSession } from './SignInPage';
 
 interface Values {

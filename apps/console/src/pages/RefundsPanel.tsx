@@ -6,7 +6,7 @@ import { api, ok, type Agent, type Schemas } from '../api/client';
 import type { ApiProblem } from '../api/problem';
 import type { Session } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { queryProblem, useAction } from '../components/useAction';
+import { queryProblem, useAction } from '../api/useAction';
 import { formatCents } from '../lib/money';
 import { dayStartIso, refundActions, refundProblems, refundsByDay } from '../lib/refunds';
 import { formatTime } from '../lib/time';

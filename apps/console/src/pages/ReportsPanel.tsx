@@ -7,7 +7,7 @@ import { saveBlob } from '../api/download';
 import { asProblem } from '../api/problem';
 import { EChart } from '../components/EChart';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { queryProblem, useAction, useProblemFields } from '../components/useAction';
+import { queryProblem, useAction, useProblemFields } from '../api/useAction';
 import { formatCents } from '../lib/money';
 import { bpsToPercent, formatBps } from '../lib/rates';
 import { formatTime, shanghaiPeriod } from '../lib/time';

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../api/client';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { queryProblem, useAction } from '../components/useAction';
+import { queryProblem, useAction } from '../api/useAction';
 import { formatCents } from '../lib/money';
 import { formatTime } from '../lib/time';
 

@@ -19,7 +19,7 @@ import { saveBlob } from '../api/download';
 import { ApiProblem, asProblem } from '../api/problem';
 import type { Session } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { useAction, useProblemFields } from '../components/useAction';
+import { useAction, useProblemFields } from '../api/useAction';
 import { formatCents } from '../lib/money';
 import { formatTime, previousPeriod } from '../lib/time';
 

@@ -6,7 +6,7 @@ import { api, ok } from '../api/client';
 import { clearSession, homeOf, writeSession, type Session } from '../auth/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { useAction } from '../components/useAction';
+import { useAction } from '../api/useAction';
 import { normalizePhone } from '../lib/phone';
 
 /** Reads the caller's scope (agent id, region, pickup point) once the token is known. */

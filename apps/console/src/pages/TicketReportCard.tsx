@@ -5,7 +5,7 @@ import { api, ok, type Schemas } from '../api/client';
 import { saveBlob } from '../api/download';
 import { asProblem } from '../api/problem';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { queryProblem, useAction } from '../components/useAction';
+import { queryProblem, useAction } from '../api/useAction';
 import { formatCents } from '../lib/money';
 
 type CampusTickets = Schemas['CampusTicketsView'];

@@ -18,32 +18,38 @@ afterAll(() => {
 });
 
 describe('shop catalogue: a fast category or search change never shows a stale answer', () => {
-  it('shows nothing of the category that was left, and its slow answer never lands on screen', async () => {
+  it('shows nothing of the filter that was left while the next loads, and a slow answer never lands on screen', async () => {
     const observer = new InfiniteQueryObserver(client, shopApi.productsQuery('campus-1', '', 'stationery'));
     const unsubscribe = observer.subscribe(() => undefined);
+    const skus = () => observer.getCurrentResult().data?.pages.flatMap((p) => p.items.map((i) => i.sku));
     await until(() => sent.length === 1);
-    const slow = sent[0];
-    expect(slow.url.searchParams.get('category')).toBe('stationery');
+    expect(sent[0].url.searchParams.get('category')).toBe('stationery');
+    sent[0].answer(page('PEN-1'));
+    await until(() => observer.getCurrentResult().isSuccess);
+    expect(skus()).toEqual(['PEN-1']);
 
-    // The student taps another category, then types a search, before stationery has answered.
+    // The student taps "cables", then types "usb" before the cables have answered.
     observer.setOptions(shopApi.productsQuery('campus-1', '', 'cables'));
-    observer.setOptions(shopApi.productsQuery('campus-1', 'usb', 'cables'));
-    await until(() => sent.some((r) => r.url.searchParams.get('q') === 'usb'));
-    const current = sent.find((r) => r.url.searchParams.get('q') === 'usb')!;
-    expect(current.url.searchParams.get('category')).toBe('cables');
-    expect(slow.signal.aborted).toBe(true);
-    // Loading: no placeholder from the category that was left.
+    await until(() => sent.length === 2);
+    const slow = sent[1];
+    expect(slow.url.searchParams.get('category')).toBe('cables');
+    // Loading: the stationery is not shown as if it were the cables (no placeholder).
     expect(observer.getCurrentResult().data).toBeUndefined();
     expect(observer.getCurrentResult().isPlaceholderData).toBe(false);
 
+    observer.setOptions(shopApi.productsQuery('campus-1', 'usb', 'cables'));
+    await until(() => sent.length === 3);
+    const current = sent[2];
+    expect(current.url.searchParams.get('q')).toBe('usb');
+    expect(slow.signal.aborted).toBe(true);
+    expect(observer.getCurrentResult().data).toBeUndefined();
+
     current.answer(page('USB-1'));
     await until(() => observer.getCurrentResult().isSuccess);
-    slow.answer(page('PEN-1', 'PEN-2'));
-    for (const r of sent) if (r !== current && r !== slow) r.answer(page('CABLE-1'));
+    // The cables answer late: the screen keeps the answer to "usb" in cables.
+    slow.answer(page('CABLE-1', 'CABLE-2'));
     await settle();
-    expect(observer.getCurrentResult().data?.pages.flatMap((p) => p.items.map((i) => i.sku))).toEqual([
-      'USB-1',
-    ]);
+    expect(skus()).toEqual(['USB-1']);
     unsubscribe();
   });
 });

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Session } from '../../auth/session';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { formatCents, parseYuan } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { useNetwork } from './shared';

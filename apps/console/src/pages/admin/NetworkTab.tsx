@@ -18,7 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import type { Session } from '../../auth/session';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { useNetwork } from './shared';
 
 /** GET /api/lockers/:id (its OpenAPI answer is untyped). */

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { formatCents } from '../../lib/money';
 import { useNetwork } from './shared';
 

@@ -22,7 +22,7 @@ import { asProblem } from '../../api/problem';
 import type { Session } from '../../auth/session';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { ToneTag } from '../../components/ToneTag';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { formatCents, parseYuan } from '../../lib/money';
 import { formatTime, shanghaiToday } from '../../lib/time';
 import { useNetwork } from './shared';

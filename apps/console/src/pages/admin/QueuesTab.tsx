@@ -2,7 +2,7 @@ import { Button, message, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 
 /**
  * The queue dashboard (Bull Board) is a page of its own at /admin/queues. A browser navigation cannot

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { components } from '../../api/schema';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { centsToInput, formatCents, parseYuan } from '../../lib/money';
 
 type Fee = components['schemas']['TaskFeeResponse'];

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Order, type PlaceOrderBody } from '../../api/client';
 import type { Session } from '../../auth/session';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { useDebounced } from '../../components/useDebounced';
 import { FormSubmission } from '../../lib/idempotency';
 import { formatCents } from '../../lib/money';

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import i18next from 'i18next';
-import { asProblem, type ApiProblem, type FieldPath } from '../api/problem';
+import { asProblem, type ApiProblem, type FieldPath } from './problem';
 import { localizeFieldError } from '../lib/problem-i18n';
 
 /** The part of an antd FormInstance an action writes the API's field messages into. */
