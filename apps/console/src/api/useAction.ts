@@ -24,6 +24,8 @@ export function useAction<TVars = void, TData = unknown>(
     onSuccess?: (data: TData, vars: TVars) => void;
     /** Besides keeping it: e.g. a toast for an action that has no place of its own to show it. */
     onError?: (problem: ApiProblem, vars: TVars) => void;
+    /** After either (e.g. to read the server's state again whatever the answer was). */
+    onSettled?: () => void;
     form?: ProblemFields;
   } = {},
 ) {
@@ -38,6 +40,7 @@ export function useAction<TVars = void, TData = unknown>(
       opts.onSuccess?.(data, vars);
     },
     onError: (err, vars) => opts.onError?.(asProblem(err), vars),
+    onSettled: () => opts.onSettled?.(),
   });
   const problem: ApiProblem | null = mutation.error ? asProblem(mutation.error) : null;
   useProblemFields(opts.form, problem);
@@ -45,6 +48,8 @@ export function useAction<TVars = void, TData = unknown>(
     run: mutation.mutate,
     runAsync: mutation.mutateAsync,
     busy: mutation.isPending,
+    /** The latest run succeeded (e.g. a payment page is opening: keep the button busy). */
+    done: mutation.isSuccess,
     /** The latest successful run's answer. */
     data: mutation.data,
     /** What the latest run was given (to show which row is busy). */

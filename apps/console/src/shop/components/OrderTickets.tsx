@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Button, Selector, TextArea } from 'antd-mobile';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import { ProblemLine } from './ProblemLine';
 import { ticketKeys, TicketThread, type Ticket } from './TicketThread';
 
@@ -34,8 +35,7 @@ export function OrderTickets({ orderId }: { orderId: string }) {
       ),
     refetchInterval: 10_000,
   });
-  const open = useMutation({
-    mutationFn: () => ok(api.POST('/api/tickets', { body: { orderId, kind, body } })),
+  const open = useAction(() => ok(api.POST('/api/tickets', { body: { orderId, kind, body } })), {
     onSuccess: (created) => {
       setBody('');
       const hours = Math.round((Date.parse(created.dueAt) - Date.parse(created.createdAt)) / 3_600_000);
@@ -55,7 +55,7 @@ export function OrderTickets({ orderId }: { orderId: string }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (body.trim()) open.mutate();
+          if (body.trim()) open.run();
         }}
         aria-label={t('tickets.open')}
         className="shop-ticket-form"
@@ -74,7 +74,7 @@ export function OrderTickets({ orderId }: { orderId: string }) {
           {t('tickets.body')}
         </label>
         <TextArea id="ticket-body" value={body} onChange={setBody} maxLength={2000} rows={3} />
-        <Button block color="primary" type="submit" loading={open.isPending} disabled={!body.trim()}>
+        <Button block color="primary" type="submit" loading={open.busy} disabled={!body.trim()}>
           {t('tickets.send')}
         </Button>
         {sentHours !== null && (
@@ -82,7 +82,7 @@ export function OrderTickets({ orderId }: { orderId: string }) {
             {t('tickets.sent', { hours: sentHours })}
           </p>
         )}
-        <ProblemLine error={open.error} />
+        <ProblemLine error={open.problem} />
       </form>
     </section>
   );
