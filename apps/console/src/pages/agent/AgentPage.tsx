@@ -23,7 +23,7 @@ const SEEN_LIST: Partial<Record<Tab, 'orders' | 'tasks'>> = { deliveries: 'order
  */
 function useSeenMarking(tab: Tab) {
   const news = useNews();
-  const markSeen = useMarkSeen().mutate;
+  const markSeen = useMarkSeen().run;
   const [since, setSince] = useState<{ orders: string | null; tasks: string | null }>({
     orders: null,
     tasks: null,

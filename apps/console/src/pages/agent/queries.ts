@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok } from '../../api/client';
+import { useAction } from '../../api/useAction';
 
 /**
  * The agent screens' server data, one key per answer. Every change invalidates `agentKeys.all`, so
@@ -39,9 +40,8 @@ export function useNews() {
 /** Marks a list seen on the server (never retried: opening the list again marks it again). */
 export function useMarkSeen() {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (list: 'orders' | 'tasks') => ok(api.POST('/api/fulfilment/work/seen', { body: { list } })),
-    retry: false,
-    onSuccess: (fresh) => queryClient.setQueryData(agentKeys.news, fresh),
-  });
+  return useAction(
+    (list: 'orders' | 'tasks') => ok(api.POST('/api/fulfilment/work/seen', { body: { list } })),
+    { onSuccess: (fresh) => queryClient.setQueryData(agentKeys.news, fresh) },
+  );
 }
