@@ -73,6 +73,8 @@ describe('Tickets in a browser (e2e)', () => {
     await student.getByRole('heading', { name: zhShop.signIn.title }).waitFor();
     await student.getByLabel(zhShop.signIn.phone, { exact: true }).fill(phone);
     await student.getByRole('button', { name: zhShop.signIn.sendCode }).click();
+    // The code is read once the shop says it was sent (the request may still be on its way).
+    await student.getByText(fill(zhShop.signIn.sent, { phone })).waitFor();
     await student.getByLabel(zhShop.signIn.code, { exact: true }).fill(await fx.latestCode(phone));
     await student.getByRole('button', { name: zhShop.signIn.submit, exact: true }).click();
     await student.getByRole('link', { name: fill(zhShop.order.view, { number: order.number }) }).click();

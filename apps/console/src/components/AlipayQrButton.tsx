@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Button, Popup, Space } from 'antd-mobile';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { QRCodeSVG } from 'qrcode.react';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Order, type Schemas } from '../api/client';
-import { asProblem, type ApiProblem } from '../api/problem';
 import { formatCents } from '../lib/money';
+import { useAction } from '../api/useAction';
 import { formatTime } from '../lib/time';
 
 type Attempt = Schemas['CreatedAttemptResponse'];
@@ -31,42 +31,36 @@ export function AlipayQrButton({ order, onPaid }: { order: Order; onPaid?: () =>
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
 
-  const create = useMutation({
-    mutationFn: () =>
-      ok(
-        api.POST('/api/orders/{id}/payments', {
-          params: { path: { id: order.id } },
-          body: { method: 'alipay_qr' },
-        }),
-      ),
-    onSuccess: () => setProblem(null),
-    onError: (err) => setProblem(asProblem(err)),
-  });
+  const create = useAction(() =>
+    ok(
+      api.POST('/api/orders/{id}/payments', {
+        params: { path: { id: order.id } },
+        body: { method: 'alipay_qr' },
+      }),
+    ),
+  );
   const attempt: Attempt | undefined = create.data;
 
   // While the code is shown, the notice usually arrives within seconds: look every 3 s.
   const payments = useQuery({
     queryKey: ['order-payments', order.id],
-    queryFn: () => ok(api.GET('/api/orders/{id}/payments', { params: { path: { id: order.id } } })),
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/orders/{id}/payments', { params: { path: { id: order.id } }, signal })),
     enabled: open && Boolean(attempt),
     refetchInterval: (q) =>
       q.state.data?.attempts.some((a) => a.id === attempt?.id && a.status === 'paid') ? false : 3000,
   });
-  const sync = useMutation({
-    mutationFn: () => ok(api.POST('/api/orders/{id}/payments/sync', { params: { path: { id: order.id } } })),
-    onSuccess: (data) => {
-      setProblem(null);
-      queryClient.setQueryData(['order-payments', order.id], data);
-    },
-    onError: (err) => setProblem(asProblem(err)),
-  });
+  const sync = useAction(
+    () => ok(api.POST('/api/orders/{id}/payments/sync', { params: { path: { id: order.id } } })),
+    { onSuccess: (data) => queryClient.setQueryData(['order-payments', order.id], data) },
+  );
+  const problem = create.problem ?? sync.problem;
   const paid = Boolean(payments.data?.attempts.some((a) => a.id === attempt?.id && a.status === 'paid'));
 
   const show = () => {
     setOpen(true);
-    if (!attempt) create.mutate();
+    if (!attempt) create.run();
   };
   const close = () => {
     setOpen(false);
@@ -119,12 +113,12 @@ export function AlipayQrButton({ order, onPaid }: { order: Order; onPaid?: () =>
         )}
         <Space block direction="vertical" style={{ marginTop: 12 }}>
           {attempt && !paid && (
-            <Button block onClick={() => sync.mutate()} loading={sync.isPending}>
+            <Button block onClick={() => sync.run()} loading={sync.busy}>
               {t('payments.qr.check')}
             </Button>
           )}
           {!attempt && problem && !unavailable && (
-            <Button block onClick={() => create.mutate()} loading={create.isPending}>
+            <Button block onClick={() => create.run()} loading={create.busy}>
               {t('common.refresh')}
             </Button>
           )}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Button,
   Card,
@@ -13,8 +13,9 @@ import {
   Space,
   Typography,
 } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, ok, type Order, type Product, type Schemas } from '../api/client';
+import { api, ok, type Order, type PlaceOrderBody, type Product } from '../api/client';
 import { ApiProblem } from '../api/problem';
 import { FormSubmission } from '../lib/idempotency';
 import { formatCents } from '../lib/money';
@@ -26,34 +27,30 @@ import {
   type PaymentMethod,
 } from '../lib/order-form';
 import { ProblemAlert } from './ProblemAlert';
-import { useProblemForm } from './useProblemForm';
+import { queryProblem, useAction } from '../api/useAction';
+import { useDebounced } from './useDebounced';
 
-/** Products matching what was typed (SKU or name), with their available stock. */
+/**
+ * Products matching what was typed (SKU or name), with their available stock. Each settled search is
+ * its own query (its key holds the text, so a late answer to an older search lands in its own entry);
+ * every product seen stays known, so a line keeps its label while another line searches.
+ */
 function useProductSearch() {
-  const [products, setProducts] = useState<Product[]>([]);
   const [query, setQuery] = useState('');
-  const timer = useRef<number>();
-  const search = useCallback((q: string) => {
-    setQuery(q);
-    window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(async () => {
-      const page = await ok(
-        api.GET('/api/products', { params: { query: { q: q || undefined, limit: 20 } } }),
-      ).catch(() => null);
-      if (!page) return;
-      setProducts((known) => {
-        const bySku = new Map(known.map((p) => [p.sku, p]));
-        for (const p of page.items) bySku.set(p.sku, p);
-        return [...bySku.values()];
-      });
-    }, 150);
-  }, []);
-  useEffect(() => search(''), [search]);
+  const q = useDebounced(query.trim(), 150);
+  const page = useQuery({
+    queryKey: ['products', 'desk-search', q],
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/products', { params: { query: { q: q || undefined, limit: 20 } }, signal })),
+  });
+  const known = useRef(new Map<string, Product>());
+  for (const p of page.data?.items ?? []) known.current.set(p.sku, p);
   const needle = query.trim().toLowerCase();
+  const all = [...known.current.values()];
   const matching = needle
-    ? products.filter((p) => p.sku.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle))
-    : products;
-  return { products: matching, search };
+    ? all.filter((p) => p.sku.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle))
+    : all;
+  return { products: matching, search: setQuery };
 }
 
 /**
@@ -73,19 +70,32 @@ export function OrderForm({
   onPlaced?: (order: Order) => void;
 }) {
   const { t } = useTranslation();
-  const { form, problem, setProblem, showProblem, busy, setBusy } = useProblemForm<OrderFormValues>();
+  const [form] = Form.useForm<OrderFormValues>();
   const submission = useRef(new FormSubmission<Order>());
   const [placed, setPlaced] = useState<Order | null>(null);
-  const [campuses, setCampuses] = useState<Schemas['CampusView'][]>([]);
-  const [points, setPoints] = useState<Schemas['PickupPointView'][]>([]);
+  const campusesQ = useQuery({
+    queryKey: ['campuses'],
+    queryFn: ({ signal }) => ok(api.GET('/api/campuses', { signal })),
+  });
+  const pointsQ = useQuery({
+    queryKey: ['pickup-points'],
+    queryFn: ({ signal }) => ok(api.GET('/api/pickup-points', { signal })),
+  });
+  const campuses = campusesQ.data ?? [];
+  const points = pointsQ.data ?? [];
   const { products, search } = useProductSearch();
   const opts: OrderFormOptions = useMemo(() => ({ needsCustomer: true, paymentMethods }), [paymentMethods]);
   const type = Form.useWatch(['fulfillment', 'type'], form);
 
-  useEffect(() => {
-    void ok(api.GET('/api/campuses', {})).then(setCampuses, showProblem);
-    void ok(api.GET('/api/pickup-points', {})).then(setPoints, showProblem);
-  }, [showProblem]);
+  // One Idempotency-Key per form: a retry after a lost answer (by the user's hand) places one order.
+  const place = useAction(
+    (body: PlaceOrderBody) =>
+      submission.current.submit(body, (key) =>
+        ok(api.POST('/api/orders', { params: { header: { 'Idempotency-Key': key } }, body })),
+      ),
+    { form, invalidate: [['orders'], ['products']] },
+  );
+  const problem = place.problem ?? queryProblem(campusesQ.error, pointsQ.error);
   useEffect(() => {
     if (defaultPhone) form.setFieldValue(['customer', 'phone'], defaultPhone);
   }, [defaultPhone, form]);
@@ -93,37 +103,32 @@ export function OrderForm({
   const productLabel = (p: Product) =>
     `${p.sku} · ${p.name} · ${formatCents(p.priceCents)} · ${t('form.available', { count: p.stock.available })}`;
 
-  const submit = async () => {
+  const submit = () => {
     const values = form.getFieldsValue(true) as OrderFormValues;
     const errors = validateOrderForm(values, opts);
     form.setFields(errors.map((e) => ({ name: e.name as never, errors: [t(e.message)] })));
     if (errors.length) return;
-    setProblem(null);
-    setBusy(true);
     const body = toPlaceOrderBody(values, opts);
-    try {
-      const order = await submission.current.submit(body, (key) =>
-        ok(api.POST('/api/orders', { params: { header: { 'Idempotency-Key': key } }, body })),
-      );
-      setPlaced(order);
-      onPlaced?.(order);
-    } catch (err) {
-      showProblem(err);
-      // Out of stock names the SKU: put the message on that line too.
-      if (err instanceof ApiProblem && typeof err.body.sku === 'string') {
-        const i = (values.lines ?? []).findIndex((l) => l.sku?.trim().toUpperCase() === err.body.sku);
-        if (i >= 0)
-          form.setFields([{ name: ['lines', i, 'quantity'] as never, errors: [err.detail ?? err.title] }]);
-      }
-    } finally {
-      setBusy(false);
-    }
+    place.run(body, {
+      onSuccess: (order) => {
+        setPlaced(order);
+        onPlaced?.(order);
+      },
+      onError: (err) => {
+        // Out of stock names the SKU: put the message on that line too.
+        if (err instanceof ApiProblem && typeof err.body.sku === 'string') {
+          const i = (values.lines ?? []).findIndex((l) => l.sku?.trim().toUpperCase() === err.body.sku);
+          if (i >= 0)
+            form.setFields([{ name: ['lines', i, 'quantity'] as never, errors: [err.detail ?? err.title] }]);
+        }
+      },
+    });
   };
 
   const next = () => {
     submission.current.reset();
     setPlaced(null);
-    setProblem(null);
+    place.reset();
     form.resetFields();
   };
 
@@ -165,7 +170,7 @@ export function OrderForm({
 
   return (
     <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>{t('form.newOrder')}</h2>}>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
+      <ProblemAlert problem={problem} onClose={place.problem ? place.reset : undefined} />
       <Form
         form={form}
         name="order"
@@ -291,7 +296,7 @@ export function OrderForm({
             </Form.Item>
           </Col>
         </Row>
-        <Button type="primary" htmlType="submit" size="large" loading={busy} data-testid="place-order">
+        <Button type="primary" htmlType="submit" size="large" loading={place.busy} data-testid="place-order">
           {t('form.submit')}
         </Button>
       </Form>

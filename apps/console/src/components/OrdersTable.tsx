@@ -8,7 +8,7 @@ import { formatCents } from '../lib/money';
 import { formatTime } from '../lib/time';
 import { OrderStatusTag } from './format';
 import { ProblemAlert } from './ProblemAlert';
-import { useProblemForm } from './useProblemForm';
+import { useAction } from '../api/useAction';
 
 const CANCELLABLE = new Set(['pending_payment', 'confirmed', 'assigned']);
 
@@ -45,7 +45,19 @@ export function OrdersTable({
 }) {
   const { t } = useTranslation();
   const [cancelling, setCancelling] = useState<Order | null>(null);
-  const { form, problem, setProblem, showProblem, busy, setBusy } = useProblemForm<{ reason: string }>();
+  const [form] = Form.useForm<{ reason: string }>();
+  const cancel = useAction(
+    ({ id, reason }: { id: string; reason: string }) =>
+      ok(api.POST('/api/orders/{id}/cancel', { params: { path: { id } }, body: { reason } })),
+    {
+      form,
+      invalidate: [['orders'], ['order']],
+      onSuccess: (order) => {
+        setCancelling(null);
+        onChanged?.(order);
+      },
+    },
+  );
   return (
     <>
       <Table<Order>
@@ -90,7 +102,7 @@ export function OrdersTable({
                         size="small"
                         danger
                         onClick={() => {
-                          setProblem(null);
+                          cancel.reset();
                           form.resetFields();
                           setCancelling(o);
                         }}
@@ -107,33 +119,18 @@ export function OrdersTable({
         open={cancelling !== null}
         title={`${t('order.cancel')} ${cancelling?.number ?? ''}`}
         okText={t('order.cancel')}
-        okButtonProps={{ danger: true, loading: busy, htmlType: 'submit' }}
+        okButtonProps={{ danger: true, loading: cancel.busy, htmlType: 'submit' }}
         cancelText={t('common.cancel')}
         onOk={() => form.submit()}
         onCancel={() => setCancelling(null)}
         destroyOnClose
       >
-        <ProblemAlert problem={problem} />
+        <ProblemAlert problem={cancel.problem} />
         <Form
           form={form}
           layout="vertical"
-          onFinish={async ({ reason }) => {
-            if (!cancelling) return;
-            setBusy(true);
-            try {
-              const order = await ok(
-                api.POST('/api/orders/{id}/cancel', {
-                  params: { path: { id: cancelling.id } },
-                  body: { reason },
-                }),
-              );
-              setCancelling(null);
-              onChanged?.(order);
-            } catch (err) {
-              showProblem(err);
-            } finally {
-              setBusy(false);
-            }
+          onFinish={({ reason }) => {
+            if (cancelling) cancel.run({ id: cancelling.id, reason });
           }}
         >
           <Form.Item

@@ -22,7 +22,7 @@ import { formatCents } from '../lib/money';
 import { formatTime } from '../lib/time';
 import { ProblemAlert } from './ProblemAlert';
 import { MUTED } from './ToneTag';
-import { useAction } from './useAction';
+import { useAction } from '../api/useAction';
 
 type Ticket = components['schemas']['TicketResponse'];
 type Outcome = components['schemas']['ResolveTicketDto']['outcome'];

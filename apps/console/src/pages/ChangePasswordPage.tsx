@@ -1,12 +1,11 @@
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { message } from 'antd';
-import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import { homeOf, readSession, type Session } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { useProblemForm } from '../components/useProblemForm';
+import { useAction } from '../api/useAction';
 import { startSession } from './SignInPage';
 
 interface Values {
@@ -23,9 +22,9 @@ interface Values {
 export function ChangePasswordPage({ session }: { session: Session }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const { form, problem, showProblem } = useProblemForm<Values>();
-  const change = useMutation({
-    mutationFn: async (v: Values) => {
+  const [form] = Form.useForm<Values>();
+  const change = useAction(
+    async (v: Values) => {
       await ok(
         api.POST('/api/auth/password', {
           body: { currentPassword: v.currentPassword, newPassword: v.newPassword },
@@ -40,12 +39,14 @@ export function ChangePasswordPage({ session }: { session: Session }) {
         mustChangePassword: res.user.mustChangePassword,
       });
     },
-    onSuccess: (s) => {
-      void message.success(t('password.done'));
-      navigate(homeOf(s.role), { replace: true });
+    {
+      form,
+      onSuccess: (s) => {
+        void message.success(t('password.done'));
+        navigate(homeOf(s.role), { replace: true });
+      },
     },
-    onError: showProblem,
-  });
+  );
   return (
     <Card style={{ maxWidth: 440 }}>
       <Typography.Title level={2} style={{ fontSize: 20 }}>
@@ -54,8 +55,8 @@ export function ChangePasswordPage({ session }: { session: Session }) {
       {readSession()?.mustChangePassword ? (
         <Alert type="warning" showIcon message={t('password.forced')} style={{ marginBottom: 16 }} />
       ) : null}
-      <ProblemAlert problem={problem} />
-      <Form<Values> form={form} layout="vertical" requiredMark={false} onFinish={(v) => change.mutate(v)}>
+      <ProblemAlert problem={change.problem} />
+      <Form<Values> form={form} layout="vertical" requiredMark={false} onFinish={(v) => change.run(v)}>
         <Form.Item
           name="currentPassword"
           label={t('password.current')}
@@ -87,7 +88,7 @@ export function ChangePasswordPage({ session }: { session: Session }) {
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={change.isPending} data-testid="change-password">
+        <Button type="primary" htmlType="submit" loading={change.busy} data-testid="change-password">
           {t('password.submit')}
         </Button>
       </Form>

@@ -8,7 +8,7 @@ import type { Session } from '../auth/session';
 import { orderColumns } from '../components/OrdersTable';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { TicketsPanel } from '../components/TicketsPanel';
-import { useAction } from '../components/useAction';
+import { useAction } from '../api/useAction';
 import { formatTime } from '../lib/time';
 
 // ECharts is large: the reports load when their tab is first opened.

@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
 import { Alert, Button, Form, Input, message, Popconfirm, Select, Space, Statistic, Table, Tag } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Agent, type Schemas } from '../api/client';
-import { asProblem, type ApiProblem } from '../api/problem';
+import type { ApiProblem } from '../api/problem';
 import type { Session } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { queryProblem, useAction } from '../api/useAction';
 import { formatCents } from '../lib/money';
 import { dayStartIso, refundActions, refundProblems, refundsByDay } from '../lib/refunds';
 import { formatTime } from '../lib/time';
@@ -36,11 +37,9 @@ interface Filters {
  */
 export default function RefundsPanel({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [form] = Form.useForm<Filters>();
   const [filters, setFilters] = useState<Filters>({});
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [actionProblem, setActionProblem] = useState<ApiProblem | null>(null);
   const isAdmin = session.role === 'admin';
 
   const query = useMemo(
@@ -55,41 +54,45 @@ export default function RefundsPanel({ session }: { session: Session }) {
   );
   const refunds = useQuery({
     queryKey: ['refunds', query],
-    queryFn: () => ok(api.GET('/api/refunds', { params: { query } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/refunds', { params: { query }, signal })),
   });
   const agents = useQuery({
     queryKey: ['agents', 'all'],
-    queryFn: () => ok(api.GET('/api/agents', { params: { query: { limit: 200 } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/agents', { params: { query: { limit: 200 } }, signal })),
   });
   const points = useQuery({
     queryKey: ['pickup-points'],
-    queryFn: () => ok(api.GET('/api/pickup-points')),
+    queryFn: ({ signal }) => ok(api.GET('/api/pickup-points', { signal })),
   });
   const agentName = (id: string) =>
     agents.data?.items.find((a: Agent) => a.id === id)?.displayName ?? id.slice(0, 8);
   const pointName = (id: string) => points.data?.find((p) => p.id === id)?.name ?? id.slice(0, 8);
 
-  const problem = refunds.error ? asProblem(refunds.error) : null;
+  const problem = queryProblem(refunds.error);
   // A 400 names the filter at fault: show it next to that field.
   const errorsOf = (p: ApiProblem | null) =>
     Object.fromEntries((p?.body.errors ?? []).map((e) => [e.field, e.message])) as Record<string, string>;
   const shownErrors = { ...fieldErrors, ...errorsOf(problem) };
 
-  const done = (text: string) => {
-    setActionProblem(null);
-    void message.success(text);
-    void queryClient.invalidateQueries({ queryKey: ['refunds'] });
+  const paidOut = useAction(
+    (r: Refund) => ok(api.POST('/api/refunds/{id}/paid-out', { params: { path: { id: r.id } } })),
+    {
+      invalidate: [['refunds']],
+      onSuccess: (r) => void message.success(t('payments.refunds.paidOutDone', { number: r.orderNumber })),
+    },
+  );
+  const retry = useAction(
+    (r: Refund) => ok(api.POST('/api/refunds/{id}/retry', { params: { path: { id: r.id } } })),
+    {
+      invalidate: [['refunds']],
+      onSuccess: (r) => void message.success(t('payments.refunds.retryDone', { number: r.orderNumber })),
+    },
+  );
+  const actionProblem = paidOut.problem ?? retry.problem;
+  const clearActionProblem = () => {
+    paidOut.reset();
+    retry.reset();
   };
-  const paidOut = useMutation({
-    mutationFn: (r: Refund) => ok(api.POST('/api/refunds/{id}/paid-out', { params: { path: { id: r.id } } })),
-    onSuccess: (r) => done(t('payments.refunds.paidOutDone', { number: r.orderNumber })),
-    onError: (err) => setActionProblem(asProblem(err)),
-  });
-  const retry = useMutation({
-    mutationFn: (r: Refund) => ok(api.POST('/api/refunds/{id}/retry', { params: { path: { id: r.id } } })),
-    onSuccess: (r) => done(t('payments.refunds.retryDone', { number: r.orderNumber })),
-    onError: (err) => setActionProblem(asProblem(err)),
-  });
 
   const items = refunds.data?.items ?? [];
   const days = refundsByDay(items);
@@ -159,7 +162,7 @@ export default function RefundsPanel({ session }: { session: Session }) {
         </Form.Item>
       </Form>
       <ProblemAlert problem={problem} />
-      <ProblemAlert problem={actionProblem} onClose={() => setActionProblem(null)} />
+      <ProblemAlert problem={actionProblem} onClose={clearActionProblem} />
       <Space size="large">
         <Statistic
           title={<span style={STAT_TITLE}>{t('payments.refunds.owedCash')}</span>}
@@ -233,9 +236,9 @@ export default function RefundsPanel({ session }: { session: Session }) {
                       amount: formatCents(r.amountCents),
                       number: r.orderNumber,
                     })}
-                    onConfirm={() => paidOut.mutate(r)}
+                    onConfirm={() => paidOut.run(r)}
                   >
-                    <Button size="small" loading={paidOut.isPending && paidOut.variables?.id === r.id}>
+                    <Button size="small" loading={paidOut.busy && paidOut.variables?.id === r.id}>
                       {t('payments.refunds.markPaidOut')}
                     </Button>
                   </Popconfirm>
@@ -243,8 +246,8 @@ export default function RefundsPanel({ session }: { session: Session }) {
                 {refundActions(r, isAdmin).includes('retry') && (
                   <Button
                     size="small"
-                    onClick={() => retry.mutate(r)}
-                    loading={retry.isPending && retry.variables?.id === r.id}
+                    onClick={() => retry.run(r)}
+                    loading={retry.busy && retry.variables?.id === r.id}
                   >
                     {t('payments.refunds.retry')}
                   </Button>

@@ -1,14 +1,17 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Button, Card, Col, Form, Input, Row, Space, Statistic, Table } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, ok, type Schemas } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { saveBlob } from '../api/download';
-import { asProblem, type ApiProblem } from '../api/problem';
+import { asProblem } from '../api/problem';
 import { EChart } from '../components/EChart';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { queryProblem, useAction, useProblemFields } from '../api/useAction';
 import { formatCents } from '../lib/money';
 import { bpsToPercent, formatBps } from '../lib/rates';
 import { formatTime, shanghaiPeriod } from '../lib/time';
+import { reportKeys, reportQueries, type ReportWindow } from './reports/queries';
 import { TicketReportCard } from './TicketReportCard';
 
 type ChannelReport = Schemas['ChannelReportView'];
@@ -16,7 +19,7 @@ type AgentReport = Schemas['AgentReportView'];
 type CustomerReport = Schemas['CustomerReportView'];
 
 /** The first day of this Shanghai month and today, as the inputs show them. */
-function thisMonth(): { from: string; to: string; period: string } {
+function thisMonth(): ReportWindow {
   const period = shanghaiPeriod();
   return { from: `${period}-01`, to: formatTime(new Date().toISOString()).slice(0, 10), period };
 }
@@ -24,57 +27,39 @@ function thisMonth(): { from: string; to: string; period: string } {
 /** Regional manager reports: channel funnel and conversion, agent leaderboard, repeat purchases. */
 export default function ReportsPanel() {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ from: string; to: string; period: string }>();
-  const [query, setQuery] = useState(thisMonth);
-  const [channels, setChannels] = useState<ChannelReport | null>(null);
-  const [agents, setAgents] = useState<AgentReport | null>(null);
-  const [customers, setCustomers] = useState<CustomerReport | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(
-    async (q: { from: string; to: string; period: string }) => {
-      setLoading(true);
-      setProblem(null);
-      try {
-        const [c, a, r] = await Promise.all([
-          ok(api.GET('/api/reports/channels', { params: { query: { from: q.from, to: q.to } } })),
-          ok(api.GET('/api/reports/agents', { params: { query: { period: q.period } } })),
-          ok(api.GET('/api/reports/customers', { params: { query: { from: q.from, to: q.to } } })),
-        ]);
-        setChannels(c);
-        setAgents(a);
-        setCustomers(r);
-      } catch (err) {
-        const p = asProblem(err);
-        setProblem(p);
-        form.setFields(p.fieldErrors() as never);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [form],
-  );
-  useEffect(() => {
-    void load(query);
-  }, [load, query]);
-
-  const csv = async (which: 'channels' | 'agents' | 'customers') => {
-    try {
-      const params =
-        which === 'agents'
-          ? { query: { period: query.period, format: 'csv' as const } }
-          : { query: { from: query.from, to: query.to, format: 'csv' as const } };
-      const { data, response } = await api.GET(`/api/reports/${which}` as '/api/reports/channels', {
-        params: params as never,
-        parseAs: 'blob',
-      });
-      if (!response.ok || !data) throw asProblem(new Error(`HTTP ${response.status}`));
-      saveBlob(data as unknown as Blob, which === 'agents' ? `agents-${query.period}.csv` : `${which}.csv`);
-    } catch (err) {
-      setProblem(asProblem(err));
-    }
+  const [form] = Form.useForm<ReportWindow>();
+  const [query, setQuery] = useState<ReportWindow>(thisMonth);
+  const queryClient = useQueryClient();
+  // Another window is another key (its own answer); the same window asked again is refetched.
+  const refresh = (v: ReportWindow) => {
+    if (v.from === query.from && v.to === query.to && v.period === query.period)
+      void queryClient.invalidateQueries({ queryKey: reportKeys.all });
+    else setQuery({ from: v.from, to: v.to, period: v.period });
   };
+  const channelsQ = useQuery(reportQueries.channels(query));
+  const agentsQ = useQuery(reportQueries.agents(query));
+  const customersQ = useQuery(reportQueries.customers(query));
+  const channels: ChannelReport | null = channelsQ.data ?? null;
+  const agents: AgentReport | null = agentsQ.data ?? null;
+  const customers: CustomerReport | null = customersQ.data ?? null;
+  const loading = channelsQ.isFetching || agentsQ.isFetching || customersQ.isFetching;
+
+  const csv = useAction(async (which: 'channels' | 'agents' | 'customers') => {
+    const params =
+      which === 'agents'
+        ? { query: { period: query.period, format: 'csv' as const } }
+        : { query: { from: query.from, to: query.to, format: 'csv' as const } };
+    const { data, response } = await api.GET(`/api/reports/${which}` as '/api/reports/channels', {
+      params: params as never,
+      parseAs: 'blob',
+    });
+    if (!response.ok || !data) throw asProblem(new Error(`HTTP ${response.status}`));
+    saveBlob(data as unknown as Blob, which === 'agents' ? `agents-${query.period}.csv` : `${which}.csv`);
+  });
+  const readProblem = queryProblem(channelsQ.error, agentsQ.error, customersQ.error);
+  const problem = csv.problem ?? readProblem;
+  // A read refused for its filter (a bad date, a month out of range) marks that filter.
+  useProblemFields(form, readProblem);
 
   const channelName = (c: string) => t(`reports.channels.${c}`, c);
   const funnelOption = useMemo(() => {
@@ -156,12 +141,7 @@ export default function ReportsPanel() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Form
-        form={form}
-        layout="inline"
-        initialValues={query}
-        onFinish={(v) => setQuery({ from: v.from, to: v.to, period: v.period })}
-      >
+      <Form form={form} layout="inline" initialValues={query} onFinish={refresh}>
         <Form.Item name="from" label={t('reports.from')}>
           <Input type="date" />
         </Form.Item>
@@ -175,10 +155,10 @@ export default function ReportsPanel() {
           {t('common.refresh')}
         </Button>
       </Form>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
+      <ProblemAlert problem={problem} onClose={problem === csv.problem ? csv.reset : undefined} />
       <Card
         title={<h2 style={{ margin: 0, fontSize: 16 }}>{t('reports.funnel')}</h2>}
-        extra={<Button onClick={() => void csv('channels')}>CSV</Button>}
+        extra={<Button onClick={() => csv.run('channels')}>CSV</Button>}
       >
         {channels && (
           <Row gutter={24} style={{ marginBottom: 16 }}>
@@ -223,7 +203,7 @@ export default function ReportsPanel() {
       </Card>
       <Card
         title={<h2 style={{ margin: 0, fontSize: 16 }}>{t('reports.leaderboard')}</h2>}
-        extra={<Button onClick={() => void csv('agents')}>CSV</Button>}
+        extra={<Button onClick={() => csv.run('agents')}>CSV</Button>}
       >
         <EChart option={leaderboardOption} label={t('reports.leaderboard')} />
         <Table
@@ -255,7 +235,7 @@ export default function ReportsPanel() {
       </Card>
       <Card
         title={<h2 style={{ margin: 0, fontSize: 16 }}>{t('reports.repeat')}</h2>}
-        extra={<Button onClick={() => void csv('customers')}>CSV</Button>}
+        extra={<Button onClick={() => csv.run('customers')}>CSV</Button>}
       >
         {customers && (
           <Row gutter={24} style={{ marginBottom: 16 }}>

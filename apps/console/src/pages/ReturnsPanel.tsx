@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Button, Input, message, Segmented, Select, Space, Table, Tag } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../api/client';
-import { asProblem, type ApiProblem } from '../api/problem';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { queryProblem, useAction } from '../api/useAction';
 import { formatCents } from '../lib/money';
 import { formatTime } from '../lib/time';
 
@@ -19,17 +19,16 @@ type Collection = ReturnRequest['collection'];
  */
 export default function ReturnsPanel() {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [status, setStatus] = useState<Status>('open');
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [collection, setCollection] = useState<Record<string, Collection>>({});
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
   const list = useQuery({
     queryKey: ['return-requests', status],
-    queryFn: () => ok(api.GET('/api/return-requests', { params: { query: { status, limit: 100 } } })),
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/return-requests', { params: { query: { status, limit: 100 } }, signal })),
   });
-  const act = useMutation({
-    mutationFn: async ({ r, action }: { r: ReturnRequest; action: 'approve' | 'reject' | 'receive' }) => {
+  const act = useAction(
+    async ({ r, action }: { r: ReturnRequest; action: 'approve' | 'reject' | 'receive' }) => {
       const path = { params: { path: { id: r.id } } };
       if (action === 'receive')
         return ok(api.POST('/api/return-requests/{id}/receive', { ...path, body: {} }));
@@ -45,18 +44,19 @@ export default function ReturnsPanel() {
       }
       return ok(api.POST('/api/return-requests/{id}/reject', { ...path, body: { note } }));
     },
-    onSuccess: (r, { action }) => {
-      setProblem(null);
-      const done = action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'received';
-      void message.success(t(`deskReturns.${done}`, { number: r.orderNumber }));
-      void queryClient.invalidateQueries({ queryKey: ['return-requests'] });
+    {
+      invalidate: [['return-requests']],
+      onSuccess: (r, { action }) => {
+        const done = action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'received';
+        void message.success(t(`deskReturns.${done}`, { number: r.orderNumber }));
+      },
     },
-    onError: (err) => setProblem(asProblem(err)),
-  });
+  );
+  const problem = act.problem ?? queryProblem(list.error);
 
   return (
     <>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
+      <ProblemAlert problem={problem} onClose={act.problem ? act.reset : undefined} />
       <Space style={{ marginBottom: 12 }} wrap>
         <Segmented<Status>
           aria-label={t('deskReturns.status')}
@@ -98,7 +98,7 @@ export default function ReturnsPanel() {
             render: (_, r) => {
               if (r.status === 'approved' && r.collection === 'drop_off') {
                 return (
-                  <Button onClick={() => act.mutate({ r, action: 'receive' })}>
+                  <Button onClick={() => act.run({ r, action: 'receive' })}>
                     {t('deskReturns.receive')}
                   </Button>
                 );
@@ -115,10 +115,10 @@ export default function ReturnsPanel() {
                     onKeyDown={(e) => {
                       if (e.altKey && (e.key === 'a' || e.key === 'A')) {
                         e.preventDefault();
-                        act.mutate({ r, action: 'approve' });
+                        act.run({ r, action: 'approve' });
                       } else if (e.altKey && (e.key === 'r' || e.key === 'R')) {
                         e.preventDefault();
-                        act.mutate({ r, action: 'reject' });
+                        act.run({ r, action: 'reject' });
                       }
                     }}
                   />
@@ -132,10 +132,10 @@ export default function ReturnsPanel() {
                       { value: 'drop_off', label: t('deskReturns.dropOff') },
                     ]}
                   />
-                  <Button type="primary" onClick={() => act.mutate({ r, action: 'approve' })}>
+                  <Button type="primary" onClick={() => act.run({ r, action: 'approve' })}>
                     {t('deskReturns.approve')}
                   </Button>
-                  <Button danger onClick={() => act.mutate({ r, action: 'reject' })}>
+                  <Button danger onClick={() => act.run({ r, action: 'reject' })}>
                     {t('deskReturns.reject')}
                   </Button>
                 </Space>

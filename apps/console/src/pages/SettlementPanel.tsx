@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -19,8 +19,7 @@ import { saveBlob } from '../api/download';
 import { ApiProblem, asProblem } from '../api/problem';
 import type { Session } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { useAction } from '../components/useAction';
-import { useProblemForm } from '../components/useProblemForm';
+import { useAction, useProblemFields } from '../api/useAction';
 import { formatCents } from '../lib/money';
 import { formatTime, previousPeriod } from '../lib/time';
 
@@ -95,10 +94,7 @@ function StatementLines({ settlementId, agentId }: { settlementId: string; agent
 /** Month-end settlement of a region: create the draft, review each agent's statement, approve, export. */
 export default function SettlementPanel({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const { form } = useProblemForm<{
-    regionId: string;
-    period: string;
-  }>();
+  const [form] = Form.useForm<{ regionId: string; period: string }>();
   const queryClient = useQueryClient();
   const regions = useQuery({
     queryKey: ['regions'],
@@ -121,7 +117,8 @@ export default function SettlementPanel({ session }: { session: Session }) {
   const find = async (regionId: string, period: string) => {
     const page = await queryClient.fetchQuery({
       queryKey: ['settlements', 'list', regionId, period],
-      queryFn: () => ok(api.GET('/api/settlements', { params: { query: { regionId, period, limit: 1 } } })),
+      queryFn: ({ signal }) =>
+        ok(api.GET('/api/settlements', { params: { query: { regionId, period, limit: 1 } }, signal })),
       staleTime: 0,
     });
     const found = page.items[0];
@@ -170,13 +167,8 @@ export default function SettlementPanel({ session }: { session: Session }) {
   const problem =
     failed?.problem ??
     (regions.error ? asProblem(regions.error) : shown.error ? asProblem(shown.error) : null);
-  // The fields a problem names, shown next to them (no state is set here, so no render loop).
-  useEffect(() => {
-    const fields = (failed?.problem?.fieldErrors() ?? []).filter((f) =>
-      ['regionId', 'period'].includes(String(f.name[0])),
-    );
-    if (fields.length) form.setFields(fields as never);
-  }, [failed?.problem, form]);
+  // The fields a problem names (region, month), shown next to them.
+  useProblemFields(form, failed?.problem ?? null);
   const clearProblem = () => actions.forEach((a) => a.reset());
   const values = () => form.getFieldsValue() as { regionId: string; period: string };
 

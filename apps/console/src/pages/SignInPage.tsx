@@ -3,11 +3,10 @@ import { Button, Card, Form, Input, Space, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, ok } from '../api/client';
-import { ApiProblem, asProblem } from '../api/problem';
 import { clearSession, homeOf, writeSession, type Session } from '../auth/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { useProblemForm } from '../components/useProblemForm';
+import { useAction } from '../api/useAction';
 import { normalizePhone } from '../lib/phone';
 
 /** Reads the caller's scope (agent id, region, pickup point) once the token is known. */
@@ -29,37 +28,33 @@ export async function startSession(base: Session): Promise<Session> {
 function StaffSignIn() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const { form, problem, showProblem, busy, setBusy } = useProblemForm<{
-    username: string;
-    password: string;
-  }>();
+  const [form] = Form.useForm<{ username: string; password: string }>();
+  const signIn = useAction(
+    async (values: { username: string; password: string }) => {
+      try {
+        const res = await ok(api.POST('/api/auth/login', { body: values }));
+        return await startSession({
+          token: res.accessToken,
+          kind: 'user',
+          role: res.user.role,
+          name: res.user.displayName ?? res.user.username,
+          username: res.user.username,
+          mustChangePassword: res.user.mustChangePassword,
+        });
+      } catch (err) {
+        clearSession();
+        throw err;
+      }
+    },
+    {
+      form,
+      onSuccess: (s) =>
+        navigate(s.mustChangePassword ? '/change-password' : homeOf(s.role), { replace: true }),
+    },
+  );
   return (
-    <Form
-      form={form}
-      layout="vertical"
-      requiredMark={false}
-      onFinish={async (values) => {
-        setBusy(true);
-        try {
-          const res = await ok(api.POST('/api/auth/login', { body: values }));
-          const s = await startSession({
-            token: res.accessToken,
-            kind: 'user',
-            role: res.user.role,
-            name: res.user.displayName ?? res.user.username,
-            username: res.user.username,
-            mustChangePassword: res.user.mustChangePassword,
-          });
-          navigate(s.mustChangePassword ? '/change-password' : homeOf(s.role), { replace: true });
-        } catch (err) {
-          clearSession();
-          showProblem(err);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <ProblemAlert problem={problem} />
+    <Form form={form} layout="vertical" requiredMark={false} onFinish={(values) => signIn.run(values)}>
+      <ProblemAlert problem={signIn.problem} />
       <Form.Item
         name="username"
         label={t('signIn.username')}
@@ -74,7 +69,7 @@ function StaffSignIn() {
       >
         <Input.Password autoComplete="current-password" />
       </Form.Item>
-      <Button type="primary" htmlType="submit" loading={busy} block>
+      <Button type="primary" htmlType="submit" loading={signIn.busy} block>
         {t('signIn.submit')}
       </Button>
     </Form>
@@ -84,55 +79,61 @@ function StaffSignIn() {
 function CustomerSignIn() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
-  const { form, problem, showProblem, busy, setBusy } = useProblemForm<{ phone: string; code: string }>();
+  const [form] = Form.useForm<{ phone: string; code: string }>();
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const requestCode = async () => {
-    try {
-      const { phone } = await form.validateFields(['phone']);
-      const e164 = normalizePhone(phone);
-      if (!e164) {
-        form.setFields([{ name: 'phone', errors: [t('validation.phone')] }]);
-        return;
-      }
-      setBusy(true);
+  const sendCode = useAction(
+    async (e164: string) => {
       await ok(
         api.POST('/api/auth/otp/request', {
           body: { phone: e164, language: i18n.language === 'en' ? 'en' : 'zh-CN' },
         }),
       );
-      setSentTo(e164);
-    } catch (err) {
-      if (err instanceof ApiProblem || err instanceof TypeError) showProblem(err);
-    } finally {
-      setBusy(false);
+      return e164;
+    },
+    { form, onSuccess: setSentTo },
+  );
+  const verify = useAction(
+    async (values: { phone: string; code: string }) => {
+      try {
+        const res = await ok(
+          api.POST('/api/auth/otp/verify', {
+            body: { phone: normalizePhone(values.phone) ?? values.phone, code: values.code },
+          }),
+        );
+        return await startSession({
+          token: res.accessToken,
+          kind: 'customer',
+          role: 'customer',
+          name: res.customer.phone,
+        });
+      } catch (err) {
+        clearSession();
+        throw err;
+      }
+    },
+    { form, onSuccess: (s) => navigate(homeOf(s.role), { replace: true }) },
+  );
+  // The problem of the latest try (sending a code or signing in): starting one clears the other's.
+  const problem = verify.problem ?? sendCode.problem;
+  const requestCode = async () => {
+    const { phone } = await form.validateFields(['phone']).catch(() => ({ phone: null }));
+    if (phone === null) return;
+    const e164 = normalizePhone(phone);
+    if (!e164) {
+      form.setFields([{ name: 'phone', errors: [t('validation.phone')] }]);
+      return;
     }
+    verify.reset();
+    sendCode.run(e164);
   };
   return (
     <Form
       form={form}
       layout="vertical"
       requiredMark={false}
-      onFinish={async (values) => {
-        setBusy(true);
-        try {
-          const res = await ok(
-            api.POST('/api/auth/otp/verify', {
-              body: { phone: normalizePhone(values.phone) ?? values.phone, code: values.code },
-            }),
-          );
-          const s = await startSession({
-            token: res.accessToken,
-            kind: 'customer',
-            role: 'customer',
-            name: res.customer.phone,
-          });
-          navigate(homeOf(s.role), { replace: true });
-        } catch (err) {
-          clearSession();
-          showProblem(asProblem(err));
-        } finally {
-          setBusy(false);
-        }
+      onFinish={(values) => {
+        sendCode.reset();
+        verify.run(values);
       }}
     >
       <ProblemAlert problem={problem} />
@@ -144,7 +145,7 @@ function CustomerSignIn() {
         <Input autoComplete="tel" inputMode="tel" />
       </Form.Item>
       <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
-        <Button onClick={requestCode} loading={busy && !sentTo} block>
+        <Button onClick={() => void requestCode()} loading={sendCode.busy} block>
           {t('signIn.sendCode')}
         </Button>
         {sentTo && (
@@ -158,7 +159,7 @@ function CustomerSignIn() {
       >
         <Input autoComplete="one-time-code" inputMode="numeric" maxLength={6} />
       </Form.Item>
-      <Button type="primary" htmlType="submit" loading={busy && Boolean(sentTo)} block>
+      <Button type="primary" htmlType="submit" loading={verify.busy} block>
         {t('signIn.submit')}
       </Button>
     </Form>

@@ -5,6 +5,7 @@ import { api, ok, type Schemas } from '../api/client';
 import { saveBlob } from '../api/download';
 import { asProblem } from '../api/problem';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { queryProblem, useAction } from '../api/useAction';
 import { formatCents } from '../lib/money';
 
 type CampusTickets = Schemas['CampusTicketsView'];
@@ -17,21 +18,29 @@ export function TicketReportCard({ from, to }: { from: string; to: string }) {
     queryFn: ({ signal }) => ok(api.GET('/api/reports/tickets', { params: { query: { from, to } }, signal })),
   });
   const minutes = (n: number | null) => (n === null ? '—' : t('ticketReport.minutes', { n }));
-  const csv = async () => {
+  const csv = useAction(async () => {
     const { data, response } = await api.GET('/api/reports/tickets', {
       params: { query: { from, to, format: 'csv' } },
       parseAs: 'blob',
     });
-    if (response.ok && data) saveBlob(data as unknown as Blob, 'tickets.csv');
-  };
+    if (!response.ok || !data) throw asProblem(new Error(`HTTP ${response.status}`));
+    saveBlob(data as unknown as Blob, 'tickets.csv');
+  });
   const r = report.data;
   return (
     <Card
       title={<h2 style={{ margin: 0, fontSize: 16 }}>{t('ticketReport.tab')}</h2>}
-      extra={<Button onClick={() => void csv()}>CSV</Button>}
+      extra={
+        <Button onClick={() => csv.run()} loading={csv.busy}>
+          CSV
+        </Button>
+      }
       data-testid="ticket-report"
     >
-      <ProblemAlert problem={report.error ? asProblem(report.error) : null} />
+      <ProblemAlert
+        problem={csv.problem ?? queryProblem(report.error)}
+        onClose={csv.problem ? csv.reset : undefined}
+      />
       {r && (
         <Row gutter={24} style={{ marginBottom: 16 }}>
           <Col>

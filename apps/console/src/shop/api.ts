@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, ok, type Order, type Schemas } from '../api/client';
 import { ApiProblem } from '../api/problem';
 
@@ -30,7 +30,7 @@ export const keys = {
 export function useCampuses() {
   return useQuery({
     queryKey: keys.campuses,
-    queryFn: () => ok(api.GET('/api/shop/campuses')),
+    queryFn: ({ signal }) => ok(api.GET('/api/shop/campuses', { signal })),
     staleTime: 60_000,
   });
 }
@@ -38,17 +38,23 @@ export function useCampuses() {
 export function useCategories() {
   return useQuery({
     queryKey: keys.categories,
-    queryFn: () => ok(api.GET('/api/shop/categories')),
+    queryFn: ({ signal }) => ok(api.GET('/api/shop/categories', { signal })),
     staleTime: 60_000,
   });
 }
 
 export const PAGE_SIZE = 20;
 
-export function useProducts(campusId: string, q: string, category: string) {
-  return useInfiniteQuery({
+/**
+ * The campus's products for a search and a category, page by page. Each filter is its own key, so a
+ * late answer to a filter that was left lands in its own entry (its request cancelled), and there is
+ * no placeholder: while a new search or category loads, the list says so instead of showing the
+ * products of the filter that was left.
+ */
+export function productsQuery(campusId: string, q: string, category: string) {
+  return infiniteQueryOptions({
     queryKey: keys.products(campusId, q, category),
-    queryFn: ({ pageParam }) =>
+    queryFn: ({ pageParam, signal }) =>
       ok(
         api.GET('/api/shop/products', {
           params: {
@@ -60,21 +66,29 @@ export function useProducts(campusId: string, q: string, category: string) {
               ...(pageParam ? { cursor: pageParam } : {}),
             },
           },
+          signal,
         }),
       ),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
   });
 }
 
-/** One product as the catalogue has it now; null when it is no longer sold (404). */
-/** One product (with the flash-sale price running for `campusId`, if any); null when no longer sold. */
-export async function fetchProduct(sku: string, campusId?: string): Promise<ShopProduct | null> {
+export function useProducts(campusId: string, q: string, category: string) {
+  return useInfiniteQuery(productsQuery(campusId, q, category));
+}
+
+/** One product (with the flash-sale price running for `campusId`, if any); null when no longer sold (404). */
+export async function fetchProduct(
+  sku: string,
+  campusId?: string,
+  signal?: AbortSignal,
+): Promise<ShopProduct | null> {
   try {
     return await ok(
       api.GET('/api/shop/products/{sku}', {
         params: { path: { sku }, query: campusId ? { campusId } : {} },
+        signal,
       }),
     );
   } catch (err) {
@@ -86,7 +100,7 @@ export async function fetchProduct(sku: string, campusId?: string): Promise<Shop
 export function useProduct(sku: string, campusId?: string) {
   return useQuery({
     queryKey: keys.product(sku, campusId),
-    queryFn: () => fetchProduct(sku, campusId),
+    queryFn: ({ signal }) => fetchProduct(sku, campusId, signal),
     staleTime: 5_000,
   });
 }
@@ -94,7 +108,8 @@ export function useProduct(sku: string, campusId?: string) {
 export function usePickupPoints(campusId: string | undefined) {
   return useQuery({
     queryKey: keys.pickupPoints(campusId ?? ''),
-    queryFn: () => ok(api.GET('/api/shop/pickup-points', { params: { query: { campusId: campusId! } } })),
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/shop/pickup-points', { params: { query: { campusId: campusId! } }, signal })),
     enabled: Boolean(campusId),
     staleTime: 60_000,
   });
@@ -103,7 +118,7 @@ export function usePickupPoints(campusId: string | undefined) {
 export function useAddresses(enabled: boolean) {
   return useQuery({
     queryKey: keys.addresses,
-    queryFn: () => ok(api.GET('/api/me/addresses')),
+    queryFn: ({ signal }) => ok(api.GET('/api/me/addresses', { signal })),
     enabled,
   });
 }
@@ -111,7 +126,7 @@ export function useAddresses(enabled: boolean) {
 export function useMyOrders(enabled: boolean) {
   return useQuery({
     queryKey: keys.myOrders,
-    queryFn: () => ok(api.GET('/api/orders', { params: { query: { limit: 50 } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/orders', { params: { query: { limit: 50 } }, signal })),
     enabled,
   });
 }
@@ -124,7 +139,7 @@ export function isLive(status: string | undefined): boolean {
 export function useOrder(id: string, enabled: boolean) {
   return useQuery({
     queryKey: keys.order(id),
-    queryFn: () => ok(api.GET('/api/orders/{id}', { params: { path: { id } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/orders/{id}', { params: { path: { id } }, signal })),
     enabled,
     refetchInterval: (query) => (isLive(query.state.data?.status) ? LIVE_REFRESH_MS : false),
   });
@@ -133,7 +148,7 @@ export function useOrder(id: string, enabled: boolean) {
 export function useOrderEvents(id: string, status: string | undefined, enabled: boolean) {
   return useQuery({
     queryKey: [...keys.events(id), status],
-    queryFn: () => ok(api.GET('/api/orders/{id}/events', { params: { path: { id } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/orders/{id}/events', { params: { path: { id } }, signal })),
     enabled,
   });
 }

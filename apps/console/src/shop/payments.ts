@@ -13,7 +13,7 @@ export type PaymentsView = Schemas['OrderPaymentsResponse'];
 export function usePaymentMethods() {
   return useQuery({
     queryKey: keys.paymentMethods,
-    queryFn: async () => (await ok(api.GET('/api/payments/methods'))).methods,
+    queryFn: async ({ signal }) => (await ok(api.GET('/api/payments/methods', { signal }))).methods,
     staleTime: 60_000,
   });
 }
@@ -57,7 +57,8 @@ export function chooseCod(orderId: string) {
 export function usePayments(orderId: string, status: string | undefined, enabled: boolean) {
   return useQuery({
     queryKey: [...keys.order(orderId), 'payments', status],
-    queryFn: () => ok(api.GET('/api/orders/{id}/payments', { params: { path: { id: orderId } } })),
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/orders/{id}/payments', { params: { path: { id: orderId } }, signal })),
     enabled,
   });
 }

@@ -31,8 +31,8 @@ export function AuditTab() {
   const rows = useInfiniteQuery({
     queryKey: ['audit', filters],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      ok(api.GET('/api/audit', { params: { query: { ...filters, limit: 50, cursor: pageParam } } })),
+    queryFn: ({ pageParam, signal }) =>
+      ok(api.GET('/api/audit', { params: { query: { ...filters, limit: 50, cursor: pageParam } }, signal })),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   return (

@@ -1,10 +1,10 @@
 import { Button, Card, Col, Form, Input, InputNumber, message, Row, Select, Table } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Session } from '../../auth/session';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useProblemForm } from '../../components/useProblemForm';
+import { useAction } from '../../api/useAction';
 import { formatCents, parseYuan } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { useNetwork } from './shared';
@@ -34,21 +34,23 @@ export function CommissionsTab({ session }: { session: Session }) {
   const admin = session.role === 'admin';
   const rules = useQuery({
     queryKey: ['commission-rules'],
-    queryFn: async () => (await ok(api.GET('/api/commission-rules'))) as unknown as Rule[],
+    queryFn: async ({ signal }) =>
+      (await ok(api.GET('/api/commission-rules', { signal }))) as unknown as Rule[],
   });
   const tiers = useQuery({
     queryKey: ['commission-tiers'],
-    queryFn: async () => (await ok(api.GET('/api/commission-tiers', {}))) as unknown as Tier[],
+    queryFn: async ({ signal }) =>
+      (await ok(api.GET('/api/commission-tiers', { signal }))) as unknown as Tier[],
   });
-  const ruleForm = useProblemForm<{ sku?: string; category?: string; rateBps?: number; fixed?: string }>();
-  const tierForm = useProblemForm<{ regionId: string; fromOrder: number; bonusBps: number }>();
+  const [ruleForm] = Form.useForm<{ sku?: string; category?: string; rateBps?: number; fixed?: string }>();
+  const [tierForm] = Form.useForm<{ regionId: string; fromOrder: number; bonusBps: number }>();
   const done = (key: string) => {
     void message.success(t('admin.network.saved'));
     void qc.invalidateQueries({ queryKey: [key] });
     void qc.invalidateQueries({ queryKey: ['audit'] });
   };
-  const addRule = useMutation({
-    mutationFn: (v: { sku?: string; category?: string; rateBps?: number; fixed?: string }) =>
+  const addRule = useAction(
+    (v: { sku?: string; category?: string; rateBps?: number; fixed?: string }) =>
       ok(
         api.POST('/api/commission-rules', {
           body: {
@@ -59,23 +61,25 @@ export function CommissionsTab({ session }: { session: Session }) {
           },
         }),
       ),
-    onSuccess: () => {
-      ruleForm.setProblem(null);
-      ruleForm.form.resetFields();
-      done('commission-rules');
+    {
+      form: ruleForm,
+      onSuccess: () => {
+        ruleForm.resetFields();
+        done('commission-rules');
+      },
     },
-    onError: ruleForm.showProblem,
-  });
-  const addTier = useMutation({
-    mutationFn: (v: { regionId: string; fromOrder: number; bonusBps: number }) =>
+  );
+  const addTier = useAction(
+    (v: { regionId: string; fromOrder: number; bonusBps: number }) =>
       ok(api.POST('/api/commission-tiers', { body: v })),
-    onSuccess: () => {
-      tierForm.setProblem(null);
-      tierForm.form.resetFields();
-      done('commission-tiers');
+    {
+      form: tierForm,
+      onSuccess: () => {
+        tierForm.resetFields();
+        done('commission-tiers');
+      },
     },
-    onError: tierForm.showProblem,
-  });
+  );
   const required = [{ required: true, message: t('validation.required') }];
   return (
     <Row gutter={[16, 16]}>
@@ -89,12 +93,12 @@ export function CommissionsTab({ session }: { session: Session }) {
         >
           {admin ? (
             <>
-              <ProblemAlert problem={ruleForm.problem} onClose={() => ruleForm.setProblem(null)} />
+              <ProblemAlert problem={addRule.problem} onClose={addRule.reset} />
               <Form
-                form={ruleForm.form}
+                form={ruleForm}
                 layout="inline"
                 style={{ marginBottom: 12 }}
-                onFinish={(v) => addRule.mutate(v)}
+                onFinish={(v) => addRule.run(v)}
               >
                 <Form.Item name="sku" label={t('admin.product.sku')}>
                   <Input style={{ width: 100 }} />
@@ -108,7 +112,7 @@ export function CommissionsTab({ session }: { session: Session }) {
                 <Form.Item name="fixed" label={t('admin.commissions.fixed')}>
                   <Input style={{ width: 80 }} />
                 </Form.Item>
-                <Button htmlType="submit" loading={addRule.isPending}>
+                <Button htmlType="submit" loading={addRule.busy}>
                   {t('admin.commissions.addRule')}
                 </Button>
               </Form>
@@ -144,13 +148,8 @@ export function CommissionsTab({ session }: { session: Session }) {
           size="small"
           title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('admin.commissions.tiers')}</h2>}
         >
-          <ProblemAlert problem={tierForm.problem} onClose={() => tierForm.setProblem(null)} />
-          <Form
-            form={tierForm.form}
-            layout="inline"
-            style={{ marginBottom: 12 }}
-            onFinish={(v) => addTier.mutate(v)}
-          >
+          <ProblemAlert problem={addTier.problem} onClose={addTier.reset} />
+          <Form form={tierForm} layout="inline" style={{ marginBottom: 12 }} onFinish={(v) => addTier.run(v)}>
             <Form.Item name="regionId" label={t('admin.network.region')}>
               <Select
                 style={{ width: 130 }}
@@ -163,7 +162,7 @@ export function CommissionsTab({ session }: { session: Session }) {
             <Form.Item name="bonusBps" label={t('admin.commissions.bonusBps')} rules={required}>
               <InputNumber min={0} />
             </Form.Item>
-            <Button htmlType="submit" loading={addTier.isPending}>
+            <Button htmlType="submit" loading={addTier.busy}>
               {t('admin.commissions.addTier')}
             </Button>
           </Form>

@@ -17,7 +17,8 @@ export function MessagesTab() {
   const [query, setQuery] = useState<Query>({});
   const list = useQuery({
     queryKey: ['notifications', query],
-    queryFn: () => ok(api.GET('/api/notifications', { params: { query: { ...query, limit: 100 } } })),
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/notifications', { params: { query: { ...query, limit: 100 } }, signal })),
   });
   return (
     <>

@@ -1,11 +1,24 @@
 import { useState } from 'react';
-import { Button, Card, Col, Form, Input, message, Row, Select, Space, Table, Tag } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Button,
+  Card,
+  Col,
+  Form,
+  type FormInstance,
+  Input,
+  message,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+} from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import type { Session } from '../../auth/session';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useProblemForm } from '../../components/useProblemForm';
+import { useAction } from '../../api/useAction';
 import { useNetwork } from './shared';
 
 /** GET /api/lockers/:id (its OpenAPI answer is untyped). */
@@ -16,15 +29,7 @@ interface LockerDetail {
 }
 
 /** Inline "rename": a small form per row, Enter saves. */
-function Rename({
-  label,
-  value,
-  onSave,
-}: {
-  label: string;
-  value: string;
-  onSave: (name: string) => Promise<unknown>;
-}) {
+function Rename({ label, value, onSave }: { label: string; value: string; onSave: (name: string) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState(value);
   return (
@@ -34,10 +39,10 @@ function Rename({
         aria-label={`${t('admin.network.rename')} ${label}`}
         value={name}
         onChange={(e) => setName(e.target.value)}
-        onPressEnter={() => void onSave(name)}
+        onPressEnter={() => onSave(name)}
         style={{ width: 180 }}
       />
-      <Button size="small" onClick={() => void onSave(name)} disabled={name === value}>
+      <Button size="small" onClick={() => onSave(name)} disabled={name === value}>
         {t('common.save')}
       </Button>
     </Space.Compact>
@@ -48,34 +53,36 @@ function Lockers() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [lockerId, setLockerId] = useState<string>();
-  const { problem, setProblem, showProblem } = useProblemForm();
-  const lockers = useQuery({ queryKey: ['lockers'], queryFn: () => ok(api.GET('/api/lockers')) });
+  const lockers = useQuery({
+    queryKey: ['lockers'],
+    queryFn: ({ signal }) => ok(api.GET('/api/lockers', { signal })),
+  });
   const locker = useQuery({
     queryKey: ['locker', lockerId],
     enabled: Boolean(lockerId),
-    queryFn: async () =>
+    queryFn: async ({ signal }) =>
       (await ok(
-        api.GET('/api/lockers/{id}', { params: { path: { id: lockerId! } } }),
+        api.GET('/api/lockers/{id}', { params: { path: { id: lockerId! } }, signal }),
       )) as unknown as LockerDetail,
   });
-  const setState = useMutation({
-    mutationFn: (c: { id: string; state: string }) =>
+  const setState = useAction(
+    (c: { id: string; state: string }) =>
       ok(
         api.PATCH('/api/lockers/{id}/compartments/{compartmentId}', {
           params: { path: { id: lockerId!, compartmentId: c.id } },
           body: { state: c.state === 'out_of_service' ? 'free' : 'out_of_service' },
         }),
       ),
-    onSuccess: () => {
-      setProblem(null);
-      void qc.invalidateQueries({ queryKey: ['locker', lockerId] });
-      void qc.invalidateQueries({ queryKey: ['audit'] });
+    {
+      onSuccess: () => {
+        void qc.invalidateQueries({ queryKey: ['locker', lockerId] });
+        void qc.invalidateQueries({ queryKey: ['audit'] });
+      },
     },
-    onError: showProblem,
-  });
+  );
   return (
     <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('admin.network.lockers')}</h2>}>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
+      <ProblemAlert problem={setState.problem} onClose={setState.reset} />
       <Select
         aria-label={t('admin.network.pickLocker')}
         placeholder={t('admin.network.pickLocker')}
@@ -108,7 +115,7 @@ function Lockers() {
                 c.state === 'free' || c.state === 'out_of_service' ? (
                   <Button
                     size="small"
-                    onClick={() => setState.mutate(c)}
+                    onClick={() => setState.run(c)}
                     aria-label={`${c.label} ${c.state === 'free' ? t('admin.network.outOfService') : t('admin.network.backInService')}`}
                   >
                     {c.state === 'free' ? t('admin.network.outOfService') : t('admin.network.backInService')}
@@ -122,55 +129,77 @@ function Lockers() {
   );
 }
 
+type RenamePath = '/api/regions/{id}' | '/api/campuses/{id}' | '/api/pickup-points/{id}';
+
+/**
+ * One level of the network (regions, campuses or pickup points): adding one through its form and
+ * renaming one in its row, each busy while it runs; the level's list and the audit log refetched
+ * after a change; the problem of the latest failed change shown on the level's card.
+ */
+function useLevel<V>(
+  key: string,
+  renamePath: RenamePath,
+  form: FormInstance<V>,
+  create: (v: V) => Promise<unknown>,
+) {
+  const { t } = useTranslation();
+  const changed = {
+    invalidate: [[key], ['audit']],
+    onSuccess: () => void message.success(t('admin.network.saved')),
+  };
+  const add = useAction(create, {
+    ...changed,
+    form,
+    onSuccess: () => {
+      form.resetFields();
+      changed.onSuccess();
+    },
+  });
+  const rename = useAction(
+    ({ id, name }: { id: string; name: string }) =>
+      ok(api.PATCH(renamePath, { params: { path: { id } }, body: { name } })),
+    changed,
+  );
+  return {
+    add,
+    rename,
+    problem: add.problem ?? rename.problem,
+    reset: () => {
+      add.reset();
+      rename.reset();
+    },
+  };
+}
+
 export function NetworkTab({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const qc = useQueryClient();
   const net = useNetwork();
   const admin = session.role === 'admin';
-  const regionForm = useProblemForm<{ code: string; name: string }>();
-  const campusForm = useProblemForm<{ code: string; name: string; regionId: string }>();
-  const pointForm = useProblemForm<{ code: string; name: string; campusId: string; address?: string }>();
-  const changed = (key: string) => {
-    void message.success(t('admin.network.saved'));
-    void qc.invalidateQueries({ queryKey: [key] });
-    void qc.invalidateQueries({ queryKey: ['audit'] });
-  };
-  const rename = async (
-    path: '/api/regions/{id}' | '/api/campuses/{id}' | '/api/pickup-points/{id}',
-    id: string,
-    name: string,
-    key: string,
-    form: { showProblem: (e: unknown) => void },
-  ) => {
-    try {
-      await ok(api.PATCH(path, { params: { path: { id } }, body: { name } }));
-      changed(key);
-    } catch (err) {
-      form.showProblem(err);
-    }
-  };
+  const [regionForm] = Form.useForm<{ code: string; name: string }>();
+  const [campusForm] = Form.useForm<{ code: string; name: string; regionId: string }>();
+  const [pointForm] = Form.useForm<{ code: string; name: string; campusId: string; address?: string }>();
+  const regions = useLevel('regions', '/api/regions/{id}', regionForm, (v) =>
+    ok(api.POST('/api/regions', { body: v })),
+  );
+  const campuses = useLevel('campuses', '/api/campuses/{id}', campusForm, (v) =>
+    ok(api.POST('/api/campuses', { body: v })),
+  );
+  const points = useLevel('pickup-points', '/api/pickup-points/{id}', pointForm, (v) =>
+    ok(api.POST('/api/pickup-points', { body: v })),
+  );
   const required = [{ required: true, message: t('validation.required') }];
   const title = (s: string) => <h2 style={{ fontSize: 16, margin: 0 }}>{s}</h2>;
   return (
     <Row gutter={[16, 16]}>
       <Col xs={24} xl={12}>
         <Card size="small" title={title(t('admin.network.regions'))}>
-          <ProblemAlert problem={regionForm.problem} onClose={() => regionForm.setProblem(null)} />
+          <ProblemAlert problem={regions.problem} onClose={regions.reset} />
           {admin ? (
             <Form
-              form={regionForm.form}
+              form={regionForm}
               layout="inline"
               style={{ marginBottom: 12 }}
-              onFinish={async (v) => {
-                try {
-                  await ok(api.POST('/api/regions', { body: v }));
-                  regionForm.form.resetFields();
-                  regionForm.setProblem(null);
-                  changed('regions');
-                } catch (err) {
-                  regionForm.showProblem(err);
-                }
-              }}
+              onFinish={(v) => regions.add.run(v)}
             >
               <Form.Item name="code" label={t('admin.network.code')} rules={required}>
                 <Input style={{ width: 90 }} />
@@ -178,7 +207,9 @@ export function NetworkTab({ session }: { session: Session }) {
               <Form.Item name="name" label={t('admin.network.name')} rules={required}>
                 <Input style={{ width: 140 }} />
               </Form.Item>
-              <Button htmlType="submit">{t('admin.network.add')}</Button>
+              <Button htmlType="submit" loading={regions.add.busy}>
+                {t('admin.network.add')}
+              </Button>
             </Form>
           ) : null}
           <Table
@@ -195,7 +226,7 @@ export function NetworkTab({ session }: { session: Session }) {
                     <Rename
                       label={r.code}
                       value={r.name}
-                      onSave={(n) => rename('/api/regions/{id}', r.id, n, 'regions', regionForm)}
+                      onSave={(n) => regions.rename.run({ id: r.id, name: n })}
                     />
                   ) : (
                     r.name
@@ -207,21 +238,12 @@ export function NetworkTab({ session }: { session: Session }) {
       </Col>
       <Col xs={24} xl={12}>
         <Card size="small" title={title(t('admin.network.campuses'))}>
-          <ProblemAlert problem={campusForm.problem} onClose={() => campusForm.setProblem(null)} />
+          <ProblemAlert problem={campuses.problem} onClose={campuses.reset} />
           <Form
-            form={campusForm.form}
+            form={campusForm}
             layout="inline"
             style={{ marginBottom: 12 }}
-            onFinish={async (v) => {
-              try {
-                await ok(api.POST('/api/campuses', { body: v }));
-                campusForm.form.resetFields();
-                campusForm.setProblem(null);
-                changed('campuses');
-              } catch (err) {
-                campusForm.showProblem(err);
-              }
-            }}
+            onFinish={(v) => campuses.add.run(v)}
           >
             <Form.Item name="code" label={t('admin.network.code')} rules={required}>
               <Input style={{ width: 90 }} />
@@ -235,7 +257,9 @@ export function NetworkTab({ session }: { session: Session }) {
                 options={net.regions.map((r) => ({ value: r.id, label: r.name }))}
               />
             </Form.Item>
-            <Button htmlType="submit">{t('admin.network.add')}</Button>
+            <Button htmlType="submit" loading={campuses.add.busy}>
+              {t('admin.network.add')}
+            </Button>
           </Form>
           <Table<Schemas['CampusView']>
             rowKey="id"
@@ -250,7 +274,7 @@ export function NetworkTab({ session }: { session: Session }) {
                   <Rename
                     label={c.code}
                     value={c.name}
-                    onSave={(n) => rename('/api/campuses/{id}', c.id, n, 'campuses', campusForm)}
+                    onSave={(n) => campuses.rename.run({ id: c.id, name: n })}
                   />
                 ),
               },
@@ -264,21 +288,12 @@ export function NetworkTab({ session }: { session: Session }) {
       </Col>
       <Col xs={24} xl={12}>
         <Card size="small" title={title(t('admin.network.points'))}>
-          <ProblemAlert problem={pointForm.problem} onClose={() => pointForm.setProblem(null)} />
+          <ProblemAlert problem={points.problem} onClose={points.reset} />
           <Form
-            form={pointForm.form}
+            form={pointForm}
             layout="inline"
             style={{ marginBottom: 12 }}
-            onFinish={async (v) => {
-              try {
-                await ok(api.POST('/api/pickup-points', { body: v }));
-                pointForm.form.resetFields();
-                pointForm.setProblem(null);
-                changed('pickup-points');
-              } catch (err) {
-                pointForm.showProblem(err);
-              }
-            }}
+            onFinish={(v) => points.add.run(v)}
           >
             <Form.Item name="code" label={t('admin.network.code')} rules={required}>
               <Input style={{ width: 90 }} />
@@ -292,7 +307,9 @@ export function NetworkTab({ session }: { session: Session }) {
                 options={net.campuses.map((c) => ({ value: c.id, label: c.name }))}
               />
             </Form.Item>
-            <Button htmlType="submit">{t('admin.network.add')}</Button>
+            <Button htmlType="submit" loading={points.add.busy}>
+              {t('admin.network.add')}
+            </Button>
           </Form>
           <Table<Schemas['PickupPointView']>
             rowKey="id"
@@ -307,7 +324,7 @@ export function NetworkTab({ session }: { session: Session }) {
                   <Rename
                     label={p.code}
                     value={p.name}
-                    onSave={(n) => rename('/api/pickup-points/{id}', p.id, n, 'pickup-points', pointForm)}
+                    onSave={(n) => points.rename.run({ id: p.id, name: n })}
                   />
                 ),
               },

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Button, Input, message, Space, Table, Tag } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useProblemForm } from '../../components/useProblemForm';
+import { useAction } from '../../api/useAction';
 import { formatCents } from '../../lib/money';
 import { useNetwork } from './shared';
 
@@ -16,30 +16,29 @@ export function PayoutsTab() {
   const qc = useQueryClient();
   const net = useNetwork();
   const [refs, setRefs] = useState<Record<string, string>>({});
-  const { problem, setProblem, showProblem } = useProblemForm();
   const list = useQuery({
     queryKey: ['settlements', 'payouts'],
-    queryFn: () => ok(api.GET('/api/settlements', { params: { query: { limit: 100 } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/settlements', { params: { query: { limit: 100 } }, signal })),
   });
-  const pay = useMutation({
-    mutationFn: (s: Settlement) =>
+  const pay = useAction(
+    (s: Settlement) =>
       ok(
         api.POST('/api/settlements/{id}/mark-paid', {
           params: { path: { id: s.id } },
           body: { paymentReference: refs[s.id] || undefined },
         }),
       ),
-    onSuccess: (s) => {
-      setProblem(null);
-      void message.success(t('admin.settlements.paid', { period: s.period }));
-      void qc.invalidateQueries({ queryKey: ['settlements'] });
-      void qc.invalidateQueries({ queryKey: ['audit'] });
+    {
+      onSuccess: (s) => {
+        void message.success(t('admin.settlements.paid', { period: s.period }));
+        void qc.invalidateQueries({ queryKey: ['settlements'] });
+        void qc.invalidateQueries({ queryKey: ['audit'] });
+      },
     },
-    onError: showProblem,
-  });
+  );
   return (
     <>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
+      <ProblemAlert problem={pay.problem} onClose={pay.reset} />
       <Table<Settlement>
         rowKey="id"
         size="small"
@@ -67,7 +66,7 @@ export function PayoutsTab() {
                     value={refs[s.id] ?? ''}
                     onChange={(e) => setRefs((r) => ({ ...r, [s.id]: e.target.value }))}
                   />
-                  <Button size="small" type="primary" onClick={() => pay.mutate(s)}>
+                  <Button size="small" type="primary" onClick={() => pay.run(s)}>
                     {t('admin.settlements.markPaid')}
                   </Button>
                 </Space.Compact>

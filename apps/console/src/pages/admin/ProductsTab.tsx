@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Button, Card, Col, Form, Input, InputNumber, message, Row, Switch, Table, Tag } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Product, type Schemas } from '../../api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useProblemForm } from '../../components/useProblemForm';
+import { useAction } from '../../api/useAction';
 import { centsToInput, formatCents, parseYuan } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 
@@ -22,9 +22,9 @@ interface NewProduct {
 function CreateProduct() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const { form, problem, setProblem, showProblem } = useProblemForm<NewProduct>();
-  const create = useMutation({
-    mutationFn: (v: NewProduct) =>
+  const [form] = Form.useForm<NewProduct>();
+  const create = useAction(
+    (v: NewProduct) =>
       ok(
         api.POST('/api/products', {
           body: {
@@ -38,19 +38,20 @@ function CreateProduct() {
           },
         }),
       ),
-    onSuccess: (p) => {
-      setProblem(null);
-      form.resetFields();
-      void message.success(t('admin.product.created', { sku: p.sku }));
-      void qc.invalidateQueries({ queryKey: ['products'] });
-      void qc.invalidateQueries({ queryKey: ['audit'] });
+    {
+      form,
+      onSuccess: (p) => {
+        form.resetFields();
+        void message.success(t('admin.product.created', { sku: p.sku }));
+        void qc.invalidateQueries({ queryKey: ['products'] });
+        void qc.invalidateQueries({ queryKey: ['audit'] });
+      },
     },
-    onError: showProblem,
-  });
+  );
   return (
     <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('admin.product.create')}</h2>}>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
-      <Form<NewProduct> form={form} layout="inline" onFinish={(v) => create.mutate(v)} requiredMark={false}>
+      <ProblemAlert problem={create.problem} onClose={create.reset} />
+      <Form<NewProduct> form={form} layout="inline" onFinish={(v) => create.run(v)} requiredMark={false}>
         <Form.Item
           name="sku"
           label={t('admin.product.sku')}
@@ -85,7 +86,7 @@ function CreateProduct() {
         <Form.Item name="lowStockThreshold" label={t('admin.product.threshold')}>
           <InputNumber min={0} style={{ width: 80 }} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="create-product">
+        <Button type="primary" htmlType="submit" loading={create.busy} data-testid="create-product">
           {t('admin.product.create')}
         </Button>
       </Form>
@@ -105,14 +106,15 @@ interface Edit {
 function ProductDetail({ product }: { product: Product }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const edit = useProblemForm<Edit>();
-  const adjust = useProblemForm<{ delta: number; reason: string }>();
+  const [edit] = Form.useForm<Edit>();
+  const [adjust] = Form.useForm<{ delta: number; reason: string }>();
   const movements = useQuery({
     queryKey: ['stock-movements', product.sku],
-    queryFn: () =>
+    queryFn: ({ signal }) =>
       ok(
         api.GET('/api/products/{sku}/stock-movements', {
           params: { path: { sku: product.sku }, query: { limit: 50 } },
+          signal,
         }),
       ),
   });
@@ -121,8 +123,8 @@ function ProductDetail({ product }: { product: Product }) {
     void qc.invalidateQueries({ queryKey: ['stock-movements', product.sku] });
     void qc.invalidateQueries({ queryKey: ['audit'] });
   };
-  const save = useMutation({
-    mutationFn: (v: Edit) =>
+  const save = useAction(
+    (v: Edit) =>
       ok(
         api.PATCH('/api/products/{sku}', {
           params: { path: { sku: product.sku } },
@@ -136,29 +138,31 @@ function ProductDetail({ product }: { product: Product }) {
           },
         }),
       ),
-    onSuccess: (p) => {
-      edit.setProblem(null);
-      void message.success(t('admin.product.saved', { sku: p.sku }));
-      refresh();
+    {
+      form: edit,
+      onSuccess: (p) => {
+        void message.success(t('admin.product.saved', { sku: p.sku }));
+        refresh();
+      },
     },
-    onError: edit.showProblem,
-  });
-  const move = useMutation({
-    mutationFn: (v: { delta: number; reason: string }) =>
+  );
+  const move = useAction(
+    (v: { delta: number; reason: string }) =>
       ok(
         api.POST('/api/products/{sku}/stock-adjustments', {
           params: { path: { sku: product.sku } },
           body: v,
         }),
       ),
-    onSuccess: (p) => {
-      adjust.setProblem(null);
-      adjust.form.resetFields();
-      void message.success(t('admin.product.adjusted', { sku: p.sku, onHand: p.stock.onHand }));
-      refresh();
+    {
+      form: adjust,
+      onSuccess: (p) => {
+        adjust.resetFields();
+        void message.success(t('admin.product.adjusted', { sku: p.sku, onHand: p.stock.onHand }));
+        refresh();
+      },
     },
-    onError: adjust.showProblem,
-  });
+  );
   return (
     <Row gutter={16} style={{ marginTop: 16 }}>
       <Col xs={24} lg={10}>
@@ -166,10 +170,10 @@ function ProductDetail({ product }: { product: Product }) {
           size="small"
           title={<h2 style={{ fontSize: 16, margin: 0 }}>{`${t('admin.product.edit')} ${product.sku}`}</h2>}
         >
-          <ProblemAlert problem={edit.problem} onClose={() => edit.setProblem(null)} />
+          <ProblemAlert problem={save.problem} onClose={save.reset} />
           <Form<Edit>
             key={product.sku}
-            form={edit.form}
+            form={edit}
             layout="vertical"
             initialValues={{
               name: product.name,
@@ -182,7 +186,7 @@ function ProductDetail({ product }: { product: Product }) {
               active: product.active,
               lowStockThreshold: product.stock.lowStockThreshold,
             }}
-            onFinish={(v) => save.mutate(v)}
+            onFinish={(v) => save.run(v)}
           >
             <Form.Item name="name" label={t('admin.product.name')}>
               <Input />
@@ -202,7 +206,7 @@ function ProductDetail({ product }: { product: Product }) {
             <Form.Item name="active" label={t('admin.product.active')} valuePropName="checked">
               <Switch />
             </Form.Item>
-            <Button htmlType="submit" type="primary" loading={save.isPending}>
+            <Button htmlType="submit" type="primary" loading={save.busy}>
               {t('admin.product.save')}
             </Button>
           </Form>
@@ -212,11 +216,11 @@ function ProductDetail({ product }: { product: Product }) {
           style={{ marginTop: 16 }}
           title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('admin.product.adjust')}</h2>}
         >
-          <ProblemAlert problem={adjust.problem} onClose={() => adjust.setProblem(null)} />
+          <ProblemAlert problem={move.problem} onClose={move.reset} />
           <Form<{ delta: number; reason: string }>
-            form={adjust.form}
+            form={adjust}
             layout="vertical"
-            onFinish={(v) => move.mutate(v)}
+            onFinish={(v) => move.run(v)}
           >
             <Form.Item
               name="delta"
@@ -232,7 +236,7 @@ function ProductDetail({ product }: { product: Product }) {
             >
               <Input />
             </Form.Item>
-            <Button htmlType="submit" loading={move.isPending} data-testid="adjust-stock">
+            <Button htmlType="submit" loading={move.busy} data-testid="adjust-stock">
               {t('admin.product.adjust')}
             </Button>
           </Form>
@@ -276,7 +280,7 @@ export function ProductsTab() {
   const [selected, setSelected] = useState<string | null>(null);
   const products = useQuery({
     queryKey: ['products'],
-    queryFn: () => ok(api.GET('/api/products', { params: { query: { limit: 200 } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/products', { params: { query: { limit: 200 } }, signal })),
   });
   const product = products.data?.items.find((p) => p.sku === selected);
   return (

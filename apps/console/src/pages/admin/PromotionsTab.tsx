@@ -14,15 +14,15 @@ import {
   Switch,
   Table,
 } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import { saveBlob } from '../../api/download';
-import { asProblem, type ApiProblem } from '../../api/problem';
+import { asProblem } from '../../api/problem';
 import type { Session } from '../../auth/session';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { ToneTag } from '../../components/ToneTag';
-import { useProblemForm } from '../../components/useProblemForm';
+import { useAction } from '../../api/useAction';
 import { formatCents, parseYuan } from '../../lib/money';
 import { formatTime, shanghaiToday } from '../../lib/time';
 import { useNetwork } from './shared';
@@ -76,21 +76,21 @@ export function PromotionsTab({ session }: { session: Session }) {
   const [selected, setSelected] = useState<Promotion | null>(null);
   const promotions = useQuery({
     queryKey: ['promotions'],
-    queryFn: () => ok(api.GET('/api/promotions', { params: { query: { limit: 200 } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/promotions', { params: { query: { limit: 200 } }, signal })),
   });
   const flashSales = useQuery({
     queryKey: ['flash-sales'],
-    queryFn: () => ok(api.GET('/api/flash-sales', { params: { query: { limit: 200 } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/flash-sales', { params: { query: { limit: 200 } }, signal })),
   });
-  const promoForm = useProblemForm<PromotionForm>();
-  const kind = Form.useWatch('kind', promoForm.form);
+  const [promoForm] = Form.useForm<PromotionForm>();
+  const kind = Form.useWatch('kind', promoForm);
   const refresh = (key: string) => {
     void message.success(t('promotions.saved'));
     void qc.invalidateQueries({ queryKey: [key] });
     void qc.invalidateQueries({ queryKey: ['audit'] });
   };
-  const create = useMutation({
-    mutationFn: (v: PromotionForm) =>
+  const create = useAction(
+    (v: PromotionForm) =>
       ok(
         api.POST('/api/promotions', {
           body: {
@@ -113,19 +113,19 @@ export function PromotionsTab({ session }: { session: Session }) {
           },
         }),
       ),
-    onSuccess: () => {
-      promoForm.setProblem(null);
-      promoForm.form.resetFields();
-      refresh('promotions');
+    {
+      form: promoForm,
+      onSuccess: () => {
+        promoForm.resetFields();
+        refresh('promotions');
+      },
     },
-    onError: promoForm.showProblem,
-  });
-  const toggle = useMutation({
-    mutationFn: (p: { id: string; active: boolean }) =>
+  );
+  const toggle = useAction(
+    (p: { id: string; active: boolean }) =>
       ok(api.PATCH('/api/promotions/{id}', { params: { path: { id: p.id } }, body: { active: p.active } })),
-    onSuccess: () => refresh('promotions'),
-    onError: (err) => void message.error(asProblem(err).title),
-  });
+    { onSuccess: () => refresh('promotions'), onError: (problem) => void message.error(problem.title) },
+  );
   const required = [{ required: true, message: t('validation.required') }];
   const value = (p: Promotion) =>
     p.kind === 'percent_off'
@@ -138,12 +138,12 @@ export function PromotionsTab({ session }: { session: Session }) {
     <Row gutter={[16, 16]}>
       <Col span={24}>
         <Card size="small" title={h2(t('promotions.create'))}>
-          <ProblemAlert problem={promoForm.problem} onClose={() => promoForm.setProblem(null)} />
+          <ProblemAlert problem={create.problem} onClose={create.reset} />
           <Form
-            form={promoForm.form}
+            form={promoForm}
             layout="vertical"
             initialValues={{ kind: 'percent_off' }}
-            onFinish={(v) => create.mutate(v)}
+            onFinish={(v) => create.run(v)}
           >
             <Row gutter={12}>
               <Col xs={24} md={8}>
@@ -259,7 +259,7 @@ export function PromotionsTab({ session }: { session: Session }) {
               ) : null}
               <Col xs={24} md={5}>
                 <Form.Item>
-                  <Button type="primary" htmlType="submit" loading={create.isPending}>
+                  <Button type="primary" htmlType="submit" loading={create.busy}>
                     {t('promotions.createButton')}
                   </Button>
                 </Form.Item>
@@ -316,7 +316,7 @@ export function PromotionsTab({ session }: { session: Session }) {
                   <Switch
                     checked={p.active}
                     aria-label={`${t('promotions.active')}: ${p.name}`}
-                    onChange={(active) => toggle.mutate({ id: p.id, active })}
+                    onChange={(active) => toggle.run({ id: p.id, active })}
                   />
                 ),
               },
@@ -343,19 +343,19 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [batchId, setBatchId] = useState<string | undefined>();
-  const [downloadProblem, setDownloadProblem] = useState<ApiProblem | null>(null);
-  const issueForm = useProblemForm<{ count?: number; code?: string; maxUses?: number; agentId?: string }>();
-  const sendForm = useProblemForm<{ phones: string }>();
+  const [issueForm] = Form.useForm<{ count?: number; code?: string; maxUses?: number; agentId?: string }>();
+  const [sendForm] = Form.useForm<{ phones: string }>();
   const agents = useQuery({
     queryKey: ['agents'],
-    queryFn: () => ok(api.GET('/api/agents', { params: { query: { limit: 200 } } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/agents', { params: { query: { limit: 200 } }, signal })),
   });
   const coupons = useQuery({
     queryKey: ['coupons', promotion.id],
-    queryFn: () =>
+    queryFn: ({ signal }) =>
       ok(
         api.GET('/api/promotions/{id}/coupons', {
           params: { path: { id: promotion.id }, query: { limit: 200 } },
+          signal,
         }),
       ),
   });
@@ -365,8 +365,8 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
     void qc.invalidateQueries({ queryKey: ['coupons', promotion.id] });
     void qc.invalidateQueries({ queryKey: ['promotions'] });
   };
-  const issue = useMutation({
-    mutationFn: (v: { count?: number; code?: string; maxUses?: number; agentId?: string }) =>
+  const issue = useAction(
+    (v: { count?: number; code?: string; maxUses?: number; agentId?: string }) =>
       ok(
         api.POST('/api/promotions/{id}/coupons', {
           params: { path: { id: promotion.id } },
@@ -378,59 +378,57 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
           },
         }),
       ),
-    onSuccess: (b) => {
-      issueForm.setProblem(null);
-      issueForm.form.resetFields();
-      after(b);
+    {
+      form: issueForm,
+      onSuccess: (b) => {
+        issueForm.resetFields();
+        after(b);
+      },
     },
-    onError: issueForm.showProblem,
-  });
-  const send = useMutation({
-    mutationFn: (v: { phones: string }) =>
+  );
+  const send = useAction(
+    (v: { phones: string }) =>
       ok(
         api.POST('/api/promotions/{id}/coupons/send', {
           params: { path: { id: promotion.id } },
           body: { phones: list(v.phones) },
         }),
       ),
-    onSuccess: (b) => {
-      sendForm.setProblem(null);
-      sendForm.form.resetFields();
-      after(b);
+    {
+      form: sendForm,
+      onSuccess: (b) => {
+        sendForm.resetFields();
+        after(b);
+      },
     },
-    onError: sendForm.showProblem,
+  );
+  const download = useAction(async () => {
+    const { data, response } = await api.GET('/api/promotions/{id}/coupons', {
+      params: { path: { id: promotion.id }, query: { format: 'csv', batchId } },
+      parseAs: 'blob',
+    });
+    if (!response.ok || !data) throw asProblem(new Error(`HTTP ${response.status}`));
+    saveBlob(data as unknown as Blob, `coupons-${batchId ?? promotion.id}.csv`);
   });
-  const download = async () => {
-    try {
-      const { data, response } = await api.GET('/api/promotions/{id}/coupons', {
-        params: { path: { id: promotion.id }, query: { format: 'csv', batchId } },
-        parseAs: 'blob',
-      });
-      if (!response.ok || !data) throw asProblem(new Error(`HTTP ${response.status}`));
-      saveBlob(data as unknown as Blob, `coupons-${batchId ?? promotion.id}.csv`);
-    } catch (err) {
-      setDownloadProblem(asProblem(err));
-    }
-  };
   return (
     <Card
       size="small"
       title={h2(t('promotions.couponsOf', { name: promotion.name }))}
       extra={
         <Space>
-          <Button onClick={() => void download()}>
+          <Button onClick={() => download.run()} loading={download.busy}>
             {batchId ? t('promotions.downloadBatch') : t('promotions.downloadAll')}
           </Button>
           <Button onClick={onClose}>{t('promotions.close')}</Button>
         </Space>
       }
     >
-      <ProblemAlert problem={downloadProblem} onClose={() => setDownloadProblem(null)} />
+      <ProblemAlert problem={download.problem} onClose={download.reset} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
           <h3 style={{ fontSize: 14 }}>{t('promotions.issue')}</h3>
-          <ProblemAlert problem={issueForm.problem} onClose={() => issueForm.setProblem(null)} />
-          <Form form={issueForm.form} layout="vertical" onFinish={(v) => issue.mutate(v)}>
+          <ProblemAlert problem={issue.problem} onClose={issue.reset} />
+          <Form form={issueForm} layout="vertical" onFinish={(v) => issue.run(v)}>
             <Space wrap align="end">
               <Form.Item name="count" label={t('promotions.count')}>
                 <InputNumber min={1} max={10000} />
@@ -449,7 +447,7 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
                 />
               </Form.Item>
               <Form.Item>
-                <Button type="primary" htmlType="submit" loading={issue.isPending}>
+                <Button type="primary" htmlType="submit" loading={issue.busy}>
                   {t('promotions.issueButton')}
                 </Button>
               </Form.Item>
@@ -458,8 +456,8 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
         </Col>
         <Col xs={24} lg={12}>
           <h3 style={{ fontSize: 14 }}>{t('promotions.send')}</h3>
-          <ProblemAlert problem={sendForm.problem} onClose={() => sendForm.setProblem(null)} />
-          <Form form={sendForm.form} layout="vertical" onFinish={(v) => send.mutate(v)}>
+          <ProblemAlert problem={send.problem} onClose={send.reset} />
+          <Form form={sendForm} layout="vertical" onFinish={(v) => send.run(v)}>
             <Form.Item
               name="phones"
               label={t('promotions.phones')}
@@ -468,7 +466,7 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
             >
               <Input.TextArea rows={2} />
             </Form.Item>
-            <Button htmlType="submit" loading={send.isPending}>
+            <Button htmlType="submit" loading={send.busy}>
               {t('promotions.sendButton')}
             </Button>
           </Form>
@@ -509,9 +507,9 @@ function FlashSalesPanel({ sales, loading }: { admin: boolean; sales: FlashSale[
   const { t } = useTranslation();
   const qc = useQueryClient();
   const net = useNetwork();
-  const form = useProblemForm<FlashForm>();
-  const create = useMutation({
-    mutationFn: (v: FlashForm) =>
+  const [form] = Form.useForm<FlashForm>();
+  const create = useAction(
+    (v: FlashForm) =>
       ok(
         api.POST('/api/flash-sales', {
           body: {
@@ -525,25 +523,25 @@ function FlashSalesPanel({ sales, loading }: { admin: boolean; sales: FlashSale[
           },
         }),
       ),
-    onSuccess: () => {
-      form.setProblem(null);
-      form.form.resetFields();
-      void message.success(t('promotions.saved'));
-      void qc.invalidateQueries({ queryKey: ['flash-sales'] });
+    {
+      form: form,
+      onSuccess: () => {
+        form.resetFields();
+        void message.success(t('promotions.saved'));
+        void qc.invalidateQueries({ queryKey: ['flash-sales'] });
+      },
     },
-    onError: form.showProblem,
-  });
-  const stop = useMutation({
-    mutationFn: (id: string) =>
+  );
+  const stop = useAction(
+    (id: string) =>
       ok(api.PATCH('/api/flash-sales/{id}', { params: { path: { id } }, body: { active: false } })),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['flash-sales'] }),
-    onError: (err) => void message.error(asProblem(err).title),
-  });
+    { invalidate: [['flash-sales']], onError: (problem) => void message.error(problem.title) },
+  );
   const required = [{ required: true, message: t('validation.required') }];
   return (
     <Card size="small" title={h2(t('promotions.flashSales'))}>
-      <ProblemAlert problem={form.problem} onClose={() => form.setProblem(null)} />
-      <Form form={form.form} layout="vertical" onFinish={(v) => create.mutate(v)}>
+      <ProblemAlert problem={create.problem} onClose={create.reset} />
+      <Form form={form} layout="vertical" onFinish={(v) => create.run(v)}>
         <Space wrap align="end">
           <Form.Item name="sku" label={t('promotions.sku')} rules={required}>
             <Input style={{ width: 130 }} />
@@ -571,7 +569,7 @@ function FlashSalesPanel({ sales, loading }: { admin: boolean; sales: FlashSale[
             />
           </Form.Item>
           <Form.Item>
-            <Button type="primary" htmlType="submit" loading={create.isPending}>
+            <Button type="primary" htmlType="submit" loading={create.busy}>
               {t('promotions.createFlashSale')}
             </Button>
           </Form.Item>
@@ -616,7 +614,7 @@ function FlashSalesPanel({ sales, loading }: { admin: boolean; sales: FlashSale[
             title: '',
             render: (_, f) =>
               f.active ? (
-                <Button size="small" danger onClick={() => stop.mutate(f.id)}>
+                <Button size="small" danger onClick={() => stop.run(f.id)}>
                   {t('promotions.stop')}
                 </Button>
               ) : null,
@@ -633,10 +631,10 @@ function UsePanel() {
   const today = shanghaiToday();
   const monthStart = `${today.slice(0, 8)}01`;
   const [query, setQuery] = useState({ from: monthStart, to: today });
-  const form = useProblemForm<{ from: string; to: string }>();
+  const [form] = Form.useForm<{ from: string; to: string }>();
   const report = useQuery({
     queryKey: ['reports', 'promotions', query],
-    queryFn: () => ok(api.GET('/api/reports/promotions', { params: { query } })),
+    queryFn: ({ signal }) => ok(api.GET('/api/reports/promotions', { params: { query }, signal })),
   });
   return (
     <Card size="small" title={h2(t('promotions.use'))}>
@@ -645,7 +643,7 @@ function UsePanel() {
         onClose={() => setQuery({ ...query })}
       />
       <Form
-        form={form.form}
+        form={form}
         layout="inline"
         initialValues={query}
         style={{ marginBottom: 12 }}

@@ -1,9 +1,8 @@
 import { Button, message, Typography } from 'antd';
-import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
-import { asProblem } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { useAction } from '../../api/useAction';
 
 /**
  * The queue dashboard (Bull Board) is a page of its own at /admin/queues. A browser navigation cannot
@@ -12,8 +11,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
  */
 export function QueuesTab() {
   const { t } = useTranslation();
-  const open = useMutation({
-    mutationFn: () => ok(api.POST('/api/admin/queue-session')),
+  const open = useAction(() => ok(api.POST('/api/admin/queue-session')), {
     onSuccess: () => {
       window.open('/admin/queues', '_blank', 'noopener');
       void message.success(t('admin.queues.opened'));
@@ -22,8 +20,8 @@ export function QueuesTab() {
   return (
     <>
       <Typography.Paragraph>{t('admin.queues.intro')}</Typography.Paragraph>
-      <ProblemAlert problem={open.error ? asProblem(open.error) : null} />
-      <Button type="primary" onClick={() => open.mutate()} loading={open.isPending} data-testid="open-queues">
+      <ProblemAlert problem={open.problem} onClose={open.reset} />
+      <Button type="primary" onClick={() => open.run()} loading={open.busy} data-testid="open-queues">
         {t('admin.queues.open')}
       </Button>
     </>

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { components } from '../../api/schema';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { centsToInput, formatCents, parseYuan } from '../../lib/money';
 
 type Fee = components['schemas']['TaskFeeResponse'];
@@ -65,7 +65,10 @@ function FeeRow({ fee, admin }: { fee: Fee; admin: boolean }) {
 /** What agents earn per training and per repair return (admin sets; managers read). */
 export function TaskFeesCard({ admin }: { admin: boolean }) {
   const { t } = useTranslation();
-  const fees = useQuery({ queryKey: ['task-fees'], queryFn: () => ok(api.GET('/api/task-fees')) });
+  const fees = useQuery({
+    queryKey: ['task-fees'],
+    queryFn: ({ signal }) => ok(api.GET('/api/task-fees', { signal })),
+  });
   return (
     <Card size="small" title={t('training.fees')}>
       <p style={{ marginTop: 0 }}>{t('training.feesHint')}</p>

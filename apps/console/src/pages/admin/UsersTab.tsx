@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Button, Card, Form, Input, Modal, message, Select, Space, Table, Tag, Typography } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import type { Session } from '../../auth/session';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useProblemForm } from '../../components/useProblemForm';
+import { useAction } from '../../api/useAction';
 import { useNetwork } from './shared';
 
 type User = Schemas['UserResponse'];
@@ -17,25 +17,23 @@ function CreateUser({ session }: { session: Session }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const net = useNetwork();
-  const { form, problem, setProblem, showProblem } = useProblemForm<NewUser>();
+  const [form] = Form.useForm<NewUser>();
   const role = Form.useWatch('role', form);
   const roles = session.role === 'admin' ? ROLES : (['agent', 'pickup_staff'] as const);
-  const create = useMutation({
-    mutationFn: (v: NewUser) => ok(api.POST('/api/users', { body: v })),
+  const create = useAction((v: NewUser) => ok(api.POST('/api/users', { body: v })), {
+    form,
     onSuccess: (u) => {
-      setProblem(null);
       form.resetFields();
       void message.success(t('admin.users.created', { username: u.username }));
       void qc.invalidateQueries({ queryKey: ['users'] });
       void qc.invalidateQueries({ queryKey: ['audit'] });
     },
-    onError: showProblem,
   });
   const required = [{ required: true, message: t('validation.required') }];
   return (
     <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('admin.users.create')}</h2>}>
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
-      <Form<NewUser> form={form} layout="inline" onFinish={(v) => create.mutate(v)} requiredMark={false}>
+      <ProblemAlert problem={create.problem} onClose={create.reset} />
+      <Form<NewUser> form={form} layout="inline" onFinish={(v) => create.run(v)} requiredMark={false}>
         <Form.Item name="username" label={t('admin.users.username')} rules={required}>
           <Input style={{ width: 140 }} autoComplete="off" />
         </Form.Item>
@@ -83,7 +81,7 @@ function CreateUser({ session }: { session: Session }) {
         <Form.Item name="phone" label={t('admin.users.phone')}>
           <Input style={{ width: 140 }} inputMode="tel" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={create.isPending}>
+        <Button type="primary" htmlType="submit" loading={create.busy}>
           {t('admin.users.create')}
         </Button>
       </Form>
@@ -93,41 +91,37 @@ function CreateUser({ session }: { session: Session }) {
 
 export function UsersTab({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const qc = useQueryClient();
   const net = useNetwork();
   const [q, setQ] = useState('');
   const [reset, setReset] = useState<{ username: string; temporaryPassword: string } | null>(null);
-  const { problem, setProblem, showProblem } = useProblemForm();
   const users = useQuery({
     queryKey: ['users', q],
-    queryFn: () => ok(api.GET('/api/users', { params: { query: { limit: 200, q: q || undefined } } })),
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/users', { params: { query: { limit: 200, q: q || undefined } }, signal })),
   });
-  const done = () => {
-    setProblem(null);
-    void qc.invalidateQueries({ queryKey: ['users'] });
-    void qc.invalidateQueries({ queryKey: ['audit'] });
-  };
-  const toggle = useMutation({
-    mutationFn: (u: User) =>
+  const changed = { invalidate: [['users'], ['audit']] };
+  const toggle = useAction(
+    (u: User) =>
       ok(api.PATCH('/api/users/{id}', { params: { path: { id: u.id } }, body: { active: !u.active } })),
-    onSuccess: done,
-    onError: showProblem,
-  });
-  const resetPassword = useMutation({
-    mutationFn: async (u: User) => ({
+    changed,
+  );
+  const resetPassword = useAction(
+    async (u: User) => ({
       username: u.username,
       ...(await ok(api.POST('/api/users/{id}/password-reset', { params: { path: { id: u.id } } }))),
     }),
-    onSuccess: (r) => {
-      done();
-      setReset(r);
-    },
-    onError: showProblem,
-  });
+    { ...changed, onSuccess: (r) => setReset(r) },
+  );
+  // The latest failed change on the list (a toggle or a password reset), until the next one.
+  const problem = toggle.problem ?? resetPassword.problem;
+  const clearProblem = () => {
+    toggle.reset();
+    resetPassword.reset();
+  };
   return (
     <>
       <CreateUser session={session} />
-      <ProblemAlert problem={problem} onClose={() => setProblem(null)} />
+      <ProblemAlert problem={problem} onClose={clearProblem} />
       <Space style={{ margin: '16px 0' }}>
         <Input.Search
           aria-label={t('admin.users.username')}
@@ -179,12 +173,12 @@ export function UsersTab({ session }: { session: Session }) {
             title: t('common.actions'),
             render: (_, u) => (
               <Space>
-                <Button size="small" danger={u.active} onClick={() => toggle.mutate(u)}>
+                <Button size="small" danger={u.active} onClick={() => toggle.run(u)}>
                   {u.active ? t('admin.users.switchOff') : t('admin.users.switchOn')}
                 </Button>
                 <Button
                   size="small"
-                  onClick={() => resetPassword.mutate(u)}
+                  onClick={() => resetPassword.run(u)}
                   aria-label={`${t('admin.users.reset')} ${u.username}`}
                 >
                   {t('admin.users.reset')}

@@ -3,9 +3,18 @@ import { api, ok } from '../../api/client';
 
 /** Regions, campuses and pickup points in the caller's scope, for pickers and names. */
 export function useNetwork() {
-  const regions = useQuery({ queryKey: ['regions'], queryFn: () => ok(api.GET('/api/regions')) });
-  const campuses = useQuery({ queryKey: ['campuses'], queryFn: () => ok(api.GET('/api/campuses')) });
-  const points = useQuery({ queryKey: ['pickup-points'], queryFn: () => ok(api.GET('/api/pickup-points')) });
+  const regions = useQuery({
+    queryKey: ['regions'],
+    queryFn: ({ signal }) => ok(api.GET('/api/regions', { signal })),
+  });
+  const campuses = useQuery({
+    queryKey: ['campuses'],
+    queryFn: ({ signal }) => ok(api.GET('/api/campuses', { signal })),
+  });
+  const points = useQuery({
+    queryKey: ['pickup-points'],
+    queryFn: ({ signal }) => ok(api.GET('/api/pickup-points', { signal })),
+  });
   const name = <T extends { id: string; name: string; code: string }>(
     list: T[] | undefined,
     id?: string | null,

@@ -3,7 +3,6 @@ import { Button, Tabs } from 'antd-mobile';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { api, ok } from '../../api/client';
 import { clearSession, type Session } from '../../auth/session';
 import { setLanguage } from '../../i18n';
 import { Deliveries } from './Deliveries';
@@ -11,7 +10,7 @@ import { Earnings } from './Earnings';
 import { LogOrder } from './LogOrder';
 import { MyCode } from './MyCode';
 import { MyOrders } from './MyOrders';
-import { agentKeys, useNews } from './queries';
+import { agentKeys, useMarkSeen, useNews } from './queries';
 import { Tasks } from './Tasks';
 
 type Tab = 'deliveries' | 'tasks' | 'new' | 'earnings' | 'me';
@@ -23,8 +22,8 @@ const SEEN_LIST: Partial<Record<Tab, 'orders' | 'tasks'>> = { deliveries: 'order
  * since the previous visit stays marked "new" on screen until the list is left.
  */
 function useSeenMarking(tab: Tab) {
-  const queryClient = useQueryClient();
   const news = useNews();
+  const markSeen = useMarkSeen().run;
   const [since, setSince] = useState<{ orders: string | null; tasks: string | null }>({
     orders: null,
     tasks: null,
@@ -37,10 +36,8 @@ function useSeenMarking(tab: Tab) {
     const previous = news.data[list].seenAt ?? null;
     setSince((s) => ({ ...s, [list]: previous }));
     if (news.data[list].count === 0 && previous) return;
-    void ok(api.POST('/api/fulfilment/work/seen', { body: { list } })).then((fresh) =>
-      queryClient.setQueryData(agentKeys.news, fresh),
-    );
-  }, [tab, news.data, queryClient]);
+    markSeen(list);
+  }, [tab, news.data, markSeen]);
   useEffect(() => {
     if (marked.current !== tab) marked.current = null;
   }, [tab]);

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas, type WorkItem } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { AlipayQrButton } from '../../components/AlipayQrButton';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { DeliverPopup } from './DeliverPopup';
 import { DepositPopup } from './DepositPopup';
 import { FailedAttemptPopup } from './FailedAttemptPopup';

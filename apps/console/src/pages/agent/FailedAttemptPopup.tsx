@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, Form, Input, Popup, Radio, Space } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas, type WorkItem } from '../../api/client';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { MobileProblem, POPUP_BODY } from './MobileProblem';
 import { agentKeys } from './queries';
 

@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button, Card, Form, Input, List, Result, Selector } from 'antd-mobile';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Order, type PlaceOrderBody } from '../../api/client';
 import type { Session } from '../../auth/session';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
+import { useDebounced } from '../../components/useDebounced';
 import { FormSubmission } from '../../lib/idempotency';
 import { formatCents } from '../../lib/money';
 import { normalizePhone } from '../../lib/phone';
@@ -19,16 +20,6 @@ interface Line {
   priceCents: number;
   available: number;
   quantity: string;
-}
-
-/** The value after it stopped changing for `ms` (typing a search does not fire a request per key). */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setSettled(value), ms);
-    return () => window.clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
 }
 
 /**

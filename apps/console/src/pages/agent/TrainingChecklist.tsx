@@ -1,7 +1,7 @@
 import { Checkbox, Space } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Task } from '../../api/client';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { MobileProblem } from './MobileProblem';
 import { agentKeys } from './queries';
 

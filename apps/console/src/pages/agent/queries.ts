@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok } from '../../api/client';
+import { useAction } from '../../api/useAction';
 
 /**
  * The agent screens' server data, one key per answer. Every change invalidates `agentKeys.all`, so
@@ -34,4 +35,13 @@ export function useNews() {
     refetchInterval: 30_000,
     staleTime: 0,
   });
+}
+
+/** Marks a list seen on the server (never retried: opening the list again marks it again). */
+export function useMarkSeen() {
+  const queryClient = useQueryClient();
+  return useAction(
+    (list: 'orders' | 'tasks') => ok(api.POST('/api/fulfilment/work/seen', { body: { list } })),
+    { onSuccess: (fresh) => queryClient.setQueryData(agentKeys.news, fresh) },
+  );
 }

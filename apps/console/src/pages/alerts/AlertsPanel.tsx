@@ -7,7 +7,7 @@ import { api, ok, type Schemas } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { ToneTag } from '../../components/ToneTag';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 

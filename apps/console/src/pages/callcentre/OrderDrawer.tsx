@@ -18,7 +18,7 @@ import { api, ok, type Order } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { OrderStatusTag } from '../../components/format';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { callKeys } from './keys';

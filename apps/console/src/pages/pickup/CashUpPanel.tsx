@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { parseYuan } from '../../lib/money';
 import { shanghaiDay } from '../../lib/time';
 import { CashUpDetail } from './CashUpDetail';

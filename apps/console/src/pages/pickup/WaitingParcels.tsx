@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok, type Schemas } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useAction } from '../../components/useAction';
+import { useAction } from '../../api/useAction';
 import { formatCents } from '../../lib/money';
 import { ageOf, formatTime } from '../../lib/time';
 import { pickupKeys } from './keys';

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Button, Dialog, Form, Input } from 'antd-mobile';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import { normalizePhone } from '../../lib/phone';
 import { keys, type Address } from '../api';
 import { fieldProblems } from '../problems';
@@ -31,8 +32,8 @@ function AddressForm({
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<AddressValues>();
-  const save = useMutation({
-    mutationFn: (v: AddressValues) => {
+  const save = useAction(
+    (v: AddressValues) => {
       const phone = blankToNull(v.phone);
       const body = {
         label: blankToNull(v.label),
@@ -56,15 +57,17 @@ function AddressForm({
             }),
           );
     },
-    onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: keys.addresses });
-      onDone(saved);
+    {
+      onSuccess: (saved) => {
+        void queryClient.invalidateQueries({ queryKey: keys.addresses });
+        onDone(saved);
+      },
+      onError: (err) => {
+        const fields = fieldProblems(err, t);
+        if (fields.length) form.setFields(fields as never);
+      },
     },
-    onError: (err) => {
-      const fields = fieldProblems(err, t);
-      if (fields.length) form.setFields(fields as never);
-    },
-  });
+  );
   const required = [{ required: true, whitespace: true, message: t('validation.required') }];
   return (
     <div className="shop-address-form" data-testid="address-form">
@@ -84,10 +87,10 @@ function AddressForm({
               }
             : {}
         }
-        onFinish={(v) => save.mutate(v)}
+        onFinish={(v) => save.run(v)}
         footer={
           <div className="shop-actions">
-            <Button type="submit" color="primary" loading={save.isPending}>
+            <Button type="submit" color="primary" loading={save.busy}>
               {t('shop.address.save')}
             </Button>
             <Button onClick={() => onDone(null)}>{t('shop.address.cancel')}</Button>
@@ -120,7 +123,7 @@ function AddressForm({
           <Input type="tel" inputMode="tel" autoComplete="tel" />
         </Form.Item>
       </Form>
-      <ProblemLine error={save.error} />
+      <ProblemLine error={save.problem} />
     </div>
   );
 }
@@ -148,13 +151,15 @@ export function AddressBook({
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState<Address | 'new' | null>(null);
   const here = addresses.filter((a) => a.campusId === campusId);
-  const remove = useMutation({
-    mutationFn: (id: string) => ok(api.DELETE('/api/me/addresses/{id}', { params: { path: { id } } })),
-    onSuccess: (_, id) => {
-      if (chosen === id) onChoose(null);
-      void queryClient.invalidateQueries({ queryKey: keys.addresses });
+  const remove = useAction(
+    (id: string) => ok(api.DELETE('/api/me/addresses/{id}', { params: { path: { id } } })),
+    {
+      onSuccess: (_, id) => {
+        if (chosen === id) onChoose(null);
+        void queryClient.invalidateQueries({ queryKey: keys.addresses });
+      },
     },
-  });
+  );
   return (
     <div>
       <div role="radiogroup" aria-label={t('shop.checkout.address')}>
@@ -183,7 +188,7 @@ export function AddressBook({
                 className="shop-link-button"
                 aria-label={t('shop.address.deleteOf', { label: addressLine(a) })}
                 onClick={async () => {
-                  if (await Dialog.confirm({ content: t('shop.address.deleteConfirm') })) remove.mutate(a.id);
+                  if (await Dialog.confirm({ content: t('shop.address.deleteConfirm') })) remove.run(a.id);
                 }}
               >
                 {t('shop.address.delete')}
@@ -194,7 +199,7 @@ export function AddressBook({
       </div>
       {here.length === 0 && editing === null && <p className="shop-muted">{t('shop.checkout.noAddress')}</p>}
       {here.length < addresses.length && <p className="shop-muted">{t('shop.checkout.otherCampus')}</p>}
-      <ProblemLine error={remove.error} />
+      <ProblemLine error={remove.problem} />
       {editing === null ? (
         <Button size="small" onClick={() => setEditing('new')} disabled={addresses.length >= 10}>
           {t('shop.address.add')}

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Button, Selector, TextArea } from 'antd-mobile';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import { ProblemLine } from './ProblemLine';
 import { ticketKeys, TicketThread, type Ticket } from './TicketThread';
 
@@ -10,9 +11,11 @@ const KINDS = ['complaint', 'enquiry', 'repair'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Loads each ticket with its conversation (the list answers without messages). */
-export async function withMessages(items: Ticket[]): Promise<Ticket[]> {
+export async function withMessages(items: Ticket[], signal?: AbortSignal): Promise<Ticket[]> {
   return Promise.all(
-    items.map((x) => ok(api.GET('/api/tickets/{id}', { params: { path: { id: x.id } } })) as Promise<Ticket>),
+    items.map(
+      (x) => ok(api.GET('/api/tickets/{id}', { params: { path: { id: x.id } }, signal })) as Promise<Ticket>,
+    ),
   );
 }
 
@@ -25,12 +28,14 @@ export function OrderTickets({ orderId }: { orderId: string }) {
   const [sentHours, setSentHours] = useState<number | null>(null);
   const tickets = useQuery({
     queryKey: ticketKeys.ofOrder(orderId),
-    queryFn: async () =>
-      withMessages((await ok(api.GET('/api/tickets', { params: { query: { orderId, limit: 20 } } }))).items),
+    queryFn: async ({ signal }) =>
+      withMessages(
+        (await ok(api.GET('/api/tickets', { params: { query: { orderId, limit: 20 } }, signal }))).items,
+        signal,
+      ),
     refetchInterval: 10_000,
   });
-  const open = useMutation({
-    mutationFn: () => ok(api.POST('/api/tickets', { body: { orderId, kind, body } })),
+  const open = useAction(() => ok(api.POST('/api/tickets', { body: { orderId, kind, body } })), {
     onSuccess: (created) => {
       setBody('');
       const hours = Math.round((Date.parse(created.dueAt) - Date.parse(created.createdAt)) / 3_600_000);
@@ -50,7 +55,7 @@ export function OrderTickets({ orderId }: { orderId: string }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (body.trim()) open.mutate();
+          if (body.trim()) open.run();
         }}
         aria-label={t('tickets.open')}
         className="shop-ticket-form"
@@ -69,7 +74,7 @@ export function OrderTickets({ orderId }: { orderId: string }) {
           {t('tickets.body')}
         </label>
         <TextArea id="ticket-body" value={body} onChange={setBody} maxLength={2000} rows={3} />
-        <Button block color="primary" type="submit" loading={open.isPending} disabled={!body.trim()}>
+        <Button block color="primary" type="submit" loading={open.busy} disabled={!body.trim()}>
           {t('tickets.send')}
         </Button>
         {sentHours !== null && (
@@ -77,7 +82,7 @@ export function OrderTickets({ orderId }: { orderId: string }) {
             {t('tickets.sent', { hours: sentHours })}
           </p>
         )}
-        <ProblemLine error={open.error} />
+        <ProblemLine error={open.problem} />
       </form>
     </section>
   );

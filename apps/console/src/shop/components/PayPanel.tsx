@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { Button } from 'antd-mobile';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useAction } from '../../api/useAction';
 import { formatCents } from '../../lib/money';
 import { keys, type Order } from '../api';
 import { channelFor } from '../channel';
@@ -26,14 +27,12 @@ export function PayPanel({ order, autoStart }: { order: Order; autoStart: Paymen
   const methods = usePaymentMethods();
   const method = alipayMethodFor(channelFor(window.innerWidth));
   const offered = (methods.data ?? []).includes(method);
-  const pay = useMutation({
-    mutationFn: (m: PaymentMethodName) => startPayment(order.id, m),
+  const pay = useAction((m: PaymentMethodName) => startPayment(order.id, m), {
     onSuccess: (attempt) => {
       if (attempt.redirectUrl) window.location.assign(attempt.redirectUrl);
     },
   });
-  const cod = useMutation({
-    mutationFn: () => chooseCod(order.id),
+  const cod = useAction(() => chooseCod(order.id), {
     onSuccess: (updated) => {
       queryClient.setQueryData(keys.order(order.id), updated);
       void queryClient.invalidateQueries({ queryKey: keys.myOrders });
@@ -43,7 +42,7 @@ export function PayPanel({ order, autoStart }: { order: Order; autoStart: Paymen
   useEffect(() => {
     if (autoStart && !started.current) {
       started.current = true;
-      pay.mutate(autoStart);
+      pay.run(autoStart);
     }
   }, [autoStart, pay]);
   return (
@@ -52,18 +51,18 @@ export function PayPanel({ order, autoStart }: { order: Order; autoStart: Paymen
         {offered && (
           <Button
             color="primary"
-            loading={pay.isPending || pay.isSuccess}
-            onClick={() => pay.mutate(method)}
+            loading={pay.busy || pay.done}
+            onClick={() => pay.run(method)}
             data-testid="pay-now"
           >
             {t('shop.order.payNow')} · {formatCents(order.totalCents)}
           </Button>
         )}
-        <Button fill="outline" loading={cod.isPending} onClick={() => cod.mutate()} data-testid="choose-cod">
+        <Button fill="outline" loading={cod.busy} onClick={() => cod.run()} data-testid="choose-cod">
           {t('shop.order.chooseCod')}
         </Button>
       </div>
-      <ProblemLine error={pay.error ?? cod.error} />
+      <ProblemLine error={pay.problem ?? cod.problem} />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Button, TextArea, Toast } from 'antd-mobile';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type Order, type Schemas } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import { formatCents } from '../../lib/money';
 import { keys } from '../api';
 import { ProblemLine } from './ProblemLine';
@@ -29,14 +30,14 @@ export function ReturnPanel({ order }: { order: Order }) {
   const [localProblem, setLocalProblem] = useState<string | null>(null);
   const requests = useQuery({
     queryKey: returnKeys.ofOrder(order.id),
-    queryFn: () =>
-      ok(api.GET('/api/return-requests', { params: { query: { orderId: order.id, limit: 20 } } })),
+    queryFn: ({ signal }) =>
+      ok(api.GET('/api/return-requests', { params: { query: { orderId: order.id, limit: 20 } }, signal })),
     enabled: RETURNABLE.includes(order.status) || order.status === 'returned',
   });
   const items: ReturnRequest[] = requests.data?.items ?? [];
   const pending = items.some((r) => r.status === 'open' || r.status === 'approved');
-  const ask = useMutation({
-    mutationFn: () =>
+  const ask = useAction(
+    () =>
       ok(
         api.POST('/api/orders/{id}/return-requests', {
           params: { path: { id: order.id } },
@@ -48,21 +49,23 @@ export function ReturnPanel({ order }: { order: Order }) {
           },
         }),
       ),
-    onSuccess: () => {
-      setOpen(false);
-      setQty({});
-      setReason('');
-      Toast.show({ content: t('returns.sent') });
-      void queryClient.invalidateQueries({ queryKey: returnKeys.ofOrder(order.id) });
-      void queryClient.invalidateQueries({ queryKey: keys.order(order.id) });
+    {
+      onSuccess: () => {
+        setOpen(false);
+        setQty({});
+        setReason('');
+        Toast.show({ content: t('returns.sent') });
+        void queryClient.invalidateQueries({ queryKey: returnKeys.ofOrder(order.id) });
+        void queryClient.invalidateQueries({ queryKey: keys.order(order.id) });
+      },
     },
-  });
+  );
   const submit = () => {
     const chosen = Object.values(qty).some((n) => n > 0);
     if (!chosen) return setLocalProblem(t('returns.nothingChosen'));
     if (!reason.trim()) return setLocalProblem(t('returns.reasonRequired'));
     setLocalProblem(null);
-    ask.mutate();
+    ask.run();
   };
 
   if (!RETURNABLE.includes(order.status) && items.length === 0) return null;
@@ -132,9 +135,9 @@ export function ReturnPanel({ order }: { order: Order }) {
               {localProblem}
             </p>
           )}
-          <ProblemLine error={ask.error} />
+          <ProblemLine error={ask.problem} />
           <div className="shop-actions">
-            <Button color="primary" type="submit" loading={ask.isPending}>
+            <Button color="primary" type="submit" loading={ask.busy}>
               {t('returns.submit')}
             </Button>
             <Button onClick={() => setOpen(false)}>{t('returns.cancel')}</Button>

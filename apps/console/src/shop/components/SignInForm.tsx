@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Button, Form, Input } from 'antd-mobile';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import { clearSession, writeSession } from '../../auth/session';
 import { normalizePhone } from '../../lib/phone';
 import { fieldProblems } from '../problems';
@@ -22,31 +23,40 @@ export function SignInForm() {
     const fields = fieldProblems(err, t).filter((f) => f.name[0] === 'phone' || f.name[0] === 'code');
     if (fields.length) form.setFields(fields as never);
   };
-  const request = useMutation({
-    mutationFn: (phone: string) =>
+  const request = useAction(
+    (phone: string) =>
       ok(
         api.POST('/api/auth/otp/request', {
           body: { phone, language: i18n.language === 'en' ? 'en' : 'zh-CN' },
         }),
       ),
-    onSuccess: (_, phone) => setSentTo(phone),
-    onError: show,
-  });
-  const verify = useMutation({
-    mutationFn: (v: { phone: string; code: string }) => ok(api.POST('/api/auth/otp/verify', { body: v })),
-    onSuccess: (res) => {
-      writeSession({ token: res.accessToken, kind: 'customer', role: 'customer', name: res.customer.phone });
-      notifySessionChanged();
-      void queryClient.invalidateQueries({ queryKey: ['me'] });
-      void queryClient.invalidateQueries({ queryKey: ['orders'] });
+    {
+      onSuccess: (_, phone) => setSentTo(phone),
+      onError: show,
     },
-    onError: show,
-  });
+  );
+  const verify = useAction(
+    (v: { phone: string; code: string }) => ok(api.POST('/api/auth/otp/verify', { body: v })),
+    {
+      onSuccess: (res) => {
+        writeSession({
+          token: res.accessToken,
+          kind: 'customer',
+          role: 'customer',
+          name: res.customer.phone,
+        });
+        notifySessionChanged();
+        void queryClient.invalidateQueries({ queryKey: ['me'] });
+        void queryClient.invalidateQueries({ queryKey: ['orders'] });
+      },
+      onError: show,
+    },
+  );
   const phoneOf = (value: string | undefined): string | null => normalizePhone(value ?? '');
   const sendCode = async () => {
     const { phone } = await form.validateFields(['phone']).catch(() => ({ phone: null }));
     const e164 = phone ? phoneOf(phone) : null;
-    if (e164) request.mutate(e164);
+    if (e164) request.run(e164);
   };
   const phoneRule = {
     validator: async (_: unknown, value: string | undefined) => {
@@ -63,9 +73,9 @@ export function SignInForm() {
         name="signin"
         layout="vertical"
         requiredMarkStyle="none"
-        onFinish={(v) => verify.mutate({ phone: phoneOf(v.phone) ?? v.phone, code: v.code.trim() })}
+        onFinish={(v) => verify.run({ phone: phoneOf(v.phone) ?? v.phone, code: v.code.trim() })}
         footer={
-          <Button block type="submit" color="primary" size="large" loading={verify.isPending}>
+          <Button block type="submit" color="primary" size="large" loading={verify.busy}>
             {t('shop.signIn.submit')}
           </Button>
         }
@@ -75,7 +85,7 @@ export function SignInForm() {
           label={t('shop.signIn.phone')}
           rules={[phoneRule]}
           extra={
-            <Button size="small" onClick={() => void sendCode()} loading={request.isPending}>
+            <Button size="small" onClick={() => void sendCode()} loading={request.busy}>
               {sentTo ? t('shop.signIn.resend') : t('shop.signIn.sendCode')}
             </Button>
           }
@@ -95,7 +105,7 @@ export function SignInForm() {
           <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
         </Form.Item>
       </Form>
-      <ProblemLine error={request.error ?? verify.error} />
+      <ProblemLine error={request.problem ?? verify.problem} />
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Button, TextArea } from 'antd-mobile';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import type { components } from '../../api/schema';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
@@ -23,14 +24,15 @@ export function TicketThread({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [body, setBody] = useState('');
-  const reply = useMutation({
-    mutationFn: () =>
-      ok(api.POST('/api/tickets/{id}/reply', { params: { path: { id: ticket.id } }, body: { body } })),
-    onSuccess: () => {
-      setBody('');
-      void queryClient.invalidateQueries({ queryKey: ticketKeys.all });
+  const reply = useAction(
+    () => ok(api.POST('/api/tickets/{id}/reply', { params: { path: { id: ticket.id } }, body: { body } })),
+    {
+      onSuccess: () => {
+        setBody('');
+        void queryClient.invalidateQueries({ queryKey: ticketKeys.all });
+      },
     },
-  });
+  );
   const messages = ticket.messages ?? [];
   return (
     <li className="shop-ticket" data-testid={`ticket-${ticket.ref}`} data-status={ticket.status}>
@@ -72,17 +74,17 @@ export function TicketThread({ ticket }: { ticket: Ticket }) {
           className="shop-ticket-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (body.trim()) reply.mutate();
+            if (body.trim()) reply.run();
           }}
         >
           <label className="shop-muted" htmlFor={`reply-${ticket.id}`}>
             {t('tickets.reply')}
           </label>
           <TextArea id={`reply-${ticket.id}`} value={body} onChange={setBody} maxLength={1000} rows={2} />
-          <Button size="small" type="submit" loading={reply.isPending} disabled={!body.trim()}>
+          <Button size="small" type="submit" loading={reply.busy} disabled={!body.trim()}>
             {t('tickets.replySend')}
           </Button>
-          <ProblemLine error={reply.error} />
+          <ProblemLine error={reply.problem} />
         </form>
       )}
     </li>

@@ -16,7 +16,7 @@ export function useCheckedCart() {
   const results = useQueries({
     queries: cart.lines.map((l) => ({
       queryKey: keys.product(l.sku, campus?.id),
-      queryFn: () => fetchProduct(l.sku, campus?.id),
+      queryFn: ({ signal }) => fetchProduct(l.sku, campus?.id, signal),
       staleTime: 5_000,
     })),
   });

@@ -1,9 +1,10 @@
 import { useRef, useState } from 'react';
 import { Button, Input, TextArea } from 'antd-mobile';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, ok, type Order, type PlaceOrderBody } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import { asProblem } from '../../api/problem';
 import { FormSubmission } from '../../lib/idempotency';
 import { formatCents } from '../../lib/money';
@@ -130,8 +131,8 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
     fulfilment === 'locker' ? p.hasLocker : fulfilment === 'counter' ? p.hasCounter : false,
   );
 
-  const place = useMutation({
-    mutationFn: async () => {
+  const place = useAction(
+    async () => {
       const body: PlaceOrderBody = {
         // The layout on screen now decides: a phone-sized one is WAP, a desktop-sized one is web.
         channel: channelFor(window.innerWidth),
@@ -149,36 +150,38 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
         ok(api.POST('/api/orders', { params: { header: { 'Idempotency-Key': key } }, body })),
       );
     },
-    onSuccess: (order) => {
-      submission.current.reset();
-      setCart(EMPTY_CART);
-      void queryClient.invalidateQueries({ queryKey: keys.myOrders });
-      queryClient.setQueryData(keys.order(order.id), order);
-      navigate(`/shop/orders/${order.id}`, {
-        state: { placed: true, pay: payment === 'alipay' ? alipay : null },
-      });
-    },
-    onError: (err) => {
-      // Stock moved under the cart: the problem says what is left of which SKU; the cart follows at
-      // once (and the catalogue is read again for the rest).
-      const p = asProblem(err);
-      if (
-        problemCode(p) === 'out_of_stock' &&
-        typeof p.body.sku === 'string' &&
-        typeof p.body.available === 'number'
-      ) {
-        const line = cart.lines.find((l) => l.sku === p.body.sku);
-        if (line) {
-          const r = reconcile(cart, new Map([[line.sku, { ...line, available: p.body.available }]]));
-          setAdjusted({ capped: r.capped, removed: r.removed });
-          setCart(r.cart);
+    {
+      onSuccess: (order) => {
+        submission.current.reset();
+        setCart(EMPTY_CART);
+        void queryClient.invalidateQueries({ queryKey: keys.myOrders });
+        queryClient.setQueryData(keys.order(order.id), order);
+        navigate(`/shop/orders/${order.id}`, {
+          state: { placed: true, pay: payment === 'alipay' ? alipay : null },
+        });
+      },
+      onError: (err) => {
+        // Stock moved under the cart: the problem says what is left of which SKU; the cart follows at
+        // once (and the catalogue is read again for the rest).
+        const p = asProblem(err);
+        if (
+          problemCode(p) === 'out_of_stock' &&
+          typeof p.body.sku === 'string' &&
+          typeof p.body.available === 'number'
+        ) {
+          const line = cart.lines.find((l) => l.sku === p.body.sku);
+          if (line) {
+            const r = reconcile(cart, new Map([[line.sku, { ...line, available: p.body.available }]]));
+            setAdjusted({ capped: r.capped, removed: r.removed });
+            setCart(r.cart);
+          }
+          void queryClient.invalidateQueries({ queryKey: ['shop', 'product'] });
         }
-        void queryClient.invalidateQueries({ queryKey: ['shop', 'product'] });
-      }
+      },
     },
-  });
+  );
 
-  const problems = place.error ? fieldProblems(place.error, t) : [];
+  const problems = place.problem ? fieldProblems(place.problem, t) : [];
   const errorAt = (...prefixes: string[]) =>
     problems
       .filter((p) => prefixes.includes(String(p.name[0])) || prefixes.includes(p.name.join('.')))
@@ -196,7 +199,7 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
     if (fulfilment === 'delivery' && !addressId) return setMissing(t('shop.checkout.chooseAddress'));
     if (fulfilment !== 'delivery' && !pointId) return setMissing(t('shop.checkout.choosePoint'));
     setMissing(null);
-    place.mutate();
+    place.run();
   };
 
   const choose = (f: Fulfilment) => {
@@ -321,18 +324,18 @@ function CheckoutForm({ campusId, stockKnown }: { campusId: string; stockKnown: 
         <TextArea id="checkout-note" value={note} onChange={setNote} maxLength={500} rows={2} />
         {fieldError(['note'])}
         {fieldError(['agentCode', 'lines', 'channel'])}
-        <ProblemLine error={place.error} />
+        <ProblemLine error={place.problem} />
         <ChangedNotice capped={adjusted.capped} removed={adjusted.removed} testId="checkout-adjusted" />
         <Button
           block
           color="primary"
           size="large"
-          loading={place.isPending}
+          loading={place.busy}
           disabled={!stockKnown}
           onClick={submit}
           data-testid="place-order"
         >
-          {place.isPending
+          {place.busy
             ? t('shop.checkout.placing')
             : t('shop.checkout.place', { total: formatCents(cartTotalCents(cart)) })}
         </Button>

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, Dialog, DotLoading, Toast } from 'antd-mobile';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api, ok } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import { formatCents } from '../../lib/money';
 import { formatTime } from '../../lib/time';
 import { isLive, keys, useOrder, useOrderEvents, usePickupPoints, type Order, type OrderEvent } from '../api';
@@ -101,8 +102,7 @@ function OrderDetail() {
   // Back from Alipay: the API asks Alipay about the order's open attempts at once (a paid one
   // confirms the order), so the status shown is never "unpaid" for money that was paid.
   const fromAlipay = new URLSearchParams(search).get('from') === 'alipay';
-  const sync = useMutation({
-    mutationFn: () => syncPayment(id),
+  const sync = useAction(() => syncPayment(id), {
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: keys.order(id) });
       navigate(`/shop/orders/${id}`, { replace: true });
@@ -118,27 +118,29 @@ function OrderDetail() {
   useEffect(() => {
     if (fromAlipay && !synced.current) {
       synced.current = true;
-      sync.mutate();
+      sync.run();
     }
   }, [fromAlipay, sync]);
   const events = useOrderEvents(id, o?.status, Boolean(o));
   const points = usePickupPoints(o?.fulfillment.pickupPointId ? o.campusId : undefined);
   const point = points.data?.items.find((p) => p.id === o?.fulfillment.pickupPointId);
   const buyAgain = useBuyAgain();
-  const cancel = useMutation({
-    mutationFn: () =>
+  const cancel = useAction(
+    () =>
       ok(
         api.POST('/api/orders/{id}/cancel', {
           params: { path: { id } },
           body: { reason: t('shop.order.cancelReason') },
         }),
       ),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(keys.order(id), updated);
-      void queryClient.invalidateQueries({ queryKey: keys.myOrders });
-      Toast.show({ content: t('shop.order.cancelled') });
+    {
+      onSuccess: (updated) => {
+        queryClient.setQueryData(keys.order(id), updated);
+        void queryClient.invalidateQueries({ queryKey: keys.myOrders });
+        Toast.show({ content: t('shop.order.cancelled') });
+      },
     },
-  });
+  );
 
   return (
     <>
@@ -163,14 +165,14 @@ function OrderDetail() {
                 </span>
               )}
             </p>
-            {sync.isPending && (
+            {sync.busy && (
               <p className="shop-notice" role="status">
                 {t('shop.order.checkingPayment')}
               </p>
             )}
-            <ProblemLine error={sync.error} />
+            <ProblemLine error={sync.problem} />
             <PaymentDeadline order={o} />
-            {o.status === 'pending_payment' && o.paymentMethod === 'online' && !sync.isPending && (
+            {o.status === 'pending_payment' && o.paymentMethod === 'online' && !sync.busy && (
               <PayPanel order={o} autoStart={autoPay} />
             )}
             <p className="shop-muted">{t('shop.order.placedAt', { at: formatTime(o.createdAt) })}</p>
@@ -226,8 +228,8 @@ function OrderDetail() {
               <Button
                 color="primary"
                 fill="outline"
-                loading={buyAgain.isPending}
-                onClick={() => buyAgain.mutate(o.lines)}
+                loading={buyAgain.busy}
+                onClick={() => buyAgain.run(o.lines)}
               >
                 {t('shop.order.buyAgain')}
               </Button>
@@ -235,21 +237,21 @@ function OrderDetail() {
                 <Button
                   color="danger"
                   fill="outline"
-                  loading={cancel.isPending}
+                  loading={cancel.busy}
                   onClick={async () => {
                     const yes = await Dialog.confirm({
                       content: t('shop.order.cancelConfirm', { number: o.number }),
                       confirmText: t('shop.order.cancel'),
                       cancelText: t('shop.order.keep'),
                     });
-                    if (yes) cancel.mutate();
+                    if (yes) cancel.run();
                   }}
                 >
                   {t('shop.order.cancel')}
                 </Button>
               )}
             </div>
-            <ProblemLine error={cancel.error ?? buyAgain.error} />
+            <ProblemLine error={cancel.problem ?? buyAgain.problem} />
           </section>
           <ReturnPanel order={o} />
           {refunds.length > 0 && (

@@ -31,7 +31,7 @@ function Orders() {
           {t('tickets.mine')}
         </Link>
         {orders.isPending && <DotLoading />}
-        <ProblemLine error={orders.error ?? buyAgain.error} />
+        <ProblemLine error={orders.error ?? buyAgain.problem} />
         {orders.isSuccess && items.length === 0 && <p className="shop-muted">{t('shop.order.none')}</p>}
       </div>
       <ul className="shop-orders" data-testid="my-orders">
@@ -51,7 +51,7 @@ function Orders() {
             <div className="shop-line" style={{ border: 0, paddingBottom: 0 }}>
               <span className="shop-line-name shop-muted">{formatTime(o.createdAt)}</span>
               <strong className="shop-price">{formatCents(o.totalCents)}</strong>
-              <Button size="small" onClick={() => buyAgain.mutate(o.lines)}>
+              <Button size="small" onClick={() => buyAgain.run(o.lines)}>
                 {t('shop.order.buyAgain')}
               </Button>
             </div>

@@ -19,8 +19,11 @@ function Tickets() {
   const { t } = useTranslation();
   const tickets = useQuery({
     queryKey: ticketKeys.all,
-    queryFn: async () =>
-      withMessages((await ok(api.GET('/api/tickets', { params: { query: { limit: 50 } } }))).items),
+    queryFn: async ({ signal }) =>
+      withMessages(
+        (await ok(api.GET('/api/tickets', { params: { query: { limit: 50 } }, signal }))).items,
+        signal,
+      ),
     refetchInterval: 10_000,
   });
   const items = tickets.data ?? [];
