@@ -13,8 +13,8 @@ export interface AgentLoad {
  * The agent to give a new order to: the fewest open deliveries; on a tie the longest idle (never
  * assigned first, then the oldest last assignment); then the id, so the choice is deterministic.
  */
-export function chooseAgent(candidates: readonly AgentLoad[]): AgentLoad | null {
-  let best: AgentLoad | null = null;
+export function chooseAgent<T extends AgentLoad>(candidates: readonly T[]): T | null {
+  let best: T | null = null;
   for (const c of candidates) {
     if (!best || compare(c, best) < 0) best = c;
   }

@@ -6,6 +6,7 @@ export * from './order.entity';
 export * from './order-line.entity';
 export * from './order-event.entity';
 export * from './order.service';
+export * from './order-move-sql';
 export * from './orders.module';
 export * from './dto/order-query.dto';
 export * from './dto/refund-query.dto';
