@@ -1,5 +1,5 @@
 import { RequestContext } from '@campus/core';
-import { AssignJob } from '@campus/fulfilment';
+import { AGENT_ORDER_SQL, AssignJob, chooseAgent, OPEN_DELIVERY_STATUSES } from '@campus/fulfilment';
 import { SmsSender } from '@campus/notifications';
 import { OutboxRelay } from '@campus/queue';
 import type { Fixtures, TestApp, World } from '@campus/testing';
@@ -202,6 +202,26 @@ describe('Auto-assignment and relay at fewer statements (e2e)', () => {
       [site.agents[0].id],
     );
     expect(mark.at).toBeNull();
+  });
+
+  it('the statement chooses the agent chooseAgent chooses (fewest open deliveries, longest idle, id)', async () => {
+    const site = await d.site({ agents: 3 });
+    for (let i = 0; i < 4; i++) await d.assigned((await d.order(d.doorOrder(site.campus.id, newPhone()))).id);
+    const rows = await app.sql<{ id: string; open_deliveries: number; last_assigned_at: Date | null }>(
+      `SELECT id, open_deliveries, last_assigned_at FROM fulfilment_agent_loads($1, $2)`,
+      [site.campus.id, OPEN_DELIVERY_STATUSES],
+    );
+    expect(rows.map((r) => r.open_deliveries).sort()).toEqual([1, 1, 2]);
+    const [first] = await app.sql<{ id: string }>(
+      `SELECT id FROM fulfilment_agent_loads($1, $2) ORDER BY ${AGENT_ORDER_SQL} LIMIT 1`,
+      [site.campus.id, OPEN_DELIVERY_STATUSES],
+    );
+    const mirror = chooseAgent(
+      rows.map((r) => ({ id: r.id, openDeliveries: r.open_deliveries, lastAssignedAt: r.last_assigned_at })),
+    );
+    expect(first.id).toBe(mirror?.id);
+    // and the next order goes to that agent
+    expect(await d.assigned((await d.order(d.doorOrder(site.campus.id, newPhone()))).id)).toBe(first.id);
   });
 
   describe('the relay’s lease', () => {

@@ -21,6 +21,15 @@ export function chooseAgent<T extends AgentLoad>(candidates: readonly T[]): T | 
   return best;
 }
 
+/**
+ * `chooseAgent` as the ORDER BY the auto-assignment's statement runs (issue 18: the choice is made
+ * inside the one statement that holds the agent locks), over rows of `fulfilment_agent_loads`
+ * (`open_deliveries`, `last_assigned_at`, `id`): the same three keys in the same order — NULLS FIRST is
+ * "never assigned is the longest idle"; uuids compare as their lowercase text does. The e2e test
+ * `assignment-pipeline` checks that both pick the same agent.
+ */
+export const AGENT_ORDER_SQL = 'open_deliveries, last_assigned_at NULLS FIRST, id';
+
 function compare(a: AgentLoad, b: AgentLoad): number {
   if (a.openDeliveries !== b.openDeliveries) return a.openDeliveries - b.openDeliveries;
   const idleA = a.lastAssignedAt ? a.lastAssignedAt.getTime() : -Infinity;

@@ -3,9 +3,9 @@ import { NotFoundError, RequestContext } from '@campus/core';
 import { Db, sql } from '@campus/database';
 import { AgentsService, markAgentAssignedSql } from '@campus/network';
 import { ClaimedText, NotificationsService, render } from '@campus/notifications';
-import { OrderService, OrderView, poolAssignMoveSql } from '@campus/orders';
+import { orderNoteSql, OrderService, OrderView, poolAssignMoveSql } from '@campus/orders';
 import { OutboxService, ProcessedJobs } from '@campus/queue';
-import { AgentLoad, chooseAgent, OPEN_DELIVERY_STATUSES } from './assignment-policy';
+import { AGENT_ORDER_SQL, OPEN_DELIVERY_STATUSES } from './assignment-policy';
 import { AgentUnavailableError } from './fulfilment.errors';
 
 /** What `autoAssign` did (see there). */
@@ -23,24 +23,23 @@ export function agentTextKey(orderId: string, assignedAt: Date): string {
   return `agent_assigned:order:${orderId}:${assignedAt.toISOString()}`;
 }
 
-interface OrderHead {
-  claimed: boolean;
-  campus_id: string | null;
-  region_id: string | null;
-  number: string | null;
-  fulfilment_type: string | null;
-  address: string | null;
-  payment_method: string | null;
-  paid_at: Date | null;
-  total_cents: string | null;
-  point_name: string | null;
-  install: boolean | null;
-  agents: number;
-  at: Date;
-  current_assigned_at: Date | null;
+/** The agent's text of an automatic assignment: once per order and the job that assigned it. */
+export function autoAssignTextKey(orderId: string, jobKey: string): string {
+  return `agent_assigned:order:${orderId}:job:${jobKey}`;
 }
 
-type CandidateAgent = AgentLoad & { userId: string; phone: string };
+interface OrderHead {
+  waiting: boolean;
+  region_id: string;
+  number: string;
+  fulfilment_type: string;
+  address: string | null;
+  payment_method: string;
+  paid_at: Date | null;
+  total_cents: string;
+  point_name: string | null;
+  install: boolean;
+}
 
 /**
  * Who delivers an order. Every assignment locks the agent rows it reads before it locks the order
@@ -64,114 +63,121 @@ export class AssignmentService {
    * active agent the order stays confirmed and unassigned (the manager's pool) and its timeline says
    * why. Does nothing to orders that were assigned, moved on or need no agent.
    *
-   * Three statements in one transaction (issue 18; it was ~9):
-   * 1. `job`'s idempotency record (processed_jobs) is claimed, the order is checked (does it wait for
-   *    an agent?) and read for the agent's text, and the campus's active agents are locked;
-   * 2. their loads are counted — after the locks are held, so under READ COMMITTED the count includes
-   *    every assignment committed by whoever held them before us — and `chooseAgent` picks one;
-   * 3. one statement writes the order's move (a fragment from orders: the UPDATE guarded by the
-   *    status, its event, its outbox row), the agent's `last_assigned_at` (from network) and the
-   *    agent's text with its alert (from notifications), all only if the move matched.
+   * Two statements, no transaction of its own (issue 18; it was ~11 round trips, then 5):
+   * 1. a read of what the agent's text will say (number, destination, cash to collect, installation);
+   * 2. ONE statement, atomic on its own: `job`'s idempotency record (processed_jobs) is claimed; the
+   *    order is checked (does it still wait for an agent?); `fulfilment_agent_loads` locks the
+   *    campus's active agents and only then counts their open deliveries (a VOLATILE function: its
+   *    count takes a fresh snapshot, so it includes every assignment committed by whoever held the
+   *    locks before — the reason this could not be one plain statement); the agent is chosen by
+   *    `chooseAgent`'s order (AGENT_ORDER_SQL); the order's move (a fragment from orders: the UPDATE
+   *    guarded by the status, its event, its outbox row), the agent's `last_assigned_at` (from
+   *    network) and the agent's text with its alert (from notifications) are written, all only if the
+   *    move matched — or, with no active agent, the `assignment_pending` note. The locks are held for
+   *    that one statement only.
    *
    * With `agentText: 'claimed'` (the assignment job) the text is written already claimed for sending
    * and comes back in `text`: the caller sends it after the commit (`TextDelivery.deliver`); without,
    * it waits `queued` for the notifications queue. When the job had already run, `replayedTextKey`
-   * names the text of the order's current assignment, for the caller to re-drive
-   * (`TextDelivery.resend`: a crash after the commit, or a transient provider failure).
+   * names the text that run wrote, for the caller to re-drive (`TextDelivery.resend`: a crash after
+   * the commit, or a transient provider failure).
    */
   async autoAssign(
     ctx: RequestContext,
     orderId: string,
-    job?: { consumer: string; key: string },
+    job: { consumer: string; key: string },
     opts: { agentText?: 'queued' | 'claimed' } = {},
   ): Promise<AutoAssignResult> {
     const none: AutoAssignResult = { agentId: null, text: null, replayedTextKey: null };
-    return this.db.transaction(ctx, async (tx) => {
-      const claim = job ? this.processed.claimSql(job.consumer, job.key, 2) : null;
-      const [head] = await this.db.query<OrderHead>(
-        tx,
-        `WITH ${claim ? `j AS (${claim.sql}),` : ''}
-         o AS (
-           SELECT o.campus_id, o.region_id, o.number, o.fulfilment_type, o.address, o.payment_method, o.paid_at,
-                  o.total_cents, (SELECT name FROM pickup_points p WHERE p.id = o.pickup_point_id) AS point_name,
-                  EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.requires_installation) AS install
-             FROM orders o
-            WHERE o.id = $1 AND o.status = 'confirmed' AND o.assigned_agent_id IS NULL
-              AND NOT (o.fulfilment_type = 'counter' AND o.channel = 'pickup_point')
-              ${claim ? 'AND EXISTS (SELECT 1 FROM j)' : ''}),
-         ag AS (
-           SELECT id FROM agents WHERE campus_id = (SELECT campus_id FROM o) AND status = 'active'
-            ORDER BY id FOR UPDATE)
-         SELECT ${claim ? 'EXISTS (SELECT 1 FROM j)' : 'true'} AS claimed, o.*,
-                (SELECT count(*) FROM ag)::int AS agents, now() AS at,
-                (SELECT assigned_at FROM orders WHERE id = $1 AND status = 'assigned') AS current_assigned_at
-           FROM (SELECT 1) x LEFT JOIN o ON true`,
-        [orderId, ...(claim?.params ?? [])],
-      );
-      if (!head.claimed) {
-        const at = head.current_assigned_at;
-        return { ...none, replayedTextKey: at ? agentTextKey(orderId, at) : null };
-      }
-      if (!head.campus_id) return none;
-      const candidates = head.agents > 0 ? await this.loadsOf(tx, head.campus_id) : [];
-      const chosen = chooseAgent(candidates);
-      if (!chosen) {
-        await this.orders.note(tx, orderId, 'assignment_pending', {
-          campusId: head.campus_id,
-          cause: 'no_active_agent',
-        });
-        return none;
-      }
-      const params = {
-        number: head.number!,
-        destination: head.fulfilment_type === 'delivery' ? (head.address ?? '') : (head.point_name ?? ''),
-        collectCents: head.payment_method === 'cod' && !head.paid_at ? Number(head.total_cents) : 0,
-        install: head.install ? 'yes' : '',
-      };
-      const key = agentTextKey(orderId, head.at);
-      const moved = sql.raw('EXISTS (SELECT 1 FROM order_move)');
-      const move = poolAssignMoveSql(tx, this.outbox, {
-        orderId,
-        agentId: chosen.id,
-        data: { mode: 'auto', openDeliveries: chosen.openDeliveries, candidates: candidates.length },
-      });
-      const text = this.notifications.notifyStaffSql(
-        {
-          to: chosen.phone,
-          template: 'agent_order_assigned',
-          params,
-          orderId,
-          dedupeKey: key,
-          alert: {
-            kind: 'order_assigned',
-            audience: 'user',
-            userId: chosen.userId,
-            regionId: head.region_id,
-            subject: `新配送 ${params.number}`,
-            body: render('agent_order_assigned', 'zh-CN', params),
-            data: { orderId, agentId: chosen.id, ...params, install: params.install !== '' },
-            dedupeKey: key,
-          },
-        },
-        { when: moved, mode: opts.agentText ?? 'queued' },
-      );
-      const [row] = await this.db.query<
-        { moved: boolean } & Partial<ClaimedText> & { status: string | null }
-      >(
-        tx,
-        sql`WITH ${move}, ${markAgentAssignedSql(chosen.id, moved)}, ${text}
-            SELECT ${moved} AS moved, t.id, t.to_phone, t.body, t.sealed_body, t.attempts, t.provider_id,
-                   t.created_at, t.status
-              FROM (SELECT 1) x LEFT JOIN staff_text t ON true`,
-      );
-      // The order moved on between the first statement and the move (cancelled, assigned by hand).
-      if (!row.moved) return none;
-      return {
-        agentId: chosen.id,
-        text: row.id && row.status === 'sending' ? (row as ClaimedText) : null,
-        replayedTextKey: null,
-      };
+    const key = autoAssignTextKey(orderId, job.key);
+    const replayed: AutoAssignResult = { ...none, replayedTextKey: key };
+    const [head] = await this.db.query<OrderHead>(
+      ctx,
+      `SELECT o.status = 'confirmed' AND o.assigned_agent_id IS NULL
+                AND NOT (o.fulfilment_type = 'counter' AND o.channel = 'pickup_point') AS waiting,
+              o.region_id, o.number, o.fulfilment_type, o.address, o.payment_method, o.paid_at, o.total_cents,
+              (SELECT name FROM pickup_points p WHERE p.id = o.pickup_point_id) AS point_name,
+              EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.requires_installation) AS install
+         FROM orders o WHERE o.id = $1`,
+      [orderId],
+      { prepare: 'fulfilment_assign_head' },
+    );
+    if (!head?.waiting) {
+      // Nothing to do — unless this job did it before: record the job, or re-drive its text.
+      const claimed = await this.db.query(ctx, this.processed.claimFragment(job.consumer, job.key));
+      return claimed.length ? none : replayed;
+    }
+    const params = {
+      number: head.number,
+      destination: head.fulfilment_type === 'delivery' ? (head.address ?? '') : (head.point_name ?? ''),
+      collectCents: head.payment_method === 'cod' && !head.paid_at ? Number(head.total_cents) : 0,
+      install: head.install ? 'yes' : '',
+    };
+    const chosen = (column: string) => sql.raw(`(SELECT ${column} FROM chosen)`);
+    const moved = sql.raw('EXISTS (SELECT 1 FROM order_move)');
+    const move = poolAssignMoveSql(ctx, this.outbox, {
+      orderId,
+      agentId: chosen('id'),
+      data: { mode: 'auto' },
+      dataSql: sql`jsonb_build_object('openDeliveries', ${chosen('open_deliveries')},
+                                      'candidates', (SELECT count(*) FROM loads))`,
     });
+    const pending = orderNoteSql(
+      ctx,
+      orderId,
+      'assignment_pending',
+      sql`jsonb_build_object('campusId', (SELECT campus_id FROM o), 'cause', 'no_active_agent')`,
+      sql.raw('EXISTS (SELECT 1 FROM o) AND NOT EXISTS (SELECT 1 FROM chosen)'),
+    );
+    const text = this.notifications.notifyStaffSql(
+      {
+        to: chosen('phone'),
+        template: 'agent_order_assigned',
+        params,
+        orderId,
+        dedupeKey: key,
+        alert: {
+          kind: 'order_assigned',
+          audience: 'user',
+          userIdSql: chosen('user_id'),
+          regionId: head.region_id,
+          subject: `新配送 ${params.number}`,
+          body: render('agent_order_assigned', 'zh-CN', params),
+          data: { orderId, ...params, install: params.install !== '' },
+          dataSql: sql`jsonb_build_object('agentId', ${chosen('id')})`,
+          dedupeKey: key,
+        },
+      },
+      { when: moved, mode: opts.agentText ?? 'queued' },
+    );
+    const [row] = await this.db.query<
+      { claimed: boolean; moved: boolean; agent_id: string | null } & Partial<ClaimedText> & {
+          status: string | null;
+        }
+    >(
+      ctx,
+      sql`WITH j AS (${this.processed.claimFragment(job.consumer, job.key)}),
+        o AS (
+          SELECT o.campus_id FROM orders o
+           WHERE o.id = ${orderId}::uuid AND o.status = 'confirmed' AND o.assigned_agent_id IS NULL
+             AND NOT (o.fulfilment_type = 'counter' AND o.channel = 'pickup_point')
+             AND EXISTS (SELECT 1 FROM j)),
+        loads AS MATERIALIZED (
+          SELECT * FROM fulfilment_agent_loads((SELECT campus_id FROM o), ${OPEN_DELIVERY_STATUSES}::text[])),
+        chosen AS (SELECT * FROM loads ORDER BY ${sql.raw(AGENT_ORDER_SQL)} LIMIT 1),
+        ${move}, ${markAgentAssignedSql(chosen('id'), moved)}, ${text}, ${pending}
+        SELECT EXISTS (SELECT 1 FROM j) AS claimed, ${moved} AS moved, ${chosen('id')} AS agent_id,
+               t.id, t.to_phone, t.body, t.sealed_body, t.attempts, t.provider_id, t.created_at, t.status
+          FROM (SELECT 1) x LEFT JOIN staff_text t ON true`,
+    );
+    if (!row.claimed) return replayed;
+    // The order moved on between the read and the statement (cancelled, assigned by hand), or no agent.
+    if (!row.moved) return none;
+    return {
+      agentId: row.agent_id,
+      text: row.id && row.status === 'sending' ? (row as ClaimedText) : null,
+      replayedTextKey: null,
+    };
   }
 
   /**
@@ -235,34 +241,6 @@ export class AssignmentService {
       if (done) released.push(id);
     }
     return released;
-  }
-
-  /**
-   * The campus's active agents with their open deliveries and last assignment (and what their text
-   * needs), in one statement run after their rows were locked (see autoAssign).
-   */
-  private async loadsOf(ctx: RequestContext, campusId: string): Promise<CandidateAgent[]> {
-    const rows = await this.db.query<{
-      id: string;
-      last_assigned_at: Date | null;
-      n: number;
-      user_id: string;
-      phone: string;
-    }>(
-      ctx,
-      `SELECT a.id, a.last_assigned_at, a.user_id, a.phone,
-              (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = a.id AND o.status = ANY($2::text[]))::int AS n
-         FROM agents a WHERE a.campus_id = $1 AND a.status = 'active' ORDER BY a.id`,
-      [campusId, OPEN_DELIVERY_STATUSES],
-      { prepare: 'fulfilment_agent_loads_2' },
-    );
-    return rows.map((a) => ({
-      id: a.id,
-      openDeliveries: a.n,
-      lastAssignedAt: a.last_assigned_at,
-      userId: a.user_id,
-      phone: a.phone,
-    }));
   }
 
   /**

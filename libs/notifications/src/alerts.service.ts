@@ -77,14 +77,20 @@ export class AlertsService {
    */
   /**
    * The alert's INSERT as a fragment built with the SQL builder, written only when `when` holds (a
-   * condition on the caller's other CTEs, e.g. "the move matched").
+   * condition on the caller's other CTEs, e.g. "the move matched"). `over` takes facts only known
+   * inside the caller's statement: the user (an expression) and a jsonb merged into `data`.
    */
-  static insertWhenSql(alert: RaiseAlert, when: Sql): Sql {
-    const { params } = AlertsService.insertSql(alert, 1);
+  static insertWhenSql(alert: RaiseAlert, when: Sql, over: { userId?: Sql; data?: Sql } = {}): Sql {
+    const { params } = AlertsService.insertSql(
+      over.userId && alert.audience === 'user' ? { ...alert, userId: alert.userId ?? 'set in SQL' } : alert,
+      1,
+    );
     const [kind, audience, regionId, userId, subject, body, data, dedupeKey] = params;
+    const user = over.userId && audience === 'user' ? over.userId : sql`${userId}::uuid`;
+    const facts = over.data ? sql`${data}::jsonb || ${over.data}` : sql`${data}::jsonb`;
     return sql`INSERT INTO alerts (kind, audience, region_id, user_id, subject, body, data, dedupe_key)
-        SELECT ${kind}::text, ${audience}::text, ${regionId}::uuid, ${userId}::uuid, ${subject}::text, ${body}::text,
-               ${data}::jsonb, ${dedupeKey}::text
+        SELECT ${kind}::text, ${audience}::text, ${regionId}::uuid, ${user}, ${subject}::text, ${body}::text,
+               ${facts}, ${dedupeKey}::text
          WHERE ${when}
         ON CONFLICT (dedupe_key) DO NOTHING`;
   }

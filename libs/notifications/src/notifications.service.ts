@@ -212,14 +212,22 @@ export class NotificationsService {
    * when it existed already or `when` is false), `staff_text_outbox`, `staff_alert`.
    */
   notifyStaffSql(
-    msg: OutboundMessage & { dedupeKey: string; alert?: RaiseAlert },
+    msg: Omit<OutboundMessage, 'to'> & {
+      /** The phone, or an expression of the caller's statement. */
+      to: string | Sql;
+      dedupeKey: string;
+      /** `userId`/`data` of the alert as expressions of the caller's statement (see `AlertsService.insertWhenSql`). */
+      alert?: RaiseAlert & { userIdSql?: Sql; dataSql?: Sql };
+    },
     opts: { when?: Sql; mode?: 'queued' | 'claimed' } = {},
   ): Sql {
+    const to = typeof msg.to === 'string' ? sql`${msg.to}::text` : msg.to;
+    const internal = typeof msg.to === 'string' && msg.to.startsWith('role:');
     const when = opts.when ?? sql.raw('TRUE');
     const claimed = opts.mode === 'claimed';
     const code = templateKind(msg.template) === 'code';
-    if (claimed && (code || secretParams(msg.template).length || msg.to.startsWith('role:'))) {
-      throw new Error(`a claimed staff text is plain and to a phone, not ${msg.template} to ${msg.to}`);
+    if (claimed && (code || secretParams(msg.template).length || internal)) {
+      throw new Error(`a claimed staff text is plain and to a phone, not ${msg.template}`);
     }
     const unsuppressed = sql.raw(claimed ? `'sending'` : `'queued'`);
     const outbox = claimed
@@ -231,15 +239,18 @@ export class NotificationsService {
           ),
         )})`;
     const alert = msg.alert
-      ? sql`, staff_alert AS (${AlertsService.insertWhenSql(msg.alert, when)})`
+      ? sql`, staff_alert AS (${AlertsService.insertWhenSql(msg.alert, when, {
+          userId: msg.alert.userIdSql,
+          data: msg.alert.dataSql,
+        })})`
       : sql.empty;
-    return sql`staff_pref AS (SELECT opted_out, language FROM sms_preferences WHERE phone = ${msg.to}),
+    return sql`staff_pref AS (SELECT opted_out, language FROM sms_preferences WHERE phone = ${to}),
        staff_m AS (SELECT COALESCE(${msg.language ?? null}::text, (SELECT language FROM staff_pref), 'zh-CN') AS language,
                           COALESCE((SELECT opted_out FROM staff_pref), false) AND ${!code}::boolean AS suppressed),
        staff_text AS (
          INSERT INTO notifications (to_phone, template, language, body, status, error, attempts, order_id,
                 customer_id, dedupe_key)
-         SELECT ${msg.to}::text, ${msg.template}::text, m.language,
+         SELECT ${to}, ${msg.template}::text, m.language,
                 CASE WHEN m.language = 'en' THEN ${render(msg.template, 'en', msg.params)}::text
                      ELSE ${render(msg.template, 'zh-CN', msg.params)}::text END,
                 CASE WHEN m.suppressed THEN 'suppressed' ELSE ${unsuppressed} END,

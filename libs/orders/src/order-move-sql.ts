@@ -18,10 +18,13 @@ const ORDER_FACTS_JSON = `jsonb_build_object(
 /** An order given to an agent from the dispatch pool, as part of another context's statement. */
 export interface PoolAssignMove {
   orderId: string;
-  agentId: string;
+  /** The agent: an id, or an expression of the caller's statement (e.g. `(SELECT id FROM chosen)`). */
+  agentId: string | Sql;
   reason?: string | null;
   /** The move's facts for the timeline and the event (`agentId` is added). */
   data?: Record<string, unknown>;
+  /** Facts only known inside the statement: a jsonb expression merged into `data`. */
+  dataSql?: Sql;
 }
 
 /**
@@ -30,8 +33,8 @@ export interface PoolAssignMove {
  * round trip of its own (issue 18): the UPDATE guarded by the status (a concurrent move — a cancel, a
  * manual assignment — makes it a no-op: PostgreSQL re-checks the guard on the row's latest version),
  * its `order_events` row and its `order.status_changed` outbox row (the payload `orderFacts` + the
- * move's fields), all written only when the UPDATE matched. The assign move has no stock or money
- * effect.
+ * move's fields), all written only when the UPDATE matched (and the agent is not null). The assign
+ * move has no stock or money effect.
  *
  * CTEs: `order_move` (the order after the move, all columns; no row when the guard failed),
  * `order_move_args`, `order_move_event`, `order_move_outbox`. Compose with `WITH ${…}, …` (the SQL
@@ -45,7 +48,7 @@ export function poolAssignMoveSql(
   const from = 'confirmed' as const;
   const to = orderStateMachine.next(from, 'assign');
   const stamp = STATUS_TIMESTAMPS[to];
-  const data = { agentId: move.agentId, ...(move.data ?? {}) };
+  const agent = typeof move.agentId === 'string' ? sql`${move.agentId}::uuid` : move.agentId;
   const reason = move.reason ?? null;
   const tail = {
     action: 'assign',
@@ -54,23 +57,37 @@ export function poolAssignMoveSql(
     actorId: ctx.actorId,
     actorRole: ctx.role,
     reason,
-    data,
   };
+  const data = sql`${JSON.stringify(move.data ?? {})}::jsonb || jsonb_build_object('agentId', ${agent})
+    || ${move.dataSql ?? sql.raw(`'{}'::jsonb`)}`;
   const insertOutbox = outbox.insertSelectSql(
     'order.status_changed',
     `SELECT m.id, ${ORDER_FACTS_JSON} || a.tail FROM order_move m, order_move_args a`,
   );
   return sql`order_move AS (
       UPDATE orders o SET status = ${to}, updated_at = now(), ${sql.raw(stamp ? `${stamp} = now(), ` : '')}
-             assigned_agent_id = ${move.agentId}::uuid
+             assigned_agent_id = ${agent}
        WHERE o.id = ${move.orderId}::uuid AND o.status = ${from} AND o.assigned_agent_id IS NULL
+         AND ${agent} IS NOT NULL
       RETURNING o.*),
     order_move_args AS (
       SELECT ${ctx.actorId}::uuid AS actor_id, ${ctx.role}::text AS actor_role, ${reason}::text AS reason,
-             ${JSON.stringify(data)}::jsonb AS data, ${JSON.stringify(tail)}::jsonb AS tail),
+             d.data, ${JSON.stringify(tail)}::jsonb || jsonb_build_object('data', d.data) AS tail
+        FROM (SELECT ${data} AS data) d),
     order_move_event AS (
       INSERT INTO order_events (order_id, type, from_status, to_status, actor_id, actor_role, channel, reason, data)
       SELECT m.id, 'assign', ${from}, ${to}, a.actor_id, a.actor_role, m.channel, a.reason, a.data
         FROM order_move m, order_move_args a),
     order_move_outbox AS (${sql.raw(insertOutbox)})`;
+}
+
+/**
+ * A non-status entry on an order's timeline (what `OrderService.note` writes) as a CTE (`order_note`)
+ * of the caller's statement, written only when `when` holds; `data` is a jsonb expression.
+ */
+export function orderNoteSql(ctx: RequestContext, orderId: string, type: string, data: Sql, when: Sql): Sql {
+  return sql`order_note AS (
+      INSERT INTO order_events (order_id, type, actor_id, actor_role, channel, data)
+      SELECT ${orderId}::uuid, ${type}::text, ${ctx.actorId}::uuid, ${ctx.role}::text, NULL, ${data}
+       WHERE ${when})`;
 }
