@@ -491,6 +491,7 @@ export async function runPipelineBench(opts: PipelineOptions): Promise<PipelineB
     ] as const) {
       log(`pipeline: ${apis} API + ${workers} worker process(es)`);
       const running = await startSet(apis, workers, prefix);
+      const startedAt = Date.now(); // every process is up (bootstrapped) by now
       const all = [...running.apis, ...running.workers];
       const sum = (ps: Proc[]) => ps.reduce((s, p) => s + p.statements(), 0);
       const sampler = setInterval(() => all.forEach((p) => p.sampleRss()), 250);
@@ -524,6 +525,10 @@ export async function runPipelineBench(opts: PipelineOptions): Promise<PipelineB
         );
         await drain(warmStart, 60_000);
         await new Promise((r) => setTimeout(r, 1_000));
+        // The reliability sweeper's first beat comes 5 s after a worker starts (it re-establishes the
+        // queue epochs: ~15 statements, once); after it, one beat a minute. A fast warm-up would put it
+        // inside a smoke run's 3 s window: open the window after it, as test/relay-idle does.
+        await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 6_000 - Date.now())));
 
         // idle
         const idleSeconds = smoke ? 3 : 10;

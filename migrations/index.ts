@@ -23,6 +23,8 @@ import { Returns1765800000000 } from './1765800000000-returns';
 import { Tickets1765850000000 } from './1765850000000-tickets';
 import { OutboxNotify1765900000000 } from './1765900000000-outbox-notify';
 import { Reliability1765950000000 } from './1765950000000-reliability';
+import { OutboxClaims1766000000000 } from './1766000000000-outbox-claims';
+import { AgentLoadsLocked1766000100000 } from './1766000100000-agent-loads-locked';
 
 /** Every migration, oldest first. The app, the CLI and the tests all run this list. */
 export const ALL_MIGRATIONS = [
@@ -51,4 +53,6 @@ export const ALL_MIGRATIONS = [
   Tickets1765850000000,
   OutboxNotify1765900000000,
   Reliability1765950000000,
+  OutboxClaims1766000000000,
+  AgentLoadsLocked1766000100000,
 ];

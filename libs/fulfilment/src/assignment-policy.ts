@@ -13,13 +13,22 @@ export interface AgentLoad {
  * The agent to give a new order to: the fewest open deliveries; on a tie the longest idle (never
  * assigned first, then the oldest last assignment); then the id, so the choice is deterministic.
  */
-export function chooseAgent(candidates: readonly AgentLoad[]): AgentLoad | null {
-  let best: AgentLoad | null = null;
+export function chooseAgent<T extends AgentLoad>(candidates: readonly T[]): T | null {
+  let best: T | null = null;
   for (const c of candidates) {
     if (!best || compare(c, best) < 0) best = c;
   }
   return best;
 }
+
+/**
+ * `chooseAgent` as the ORDER BY the auto-assignment's statement runs (issue 18: the choice is made
+ * inside the one statement that holds the agent locks), over rows of `fulfilment_agent_loads`
+ * (`open_deliveries`, `last_assigned_at`, `id`): the same three keys in the same order — NULLS FIRST is
+ * "never assigned is the longest idle"; uuids compare as their lowercase text does. The e2e test
+ * `assignment-pipeline` checks that both pick the same agent.
+ */
+export const AGENT_ORDER_SQL = 'open_deliveries, last_assigned_at NULLS FIRST, id';
 
 function compare(a: AgentLoad, b: AgentLoad): number {
   if (a.openDeliveries !== b.openDeliveries) return a.openDeliveries - b.openDeliveries;

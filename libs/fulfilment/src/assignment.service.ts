@@ -1,12 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, RequestContext } from '@campus/core';
-import { Db } from '@campus/database';
-import { AgentsService } from '@campus/network';
-import { NotificationsService, render } from '@campus/notifications';
-import { OrderService, OrderView } from '@campus/orders';
-import { ProcessedJobs } from '@campus/queue';
-import { AgentLoad, chooseAgent, OPEN_DELIVERY_STATUSES } from './assignment-policy';
+import { Db, sql } from '@campus/database';
+import { AgentsService, markAgentAssignedSql } from '@campus/network';
+import { ClaimedText, NotificationsService, render } from '@campus/notifications';
+import { orderNoteSql, OrderService, OrderView, poolAssignMoveSql } from '@campus/orders';
+import { OutboxService, ProcessedJobs } from '@campus/queue';
+import { AGENT_ORDER_SQL, OPEN_DELIVERY_STATUSES } from './assignment-policy';
 import { AgentUnavailableError } from './fulfilment.errors';
+
+/** What `autoAssign` did (see there). */
+export interface AutoAssignResult {
+  /** The agent given the order; null when none was (already handled, no active agent, moved on). */
+  agentId: string | null;
+  /** The agent's text, claimed for sending (`agentText: 'claimed'`): send it after the commit. */
+  text: ClaimedText | null;
+  /** The job had already run: the dedupe key of the text of the order's current assignment. */
+  replayedTextKey: string | null;
+}
+
+/** The agent's text of one assignment: once per order and assignment time. */
+export function agentTextKey(orderId: string, assignedAt: Date): string {
+  return `agent_assigned:order:${orderId}:${assignedAt.toISOString()}`;
+}
+
+/** The agent's text of an automatic assignment: once per order and the job that assigned it. */
+export function autoAssignTextKey(orderId: string, jobKey: string): string {
+  return `agent_assigned:order:${orderId}:job:${jobKey}`;
+}
+
+interface OrderHead {
+  waiting: boolean;
+  region_id: string;
+  number: string;
+  fulfilment_type: string;
+  address: string | null;
+  payment_method: string;
+  paid_at: Date | null;
+  total_cents: string;
+  point_name: string | null;
+  install: boolean;
+}
 
 /**
  * Who delivers an order. Every assignment locks the agent rows it reads before it locks the order
@@ -22,58 +55,129 @@ export class AssignmentService {
     private readonly agents: AgentsService,
     private readonly notifications: NotificationsService,
     private readonly processed: ProcessedJobs,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**
    * Gives a confirmed, unassigned order to the least-loaded active agent of its campus. Without an
    * active agent the order stays confirmed and unassigned (the manager's pool) and its timeline says
-   * why. Does nothing to orders that were assigned, moved on or need no agent. Returns the agent id.
+   * why. Does nothing to orders that were assigned, moved on or need no agent.
    *
-   * `job` is the consumer's idempotency record (processed_jobs), claimed in the first statement —
-   * which also decides whether the order waits for an agent and locks the campus's active agents
-   * (issue 18: the old peek, claim and lock were four round trips). The loads are counted in the
-   * next statement, so under READ COMMITTED they include every assignment committed by whoever held
-   * the agent locks before us. Returns null as well when the job had already run.
+   * Two statements, no transaction of its own (issue 18; it was ~11 round trips, then 5):
+   * 1. a read of what the agent's text will say (number, destination, cash to collect, installation);
+   * 2. ONE statement, atomic on its own: `job`'s idempotency record (processed_jobs) is claimed; the
+   *    order is checked (does it still wait for an agent?); `fulfilment_agent_loads` locks the
+   *    campus's active agents and only then counts their open deliveries (a VOLATILE function: its
+   *    count takes a fresh snapshot, so it includes every assignment committed by whoever held the
+   *    locks before — the reason this could not be one plain statement); the agent is chosen by
+   *    `chooseAgent`'s order (AGENT_ORDER_SQL); the order's move (a fragment from orders: the UPDATE
+   *    guarded by the status, its event, its outbox row), the agent's `last_assigned_at` (from
+   *    network) and the agent's text with its alert (from notifications) are written, all only if the
+   *    move matched — or, with no active agent, the `assignment_pending` note. The locks are held for
+   *    that one statement only.
+   *
+   * With `agentText: 'claimed'` (the assignment job) the text is written already claimed for sending
+   * and comes back in `text`: the caller sends it after the commit (`TextDelivery.deliver`); without,
+   * it waits `queued` for the notifications queue. When the job had already run, `replayedTextKey`
+   * names the text that run wrote, for the caller to re-drive (`TextDelivery.resend`: a crash after
+   * the commit, or a transient provider failure).
    */
   async autoAssign(
     ctx: RequestContext,
     orderId: string,
-    job?: { consumer: string; key: string },
-  ): Promise<string | null> {
-    return this.db.transaction(ctx, async (tx) => {
-      const claim = job ? this.processed.claimSql(job.consumer, job.key, 2) : null;
-      const [head] = await this.db.query<{ claimed: boolean; campus_id: string | null; agents: number }>(
-        tx,
-        `WITH ${claim ? `j AS (${claim.sql}),` : ''}
-         o AS (
-           SELECT campus_id FROM orders
-            WHERE id = $1 AND status = 'confirmed' AND assigned_agent_id IS NULL
-              AND NOT (fulfilment_type = 'counter' AND channel = 'pickup_point')
-              ${claim ? 'AND EXISTS (SELECT 1 FROM j)' : ''}),
-         ag AS (
-           SELECT id FROM agents WHERE campus_id = (SELECT campus_id FROM o) AND status = 'active'
-            ORDER BY id FOR UPDATE)
-         SELECT ${claim ? 'EXISTS (SELECT 1 FROM j)' : 'true'} AS claimed, (SELECT campus_id FROM o) AS campus_id,
-                (SELECT count(*) FROM ag)::int AS agents`,
-        [orderId, ...(claim?.params ?? [])],
-      );
-      if (!head.claimed || !head.campus_id) return null;
-      const candidates = head.agents > 0 ? await this.loadsOf(tx, head.campus_id) : [];
-      const chosen = chooseAgent(candidates);
-      if (!chosen) {
-        await this.orders.note(tx, orderId, 'assignment_pending', {
-          campusId: head.campus_id,
-          cause: 'no_active_agent',
-        });
-        return null;
-      }
-      await this.assignTo(tx, orderId, chosen.id, {
-        mode: 'auto',
-        openDeliveries: chosen.openDeliveries,
-        candidates: candidates.length,
-      });
-      return chosen.id;
+    job: { consumer: string; key: string },
+    opts: { agentText?: 'queued' | 'claimed' } = {},
+  ): Promise<AutoAssignResult> {
+    const none: AutoAssignResult = { agentId: null, text: null, replayedTextKey: null };
+    const key = autoAssignTextKey(orderId, job.key);
+    const replayed: AutoAssignResult = { ...none, replayedTextKey: key };
+    const [head] = await this.db.query<OrderHead>(
+      ctx,
+      `SELECT o.status = 'confirmed' AND o.assigned_agent_id IS NULL
+                AND NOT (o.fulfilment_type = 'counter' AND o.channel = 'pickup_point') AS waiting,
+              o.region_id, o.number, o.fulfilment_type, o.address, o.payment_method, o.paid_at, o.total_cents,
+              (SELECT name FROM pickup_points p WHERE p.id = o.pickup_point_id) AS point_name,
+              EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.requires_installation) AS install
+         FROM orders o WHERE o.id = $1`,
+      [orderId],
+      { prepare: 'fulfilment_assign_head' },
+    );
+    if (!head?.waiting) {
+      // Nothing to do — unless this job did it before: record the job, or re-drive its text.
+      const claimed = await this.db.query(ctx, this.processed.claimFragment(job.consumer, job.key));
+      return claimed.length ? none : replayed;
+    }
+    const params = {
+      number: head.number,
+      destination: head.fulfilment_type === 'delivery' ? (head.address ?? '') : (head.point_name ?? ''),
+      collectCents: head.payment_method === 'cod' && !head.paid_at ? Number(head.total_cents) : 0,
+      install: head.install ? 'yes' : '',
+    };
+    const chosen = (column: string) => sql.raw(`(SELECT ${column} FROM chosen)`);
+    const moved = sql.raw('EXISTS (SELECT 1 FROM order_move)');
+    const move = poolAssignMoveSql(ctx, this.outbox, {
+      orderId,
+      agentId: chosen('id'),
+      data: { mode: 'auto' },
+      dataSql: sql`jsonb_build_object('openDeliveries', ${chosen('open_deliveries')},
+                                      'candidates', (SELECT count(*) FROM loads))`,
     });
+    const pending = orderNoteSql(
+      ctx,
+      orderId,
+      'assignment_pending',
+      sql`jsonb_build_object('campusId', (SELECT campus_id FROM o), 'cause', 'no_active_agent')`,
+      sql.raw('EXISTS (SELECT 1 FROM o) AND NOT EXISTS (SELECT 1 FROM chosen)'),
+    );
+    const text = this.notifications.notifyStaffSql(
+      {
+        to: chosen('phone'),
+        template: 'agent_order_assigned',
+        params,
+        orderId,
+        dedupeKey: key,
+        alert: {
+          kind: 'order_assigned',
+          audience: 'user',
+          userIdSql: chosen('user_id'),
+          regionId: head.region_id,
+          subject: `新配送 ${params.number}`,
+          body: render('agent_order_assigned', 'zh-CN', params),
+          data: { orderId, ...params, install: params.install !== '' },
+          dataSql: sql`jsonb_build_object('agentId', ${chosen('id')})`,
+          dedupeKey: key,
+        },
+      },
+      { when: moved, mode: opts.agentText ?? 'queued' },
+    );
+    const [row] = await this.db.query<
+      { claimed: boolean; moved: boolean; agent_id: string | null } & Partial<ClaimedText> & {
+          status: string | null;
+        }
+    >(
+      ctx,
+      sql`WITH j AS (${this.processed.claimFragment(job.consumer, job.key)}),
+        o AS (
+          SELECT o.campus_id FROM orders o
+           WHERE o.id = ${orderId}::uuid AND o.status = 'confirmed' AND o.assigned_agent_id IS NULL
+             AND NOT (o.fulfilment_type = 'counter' AND o.channel = 'pickup_point')
+             AND EXISTS (SELECT 1 FROM j)),
+        loads AS MATERIALIZED (
+          SELECT * FROM fulfilment_agent_loads((SELECT campus_id FROM o), ${OPEN_DELIVERY_STATUSES}::text[])),
+        chosen AS (SELECT * FROM loads ORDER BY ${sql.raw(AGENT_ORDER_SQL)} LIMIT 1),
+        ${move}, ${markAgentAssignedSql(chosen('id'), moved)}, ${text}, ${pending}
+        SELECT EXISTS (SELECT 1 FROM j) AS claimed, ${moved} AS moved, ${chosen('id')} AS agent_id,
+               t.id, t.to_phone, t.body, t.sealed_body, t.attempts, t.provider_id, t.created_at, t.status
+          FROM (SELECT 1) x LEFT JOIN staff_text t ON true`,
+    );
+    if (!row.claimed) return replayed;
+    // The order moved on between the read and the statement (cancelled, assigned by hand), or no agent.
+    if (!row.moved) return none;
+    return {
+      agentId: row.agent_id,
+      text: row.id && row.status === 'sending' ? (row as ClaimedText) : null,
+      replayedTextKey: null,
+    };
   }
 
   /**
@@ -140,22 +244,6 @@ export class AssignmentService {
   }
 
   /**
-   * The campus's active agents with their open deliveries and last assignment, in one statement run
-   * after their rows were locked (see autoAssign).
-   */
-  private async loadsOf(ctx: RequestContext, campusId: string): Promise<AgentLoad[]> {
-    const rows = await this.db.query<{ id: string; last_assigned_at: Date | null; n: number }>(
-      ctx,
-      `SELECT a.id, a.last_assigned_at,
-              (SELECT count(*) FROM orders o WHERE o.assigned_agent_id = a.id AND o.status = ANY($2::text[]))::int AS n
-         FROM agents a WHERE a.campus_id = $1 AND a.status = 'active' ORDER BY a.id`,
-      [campusId, OPEN_DELIVERY_STATUSES],
-      { prepare: 'fulfilment_agent_loads' },
-    );
-    return rows.map((a) => ({ id: a.id, openDeliveries: a.n, lastAssignedAt: a.last_assigned_at }));
-  }
-
-  /**
    * The move itself, then the agent is told: a text to their own phone (STOP honoured like any
    * customer's) and an alert, written with the assignment in one statement, so it exists exactly
    * when the assignment commits — once per assignment (keyed by the order and its assignment time),
@@ -182,7 +270,7 @@ export class AssignmentService {
       collectCents: order.paymentMethod === 'cod' && !order.paidAt ? order.totalCents : 0,
       install: order.lines.some((l) => l.requiresInstallation) ? 'yes' : '',
     };
-    const key = `agent_assigned:order:${order.id}:${order.assignedAt!.toISOString()}`;
+    const key = agentTextKey(order.id, order.assignedAt!);
     await this.notifications.notifyStaff(tx, {
       to: agent.phone,
       template: 'agent_order_assigned',

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NetworkModule } from '@campus/network';
-import { NotificationsModule } from '@campus/notifications';
+import { NotificationsJobsModule, NotificationsModule } from '@campus/notifications';
 import { OrdersModule } from '@campus/orders';
 import { AssignmentService } from './assignment.service';
 import { CashUpRepository } from './cash-up.repository';
@@ -12,6 +12,7 @@ import { DeliveryService } from './delivery.service';
 import { AgentMovedProcessor } from './jobs/agent-moved.processor';
 import { AgentSuspendedProcessor } from './jobs/agent-suspended.processor';
 import { AssignConfirmedOrderProcessor } from './jobs/assign-confirmed-order.processor';
+import { AssignJob } from './jobs/assign-job';
 import { AssignPlacedOrderProcessor } from './jobs/assign-placed-order.processor';
 import { ParcelTimerProcessor } from './jobs/parcel-timer.processor';
 import { ParcelTexts } from './parcel-texts.service';
@@ -53,8 +54,10 @@ export class FulfilmentModule {}
 
 /** The worker side: auto-assignment, releases on suspension, and the parcel timers. */
 @Module({
-  imports: [FulfilmentModule, NetworkModule],
+  // NotificationsJobsModule: the assignment job sends the agent's text itself (TextDelivery).
+  imports: [FulfilmentModule, NetworkModule, NotificationsJobsModule],
   providers: [
+    AssignJob,
     AssignPlacedOrderProcessor,
     AssignConfirmedOrderProcessor,
     AgentSuspendedProcessor,

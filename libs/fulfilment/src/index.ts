@@ -14,3 +14,4 @@ export * from './cash-up-policy';
 export * from './cash-up.service';
 export * from './fulfilment.module';
 export * from './lockout-retention';
+export * from './jobs/assign-job';

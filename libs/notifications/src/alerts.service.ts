@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, RequestContext, toPage } from '@campus/core';
-import { Db, SqlParams } from '@campus/database';
+import { Db, Sql, sql, SqlParams } from '@campus/database';
 
 /**
  * Who an alert is for: every admin (`admins`), the managers of one region (`region`, admins see it
@@ -75,6 +75,26 @@ export class AlertsService {
    * The INSERT of one alert as a fragment (parameters numbered from `firstParam`), for a caller that
    * writes it inside a larger statement. Inconsistent audiences are a programming error.
    */
+  /**
+   * The alert's INSERT as a fragment built with the SQL builder, written only when `when` holds (a
+   * condition on the caller's other CTEs, e.g. "the move matched"). `over` takes facts only known
+   * inside the caller's statement: the user (an expression) and a jsonb merged into `data`.
+   */
+  static insertWhenSql(alert: RaiseAlert, when: Sql, over: { userId?: Sql; data?: Sql } = {}): Sql {
+    const { params } = AlertsService.insertSql(
+      over.userId && alert.audience === 'user' ? { ...alert, userId: alert.userId ?? 'set in SQL' } : alert,
+      1,
+    );
+    const [kind, audience, regionId, userId, subject, body, data, dedupeKey] = params;
+    const user = over.userId && audience === 'user' ? over.userId : sql`${userId}::uuid`;
+    const facts = over.data ? sql`${data}::jsonb || ${over.data}` : sql`${data}::jsonb`;
+    return sql`INSERT INTO alerts (kind, audience, region_id, user_id, subject, body, data, dedupe_key)
+        SELECT ${kind}::text, ${audience}::text, ${regionId}::uuid, ${user}, ${subject}::text, ${body}::text,
+               ${facts}, ${dedupeKey}::text
+         WHERE ${when}
+        ON CONFLICT (dedupe_key) DO NOTHING`;
+  }
+
   static insertSql(alert: RaiseAlert, firstParam: number): { sql: string; params: unknown[] } {
     if (!ALERT_AUDIENCES.includes(alert.audience))
       throw new Error(`unknown alert audience ${alert.audience}`);

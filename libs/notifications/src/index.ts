@@ -2,6 +2,7 @@ export * from './notification-status';
 export * from './templates';
 export * from './code-seal';
 export * from './notifications.service';
+export * from './text-delivery.service';
 export * from './alerts.service';
 export * from './dto/alert-query.dto';
 export * from './senders/sms-sender';

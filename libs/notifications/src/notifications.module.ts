@@ -39,5 +39,7 @@ export class NotificationsModule {}
     PaymentReminderTextProcessor,
     CouponIssuedTextProcessor,
   ],
+  // The assignment job sends the agent's text itself (claimed with the assignment, sent after it).
+  exports: [TextDelivery],
 })
 export class NotificationsJobsModule {}

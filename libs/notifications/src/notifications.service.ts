@@ -12,7 +12,7 @@ import {
   RequestContext,
   toPage,
 } from '@campus/core';
-import { Db, SqlParams } from '@campus/database';
+import { Db, Sql, sql, SqlParams } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
 import { AlertsService, RaiseAlert } from './alerts.service';
 import { CODE_MASK, sealText } from './code-seal';
@@ -191,39 +191,75 @@ export class NotificationsService {
     ctx: RequestContext,
     msg: OutboundMessage & { dedupeKey: string; alert?: RaiseAlert },
   ): Promise<{ status: NotificationStatus | null }> {
-    const params: unknown[] = [
-      msg.to,
-      msg.template,
-      render(msg.template, 'zh-CN', msg.params),
-      render(msg.template, 'en', msg.params),
-      msg.orderId ?? null,
-      msg.customerId ?? null,
-      msg.dedupeKey,
-      templateKind(msg.template) !== 'code',
-    ];
-    const alert = msg.alert ? AlertsService.insertSql(msg.alert, params.length + 1) : null;
-    if (alert) params.push(...alert.params);
-    const outbox = this.outbox.insertSelectSql(
-      'notification.requested',
-      `SELECT NULL::uuid, jsonb_build_object('notificationId', n.id) FROM n WHERE n.status = 'queued'`,
-    );
     const [row] = await this.db.query<{ status: NotificationStatus | null }>(
       ctx,
-      `WITH pref AS (SELECT opted_out, language FROM sms_preferences WHERE phone = $1),
-       m AS (SELECT COALESCE((SELECT language FROM pref), 'zh-CN') AS language,
-                    COALESCE((SELECT opted_out FROM pref), false) AND $8::boolean AS suppressed),
-       n AS (
-         INSERT INTO notifications (to_phone, template, language, body, status, error, order_id, customer_id, dedupe_key)
-         SELECT $1, $2, m.language, CASE WHEN m.language = 'en' THEN $4 ELSE $3 END,
-                CASE WHEN m.suppressed THEN 'suppressed' ELSE 'queued' END,
-                CASE WHEN m.suppressed THEN 'recipient opted out' END, $5::uuid, $6::uuid, $7
-           FROM m
-         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status
-       ), o AS (${outbox})${alert ? `, a AS (${alert.sql})` : ''}
-       SELECT (SELECT status FROM n) AS status`,
-      params,
+      sql`WITH ${this.notifyStaffSql(msg)} SELECT (SELECT status FROM staff_text) AS status`,
     );
     return { status: row?.status ?? null };
+  }
+
+  /**
+   * `notifyStaff` as CTEs for the caller's own statement (issue 18: the assignment writes the agent's
+   * text with the order's move, no round trip of its own). `when` guards every write (e.g. "the
+   * move matched"). Two ways to send it:
+   * - `queued` (default): the row waits (`queued`) with its `notification.requested` outbox row;
+   * - `claimed`: the row is written already claimed for sending (`sending`, one attempt) and no outbox
+   *   row: the caller hands it to `TextDelivery.deliver` after its transaction committed, and when
+   *   its job runs again, `TextDelivery.resend(dedupeKey)` picks it up (queued after a transient
+   *   failure, or `sending` gone stale: the provider is asked first). Saves the relay's share and the
+   *   claim of a second job.
+   * CTEs: `staff_pref`, `staff_m`, `staff_text` (the row written, as `ClaimedText` + `status`; none
+   * when it existed already or `when` is false), `staff_text_outbox`, `staff_alert`.
+   */
+  notifyStaffSql(
+    msg: Omit<OutboundMessage, 'to'> & {
+      /** The phone, or an expression of the caller's statement. */
+      to: string | Sql;
+      dedupeKey: string;
+      /** `userId`/`data` of the alert as expressions of the caller's statement (see `AlertsService.insertWhenSql`). */
+      alert?: RaiseAlert & { userIdSql?: Sql; dataSql?: Sql };
+    },
+    opts: { when?: Sql; mode?: 'queued' | 'claimed' } = {},
+  ): Sql {
+    const to = typeof msg.to === 'string' ? sql`${msg.to}::text` : msg.to;
+    const internal = typeof msg.to === 'string' && msg.to.startsWith('role:');
+    const when = opts.when ?? sql.raw('TRUE');
+    const claimed = opts.mode === 'claimed';
+    const code = templateKind(msg.template) === 'code';
+    if (claimed && (code || secretParams(msg.template).length || internal)) {
+      throw new Error(`a claimed staff text is plain and to a phone, not ${msg.template}`);
+    }
+    const unsuppressed = sql.raw(claimed ? `'sending'` : `'queued'`);
+    const outbox = claimed
+      ? sql.empty
+      : sql`, staff_text_outbox AS (${sql.raw(
+          this.outbox.insertSelectSql(
+            'notification.requested',
+            `SELECT NULL::uuid, jsonb_build_object('notificationId', n.id) FROM staff_text n WHERE n.status = 'queued'`,
+          ),
+        )})`;
+    const alert = msg.alert
+      ? sql`, staff_alert AS (${AlertsService.insertWhenSql(msg.alert, when, {
+          userId: msg.alert.userIdSql,
+          data: msg.alert.dataSql,
+        })})`
+      : sql.empty;
+    return sql`staff_pref AS (SELECT opted_out, language FROM sms_preferences WHERE phone = ${to}),
+       staff_m AS (SELECT COALESCE(${msg.language ?? null}::text, (SELECT language FROM staff_pref), 'zh-CN') AS language,
+                          COALESCE((SELECT opted_out FROM staff_pref), false) AND ${!code}::boolean AS suppressed),
+       staff_text AS (
+         INSERT INTO notifications (to_phone, template, language, body, status, error, attempts, order_id,
+                customer_id, dedupe_key)
+         SELECT ${to}, ${msg.template}::text, m.language,
+                CASE WHEN m.language = 'en' THEN ${render(msg.template, 'en', msg.params)}::text
+                     ELSE ${render(msg.template, 'zh-CN', msg.params)}::text END,
+                CASE WHEN m.suppressed THEN 'suppressed' ELSE ${unsuppressed} END,
+                CASE WHEN m.suppressed THEN 'recipient opted out' END,
+                CASE WHEN m.suppressed THEN 0 ELSE ${claimed ? 1 : 0}::int END,
+                ${msg.orderId ?? null}::uuid, ${msg.customerId ?? null}::uuid, ${msg.dedupeKey}::text
+           FROM staff_m m WHERE ${when}
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id, to_phone, body, sealed_body, attempts, provider_id, created_at, status)${outbox}${alert}`;
   }
 
   /**

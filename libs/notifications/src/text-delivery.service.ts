@@ -118,6 +118,31 @@ export class TextDelivery {
     return null;
   }
 
+  /**
+   * Sends again, by its dedupe key, a text its writer claimed for sending in its own transaction
+   * (`NotificationsService.notifyStaffSql` in `claimed` mode) — for the writer's job when it runs
+   * again: a row put back to `queued` by a transient failure, or one still `sending` after
+   * SMS_SENDING_STALE_SECONDS (the provider is asked first, see `deliver`). Throws while a send is in
+   * flight; null when there is nothing to send (sent, suppressed, failed for good, no such row).
+   */
+  async resend(
+    ctx: RequestContext,
+    dedupeKey: string,
+    job: { lastAttempt: boolean },
+  ): Promise<string | null> {
+    const [row] = await this.db.query<ClaimedText>(
+      ctx,
+      `UPDATE notifications SET status = 'sending', attempts = attempts + 1, updated_at = now()
+        WHERE dedupe_key = $1
+          AND (status = 'queued' OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2)))
+        RETURNING id, to_phone, body, sealed_body, attempts, provider_id, created_at`,
+      [dedupeKey, this.config.reliability.smsSendingStaleSeconds],
+    );
+    if (row) return this.deliver(ctx, row, job);
+    await this.throwIfInFlight(ctx, `dedupe_key = $1`, dedupeKey);
+    return null;
+  }
+
   private async throwIfInFlight(ctx: RequestContext, where: string, value: string): Promise<void> {
     const [row] = await this.db.query<{ id: string; status: string }>(
       ctx,

@@ -3,6 +3,7 @@ export * from './order.types';
 export * from './order.errors';
 export * from './order-scope';
 export * from './order.service';
+export * from './order-move-sql';
 export * from './orders.module';
 export * from './dto/order-query.dto';
 export * from './dto/refund-query.dto';

@@ -11,6 +11,8 @@ import { SUBSCRIPTIONS } from './queue-names';
 const BATCH = 500;
 const MAX_BACKOFF_MS = 5_000;
 const PUBLISH_TIMEOUT_MS = 5_000;
+/** How long a claimed row is the claimer's (well above the publish timeout). */
+const CLAIM_LEASE_S = 30;
 
 interface PendingRow {
   id: string | null;
@@ -28,16 +30,16 @@ export interface RelayPass {
 }
 
 /**
- * Moves committed outbox rows to their Bull queues. Rows are claimed with FOR UPDATE SKIP LOCKED, so
- * any number of workers relay in parallel without publishing a row twice; a row is marked published
- * only after Redis accepted its jobs, in the same transaction that claimed it. While Redis is down the
- * relay backs off and the rows simply wait.
+ * Moves committed outbox rows to their Bull queues. Rows are claimed with a lease (one UPDATE, SKIP
+ * LOCKED), so any number of workers relay in parallel without publishing a row twice; a row is marked
+ * published only after Redis accepted its jobs (see relayBatch). While Redis is down the relay backs
+ * off and the rows simply wait.
  *
  * It does not poll: it sleeps until PostgreSQL tells it (`NOTIFY outbox_ready`, sent by a trigger when
  * a transaction that appended rows commits, see OutboxListener), until the next timer falls due
  * (timers are rows whose `available_at` lies ahead; "due" is decided by the app's Clock, and a test
  * clock that jumps wakes it), or until the slow safety poll (RELAY_SAFETY_POLL_MS). A wake-up waits
- * RELAY_BATCH_WINDOW_MS so that rows committed together are claimed together (a claim is four
+ * RELAY_BATCH_WINDOW_MS so that rows committed together are claimed together (a pass is two
  * statements whatever its size). The safety poll first asks with one statement whether anything is
  * due, so an idle system costs one statement per poll and worker. While the LISTEN connection is
  * down it polls every RELAY_INTERVAL_MS, as it did before.
@@ -145,7 +147,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async anythingDue(): Promise<boolean> {
     const rows = await this.db.query(
       RequestContext.system('outbox-relay'),
-      `SELECT 1 FROM outbox WHERE published_at IS NULL AND available_at <= $1 LIMIT 1`,
+      `SELECT 1 FROM outbox WHERE published_at IS NULL AND available_at <= $1
+          AND (claimed_until IS NULL OR claimed_until < now()) LIMIT 1`,
       [this.clock.now()],
     );
     return rows.length > 0;
@@ -163,42 +166,57 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Publishes one batch of due rows (up to 500, one claim) and tells when the next timer falls due.
-   * The claim, the publish and the mark are BEGIN, one SELECT, one UPDATE and COMMIT whatever the
-   * batch size; with nothing due it is BEGIN, SELECT, COMMIT.
+   * Two autocommit statements whatever the batch size (issue 18; it was BEGIN, SELECT … FOR UPDATE
+   * SKIP LOCKED, UPDATE, COMMIT): the claim — an UPDATE setting a lease (`claimed_until`) on rows
+   * nobody holds, SKIP LOCKED — and, once Redis accepted the jobs, the mark. With nothing due (or
+   * another relay got there first) it is the claim alone. A relay that dies between claim and mark
+   * loses nothing: the row stays unpublished, its lease runs out and the next pass claims it again
+   * (a surviving relay wakes when the lease runs out; the safety poll at the latest); Bull's job id is the outbox id, so a job that reached Redis is
+   * not queued twice. Should Redis refuse the jobs, the lease is given back at once.
    */
   async relayBatch(): Promise<RelayPass> {
     if (!(await this.queues.waitReady(1_000))) throw new Error('Redis is not reachable');
-    return this.db.transaction(RequestContext.system('outbox-relay'), async (ctx) => {
-      const now = this.clock.now();
-      const all = await this.db.query<PendingRow>(
-        ctx,
-        `WITH due AS (
-           SELECT id, event_type, payload FROM outbox
-            WHERE published_at IS NULL AND available_at <= $1
-            ORDER BY id LIMIT ${BATCH}
-            FOR UPDATE SKIP LOCKED)
-         SELECT id, event_type, payload, NULL::timestamptz AS next_at FROM due
-         UNION ALL
-         SELECT NULL, NULL, NULL, min(available_at) FROM outbox WHERE published_at IS NULL AND available_at > $1`,
-        [now],
-        { prepare: 'outbox_relay_claim' },
-      );
-      const rows = all.filter((r) => r.id !== null);
-      const nextAt = all.find((r) => r.id === null)?.next_at ?? null;
-      if (rows.length === 0) return { relayed: 0, nextAt };
-      const byQueue = new Map<string, { name: string; data: JobData; opts: { jobId: string } }[]>();
-      for (const row of rows) {
-        const queues = SUBSCRIPTIONS[row.event_type as EventType] ?? [];
-        for (const queue of queues) {
-          const list = byQueue.get(queue) ?? [];
-          list.push({
-            name: row.event_type!,
-            data: { outboxId: String(row.id), type: row.event_type as EventType, payload: row.payload! },
-            opts: { jobId: String(row.id) },
-          });
-          byQueue.set(queue, list);
-        }
+    const ctx = RequestContext.system('outbox-relay');
+    const now = this.clock.now();
+    const all = await this.db.query<PendingRow>(
+      ctx,
+      `WITH due AS (
+         SELECT id FROM outbox
+          WHERE published_at IS NULL AND available_at <= $1 AND (claimed_until IS NULL OR claimed_until < now())
+          ORDER BY id LIMIT ${BATCH}
+          FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE outbox o SET claimed_until = now() + make_interval(secs => ${CLAIM_LEASE_S}), attempts = o.attempts + 1
+           FROM due WHERE o.id = due.id
+         RETURNING o.id, o.event_type, o.payload)
+       SELECT id, event_type, payload, NULL::timestamptz AS next_at FROM claimed
+       UNION ALL
+       SELECT NULL, NULL, NULL, least(
+         (SELECT min(available_at) FROM outbox WHERE published_at IS NULL AND available_at > $1),
+         -- another relay's live lease: look again when it runs out (by the app's clock)
+         (SELECT $1::timestamptz + (min(claimed_until) - now()) FROM outbox
+           WHERE published_at IS NULL AND claimed_until > now()))`,
+      [now],
+      { prepare: 'outbox_relay_claim_lease' },
+    );
+    const rows = all.filter((r) => r.id !== null).sort((a, b) => Number(a.id) - Number(b.id));
+    const nextAt = all.find((r) => r.id === null)?.next_at ?? null;
+    if (rows.length === 0) return { relayed: 0, nextAt };
+    const ids = rows.map((r) => r.id);
+    const byQueue = new Map<string, { name: string; data: JobData; opts: { jobId: string } }[]>();
+    for (const row of rows) {
+      const queues = SUBSCRIPTIONS[row.event_type as EventType] ?? [];
+      for (const queue of queues) {
+        const list = byQueue.get(queue) ?? [];
+        list.push({
+          name: row.event_type!,
+          data: { outboxId: String(row.id), type: row.event_type as EventType, payload: row.payload! },
+          opts: { jobId: String(row.id) },
+        });
+        byQueue.set(queue, list);
       }
+    }
+    try {
       await withTimeout(
         Promise.all(
           [...byQueue.entries()].map(([queue, jobs]) =>
@@ -207,14 +225,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         ),
         PUBLISH_TIMEOUT_MS,
       );
-      await this.db.query(
-        ctx,
-        `UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
-        [rows.map((r) => r.id)],
-        { prepare: 'outbox_relay_mark' },
-      );
-      return { relayed: rows.length, nextAt };
-    });
+    } catch (err) {
+      // Give the rows back for the next pass (best effort: else the lease runs out).
+      await this.db
+        .query(
+          ctx,
+          `UPDATE outbox SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL`,
+          [ids],
+        )
+        .catch(() => undefined);
+      throw err;
+    }
+    await this.db.query(
+      ctx,
+      `UPDATE outbox SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::bigint[])`,
+      [ids],
+      { prepare: 'outbox_relay_mark_lease' },
+    );
+    return { relayed: rows.length, nextAt };
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, Sql, sql } from '@campus/database';
 
 /**
  * The consumer idempotency helper: `once` runs `effect` only if (consumer, key) was never recorded,
@@ -21,6 +21,12 @@ export class ProcessedJobs {
        ON CONFLICT DO NOTHING RETURNING key`,
       params: [consumer, key],
     };
+  }
+
+  /** `claimSql` built with the SQL builder (no parameter numbers to carry). */
+  claimFragment(consumer: string, key: string): Sql {
+    return sql`INSERT INTO processed_jobs (consumer, key) VALUES (${consumer}::text, ${key}::text)
+       ON CONFLICT DO NOTHING RETURNING key`;
   }
 
   /** Returns true when the effect ran now, false when it had already run. */
