@@ -1,5 +1,5 @@
 import type { Principal, RequestContext, Role } from '@campus/core';
-import { SqlParams } from './sql';
+import { Sql, sql, SqlParams } from './sql';
 
 type ScopedRole = Role | 'system';
 
@@ -58,4 +58,25 @@ export function roleScopeSql(
   if (pairs.some(([, field]) => p[field] === undefined || p[field] === null)) return 'FALSE';
   const conds = pairs.map(([column, field]) => `${column} = ${bind(p[field])}`);
   return conds.length === 1 ? conds[0] : `(${conds.join(' AND ')})`;
+}
+
+/**
+ * `roleScopeSql` as a fragment of the SQL builder (`sql`…`WHERE t.id = ${id} AND ${roleScope(ctx,
+ * RULES)}`): the values become parameters of the fragment, numbered wherever it lands.
+ */
+export function roleScope(ctx: RequestContext, rules: RoleScopeRules): Sql {
+  const markers = new MarkerParams();
+  const pieces = roleScopeSql(ctx, rules, markers).split(/\uE000(\d+)\uE000/);
+  return sql.join(
+    pieces.map((piece, i) => (i % 2 ? sql`${markers.values[Number(piece)]}` : sql.raw(piece))),
+    '',
+  );
+}
+
+/** A binder handing out markers no SQL text contains; `roleScope` cuts the text at them. */
+class MarkerParams extends SqlParams {
+  override add(value: unknown): string {
+    this.values.push(value);
+    return `\uE000${this.values.length - 1}\uE000`;
+  }
 }

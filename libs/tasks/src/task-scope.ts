@@ -1,5 +1,5 @@
 import type { RequestContext } from '@campus/core';
-import { roleScopeSql, RoleScopeRules, Sql, sql, SqlParams } from '@campus/database';
+import { roleScope, roleScopeSql, RoleScopeRules, Sql, SqlParams } from '@campus/database';
 
 /**
  * Tasks (alias `t`) the caller may see (DESIGN.md §2): admins, call-centre staff and the system
@@ -17,16 +17,7 @@ export function taskScopeSql(ctx: RequestContext, params: SqlParams | unknown[])
   return roleScopeSql(ctx, TASK_SCOPE, params);
 }
 
-/**
- * The same predicate as a fragment of the SQL builder, to place anywhere in a `sql` statement: the
- * role-scope helper binds its values, and each becomes a parameter of the fragment again, numbered
- * wherever the fragment lands.
- */
+/** The same predicate as a fragment of the SQL builder, numbered wherever it lands. */
 export function taskScope(ctx: RequestContext): Sql {
-  const params = new SqlParams();
-  const pieces = taskScopeSql(ctx, params).split(/\$(\d+)/);
-  return sql.join(
-    pieces.map((piece, i) => (i % 2 ? sql`${params.values[Number(piece) - 1]}` : sql.raw(piece))),
-    '',
-  );
+  return roleScope(ctx, TASK_SCOPE);
 }
