@@ -60,8 +60,13 @@ export class AlertsService {
 
   /** Writes an alert (once per `dedupeKey`). Returns its id and whether it was new. */
   async raise(ctx: RequestContext, alert: RaiseAlert): Promise<{ id: string; created: boolean }> {
-    const { sql, params } = AlertsService.insertSql(alert, 1);
-    const rows = await this.db.query<{ id: string }>(ctx, `${sql} RETURNING id`, params);
+    const [kind, audience, regionId, userId, subject, body, data, dedupeKey] = AlertsService.values(alert);
+    const rows = await this.db.query<{ id: string }>(
+      ctx,
+      sql`INSERT INTO alerts (kind, audience, region_id, user_id, subject, body, data, dedupe_key)
+        VALUES (${kind}, ${audience}, ${regionId}::uuid, ${userId}::uuid, ${subject}, ${body}, ${data}::jsonb, ${dedupeKey})
+        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+    );
     if (rows[0]) return { id: rows[0].id, created: true };
     const [existing] = await this.db.query<{ id: string }>(
       ctx,
@@ -72,20 +77,14 @@ export class AlertsService {
   }
 
   /**
-   * The INSERT of one alert as a fragment (parameters numbered from `firstParam`), for a caller that
-   * writes it inside a larger statement. Inconsistent audiences are a programming error.
-   */
-  /**
    * The alert's INSERT as a fragment built with the SQL builder, written only when `when` holds (a
    * condition on the caller's other CTEs, e.g. "the move matched"). `over` takes facts only known
    * inside the caller's statement: the user (an expression) and a jsonb merged into `data`.
    */
   static insertWhenSql(alert: RaiseAlert, when: Sql, over: { userId?: Sql; data?: Sql } = {}): Sql {
-    const { params } = AlertsService.insertSql(
+    const [kind, audience, regionId, userId, subject, body, data, dedupeKey] = AlertsService.values(
       over.userId && alert.audience === 'user' ? { ...alert, userId: alert.userId ?? 'set in SQL' } : alert,
-      1,
     );
-    const [kind, audience, regionId, userId, subject, body, data, dedupeKey] = params;
     const user = over.userId && audience === 'user' ? over.userId : sql`${userId}::uuid`;
     const facts = over.data ? sql`${data}::jsonb || ${over.data}` : sql`${data}::jsonb`;
     return sql`INSERT INTO alerts (kind, audience, region_id, user_id, subject, body, data, dedupe_key)
@@ -95,27 +94,22 @@ export class AlertsService {
         ON CONFLICT (dedupe_key) DO NOTHING`;
   }
 
-  static insertSql(alert: RaiseAlert, firstParam: number): { sql: string; params: unknown[] } {
+  /** The columns of one alert, in INSERT order. Inconsistent audiences are a programming error. */
+  private static values(alert: RaiseAlert): unknown[] {
     if (!ALERT_AUDIENCES.includes(alert.audience))
       throw new Error(`unknown alert audience ${alert.audience}`);
     if (alert.audience === 'region' && !alert.regionId) throw new Error('a region alert needs regionId');
     if (alert.audience === 'user' && !alert.userId) throw new Error('a user alert needs userId');
-    const $ = (i: number) => `$${firstParam + i}`;
-    return {
-      sql: `INSERT INTO alerts (kind, audience, region_id, user_id, subject, body, data, dedupe_key)
-        VALUES (${$(0)}, ${$(1)}, ${$(2)}::uuid, ${$(3)}::uuid, ${$(4)}, ${$(5)}, ${$(6)}::jsonb, ${$(7)})
-        ON CONFLICT (dedupe_key) DO NOTHING`,
-      params: [
-        alert.kind,
-        alert.audience,
-        alert.regionId ?? null,
-        alert.audience === 'user' ? alert.userId : null,
-        alert.subject,
-        alert.body,
-        JSON.stringify(alert.data ?? {}),
-        alert.dedupeKey ?? null,
-      ],
-    };
+    return [
+      alert.kind,
+      alert.audience,
+      alert.regionId ?? null,
+      alert.audience === 'user' ? alert.userId : null,
+      alert.subject,
+      alert.body,
+      JSON.stringify(alert.data ?? {}),
+      alert.dedupeKey ?? null,
+    ];
   }
 
   /** Alerts in the caller's scope, newest first, with how many are still unacknowledged. */

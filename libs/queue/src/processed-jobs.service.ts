@@ -12,18 +12,9 @@ export class ProcessedJobs {
 
   /**
    * The claim as a fragment for the consumer's own statement (a CTE; issue 18: no round trip of its
-   * own). Rows come back (`key`) only when (consumer, key) was never recorded; parameters are numbered
-   * from `firstParam`. The statement must run in the transaction of the effect it guards.
+   * own). Rows come back (`key`) only when (consumer, key) was never recorded. The statement must run
+   * in the transaction of the effect it guards.
    */
-  claimSql(consumer: string, key: string, firstParam: number): { sql: string; params: unknown[] } {
-    return {
-      sql: `INSERT INTO processed_jobs (consumer, key) VALUES ($${firstParam}, $${firstParam + 1})
-       ON CONFLICT DO NOTHING RETURNING key`,
-      params: [consumer, key],
-    };
-  }
-
-  /** `claimSql` built with the SQL builder (no parameter numbers to carry). */
   claimFragment(consumer: string, key: string): Sql {
     return sql`INSERT INTO processed_jobs (consumer, key) VALUES (${consumer}::text, ${key}::text)
        ON CONFLICT DO NOTHING RETURNING key`;

@@ -15,7 +15,7 @@ import {
   toPage,
   ValidationError,
 } from '@campus/core';
-import { Db, pgErrorCode } from '@campus/database';
+import { Db, pgErrorCode, SqlParams } from '@campus/database';
 import { allocateReturn, OrderService } from '@campus/orders';
 import type { EventPayloads } from '@campus/queue';
 import { TasksService } from '@campus/tasks';
@@ -108,10 +108,7 @@ export class ReturnsService {
   /** Requests in scope, newest first: customers their own, managers their region's, admins and the call centre all. */
   async list(ctx: RequestContext, q: ReturnRequestQueryDto): Promise<Page<ReturnRequestView>> {
     const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const add = (v: unknown) => SqlParams.of(params).add(v);
     const where = [this.scopeSql(ctx, params)];
     if (q.status) where.push(`rr.status = ${add(q.status)}`);
     if (q.orderId) where.push(`rr.order_id = ${add(q.orderId)}`);
@@ -272,10 +269,7 @@ export class ReturnsService {
    */
   private scopeSql(ctx: RequestContext, params: unknown[]): string {
     const p = ctx.principal;
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const add = (v: unknown) => SqlParams.of(params).add(v);
     if (ctx.is('admin', 'call_center', 'system')) return 'TRUE';
     if (ctx.is('regional_manager')) return `rr.region_id = ${add(p.regionId ?? null)}`;
     if (ctx.is('customer')) return `rr.customer_id = ${add(p.id)}`;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import type { TicketKind, TicketMessageView, TicketOutcome, TicketStatus } from './ticket.types';
 
 export interface TicketRow {
@@ -37,10 +37,7 @@ const COLUMNS = `tk.id, tk.kind, tk.status, tk.customer_id, tk.customer_phone, t
  */
 export function ticketScopeSql(ctx: RequestContext, params: unknown[]): string {
   const p = ctx.principal;
-  const add = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
+  const add = (v: unknown) => SqlParams.of(params).add(v);
   switch (p.role) {
     case 'admin':
     case 'call_center':

@@ -13,7 +13,7 @@ import {
   toPage,
   ValidationError,
 } from '@campus/core';
-import { Db } from '@campus/database';
+import { Db, SqlParams } from '@campus/database';
 import { NotificationsService } from '@campus/notifications';
 import { MoneyLedgerService, OrderService } from '@campus/orders';
 import { CreateTicketDto, ReplyTicketDto, ResolveTicketDto, TicketQueryDto } from './dto/ticket.dto';
@@ -101,10 +101,7 @@ export class TicketsService {
   /** Tickets in the caller's scope, newest first; `overdue=true` is the managers' list of late first replies. */
   async list(ctx: RequestContext, q: TicketQueryDto): Promise<Page<TicketView>> {
     const params: unknown[] = [];
-    const add = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
+    const add = (v: unknown) => SqlParams.of(params).add(v);
     const where = [ticketScopeSql(ctx, params)];
     if (q.status) where.push(`tk.status = ${add(q.status)}`);
     if (q.kind) where.push(`tk.kind = ${add(q.kind)}`);
