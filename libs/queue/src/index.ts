@@ -1,6 +1,5 @@
 export * from './events';
 export * from './queue-names';
-export * from './outbox.entity';
 export * from './outbox.service';
 export * from './processed-jobs.service';
 export * from './job-handler';
