@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ProductRepository } from './product.repository';
 import { ProductsService } from './products.service';
 import { StockService } from './stock.service';
 
 @Module({
-  providers: [ProductsService, StockService],
+  providers: [ProductRepository, ProductsService, StockService],
   exports: [ProductsService, StockService],
 })
 export class CatalogModule {}

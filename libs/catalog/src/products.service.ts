@@ -10,9 +10,10 @@ import {
   toPage,
   ValidationError,
 } from '@campus/core';
-import { Db, pgErrorCode, sql, Sql, SqlParams } from '@campus/database';
+import { Db, pgErrorCode, sql, Sql } from '@campus/database';
 import { SkuTakenError, StockBelowReservedError } from './catalog.errors';
 import { CreateProductDto, ProductQueryDto, StockAdjustmentDto, UpdateProductDto } from './dto/product.dto';
+import { ProductRepository, ProductRow } from './product.repository';
 import { StockService } from './stock.service';
 
 export interface ProductView {
@@ -59,31 +60,7 @@ function audited(p: ProductView): Record<string, unknown> {
   };
 }
 
-interface ProductRow {
-  id: string;
-  sku: string;
-  name: string;
-  category: string;
-  price_cents: number;
-  requires_installation: boolean;
-  install_fee_cents: number;
-  active: boolean;
-  max_per_order: number | null;
-  cost_cents: number | null;
-  on_hand: number;
-  reserved: number;
-  low_stock_threshold: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const SELECT_PRODUCT = `SELECT p.id, p.sku, p.name, p.category, p.price_cents, p.requires_installation,
-  p.install_fee_cents, p.active, p.max_per_order, p.cost_cents, s.on_hand, s.reserved, s.low_stock_threshold,
-  p.created_at, p.updated_at
-  FROM products p JOIN stock s ON s.product_id = p.id`;
-
-/** The most a public page says is available: enough to shop with, nothing about the warehouse. */
-export const SHOP_AVAILABLE_CAP = 99;
+export { SHOP_AVAILABLE_CAP } from './product.repository';
 
 /** What the public shop shows of a product: price and a capped availability, no stock internals. */
 export interface ShopProductView {
@@ -107,11 +84,6 @@ export interface ShopCategoryView {
   category: string;
   products: number;
 }
-
-const SELECT_SHOP_PRODUCT = `SELECT p.sku, p.name, p.category, p.price_cents AS "priceCents",
-  p.requires_installation AS "requiresInstallation",
-  LEAST(GREATEST(s.on_hand - s.reserved, 0), ${SHOP_AVAILABLE_CAP})::int AS available
-  FROM products p JOIN stock s ON s.product_id = p.id WHERE p.active`;
 
 function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -146,6 +118,7 @@ function view(r: ProductRow, ctx?: RequestContext): ProductView {
 export class ProductsService {
   constructor(
     private readonly db: Db,
+    private readonly products: ProductRepository,
     private readonly stock: StockService,
     private readonly audit: AuditService,
   ) {}
@@ -153,36 +126,18 @@ export class ProductsService {
   async create(ctx: RequestContext, dto: CreateProductDto): Promise<ProductView> {
     return this.db.transaction(ctx, async (tx) => {
       try {
-        const rows = await this.db.query<{ id: string }>(
-          tx,
-          `INSERT INTO products (sku, name, category, price_cents, requires_installation, install_fee_cents,
-             max_per_order, cost_cents)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [
-            dto.sku,
-            dto.name,
-            dto.category.toLowerCase(),
-            dto.priceCents,
-            dto.requiresInstallation ?? false,
-            dto.installFeeCents ?? 0,
-            dto.maxPerOrder ?? null,
-            dto.costCents ?? null,
-          ],
-        );
-        const id = rows[0].id;
-        await this.db.query(
-          tx,
-          `INSERT INTO stock (product_id, on_hand, low_stock_threshold, low_alert_open) VALUES ($1, $2::int, $3::int, $2::int < $3::int)`,
-          [id, dto.stock ?? 0, dto.lowStockThreshold ?? 0],
-        );
-        if (dto.stock) {
-          await this.db.query(
-            tx,
-            `INSERT INTO stock_movements (product_id, on_hand_delta, kind, reason, actor_id)
-             VALUES ($1, $2, 'initial', 'initial stock', $3)`,
-            [id, dto.stock, ctx.actorId],
-          );
-        }
+        const id = await this.products.insert(tx, {
+          sku: dto.sku,
+          name: dto.name,
+          category: dto.category.toLowerCase(),
+          priceCents: dto.priceCents,
+          requiresInstallation: dto.requiresInstallation ?? false,
+          installFeeCents: dto.installFeeCents ?? 0,
+          maxPerOrder: dto.maxPerOrder ?? null,
+          costCents: dto.costCents ?? null,
+        });
+        await this.products.insertStock(tx, id, dto.stock ?? 0, dto.lowStockThreshold ?? 0);
+        if (dto.stock) await this.products.insertInitialMovement(tx, id, dto.stock, ctx.actorId);
         const created = await this.get(tx, dto.sku);
         await this.audit.record(tx, {
           action: 'product.create',
@@ -202,35 +157,20 @@ export class ProductsService {
   async update(ctx: RequestContext, sku: string, dto: UpdateProductDto): Promise<ProductView> {
     return this.db.transaction(ctx, async (tx) => {
       const p = await this.get(tx, sku);
-      await this.db.query(tx, `SELECT 1 FROM products WHERE id = $1 FOR UPDATE`, [p.id]);
-      await this.db.query(
-        tx,
-        `UPDATE products SET name = COALESCE($2, name), category = COALESCE($3, category),
-           price_cents = COALESCE($4, price_cents), requires_installation = COALESCE($5, requires_installation),
-           install_fee_cents = COALESCE($6, install_fee_cents), active = COALESCE($7, active),
-           max_per_order = CASE WHEN $8::boolean THEN $9::int ELSE max_per_order END,
-           cost_cents = COALESCE($10, cost_cents), updated_at = now()
-         WHERE id = $1`,
-        [
-          p.id,
-          dto.name ?? null,
-          dto.category?.toLowerCase() ?? null,
-          dto.priceCents ?? null,
-          dto.requiresInstallation ?? null,
-          dto.installFeeCents ?? null,
-          dto.active ?? null,
-          dto.maxPerOrder !== undefined,
-          dto.maxPerOrder ?? null,
-          dto.costCents ?? null,
-        ],
-      );
+      await this.products.lock(tx, p.id);
+      await this.products.update(tx, p.id, {
+        name: dto.name ?? null,
+        category: dto.category?.toLowerCase() ?? null,
+        priceCents: dto.priceCents ?? null,
+        requiresInstallation: dto.requiresInstallation ?? null,
+        installFeeCents: dto.installFeeCents ?? null,
+        active: dto.active ?? null,
+        setMaxPerOrder: dto.maxPerOrder !== undefined,
+        maxPerOrder: dto.maxPerOrder ?? null,
+        costCents: dto.costCents ?? null,
+      });
       if (dto.lowStockThreshold !== undefined) {
-        await this.db.query(
-          tx,
-          `UPDATE stock SET low_stock_threshold = $2, low_alert_open = (on_hand - reserved) < $2, updated_at = now()
-            WHERE product_id = $1`,
-          [p.id, dto.lowStockThreshold],
-        );
+        await this.products.setLowStockThreshold(tx, p.id, dto.lowStockThreshold);
       }
       const after = await this.get(tx, sku);
       const diff = changedFields(audited(p), audited(after));
@@ -248,12 +188,10 @@ export class ProductsService {
 
   async get(ctx: RequestContext, sku: string): Promise<ProductView> {
     // Retired products exist only for the staff who manage the catalogue.
-    const activeOnly = ctx.is('admin', 'regional_manager', 'system') ? '' : ' AND p.active';
-    const rows = await this.db.query<ProductRow>(ctx, `${SELECT_PRODUCT} WHERE p.sku = $1${activeOnly}`, [
-      sku.toUpperCase(),
-    ]);
-    if (!rows[0]) throw new NotFoundError('product', sku);
-    return view(rows[0], ctx);
+    const activeOnly = !ctx.is('admin', 'regional_manager', 'system');
+    const row = await this.products.bySku(ctx, sku.toUpperCase(), activeOnly);
+    if (!row) throw new NotFoundError('product', sku);
+    return view(row, ctx);
   }
 
   async list(ctx: RequestContext, q: ProductQueryDto): Promise<Page<ProductView>> {
@@ -261,10 +199,7 @@ export class ProductsService {
     // Customers and order-taking staff see only what can be ordered.
     if (!ctx.is('admin', 'regional_manager')) where.unshift(sql`p.active`);
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.db.query<ProductRow>(
-      ctx,
-      sql`${sql.raw(SELECT_PRODUCT)} WHERE ${sql.and(where)} ORDER BY p.sku LIMIT ${limit + 1}`,
-    );
+    const rows = await this.products.list(ctx, where, limit + 1);
     return toPage(
       rows.map((r) => view(r, ctx)),
       limit,
@@ -278,40 +213,26 @@ export class ProductsService {
    */
   async listForShop(ctx: RequestContext, q: ShopProductQuery): Promise<Page<ShopProductView>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.db.query<ShopProductView>(
-      ctx,
-      sql`${sql.raw(SELECT_SHOP_PRODUCT)} AND ${sql.and(productFilters(q))} ORDER BY p.sku LIMIT ${limit + 1}`,
-    );
+    const rows = await this.products.listForShop(ctx, productFilters(q), limit + 1);
     return toPage(rows, limit, (p) => [p.sku]);
   }
 
   /** One product of the public catalogue; 404 when unknown or no longer sold. */
   async getForShop(ctx: RequestContext, sku: string): Promise<ShopProductView> {
-    const rows = await this.db.query<ShopProductView>(ctx, `${SELECT_SHOP_PRODUCT} AND p.sku = $1`, [
-      sku.trim().toUpperCase(),
-    ]);
-    if (!rows[0]) throw new NotFoundError('product', sku);
-    return rows[0];
+    const row = await this.products.shopProduct(ctx, sku.trim().toUpperCase());
+    if (!row) throw new NotFoundError('product', sku);
+    return row;
   }
 
   /** The categories of the public catalogue with how many active products each has. */
   async categoriesForShop(ctx: RequestContext): Promise<ShopCategoryView[]> {
-    return this.db.query<ShopCategoryView>(
-      ctx,
-      `SELECT category, count(*)::int AS products FROM products WHERE active GROUP BY category ORDER BY category`,
-    );
+    return this.products.shopCategories(ctx);
   }
 
   /** Adds or removes units on hand; on hand may never drop below what orders have reserved. */
   async adjustStock(ctx: RequestContext, sku: string, dto: StockAdjustmentDto): Promise<ProductView> {
     return this.db.transaction(ctx, async (tx) => {
-      const rows = await this.db.query<{ id: string; on_hand: number; reserved: number }>(
-        tx,
-        `SELECT p.id, s.on_hand, s.reserved FROM products p JOIN stock s ON s.product_id = p.id
-          WHERE p.sku = $1 FOR UPDATE OF s`,
-        [sku.toUpperCase()],
-      );
-      const row = rows[0];
+      const row = await this.products.lockStock(tx, sku.toUpperCase());
       if (!row) throw new NotFoundError('product', sku);
       if (row.on_hand + dto.delta < row.reserved) {
         throw new StockBelowReservedError(sku.toUpperCase(), row.on_hand, row.reserved, dto.delta);
@@ -335,24 +256,15 @@ export class ProductsService {
   /** The stock ledger of one product, newest first: adjustments, deliveries out, returns in. */
   async movements(ctx: RequestContext, sku: string, q: PageQueryDto): Promise<Page<StockMovementView>> {
     const product = await this.get(ctx, sku);
-    const params = new SqlParams([product.id]);
-    let cursor = '';
+    let before: string | null = null;
     if (q.cursor) {
       const [last] = decodeCursor(q.cursor, ['string']);
       if (!/^\d{1,18}$/.test(String(last)))
         throw ValidationError.field('cursor', 'is not a cursor this API issued');
-      cursor = ` AND m.id < ${params.add(last)}::bigint`;
+      before = String(last);
     }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.db.query<StockMovementView>(
-      ctx,
-      `SELECT m.id::text AS id, m.kind, m.on_hand_delta AS "onHandDelta", m.reason, m.order_id AS "orderId",
-              m.actor_id AS "actorId", m.created_at AS "at"
-         FROM stock_movements m
-        WHERE m.product_id = $1 AND m.on_hand_delta <> 0${cursor}
-        ORDER BY m.id DESC LIMIT ${limit + 1}`,
-      params.values,
-    );
+    const rows = await this.products.movements(ctx, product.id, before, limit + 1);
     return toPage(rows, limit, (m) => [m.id]);
   }
 }

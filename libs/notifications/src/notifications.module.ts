@@ -6,6 +6,7 @@ import { OrderStatusTextProcessor } from './jobs/order-status-text.processor';
 import { SendNotificationProcessor } from './jobs/send-notification.processor';
 import { SmsPreferenceProcessor } from './jobs/sms-preference.processor';
 import { NotificationsService } from './notifications.service';
+import { NotificationRepository } from './notification.repository';
 import { AlertsService } from './alerts.service';
 import { LogSmsSender } from './senders/log-sms.sender';
 import { SmsSender } from './senders/sms-sender';
@@ -14,7 +15,7 @@ import { TextDelivery } from './text-delivery.service';
 import { APP_CONFIG, AppConfig, twilioConfigured } from '@campus/core';
 
 @Module({
-  providers: [NotificationsService, AlertsService],
+  providers: [NotificationRepository, NotificationsService, AlertsService],
   exports: [NotificationsService, AlertsService],
 })
 export class NotificationsModule {}

@@ -12,7 +12,7 @@ import {
   RequestContext,
   toPage,
 } from '@campus/core';
-import { Db, Sql, sql, SqlParams } from '@campus/database';
+import { Db, Sql, sql } from '@campus/database';
 import { event, OutboxService } from '@campus/queue';
 import { AlertsService, RaiseAlert } from './alerts.service';
 import { CODE_MASK, sealText } from './code-seal';
@@ -27,6 +27,7 @@ import {
   templateKind,
 } from './templates';
 import type { NotificationStatus } from './notification-status';
+import { NotificationRepository, StaffTextParts } from './notification.repository';
 
 export interface OutboundMessage {
   to: string;
@@ -103,6 +104,15 @@ const STATUS_RANK: Record<NotificationStatus, number> = {
   failed: 4,
 };
 
+/** A staff text as `notifyStaffSql` takes it. */
+export type StaffMessage = Omit<OutboundMessage, 'to'> & {
+  /** The phone, or an expression of the caller's statement. */
+  to: string | Sql;
+  dedupeKey: string;
+  /** `userId`/`data` of the alert as expressions of the caller's statement (see `AlertsService.insertWhenSql`). */
+  alert?: RaiseAlert & { userIdSql?: Sql; dataSql?: Sql };
+};
+
 /** Internal recipients (role inboxes) are recorded in the log and never texted. */
 export const ADMIN_INBOX = 'role:admin';
 
@@ -118,6 +128,7 @@ export const ADMIN_INBOX = 'role:admin';
 export class NotificationsService {
   constructor(
     private readonly db: Db,
+    private readonly notifications: NotificationRepository,
     private readonly outbox: OutboxService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -145,39 +156,26 @@ export class NotificationsService {
         secret && status === 'queued'
           ? sealText(this.config, id, render(msg.template, language, msg.params))
           : null;
-      const rows = await this.db.query<{ id: string; status: NotificationStatus; inserted: boolean }>(
-        tx,
-        `INSERT INTO notifications (id, to_phone, template, language, body, sealed_body, status, transport, error,
-           order_id, customer_id, dedupe_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, true AS inserted`,
-        [
-          id,
-          msg.to,
-          msg.template,
-          language,
-          body,
-          sealed,
-          status,
-          internal ? 'internal' : null,
-          why,
-          msg.orderId ?? null,
-          msg.customerId ?? null,
-          msg.dedupeKey ?? null,
-        ],
-      );
-      if (!rows[0]) {
-        const existing = await this.db.query<{ id: string; status: NotificationStatus }>(
-          tx,
-          `SELECT id, status FROM notifications WHERE dedupe_key = $1`,
-          [msg.dedupeKey],
-        );
-        return existing[0];
-      }
+      const written = await this.notifications.insert(tx, {
+        id,
+        to: msg.to,
+        template: msg.template,
+        language,
+        body,
+        sealedBody: sealed,
+        status,
+        transport: internal ? 'internal' : null,
+        error: why,
+        orderId: msg.orderId ?? null,
+        customerId: msg.customerId ?? null,
+        dedupeKey: msg.dedupeKey ?? null,
+      });
+      // The dedupe key was written before (a replayed job): the message that exists is the answer.
+      if (!written) return this.notifications.findByDedupeKey(tx, msg.dedupeKey);
       if (status === 'queued') {
-        await this.outbox.append(tx, [event('notification.requested', { notificationId: rows[0].id })]);
+        await this.outbox.append(tx, [event('notification.requested', { notificationId: written.id })]);
       }
-      return { id: rows[0].id, status };
+      return { id: written.id, status };
     });
   }
 
@@ -191,11 +189,7 @@ export class NotificationsService {
     ctx: RequestContext,
     msg: OutboundMessage & { dedupeKey: string; alert?: RaiseAlert },
   ): Promise<{ status: NotificationStatus | null }> {
-    const [row] = await this.db.query<{ status: NotificationStatus | null }>(
-      ctx,
-      sql`WITH ${this.notifyStaffSql(msg)} SELECT (SELECT status FROM staff_text) AS status`,
-    );
-    return { status: row?.status ?? null };
+    return { status: await this.notifications.insertStaffText(ctx, this.staffText(msg)) };
   }
 
   /**
@@ -211,16 +205,15 @@ export class NotificationsService {
    * CTEs: `staff_pref`, `staff_m`, `staff_text` (the row written, as `ClaimedText` + `status`; none
    * when it existed already or `when` is false), `staff_text_outbox`, `staff_alert`.
    */
-  notifyStaffSql(
-    msg: Omit<OutboundMessage, 'to'> & {
-      /** The phone, or an expression of the caller's statement. */
-      to: string | Sql;
-      dedupeKey: string;
-      /** `userId`/`data` of the alert as expressions of the caller's statement (see `AlertsService.insertWhenSql`). */
-      alert?: RaiseAlert & { userIdSql?: Sql; dataSql?: Sql };
-    },
+  notifyStaffSql(msg: StaffMessage, opts: { when?: Sql; mode?: 'queued' | 'claimed' } = {}): Sql {
+    return this.notifications.staffTextSql(this.staffText(msg, opts));
+  }
+
+  /** The decisions of a staff text: who, in which words, sent how, guarded by what. */
+  private staffText(
+    msg: StaffMessage,
     opts: { when?: Sql; mode?: 'queued' | 'claimed' } = {},
-  ): Sql {
+  ): StaffTextParts {
     const to = typeof msg.to === 'string' ? sql`${msg.to}::text` : msg.to;
     const internal = typeof msg.to === 'string' && msg.to.startsWith('role:');
     const when = opts.when ?? sql.raw('TRUE');
@@ -229,37 +222,26 @@ export class NotificationsService {
     if (claimed && (code || secretParams(msg.template).length || internal)) {
       throw new Error(`a claimed staff text is plain and to a phone, not ${msg.template}`);
     }
-    const unsuppressed = sql.raw(claimed ? `'sending'` : `'queued'`);
-    const outbox = claimed
-      ? sql.empty
-      : sql`, staff_text_outbox AS (${sql.raw(
-          this.outbox.insertSelectSql(
-            'notification.requested',
-            `SELECT NULL::uuid, jsonb_build_object('notificationId', n.id) FROM staff_text n WHERE n.status = 'queued'`,
-          ),
-        )})`;
-    const alert = msg.alert
-      ? sql`, staff_alert AS (${AlertsService.insertWhenSql(msg.alert, when, {
-          userId: msg.alert.userIdSql,
-          data: msg.alert.dataSql,
-        })})`
-      : sql.empty;
-    return sql`staff_pref AS (SELECT opted_out, language FROM sms_preferences WHERE phone = ${to}),
-       staff_m AS (SELECT COALESCE(${msg.language ?? null}::text, (SELECT language FROM staff_pref), 'zh-CN') AS language,
-                          COALESCE((SELECT opted_out FROM staff_pref), false) AND ${!code}::boolean AS suppressed),
-       staff_text AS (
-         INSERT INTO notifications (to_phone, template, language, body, status, error, attempts, order_id,
-                customer_id, dedupe_key)
-         SELECT ${to}, ${msg.template}::text, m.language,
-                CASE WHEN m.language = 'en' THEN ${render(msg.template, 'en', msg.params)}::text
-                     ELSE ${render(msg.template, 'zh-CN', msg.params)}::text END,
-                CASE WHEN m.suppressed THEN 'suppressed' ELSE ${unsuppressed} END,
-                CASE WHEN m.suppressed THEN 'recipient opted out' END,
-                CASE WHEN m.suppressed THEN 0 ELSE ${claimed ? 1 : 0}::int END,
-                ${msg.orderId ?? null}::uuid, ${msg.customerId ?? null}::uuid, ${msg.dedupeKey}::text
-           FROM staff_m m WHERE ${when}
-         ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING id, to_phone, body, sealed_body, attempts, provider_id, created_at, status)${outbox}${alert}`;
+    return {
+      to,
+      template: msg.template,
+      language: msg.language ?? null,
+      bodies: { en: render(msg.template, 'en', msg.params), zhCN: render(msg.template, 'zh-CN', msg.params) },
+      suppressible: !code,
+      unsuppressed: claimed ? 'sending' : 'queued',
+      attempts: claimed ? 1 : 0,
+      orderId: msg.orderId ?? null,
+      customerId: msg.customerId ?? null,
+      dedupeKey: msg.dedupeKey,
+      when,
+      outbox: !claimed,
+      alert: msg.alert
+        ? AlertsService.insertWhenSql(msg.alert, when, {
+            userId: msg.alert.userIdSql,
+            data: msg.alert.dataSql,
+          })
+        : null,
+    };
   }
 
   /**
@@ -271,15 +253,7 @@ export class NotificationsService {
     orderId: string,
     opts: { to?: string } = {},
   ): Promise<OrderTextView[]> {
-    const params: unknown[] = [orderId];
-    if (opts.to) params.push(opts.to);
-    const rows = await this.db.query<OrderTextView>(
-      ctx,
-      `SELECT id, to_phone AS "to", template, language, body, status, created_at AS "createdAt"
-         FROM notifications WHERE order_id = $1 ${opts.to ? 'AND to_phone = $2' : ''}
-        ORDER BY created_at, id LIMIT 500`,
-      params,
-    );
+    const rows = await this.notifications.ofOrder(ctx, orderId, opts.to);
     return rows.map((r) => ({
       ...r,
       to: r.to.startsWith('role:') ? r.to : maskPhone(r.to),
@@ -297,26 +271,21 @@ export class NotificationsService {
   ): Promise<{ applied: boolean; status: NotificationStatus | null }> {
     const mapped = PROVIDER_STATUS[report.status.toLowerCase()];
     return this.db.transaction(ctx, async (tx) => {
-      const current = await this.db.query<{ status: NotificationStatus }>(
-        tx,
-        `SELECT status FROM notifications WHERE provider_id = $1 FOR UPDATE`,
-        [report.providerId],
-      );
-      const now = current[0]?.status ?? null;
+      const now = await this.notifications.lockStatusByProviderId(tx, report.providerId);
       // Unknown message (or not stored yet): record nothing, so a repeat of this report still counts.
       if (!now) return { applied: false, status: null };
-      const fresh = await this.db.query(
-        tx,
-        `INSERT INTO sms_delivery_reports (message_sid, status, error_code) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING RETURNING message_sid`,
-        [report.providerId, report.status.toLowerCase(), report.errorCode ?? null],
-      );
-      if (!fresh.length || !mapped || STATUS_RANK[mapped] <= STATUS_RANK[now])
+      const fresh = await this.notifications.recordDeliveryReport(tx, {
+        providerId: report.providerId,
+        status: report.status.toLowerCase(),
+        errorCode: report.errorCode ?? null,
+      });
+      if (!fresh || !mapped || STATUS_RANK[mapped] <= STATUS_RANK[now])
         return { applied: false, status: now };
-      await this.db.query(
+      await this.notifications.setStatusByProviderId(
         tx,
-        `UPDATE notifications SET status = $2, error = COALESCE($3, error), updated_at = now() WHERE provider_id = $1`,
-        [report.providerId, mapped, report.errorCode ? `Twilio ${report.errorCode}` : null],
+        report.providerId,
+        mapped,
+        report.errorCode ? `Twilio ${report.errorCode}` : null,
       );
       return { applied: true, status: mapped };
     });
@@ -332,12 +301,8 @@ export class NotificationsService {
     ctx: RequestContext,
     phone: string,
   ): Promise<{ optedOut: boolean; language: Language } | undefined> {
-    const rows = await this.db.query<{ opted_out: boolean; language: Language }>(
-      ctx,
-      `SELECT opted_out, language FROM sms_preferences WHERE phone = $1`,
-      [phone],
-    );
-    return rows[0] ? { optedOut: rows[0].opted_out, language: rows[0].language } : undefined;
+    const row = await this.notifications.preference(ctx, phone);
+    return row ? { optedOut: row.opted_out, language: row.language } : undefined;
   }
 
   /** Records STOP/START and the language a number writes in. */
@@ -346,13 +311,10 @@ export class NotificationsService {
     phone: string,
     change: { optedOut?: boolean; language?: Language },
   ): Promise<void> {
-    await this.db.query(
-      ctx,
-      `INSERT INTO sms_preferences (phone, opted_out, language) VALUES ($1, COALESCE($2::boolean, false), COALESCE($3::text, 'zh-CN'))
-       ON CONFLICT (phone) DO UPDATE SET opted_out = COALESCE($2, sms_preferences.opted_out),
-         language = COALESCE($3, sms_preferences.language), updated_at = now()`,
-      [phone, change.optedOut ?? null, change.language ?? null],
-    );
+    await this.notifications.upsertPreference(ctx, phone, {
+      optedOut: change.optedOut ?? null,
+      language: change.language ?? null,
+    });
   }
 
   async list(
@@ -368,40 +330,20 @@ export class NotificationsService {
       cursor?: string;
     },
   ): Promise<Page<NotificationView>> {
-    const params = new SqlParams([]);
-    const where: string[] = [];
-    if (q.to) {
-      where.push(`to_phone = ${params.add(q.to)}`);
-    }
-    if (q.type) {
-      where.push(`template = ${params.add(q.type)}`);
-    }
-    if (q.orderId) {
-      where.push(`order_id = ${params.add(q.orderId)}`);
-    }
-    if (q.status) {
-      where.push(`status = ${params.add(q.status)}`);
-    }
-    if (q.from) {
-      where.push(`created_at >= ${params.add(q.from)}::timestamptz`);
-    }
-    if (q.until) {
-      where.push(`created_at < ${params.add(q.until)}::timestamptz`);
-    }
-    if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.push(`(created_at, id) < (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
-    }
+    const before = q.cursor ? (decodeCursor(q.cursor, ['string', 'string']) as [string, string]) : undefined;
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    // The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and skip rows.
-    const rows = await this.db.query<NotificationView & { cursorAt: string }>(
+    const rows = await this.notifications.list(
       ctx,
-      `SELECT id, to_phone AS "to", template, language, body, status, transport, provider_id AS "providerId", error,
-              attempts, order_id AS "orderId", created_at AS "createdAt", updated_at AS "updatedAt",
-              created_at::text AS "cursorAt"
-         FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
-      params,
+      {
+        to: q.to,
+        template: q.type,
+        orderId: q.orderId,
+        status: q.status,
+        from: q.from,
+        until: q.until,
+        before,
+      },
+      limit + 1,
     );
     const page = toPage(rows, limit, (n) => [n.cursorAt, n.id]);
     return { ...page, items: page.items.map(({ cursorAt: _, ...n }) => n) };

@@ -1,3 +1,5 @@
+import type { OrderStatus, RefundView } from '@campus/orders';
+
 export const ATTEMPT_METHODS = ['alipay_wap', 'alipay_page', 'alipay_qr'] as const;
 export type AttemptMethod = (typeof ATTEMPT_METHODS)[number];
 
@@ -63,3 +65,18 @@ export function attemptView(r: AttemptRow): AttemptView {
     createdAt: r.created_at,
   };
 }
+
+export interface CreatedAttempt extends AttemptView {
+  /** True when an open attempt of the same method was handed out again instead of a new one. */
+  reused: boolean;
+}
+
+/** An order's payment state: its status and deadline, attempts and refunds. */
+export interface OrderPayments {
+  orderStatus: OrderStatus;
+  paymentDueAt: Date | null;
+  attempts: AttemptView[];
+  refunds: RefundView[];
+}
+
+export type ExpiryOutcome = 'not_pending' | 'paid' | 'cancelled' | 'unreachable';

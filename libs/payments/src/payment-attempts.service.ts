@@ -10,44 +10,30 @@ import {
   RequestContext,
 } from '@campus/core';
 import { Db, pgConstraint, pgErrorCode } from '@campus/database';
-import {
-  MoneyLedgerService,
-  OrderService,
-  OrderStatus,
-  OrderView,
-  ReceiptOutcome,
-  RefundView,
-} from '@campus/orders';
+import { MoneyLedgerService, OrderService, OrderView, ReceiptOutcome } from '@campus/orders';
 import { event, OutboxService } from '@campus/queue';
 import { AlipayGateway, TradeState } from './alipay/alipay-gateway';
 import { AttemptsRepository } from './attempts.repository';
 import { checkMethodForRole, outTradeNoFor, payableUntil, returnUrlFor, reusable } from './payment-policy';
-import { AttemptMethod, AttemptRow, attemptView, AttemptView } from './payment-attempt.types';
+import {
+  AttemptMethod,
+  AttemptRow,
+  attemptView,
+  CreatedAttempt,
+  ExpiryOutcome,
+  OrderPayments,
+} from './payment-attempt.types';
 import {
   PaymentMethodUnavailableError,
   ProviderRefusedError,
   ProviderUnavailableError,
 } from './payments.errors';
 
-export interface CreatedAttempt extends AttemptView {
-  /** True when an open attempt of the same method was handed out again instead of a new one. */
-  reused: boolean;
-}
-
-export interface OrderPayments {
-  orderStatus: OrderStatus;
-  paymentDueAt: Date | null;
-  attempts: AttemptView[];
-  refunds: RefundView[];
-}
-
 /** What the provider said about each open attempt; `unreachable` when it could not say for some. */
 interface Reconciliation {
   unreachable: boolean;
   queried: Set<string>;
 }
-
-export type ExpiryOutcome = 'not_pending' | 'paid' | 'cancelled' | 'unreachable';
 
 /**
  * Payment attempts: Alipay cashier URLs and QR codes for an order, what Alipay says about them
@@ -101,42 +87,20 @@ export class PaymentAttemptsService {
 
     const id = newId();
     const outTradeNo = outTradeNoFor(order.number, randomBytes(5).toString('hex'));
-    const subject = `校园订单 ${order.number}`;
-    let redirectUrl: string | null = null;
-    let qrCode: string | null = null;
-    if (input.method === 'alipay_qr') {
-      // The network call comes first: if Alipay cannot be reached, nothing is written.
-      qrCode = (
-        await this.gateway.precreate({
-          outTradeNo,
-          amountCents: order.totalCents,
-          subject,
-          expiresAt,
-          notifyUrl: alipayNotifyUrl(this.config),
-        })
-      ).qrCode;
-    } else {
-      redirectUrl = this.gateway.pagePayUrl({
-        kind: input.method === 'alipay_wap' ? 'wap' : 'page',
-        outTradeNo,
-        amountCents: order.totalCents,
-        subject,
-        expiresAt,
-        returnUrl: returnUrl!,
-        notifyUrl: alipayNotifyUrl(this.config),
-      });
-    }
+    const trade = {
+      outTradeNo,
+      amountCents: order.totalCents,
+      subject: `校园订单 ${order.number}`,
+      expiresAt,
+    };
+    // The network call comes first: if Alipay cannot be reached, nothing is written.
+    const { redirectUrl, qrCode } = await this.cashier(input.method, trade, returnUrl);
 
     try {
       return await this.db.transaction(ctx, async (tx) => {
         const locked = await this.orderFor(tx, orderId, input.method, true);
         payableUntil(locked, input.method, this.clock.now());
-        const stale = await this.attempts.openOf(tx, orderId, input.method);
-        await this.closeAttempts(
-          tx,
-          stale.map((a) => a.id),
-          'superseded',
-        );
+        await this.closeOpen(tx, orderId, 'superseded', { method: input.method });
         const row = await this.attempts.insert(tx, {
           id,
           orderId,
@@ -208,11 +172,7 @@ export class PaymentAttemptsService {
         reason: 'payment window expired',
         data: { cause: 'unpaid_timeout', attemptsClosed: open.map((a) => a.out_trade_no) },
       });
-      await this.closeAttempts(
-        tx,
-        open.map((a) => a.id),
-        'order_cancelled',
-      );
+      await this.closeAttempts(tx, open.map(idOf), 'order_cancelled');
       return 'cancelled';
     });
   }
@@ -228,12 +188,7 @@ export class PaymentAttemptsService {
         set: { paymentMethod: 'cod' },
         data: { from: 'online', to: 'cod' },
       });
-      const open = await this.attempts.openOf(tx, orderId);
-      await this.closeAttempts(
-        tx,
-        open.map((a) => a.id),
-        'switched_to_cod',
-      );
+      await this.closeOpen(tx, orderId, 'switched_to_cod');
       return order;
     });
   }
@@ -266,15 +221,9 @@ export class PaymentAttemptsService {
         source: paid.source,
       },
     });
-    if (outcome.status === 'applied') {
-      // The order is paid: its other attempts must not take the money a second time.
-      const others = (await this.attempts.openOf(tx, attempt.order_id)).filter((a) => a.id !== attempt.id);
-      await this.closeAttempts(
-        tx,
-        others.map((a) => a.id),
-        'order_paid',
-      );
-    }
+    // The order is paid: its other attempts must not take the money a second time.
+    if (outcome.status === 'applied')
+      await this.closeOpen(tx, attempt.order_id, 'order_paid', { except: attempt.id });
     return outcome;
   }
 
@@ -293,6 +242,35 @@ export class PaymentAttemptsService {
         ),
       ),
     );
+  }
+
+  /** Where the payer pays: a QR code from Alipay (precreate: unreachable → 502), or a signed cashier URL. */
+  private async cashier(
+    method: AttemptMethod,
+    trade: { outTradeNo: string; amountCents: number; subject: string; expiresAt: Date },
+    returnUrl: string | null,
+  ): Promise<{ redirectUrl: string | null; qrCode: string | null }> {
+    const notifyUrl = alipayNotifyUrl(this.config);
+    if (method === 'alipay_qr') {
+      return { redirectUrl: null, qrCode: (await this.gateway.precreate({ ...trade, notifyUrl })).qrCode };
+    }
+    const kind = method === 'alipay_wap' ? 'wap' : 'page';
+    return {
+      redirectUrl: this.gateway.pagePayUrl({ kind, ...trade, returnUrl: returnUrl!, notifyUrl }),
+      qrCode: null,
+    };
+  }
+
+  /** Closes the order's open attempts (of `method` only, all but `except`) as `closeAttempts` does. */
+  private async closeOpen(
+    tx: RequestContext,
+    orderId: string,
+    reason: string,
+    only: { method?: AttemptMethod; except?: string } = {},
+  ): Promise<void> {
+    const open = await this.attempts.openOf(tx, orderId, only.method);
+    const ids = open.filter((a) => a.id !== only.except).map(idOf);
+    await this.closeAttempts(tx, ids, reason);
   }
 
   /**
@@ -371,3 +349,5 @@ export class PaymentAttemptsService {
     return order;
   }
 }
+
+const idOf = (a: AttemptRow): string => a.id;
