@@ -220,6 +220,8 @@ describe('Console desks in a browser (e2e)', () => {
     await signIn(page, agent.username);
     await page.waitForURL(/\/agent$/);
     await page.getByRole('tab', { name: d.agent.tabs.me }).click();
+    // The profile loads after the tab shows ("—" until then): wait for the code, then read it exactly.
+    await page.getByTestId('referral-code').filter({ hasText: agent.referralCode }).waitFor();
     await expect(page.getByTestId('referral-code').innerText()).resolves.toBe(agent.referralCode);
     const link = `${base}/shop?agent=${agent.referralCode}`;
     await expect(page.getByTestId('share-link').locator('input').inputValue()).resolves.toBe(link);
