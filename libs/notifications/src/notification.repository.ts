@@ -32,8 +32,8 @@ export interface OrderTextRow {
   createdAt: Date;
 }
 
-/** A row of the message log as the admin list reads it; `cursorAt` keeps PostgreSQL's microseconds. */
-export interface NotificationListRow {
+/** A text in the message log (the admin list's item). */
+export interface NotificationView {
   id: string;
   to: string;
   template: string;
@@ -47,8 +47,10 @@ export interface NotificationListRow {
   orderId: string | null;
   createdAt: Date;
   updatedAt: Date;
-  cursorAt: string;
 }
+
+/** A row of the message log as the admin list reads it; `cursorAt` keeps PostgreSQL's microseconds. */
+export type NotificationListRow = NotificationView & { cursorAt: string };
 
 /** The filters of the message log, resolved by the service (the cursor decoded). */
 export interface NotificationFilters {

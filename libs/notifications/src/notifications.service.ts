@@ -27,7 +27,7 @@ import {
   templateKind,
 } from './templates';
 import type { NotificationStatus } from './notification-status';
-import { NotificationRepository, StaffTextParts } from './notification.repository';
+import { NotificationRepository, NotificationView, StaffTextParts } from './notification.repository';
 
 export interface OutboundMessage {
   to: string;
@@ -41,21 +41,7 @@ export interface OutboundMessage {
   dedupeKey?: string;
 }
 
-export interface NotificationView {
-  id: string;
-  to: string;
-  template: string;
-  language: string;
-  body: string;
-  status: NotificationStatus;
-  transport: string | null;
-  providerId: string | null;
-  error: string | null;
-  attempts: number;
-  orderId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { NotificationView } from './notification.repository';
 
 /** A text as it appears on an order's timeline: recipient and one-time codes masked. */
 export interface OrderTextView {
