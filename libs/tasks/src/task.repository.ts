@@ -3,7 +3,7 @@ import type { RequestContext } from '@campus/core';
 import { Db, Sql, sql } from '@campus/database';
 import { taskScope } from './task-scope';
 import { FINISHED_TASK_STATUSES, TaskKind, TaskStatus } from './task-state-machine';
-import type { ChecklistItem, FeeKind, TaskItem } from './task.types';
+import type { ChecklistItem, FeeKind, TaskItem, TaskView } from './task.types';
 
 /** A `tasks` row as the services read it (mapped to a TaskView by `taskView`). */
 export interface TaskRow {
@@ -66,19 +66,21 @@ export interface TaskAgentRow {
 }
 
 /** A new `tasks` row (the service decides every value; the database stamps the times). */
-export interface TaskInsert {
-  kind: TaskKind;
+export interface TaskInsert extends Pick<
+  TaskView,
+  | 'kind'
+  | 'orderId'
+  | 'orderNumber'
+  | 'regionId'
+  | 'campusId'
+  | 'agentId'
+  | 'customer'
+  | 'address'
+  | 'description'
+  | 'items'
+  | 'checklist'
+> {
   status: TaskStatus;
-  orderId: string | null;
-  orderNumber: string | null;
-  regionId: string;
-  campusId: string;
-  agentId: string | null;
-  customer: { id: string | null; phone: string; name: string | null };
-  address: string | null;
-  description: string | null;
-  items: TaskItem[];
-  checklist: ChecklistItem[];
   feeCents: number;
   /** The deadline, or null for `dueInHours` from now (or none). */
   dueAt: Date | null;
